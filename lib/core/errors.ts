@@ -1,0 +1,128 @@
+/**
+ * Typed errors. Every error the library raises or emits is a {@link KafkaError}: it carries
+ * `logData` (topic, group, cause…) so a logger can print structured context, and it never
+ * includes key, password or certificate material.
+ */
+
+/** Structured context attached to an error for logging. */
+export type LogData = Record<string, unknown>;
+
+/** Base class of every error raised or emitted by this library. */
+export class KafkaError extends Error {
+  /** Structured context for logs (topic, group name, partition, …). */
+  readonly logData: LogData;
+
+  constructor(message: string, logData: LogData = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.logData = logData;
+  }
+}
+
+/** One invalid configuration field and why it is invalid. */
+export interface ConfigProblem {
+  /** Dotted path of the field, e.g. `brokers` or `security.clientKey`. */
+  readonly field: string;
+  /** What is wrong with it. */
+  readonly problem: string;
+}
+
+/** A configuration was rejected. `problems` names every bad field, not just the first. */
+export class KafkaConfigError extends KafkaError {
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(subject: string, problems: readonly ConfigProblem[]) {
+    super(
+      `invalid ${subject} config: ${problems.map((p) => `${p.field} ${p.problem}`).join('; ')}`,
+      { fields: problems.map((p) => p.field) },
+    );
+    this.problems = problems;
+  }
+}
+
+/** A send was attempted before the producer reached the broker. */
+export class ProducerNotInitialisedError extends KafkaError {
+  constructor(topic: string) {
+    super(`kafka producer for topic ${topic} is not initialised`, { topic });
+  }
+}
+
+/** A send was attempted after `close()` began. */
+export class ProducerClosedError extends KafkaError {
+  constructor(topic: string) {
+    super(`kafka producer for topic ${topic} is closed`, { topic });
+  }
+}
+
+/** A record is larger than `maxMessageBytes`; rejected before any network call. */
+export class MessageTooLargeError extends KafkaError {
+  constructor(topic: string, size: number, maxMessageBytes: number) {
+    super(`record of ${size} bytes exceeds maxMessageBytes ${maxMessageBytes} for topic ${topic}`, {
+      topic,
+      size,
+      maxMessageBytes,
+    });
+  }
+}
+
+/** An event could not be encoded (or a payload decoded) with the given Avro schema. */
+export class AvroCodecError extends KafkaError {
+  constructor(message: string, logData: LogData, cause?: unknown) {
+    super(message, logData, { cause });
+  }
+}
+
+/** A send reached the broker but finally failed (after the client's retries). */
+export class ProducerSendError extends KafkaError {
+  constructor(topic: string, cause: unknown) {
+    super(`failed to send to topic ${topic}: ${describeCause(cause)}`, { topic }, { cause });
+  }
+}
+
+/** An operation is not allowed in the consumer group's current state. */
+export class ConsumerStateError extends KafkaError {
+  constructor(message: string, logData: LogData) {
+    super(message, logData);
+  }
+}
+
+/** A second handler was registered, or a handler conflicts with another consumption mode. */
+export class HandlerRegistrationError extends KafkaError {
+  constructor(message: string, logData: LogData) {
+    super(message, logData);
+  }
+}
+
+/** A message handler threw or rejected. `commit` tells whether its offset was still committed. */
+export class MessageHandlerError extends KafkaError {
+  constructor(message: string, logData: LogData, cause: unknown) {
+    super(`${message}: ${describeCause(cause)}`, logData, { cause });
+  }
+}
+
+/** A background operation (initialise, consume, commit) failed; it will be retried or redelivered. */
+export class KafkaOperationError extends KafkaError {
+  constructor(message: string, logData: LogData, cause?: unknown) {
+    super(cause === undefined ? message : `${message}: ${describeCause(cause)}`, logData, { cause });
+  }
+}
+
+/** The broker refused an operation for lack of an ACL. */
+export class KafkaAuthorizationError extends KafkaError {
+  constructor(message: string, logData: LogData, cause?: unknown) {
+    super(message, logData, { cause });
+  }
+}
+
+/** A timed wait (close, drain, health probe) ran out. */
+export class KafkaTimeoutError extends KafkaError {
+  constructor(message: string, logData: LogData = {}) {
+    super(message, logData);
+  }
+}
+
+/** The short text of any thrown value. */
+export function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return cause.message;
+  return String(cause);
+}

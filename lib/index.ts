@@ -1,0 +1,10 @@
+/**
+ * nestjs-kafka-channels: the public API. The framework-free core comes first; the Nest layer
+ * is exported from the same entry point.
+ */
+export * from './core/errors.js';
+export * from './core/logger.js';
+export * from './core/retry.js';
+export * from './core/error-stream.js';
+export * from './core/security.js';
+export * from './core/config/connection.js';
