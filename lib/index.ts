@@ -8,3 +8,5 @@ export * from './core/retry.js';
 export * from './core/error-stream.js';
 export * from './core/security.js';
 export * from './core/config/connection.js';
+export * from './core/avro.js';
+export * from './core/request-context.js';
