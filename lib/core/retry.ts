@@ -48,8 +48,8 @@ export interface RetryLoop {
 
 /**
  * Runs `attempt` at once, then again after {@link getRetryTime} pauses until it succeeds or the
- * loop is cancelled. Attempts never overlap; timers are unref'd so a pending loop never keeps
- * the process alive on its own.
+ * loop is cancelled. Attempts never overlap. A pending
+ * loop keeps the process alive (it is live work): cancel it on close.
  */
 export function retryUntilDone(options: RetryLoopOptions): RetryLoop {
   let cancelled = false;
@@ -62,7 +62,6 @@ export function retryUntilDone(options: RetryLoopOptions): RetryLoop {
     new Promise<void>((resolve) => {
       wake = resolve;
       timer = setTimeout(resolve, ms);
-      timer.unref();
     }).finally(() => {
       clearTimeout(timer);
       wake = undefined;

@@ -41,5 +41,8 @@ export function checkConnectionConfig(checker: ConfigChecker, config: Partial<Co
   checker.oneOf(config.kafkaJsLogLevel, ['debug', 'info', 'warn', 'error', 'nothing'], 'kafkaJsLogLevel');
   const min = config.minRetryPeriod ?? CONNECTION_DEFAULTS.minRetryPeriod;
   const max = config.maxRetryPeriod ?? CONNECTION_DEFAULTS.maxRetryPeriod;
-  checker.require(min <= max, 'minRetryPeriod', 'must be smaller than or equal to maxRetryPeriod');
+  // Compare only two valid numbers; an invalid one is already reported above.
+  if (min > 0 && max > 0) {
+    checker.require(min <= max, 'minRetryPeriod', 'must be smaller than or equal to maxRetryPeriod');
+  }
 }
