@@ -72,6 +72,13 @@ export class AvroCodecError extends KafkaError {
   }
 }
 
+/** A record could not be built: a value that cannot be serialised, or a bad key, header or partition. */
+export class InvalidMessageError extends KafkaError {
+  constructor(topic: string, problem: string, cause?: unknown) {
+    super(`invalid record for topic ${topic}: ${problem}`, { topic, problem }, { cause });
+  }
+}
+
 /** A send reached the broker but finally failed (after the client's retries). */
 export class ProducerSendError extends KafkaError {
   constructor(topic: string, cause: unknown) {
