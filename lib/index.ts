@@ -10,3 +10,6 @@ export * from './core/security.js';
 export * from './core/config/connection.js';
 export * from './core/avro.js';
 export * from './core/request-context.js';
+export * from './core/config/producer.js';
+export * from './core/producer/kafka-producer.js';
+export * from './core/producer/record-size.js';

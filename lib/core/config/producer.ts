@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { createConsoleLogger, type KafkaLogger, type KafkaLogLevel } from '../logger.js';
+import type { SecurityConfig } from '../security.js';
+import { CONNECTION_DEFAULTS, checkConnectionConfig, type ConnectionConfig } from './connection.js';
+import { ConfigChecker } from './validate.js';
+
+/** Acknowledgement a produce request waits for: none, the leader only, or every in-sync replica. */
+export type ProducerAcks = 0 | 1 | 'all';
+
+/** Compression codecs available without extra kafkajs codec packages. */
+export type ProducerCompression = 'none' | 'gzip';
+
+/** Settings of a {@link KafkaProducer}. Only `brokers` and `topic` are required. */
+export interface ProducerConfig extends ConnectionConfig {
+  /** Topic every record of this producer goes to. Required. */
+  topic: string;
+  /**
+   * Largest record accepted, in bytes, measured as described in {@link estimateRecordSize}.
+   * Bigger records fail with `MessageTooLargeError` before any network call. Default 1,000,000.
+   */
+  maxMessageBytes?: number;
+  /** How many times kafkajs retries a failed produce request. Default 3 (dp-kafka). */
+  retryMax?: number;
+  /** First pause between produce retries, ms (kafkajs doubles it on each retry). Default 100. */
+  retryBackoff?: number;
+  /**
+   * Brokers that must be reachable for the health check to report OK. Default 2 (dp-kafka), but
+   * the default is lowered to the number of `brokers` given, so a single broker works. An
+   * explicit value above the number of brokers is a config error.
+   */
+  minBrokersHealthy?: number;
+  /** Acks to wait for: `1` (leader, the default as in dp-kafka), `0` (none) or `'all'` (acks -1). */
+  acks?: ProducerAcks;
+  /**
+   * kafkajs idempotent producer (experimental in kafkajs). Requires `acks: 'all'`, which becomes
+   * the default when this is true. Default false.
+   */
+  idempotent?: boolean;
+  /** Record batch compression. Default `'none'`. */
+  compression?: ProducerCompression;
+  /**
+   * How long the first queued record waits for others to join its batch, ms. `0` still coalesces
+   * the sends of one event-loop turn. Default 2.
+   */
+  lingerMs?: number;
+  /**
+   * Byte cap of one coalesced batch (same measure as `maxMessageBytes`); a batch reaching it is
+   * sent at once. Keep it at or below the broker's `message.max.bytes`. Default 1,000,000.
+   */
+  maxBatchBytes?: number;
+  /**
+   * How many coalesced batches may wait for their acks at once. `1` (default) keeps strict order
+   * per partition even when kafkajs retries a request; higher values may reorder on a retry.
+   */
+  maxInFlightBatches?: number;
+  /** How long the broker may take to acknowledge a produce request, ms. Default 10,000 (dp-kafka). */
+  requestTimeout?: number;
+  /** The producer-wide `request-id` header value. Default: a random UUID per producer. */
+  requestId?: string;
+}
+
+/** Defaults of the producer-specific settings (dp-kafka's where it has one). */
+export const PRODUCER_DEFAULTS = {
+  maxMessageBytes: 1_000_000,
+  retryMax: 3,
+  retryBackoff: 100,
+  minBrokersHealthy: 2,
+  acks: 1 as ProducerAcks,
+  idempotent: false,
+  compression: 'none' as ProducerCompression,
+  lingerMs: 2,
+  maxBatchBytes: 1_000_000,
+  maxInFlightBatches: 1,
+  requestTimeout: 10_000,
+} as const;
+
+/** A validated producer config with every default filled in. */
+export interface ResolvedProducerConfig {
+  readonly brokers: readonly string[];
+  readonly topic: string;
+  readonly clientId: string;
+  readonly security: SecurityConfig | undefined;
+  readonly logger: KafkaLogger;
+  readonly kafkaJsLogLevel: KafkaLogLevel;
+  readonly minRetryPeriod: number;
+  readonly maxRetryPeriod: number;
+  readonly connectionTimeout: number;
+  readonly maxMessageBytes: number;
+  readonly retryMax: number;
+  readonly retryBackoff: number;
+  /** Effective value: the configured one, or the default lowered to the number of brokers. */
+  readonly minBrokersHealthy: number;
+  readonly acks: ProducerAcks;
+  readonly idempotent: boolean;
+  readonly compression: ProducerCompression;
+  readonly lingerMs: number;
+  readonly maxBatchBytes: number;
+  readonly maxInFlightBatches: number;
+  readonly requestTimeout: number;
+  readonly requestId: string;
+}
+
+// Kafka's own rule for topic names.
+const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
+
+/**
+ * Validates a producer config and fills in defaults. The caller's object is not modified.
+ *
+ * @throws KafkaConfigError naming every invalid field
+ */
+export function resolveProducerConfig(config: ProducerConfig): ResolvedProducerConfig {
+  const checker = new ConfigChecker();
+  if (typeof config !== 'object' || config === null) {
+    checker.require(false, 'config', 'must be an object');
+    checker.throwIfAny('producer');
+  }
+  checkConnectionConfig(checker, config);
+  checkProducerFields(checker, config);
+  checker.throwIfAny('producer');
+
+  const brokers = config.brokers.map((b) => b.trim());
+  const idempotent = config.idempotent ?? PRODUCER_DEFAULTS.idempotent;
+  return Object.freeze({
+    brokers: Object.freeze(brokers),
+    topic: config.topic,
+    clientId: config.clientId ?? CONNECTION_DEFAULTS.clientId,
+    security: config.security ? { ...config.security } : undefined,
+    logger: config.logger ?? createConsoleLogger(),
+    kafkaJsLogLevel: config.kafkaJsLogLevel ?? CONNECTION_DEFAULTS.kafkaJsLogLevel,
+    minRetryPeriod: config.minRetryPeriod ?? CONNECTION_DEFAULTS.minRetryPeriod,
+    maxRetryPeriod: config.maxRetryPeriod ?? CONNECTION_DEFAULTS.maxRetryPeriod,
+    connectionTimeout: config.connectionTimeout ?? CONNECTION_DEFAULTS.connectionTimeout,
+    maxMessageBytes: config.maxMessageBytes ?? PRODUCER_DEFAULTS.maxMessageBytes,
+    retryMax: config.retryMax ?? PRODUCER_DEFAULTS.retryMax,
+    retryBackoff: config.retryBackoff ?? PRODUCER_DEFAULTS.retryBackoff,
+    minBrokersHealthy: config.minBrokersHealthy ?? Math.min(PRODUCER_DEFAULTS.minBrokersHealthy, brokers.length),
+    acks: config.acks ?? (idempotent ? 'all' : PRODUCER_DEFAULTS.acks),
+    idempotent,
+    compression: config.compression ?? PRODUCER_DEFAULTS.compression,
+    lingerMs: config.lingerMs ?? PRODUCER_DEFAULTS.lingerMs,
+    maxBatchBytes: config.maxBatchBytes ?? PRODUCER_DEFAULTS.maxBatchBytes,
+    maxInFlightBatches: config.maxInFlightBatches ?? PRODUCER_DEFAULTS.maxInFlightBatches,
+    requestTimeout: config.requestTimeout ?? PRODUCER_DEFAULTS.requestTimeout,
+    requestId: config.requestId ?? randomUUID(),
+  });
+}
+
+function checkProducerFields(checker: ConfigChecker, config: Partial<ProducerConfig>): void {
+  if (config.topic === undefined || typeof config.topic !== 'string' || config.topic.length === 0) {
+    checker.require(false, 'topic', 'is required (non-empty string)');
+  } else {
+    checker.require(TOPIC_NAME.test(config.topic), 'topic', 'must be 1-249 characters of a-z, A-Z, 0-9, ".", "_" or "-"');
+  }
+  checker.positive(config.maxMessageBytes, 'maxMessageBytes', { integer: true });
+  checker.positive(config.retryMax, 'retryMax', { integer: true, allowZero: true });
+  checker.positive(config.retryBackoff, 'retryBackoff');
+  checker.positive(config.lingerMs, 'lingerMs', { allowZero: true });
+  checker.positive(config.maxBatchBytes, 'maxBatchBytes', { integer: true });
+  checker.positive(config.maxInFlightBatches, 'maxInFlightBatches', { integer: true });
+  checker.positive(config.requestTimeout, 'requestTimeout');
+  checker.positive(config.minBrokersHealthy, 'minBrokersHealthy', { integer: true });
+  if (typeof config.minBrokersHealthy === 'number' && Array.isArray(config.brokers) && config.brokers.length > 0) {
+    checker.require(
+      config.minBrokersHealthy <= config.brokers.length,
+      'minBrokersHealthy',
+      `must be smaller than or equal to the number of brokers (${config.brokers.length})`,
+    );
+  }
+  checker.oneOf(config.acks, [0, 1, 'all'], 'acks');
+  checker.oneOf(config.compression, ['none', 'gzip'], 'compression');
+  if (config.idempotent !== undefined) {
+    checker.require(typeof config.idempotent === 'boolean', 'idempotent', 'must be a boolean');
+  }
+  if (config.idempotent === true) {
+    checker.require(config.acks === undefined || config.acks === 'all', 'acks', "must be 'all' when idempotent is true");
+    checker.require(config.retryMax !== 0, 'retryMax', 'must be > 0 when idempotent is true');
+  }
+  if (config.requestId !== undefined) checker.nonEmptyString(config.requestId, 'requestId');
+  if (config.logger !== undefined) {
+    const logger = config.logger as Partial<KafkaLogger> | null;
+    checker.require(
+      typeof logger === 'object' && logger !== null && ['debug', 'info', 'warn', 'error'].every((m) => typeof logger[m as keyof KafkaLogger] === 'function'),
+      'logger',
+      'must have debug, info, warn and error methods',
+    );
+  }
+}

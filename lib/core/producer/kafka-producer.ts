@@ -1,0 +1,319 @@
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { encodeAvro, type AvroSchema } from '../avro.js';
+import { createKafkaClient } from '../client.js';
+import { resolveProducerConfig, type ProducerConfig, type ResolvedProducerConfig } from '../config/producer.js';
+import { ErrorStream } from '../error-stream.js';
+import {
+  describeCause,
+  InvalidMessageError,
+  KafkaConfigError,
+  KafkaError,
+  KafkaOperationError,
+  KafkaTimeoutError,
+  MessageTooLargeError,
+  ProducerClosedError,
+  ProducerNotInitialisedError,
+  ProducerSendError,
+} from '../errors.js';
+import type { KafkaLogger } from '../logger.js';
+import { retryUntilDone, type RetryLoop } from '../retry.js';
+import { buildMessage, ProducerHeaders, toJsonValue, toRecordValue, type SendOptions } from './record.js';
+import { estimateRecordSize } from './record-size.js';
+import { SendBatcher } from './send-batcher.js';
+
+export type { SendOptions } from './record.js';
+
+/** How long `close()` waits for queued records to be acknowledged, by default, ms. */
+export const PRODUCER_CLOSE_TIMEOUT_MS = 10_000;
+
+/** How long `close()` waits for kafkajs to disconnect, ms. */
+const DISCONNECT_TIMEOUT_MS = 5_000;
+
+/** Options of {@link KafkaProducer.close}. */
+export interface ProducerCloseOptions {
+  /** Longest wait for queued and in-flight records, ms. Default {@link PRODUCER_CLOSE_TIMEOUT_MS}. */
+  timeout?: number;
+}
+
+type ProducerState = 'initialising' | 'initialised' | 'closing' | 'closed';
+
+const noop = (): void => {};
+
+/**
+ * A producer for one topic with dp-kafka's guarantees on top of kafkajs.
+ *
+ * - Construction validates the config and never fails because the broker is down: the producer
+ *   connects in the background, retrying on the `getRetryTime` schedule until it succeeds.
+ * - Every `send*()` returns a promise that settles when the broker acknowledges the record or the
+ *   send finally fails. Not awaiting it is safe (fire-and-forget): a failure never becomes an
+ *   unhandled rejection, and every failure is also emitted on {@link errors}.
+ * - Concurrent sends are coalesced into batches (linger window and byte cap), keeping the order of
+ *   records per key and partition.
+ */
+export class KafkaProducer {
+  /** Topic this producer writes to. */
+  readonly topic: string;
+  /** The validated config with defaults filled in. */
+  readonly config: Readonly<ResolvedProducerConfig>;
+  /** Asynchronous failures (failed sends, rejected records, close problems). */
+  readonly errors: ErrorStream;
+
+  private readonly logger: KafkaLogger;
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly headers: ProducerHeaders;
+  private readonly batcher: SendBatcher<Message>;
+  private readonly initialisedSignal: Promise<void>;
+  private resolveInitialised!: () => void;
+  private rejectInitialised!: (error: unknown) => void;
+  private initLoop: RetryLoop | undefined;
+  private state: ProducerState = 'initialising';
+  private connecting: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private stopLoggingErrors: (() => void) | undefined;
+
+  /**
+   * Validates `config` and starts connecting in the background. Never touches the network
+   * synchronously and never fails because a broker is unreachable.
+   *
+   * @throws KafkaConfigError naming every invalid field
+   */
+  constructor(config: ProducerConfig) {
+    this.config = resolveProducerConfig(config);
+    this.topic = this.config.topic;
+    this.logger = this.config.logger;
+    this.errors = new ErrorStream(this.logger);
+    this.headers = new ProducerHeaders(this.config.requestId);
+    this.kafka = createKafkaClient(
+      {
+        brokers: [...this.config.brokers],
+        clientId: this.config.clientId,
+        security: this.config.security,
+        kafkaJsLogLevel: this.config.kafkaJsLogLevel,
+        connectionTimeout: this.config.connectionTimeout,
+      },
+      this.logger,
+    );
+    this.producer = this.kafka.producer({
+      // Java-compatible murmur2 on the key: records with one key stay on one partition, in order.
+      // Passing it explicitly also silences kafkajs' partitioner-change warning.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: this.config.idempotent,
+      // kafkajs defaults differ from dp-kafka's (5 retries, 300 ms): set them explicitly.
+      retry: { retries: this.config.retryMax, initialRetryTime: this.config.retryBackoff },
+      allowAutoTopicCreation: true,
+    });
+    this.batcher = new SendBatcher<Message>({
+      lingerMs: this.config.lingerMs,
+      maxBatchBytes: this.config.maxBatchBytes,
+      maxInFlight: this.config.maxInFlightBatches,
+      flush: (messages) => this.sendBatch(messages),
+    });
+    this.initialisedSignal = new Promise<void>((resolve, reject) => {
+      this.resolveInitialised = resolve;
+      this.rejectInitialised = reject;
+    });
+    this.initialisedSignal.catch(noop);
+    this.initLoop = retryUntilDone({
+      attempt: () => this.connectOnce(),
+      minRetryPeriod: this.config.minRetryPeriod,
+      maxRetryPeriod: this.config.maxRetryPeriod,
+      onFailure: (error, attempt, nextDelayMs) =>
+        this.logger.warn('error initialising kafka producer, will retry', {
+          topic: this.topic,
+          attempt,
+          nextDelayMs,
+          error: describeCause(error),
+        }),
+    });
+  }
+
+  /**
+   * The kafkajs client behind this producer, for health checks (same brokers, TLS and logger).
+   * Not part of the stable API.
+   *
+   * @internal
+   */
+  get kafkaClient(): Kafka {
+    return this.kafka;
+  }
+
+  /** True once connected, until `close()` begins. */
+  isInitialised(): boolean {
+    return this.state === 'initialised';
+  }
+
+  /** True once `close()` began. */
+  isClosed(): boolean {
+    return this.state === 'closing' || this.state === 'closed';
+  }
+
+  /**
+   * Makes one connection attempt now (or joins the one in progress); resolves at once when already
+   * initialised. A failed attempt rejects with {@link KafkaOperationError}, and the background
+   * retries go on. Safe to leave unawaited.
+   */
+  initialise(): Promise<void> {
+    const attempt = this.connectOnce();
+    attempt.catch(noop);
+    this.initLoop?.retryNow();
+    return attempt;
+  }
+
+  /** Resolves once initialised; rejects with {@link ProducerClosedError} if closed first. */
+  waitUntilInitialised(): Promise<void> {
+    return this.initialisedSignal;
+  }
+
+  /**
+   * Encodes `event` with the Avro `schema` and sends it.
+   *
+   * @returns settles when the broker acknowledges the record. Rejects with {@link AvroCodecError}
+   * (bad schema or event), {@link InvalidMessageError}, {@link MessageTooLargeError},
+   * {@link ProducerNotInitialisedError} or {@link ProducerClosedError} at once, and with
+   * {@link ProducerSendError} when the broker finally refuses it. Safe to leave unawaited.
+   */
+  send(schema: AvroSchema, event: unknown, options?: SendOptions): Promise<void> {
+    return this.submit(() => encodeAvro(schema, event), options);
+  }
+
+  /** Sends raw bytes (a string is sent as UTF-8). Settles and fails like {@link send}. */
+  sendBytes(value: Buffer | Uint8Array | string, options?: SendOptions): Promise<void> {
+    return this.submit(() => toRecordValue(this.topic, value), options);
+  }
+
+  /** Sends the JSON text of `value`. Settles and fails like {@link send}. */
+  sendJSON(value: unknown, options?: SendOptions): Promise<void> {
+    return this.submit(() => toJsonValue(this.topic, value), options);
+  }
+
+  /**
+   * Adds a header to every record sent from now on. An empty key is ignored; adding a key twice
+   * sends it twice (as dp-kafka does).
+   */
+  addHeader(key: string, value: string): void {
+    this.headers.add(key, value);
+  }
+
+  /** Logs every error of {@link errors} with the configured logger. Calling it again does nothing. */
+  logErrors(): void {
+    this.stopLoggingErrors ??= this.errors.logTo(this.logger, 'received kafka producer error', { topic: this.topic });
+  }
+
+  /**
+   * Stops accepting sends, flushes what is queued (waiting at most `timeout`), stops the background
+   * initialisation and disconnects. Records that could not be acknowledged in time are rejected
+   * with {@link KafkaTimeoutError}, never dropped silently. Safe to call twice; never rejects
+   * except for an invalid `timeout` ({@link KafkaConfigError}, nothing closed).
+   */
+  close(options: ProducerCloseOptions = {}): Promise<void> {
+    const timeout = options.timeout ?? PRODUCER_CLOSE_TIMEOUT_MS;
+    if (!(typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 0)) {
+      return Promise.reject(new KafkaConfigError('producer close', [{ field: 'timeout', problem: 'must be a number >= 0' }]));
+    }
+    this.closing ??= this.closeWithin(timeout);
+    return this.closing;
+  }
+
+  private async closeWithin(timeout: number): Promise<void> {
+    const wasInitialised = this.state === 'initialised';
+    this.state = 'closing';
+    this.initLoop?.cancel();
+    this.rejectInitialised(new ProducerClosedError(this.topic));
+    if (wasInitialised && (await outcomeWithin(this.batcher.drain(), timeout)) === 'timeout') {
+      const error = new KafkaTimeoutError(
+        `kafka producer for topic ${this.topic} could not get its queued records acknowledged within ${timeout} ms of close`,
+        { topic: this.topic, timeoutMs: timeout },
+      );
+      if (this.batcher.abort(error) > 0) this.errors.emit(error);
+    }
+    const disconnected = await outcomeWithin(this.producer.disconnect(), DISCONNECT_TIMEOUT_MS);
+    if (disconnected !== 'ok') {
+      const cause = disconnected === 'timeout' ? `disconnect took longer than ${DISCONNECT_TIMEOUT_MS} ms` : disconnected.error;
+      this.errors.emit(new KafkaOperationError('error closing kafka producer', { topic: this.topic }, cause));
+    }
+    this.state = 'closed';
+    this.logger.info('kafka producer closed', { topic: this.topic });
+  }
+
+  private connectOnce(): Promise<void> {
+    if (this.state === 'initialised') return Promise.resolve();
+    if (this.state !== 'initialising') return Promise.reject(new ProducerClosedError(this.topic));
+    this.connecting ??= this.producer.connect().then(
+      () => {
+        this.connecting = undefined;
+        if (this.state !== 'initialising') {
+          // close() began while this attempt was running: undo the connection.
+          this.producer.disconnect().catch(noop);
+          throw new ProducerClosedError(this.topic);
+        }
+        this.state = 'initialised';
+        this.initLoop?.cancel();
+        this.resolveInitialised();
+        this.logger.info('kafka producer initialised', { topic: this.topic });
+      },
+      (cause: unknown) => {
+        this.connecting = undefined;
+        throw new KafkaOperationError('failed to initialise kafka producer', { topic: this.topic }, cause);
+      },
+    );
+    return this.connecting;
+  }
+
+  private submit(encode: () => Buffer | string, options: SendOptions | undefined): Promise<void> {
+    const result = this.enqueue(encode, options);
+    result.catch(noop); // fire-and-forget callers: the failure is on `errors`, never unhandled
+    return result;
+  }
+
+  private enqueue(encode: () => Buffer | string, options: SendOptions | undefined): Promise<void> {
+    if (this.isClosed()) return this.fail(new ProducerClosedError(this.topic));
+    let message: Message;
+    let size: number;
+    try {
+      message = buildMessage(this.topic, encode(), options, this.headers);
+      size = estimateRecordSize(message.value, message.key, message.headers);
+    } catch (error) {
+      return this.fail(error instanceof KafkaError ? error : new InvalidMessageError(this.topic, describeCause(error), error));
+    }
+    if (size > this.config.maxMessageBytes) {
+      return this.fail(new MessageTooLargeError(this.topic, size, this.config.maxMessageBytes));
+    }
+    if (this.state !== 'initialised') return this.fail(new ProducerNotInitialisedError(this.topic));
+    return this.batcher.add(message, size);
+  }
+
+  private fail(error: KafkaError): Promise<never> {
+    this.errors.emit(error);
+    return Promise.reject(error);
+  }
+
+  /** Sends one coalesced batch; a failure is emitted once for the batch and rejects every record in it. */
+  private async sendBatch(messages: Message[]): Promise<void> {
+    try {
+      await this.producer.sendBatch({
+        topicMessages: [{ topic: this.topic, messages }],
+        acks: this.config.acks === 'all' ? -1 : this.config.acks,
+        timeout: this.config.requestTimeout,
+        compression: this.config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      });
+    } catch (cause) {
+      const error = new ProducerSendError(this.topic, cause);
+      this.errors.emit(error);
+      throw error;
+    }
+  }
+}
+
+/** How `promise` ended within `ms`: fulfilled, rejected (with the error) or still pending. The timer never outlives it. */
+async function outcomeWithin(promise: Promise<unknown>, ms: number): Promise<'ok' | 'timeout' | { error: unknown }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => 'ok' as const, (error: unknown) => ({ error })), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

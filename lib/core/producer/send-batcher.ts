@@ -1,0 +1,180 @@
+/** Options of a {@link SendBatcher}. */
+export interface SendBatcherOptions<T> {
+  /** How long the oldest queued item may wait for others before its batch goes, ms (0 = next turn). */
+  readonly lingerMs: number;
+  /** Byte cap of one batch. A batch always holds at least one item, even an item bigger than this. */
+  readonly maxBatchBytes: number;
+  /** Batches that may be in flight at once; with 1, batches complete in queue order. */
+  readonly maxInFlight: number;
+  /** Sends one batch, in queue order; resolves when all of it is acknowledged, rejects otherwise. */
+  readonly flush: (items: T[]) => Promise<void>;
+}
+
+interface Entry<T> {
+  readonly item: T;
+  readonly size: number;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+  settled: boolean;
+}
+
+/**
+ * Coalesces concurrent sends into batches: the first queued item opens a linger window; when it
+ * ends, or as soon as the queued bytes reach the cap, one batch goes to `flush`. While the in-flight
+ * limit is reached the queue keeps growing, so the next batch carries everything that arrived
+ * meanwhile (this is what lets one-record-per-call senders reach batch throughput). Each caller's
+ * promise settles with the result of the batch that carried its item.
+ */
+export class SendBatcher<T> {
+  private queue: Entry<T>[] = [];
+  private queuedBytes = 0;
+  private oldestQueuedAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private readonly inFlight = new Set<Entry<T>[]>();
+  private idleWaiters: Array<() => void> = [];
+  private draining = false;
+
+  constructor(private readonly options: SendBatcherOptions<T>) {}
+
+  /** Items waiting for a batch. */
+  get queuedCount(): number {
+    return this.queue.length;
+  }
+
+  /** Batches sent and not yet settled. */
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  /** Queues an item of `size` bytes; the promise settles with the result of its batch. */
+  add(item: T, size: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.queue.length === 0) this.oldestQueuedAt = Date.now();
+      this.queue.push({ item, size, resolve, reject, settled: false });
+      this.queuedBytes += size;
+      this.schedule();
+    });
+  }
+
+  /**
+   * Sends everything queued without waiting for the linger window and resolves once nothing is
+   * queued or in flight. Items added meanwhile are flushed too.
+   */
+  drain(): Promise<void> {
+    this.draining = true;
+    const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.schedule();
+    this.notifyIfIdle();
+    return idle;
+  }
+
+  /**
+   * Rejects every queued and in-flight item with `error` and forgets them (a later batch result is
+   * ignored). Returns how many items were rejected.
+   */
+  abort(error: unknown): number {
+    this.clearTimers();
+    let count = 0;
+    const rejectAll = (entries: Entry<T>[]) => {
+      for (const entry of entries) {
+        if (entry.settled) continue;
+        entry.settled = true;
+        entry.reject(error);
+        count++;
+      }
+    };
+    rejectAll(this.queue);
+    this.queue = [];
+    this.queuedBytes = 0;
+    for (const batch of this.inFlight) rejectAll(batch);
+    this.inFlight.clear();
+    this.notifyIfIdle();
+    return count;
+  }
+
+  private schedule(): void {
+    if (this.queue.length === 0 || this.inFlight.size >= this.options.maxInFlight) return;
+    if (this.draining || this.queuedBytes >= this.options.maxBatchBytes) {
+      this.sendNext();
+      return;
+    }
+    if (this.timer !== undefined || this.immediate !== undefined) return;
+    const remaining = this.options.lingerMs - (Date.now() - this.oldestQueuedAt);
+    if (remaining > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.sendNext();
+      }, remaining);
+    } else {
+      // Even when due, wait for the end of this turn so that its other sends join the batch.
+      this.immediate = setImmediate(() => {
+        this.immediate = undefined;
+        this.sendNext();
+      });
+    }
+  }
+
+  private sendNext(): void {
+    while (this.queue.length > 0 && this.inFlight.size < this.options.maxInFlight) {
+      this.clearTimers();
+      const batch = this.takeBatch();
+      this.inFlight.add(batch);
+      let result: Promise<void>;
+      try {
+        result = this.options.flush(batch.map((e) => e.item));
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+      result.then(
+        () => this.finish(batch, undefined, true),
+        (error: unknown) => this.finish(batch, error, false),
+      );
+    }
+    if (this.queue.length > 0) this.schedule();
+  }
+
+  private takeBatch(): Entry<T>[] {
+    let bytes = 0;
+    let count = 0;
+    while (count < this.queue.length) {
+      const size = this.queue[count]!.size;
+      if (count > 0 && bytes + size > this.options.maxBatchBytes) break;
+      bytes += size;
+      count++;
+    }
+    const batch = this.queue.slice(0, count);
+    this.queue = count === this.queue.length ? [] : this.queue.slice(count);
+    this.queuedBytes -= bytes;
+    // What remains has waited since before this batch went: it is due at once.
+    if (this.queue.length > 0) this.oldestQueuedAt = 0;
+    return batch;
+  }
+
+  private finish(batch: Entry<T>[], error: unknown, ok: boolean): void {
+    if (!this.inFlight.delete(batch)) return; // aborted meanwhile
+    for (const entry of batch) {
+      if (entry.settled) continue;
+      entry.settled = true;
+      if (ok) entry.resolve();
+      else entry.reject(error);
+    }
+    this.schedule();
+    this.notifyIfIdle();
+  }
+
+  private notifyIfIdle(): void {
+    if (this.queue.length > 0 || this.inFlight.size > 0 || this.idleWaiters.length === 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    this.draining = false;
+    for (const wake of waiters) wake();
+  }
+
+  private clearTimers(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+  }
+}
