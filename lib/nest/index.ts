@@ -1,0 +1,10 @@
+export * from './decorators/index.js';
+export * from './kafka-module.error.js';
+export * from './kafka-module.options.js';
+export * from './kafka.constants.js';
+export * from './kafka.module.js';
+export { KAFKA_MODULE_OPTIONS } from './kafka.module-definition.js';
+export type { KafkaModuleExtras } from './kafka.module-definition.js';
+export * from './kafka.registry.js';
+export * from './kafka.tokens.js';
+export * from './nest-kafka-logger.js';

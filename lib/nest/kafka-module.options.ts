@@ -1,0 +1,48 @@
+import type { ConnectionConfig } from '../core/config/connection.js';
+import type { ConsumerGroupConfig } from '../core/config/consumer.js';
+import type { ProducerConfig } from '../core/config/producer.js';
+import type { KafkaLogLevel } from '../core/logger.js';
+
+/** One named producer: the core producer config without the shared connection fields. */
+export type KafkaProducerOptions = Omit<ProducerConfig, keyof ConnectionConfig>;
+
+/** One named consumer group: the core group config without the shared connection fields. */
+export type KafkaConsumerGroupOptions = Omit<ConsumerGroupConfig, keyof ConnectionConfig> & {
+  /**
+   * Start consuming at application bootstrap. Default `true`. Set `false` when something else
+   * decides when the group runs (your code calling `start()`, or a health subscription).
+   */
+  autoStart?: boolean;
+};
+
+/**
+ * Options of {@link KafkaModule}: the connection settings every client shares, plus the named
+ * producers and consumer groups. Each producer is injectable with `@InjectProducer(name)`, each
+ * group with `@InjectConsumerGroup(name)`, and each group needs exactly one handler.
+ */
+export interface KafkaModuleOptions extends Omit<ConnectionConfig, 'logger'> {
+  /** Named producers. Default: none. */
+  producers?: Record<string, KafkaProducerOptions>;
+  /** Named consumer groups. Default: none. */
+  consumerGroups?: Record<string, KafkaConsumerGroupOptions>;
+  /**
+   * Verbosity of the library's logs written to Nest's `Logger` (kafkajs' own logs are filtered
+   * by `kafkaJsLogLevel` first). Default `info`. Ignored when `logger` is given.
+   */
+  logLevel?: KafkaLogLevel;
+  /** Where library and kafkajs logs go. Default: Nest's `Logger`, context `Kafka:<name>`. */
+  logger?: ConnectionConfig['logger'];
+  /**
+   * Bound of each shutdown phase, ms: draining the groups (`stopAndWait`), then closing groups
+   * and producers. Default 30000.
+   */
+  shutdownTimeout?: number;
+}
+
+/** Names declared statically, before any async options factory runs. */
+export interface KafkaDeclaredNames {
+  /** Producer names; each gets a provider under `getProducerToken(name)`. */
+  readonly producers: readonly string[];
+  /** Consumer-group names; each gets a provider under `getConsumerGroupToken(name)`. */
+  readonly consumerGroups: readonly string[];
+}

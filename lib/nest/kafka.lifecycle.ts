@@ -1,0 +1,111 @@
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { describeCause } from '../core/errors.js';
+import { KafkaModuleError } from './kafka-module.error.js';
+import { KafkaExplorer } from './kafka.explorer.js';
+import { KafkaClientRegistry } from './kafka.registry.js';
+
+/**
+ * Drives the clients through Nest's lifecycle:
+ * - module init: handlers are discovered and bound;
+ * - application bootstrap: every group must have a handler; groups with `autoStart` start;
+ * - before shutdown: groups `stopAndWait()` (in-flight handlers finish, their offsets commit);
+ * - shutdown: groups close, then producers close (handlers may still send while draining).
+ * Each shutdown phase is bounded by `shutdownTimeout`; shutdown failures are logged, never thrown.
+ */
+@Injectable()
+export class KafkaLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('KafkaModule');
+  private closed = false;
+
+  constructor(
+    private readonly registry: KafkaClientRegistry,
+    private readonly explorer: KafkaExplorer,
+  ) {}
+
+  /** Binds the decorated handlers; on a boot error, closes every client before rethrowing. */
+  async onModuleInit(): Promise<void> {
+    await this.closeOnBootError(() => this.explorer.explore());
+  }
+
+  /**
+   * Checks that every group has a handler (decorated, or registered by your own `onModuleInit`),
+   * then starts the groups whose `autoStart` is not `false`.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.closeOnBootError(() => {
+      const idle = this.registry.groups().filter((g) => !g.group.hasHandler());
+      if (idle.length > 0) {
+        throw new KafkaModuleError(
+          idle.map((g) => `consumer group "${g.name}" has no handler: decorate one provider method with @KafkaHandler({ group: '${g.name}' }) or @KafkaBatchHandler({ group: '${g.name}' })`),
+        );
+      }
+    });
+    for (const { name, group, autoStart } of this.registry.groups()) {
+      if (!autoStart) continue;
+      try {
+        await group.start();
+      } catch (error) {
+        // A start refused by the state machine is reported, not fatal: the app keeps serving.
+        this.logger.error(`consumer group "${name}" did not start: ${describeCause(error)}`);
+      }
+    }
+  }
+
+  /** Stops every group and waits for in-flight handlers and their commits, bounded. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.closed) return;
+    await Promise.all(
+      this.registry.groups().map(({ name, group }) => this.bounded(`draining consumer group "${name}"`, () => group.stopAndWait())),
+    );
+  }
+
+  /** Closes the groups, then the producers, each phase bounded. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.closeAll();
+  }
+
+  private async closeAll(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const timeout = this.registry.shutdownTimeout;
+    await Promise.all(
+      this.registry.groups().map(({ name, group }) => this.bounded(`closing consumer group "${name}"`, () => group.close({ timeout }))),
+    );
+    await Promise.all(
+      this.registry.producers().map(({ name, producer }) => this.bounded(`closing producer "${name}"`, () => producer.close({ timeout }))),
+    );
+  }
+
+  private async closeOnBootError(step: () => void): Promise<void> {
+    try {
+      step();
+    } catch (error) {
+      await this.closeAll();
+      throw error;
+    }
+  }
+
+  // Runs `work` for at most shutdownTimeout (plus a grace for the core's own timeout to fire).
+  private async bounded(what: string, work: () => Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = this.registry.shutdownTimeout;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), limit + 1_000);
+    });
+    try {
+      const outcome = await Promise.race([work().then(() => 'done' as const), timedOut]);
+      if (outcome === 'timeout') this.logger.warn(`${what} took longer than ${limit} ms; continuing shutdown`);
+    } catch (error) {
+      this.logger.error(`${what} failed: ${describeCause(error)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import { KafkaConsumerGroup } from '../core/consumer/kafka-consumer-group.js';
+import { KafkaConfigError, KafkaError, describeCause, type ConfigProblem } from '../core/errors.js';
+import type { ConnectionConfig } from '../core/config/connection.js';
+import { ConfigChecker } from '../core/config/validate.js';
+import type { KafkaLogger } from '../core/logger.js';
+import { KafkaProducer } from '../core/producer/kafka-producer.js';
+import { DEFAULT_NEST_LOG_LEVEL, DEFAULT_SHUTDOWN_TIMEOUT } from './kafka.constants.js';
+import { KafkaModuleError } from './kafka-module.error.js';
+import type { KafkaDeclaredNames, KafkaModuleOptions } from './kafka-module.options.js';
+import { NestKafkaLogger } from './nest-kafka-logger.js';
+
+/** A consumer group built by the module, with the Nest-only settings kept beside it. */
+export interface RegisteredGroup {
+  readonly name: string;
+  readonly group: KafkaConsumerGroup;
+  readonly autoStart: boolean;
+}
+
+/**
+ * The producers and consumer groups of one {@link KafkaModule}, built from its options. Building
+ * never touches the network (the core clients initialise in the background). The registry owns
+ * the clients: the lifecycle provider closes them through it.
+ */
+export class KafkaClientRegistry {
+  private constructor(
+    private readonly producerMap: ReadonlyMap<string, KafkaProducer>,
+    private readonly groupMap: ReadonlyMap<string, RegisteredGroup>,
+    /** Bound of each shutdown phase, ms. */
+    readonly shutdownTimeout: number,
+  ) {}
+
+  /**
+   * Validates `options` against the statically declared names and builds every client. Throws
+   * {@link KafkaModuleError} when the names differ, or one {@link KafkaConfigError} naming every
+   * bad field of every entry (e.g. `producers.events.topic`). Nothing is left running on failure.
+   */
+  static async create(options: KafkaModuleOptions, declared: KafkaDeclaredNames): Promise<KafkaClientRegistry> {
+    checkDeclaredNames(options, declared);
+    checkModuleFields(options);
+    const { producers = {}, consumerGroups = {}, logLevel, logger, shutdownTimeout, ...shared } = options;
+    const loggerFor = (name: string): KafkaLogger => logger ?? new NestKafkaLogger(`Kafka:${name}`, logLevel ?? DEFAULT_NEST_LOG_LEVEL);
+    const connection = (name: string): ConnectionConfig => ({ ...shared, logger: loggerFor(name) });
+
+    const problems: ConfigProblem[] = [];
+    const built: Array<KafkaProducer | KafkaConsumerGroup> = [];
+    const producerMap = new Map<string, KafkaProducer>();
+    const groupMap = new Map<string, RegisteredGroup>();
+    for (const [name, entry] of Object.entries(producers)) {
+      const producer = build(`producers.${name}`, problems, () => new KafkaProducer({ ...connection(name), ...entry }));
+      if (producer) built.push(producer), producerMap.set(name, producer);
+    }
+    for (const [name, entry] of Object.entries(consumerGroups)) {
+      const { autoStart = true, ...groupConfig } = entry;
+      const group = build(`consumerGroups.${name}`, problems, () => new KafkaConsumerGroup({ ...connection(name), ...groupConfig }));
+      if (group) built.push(group), groupMap.set(name, { name, group, autoStart });
+    }
+    if (problems.length > 0) {
+      await Promise.allSettled(built.map((client) => client.close({ timeout: 1_000 })));
+      throw new KafkaConfigError('KafkaModule', problems);
+    }
+    return new KafkaClientRegistry(producerMap, groupMap, shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT);
+  }
+
+  /** The named producer; throws {@link KafkaModuleError} naming the declared ones if unknown. */
+  producer(name: string): KafkaProducer {
+    const producer = this.producerMap.get(name);
+    if (!producer) throw new KafkaModuleError([`no producer named "${name}" (declared: ${list(this.producerMap.keys())})`]);
+    return producer;
+  }
+
+  /** The named consumer group; throws {@link KafkaModuleError} naming the declared ones if unknown. */
+  group(name: string): KafkaConsumerGroup {
+    const entry = this.groupMap.get(name);
+    if (!entry) throw new KafkaModuleError([`no consumer group named "${name}" (declared: ${list(this.groupMap.keys())})`]);
+    return entry.group;
+  }
+
+  /** Whether a consumer group of that name is declared. */
+  hasGroup(name: string): boolean {
+    return this.groupMap.has(name);
+  }
+
+  /** Every consumer group with its Nest-only settings. */
+  groups(): RegisteredGroup[] {
+    return [...this.groupMap.values()];
+  }
+
+  /** Every producer with its name. */
+  producers(): Array<{ name: string; producer: KafkaProducer }> {
+    return [...this.producerMap].map(([name, producer]) => ({ name, producer }));
+  }
+
+  /** Comma-separated names of the declared groups, for error messages. */
+  groupNames(): string {
+    return list(this.groupMap.keys());
+  }
+}
+
+function build<T>(field: string, problems: ConfigProblem[], create: () => T): T | undefined {
+  try {
+    return create();
+  } catch (error) {
+    if (error instanceof KafkaConfigError) {
+      problems.push(...error.problems.map((p) => ({ field: `${field}.${p.field}`, problem: p.problem })));
+    } else {
+      problems.push({ field, problem: `could not be created: ${error instanceof KafkaError ? error.message : describeCause(error)}` });
+    }
+    return undefined;
+  }
+}
+
+function checkModuleFields(options: KafkaModuleOptions): void {
+  const checker = new ConfigChecker();
+  checker.positive(options.shutdownTimeout, 'shutdownTimeout');
+  checker.oneOf(options.logLevel, ['debug', 'info', 'warn', 'error', 'nothing'], 'logLevel');
+  for (const field of ['producers', 'consumerGroups'] as const) {
+    const value: unknown = options[field];
+    checker.require(value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value)), field, 'must be an object keyed by name');
+  }
+  checker.throwIfAny('KafkaModule');
+}
+
+function checkDeclaredNames(options: KafkaModuleOptions, declared: KafkaDeclaredNames): void {
+  const problems = [
+    ...compareNames('producers', Object.keys(options.producers ?? {}), declared.producers),
+    ...compareNames('consumerGroups', Object.keys(options.consumerGroups ?? {}), declared.consumerGroups),
+  ];
+  if (problems.length > 0) throw new KafkaModuleError(problems);
+}
+
+function compareNames(field: string, actual: readonly string[], declared: readonly string[]): string[] {
+  const missing = declared.filter((n) => !actual.includes(n));
+  const extra = actual.filter((n) => !declared.includes(n));
+  const problems: string[] = [];
+  if (missing.length > 0) problems.push(`the options factory returned no ${field} entry for ${quote(missing)}, declared in forRootAsync({ ${field} })`);
+  if (extra.length > 0) problems.push(`the options factory returned ${field} ${quote(extra)}, which forRootAsync({ ${field} }) does not declare`);
+  return problems;
+}
+
+function quote(names: readonly string[]): string {
+  return names.map((n) => `"${n}"`).join(', ');
+}
+
+function list(names: Iterable<string>): string {
+  const all = [...names];
+  return all.length > 0 ? quote(all) : 'none';
+}

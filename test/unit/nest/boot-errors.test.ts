@@ -1,0 +1,162 @@
+import 'reflect-metadata';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Injectable, Scope, type Provider } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { KafkaConfigError } from '../../../lib/core/errors.js';
+import type { KafkaProducer } from '../../../lib/core/producer/kafka-producer.js';
+import {
+  InjectProducer,
+  KafkaBatchHandler,
+  KafkaHandler,
+  KafkaModule,
+  KafkaModuleError,
+  type KafkaModuleOptions,
+} from '../../../lib/nest/index.js';
+
+// Construction never touches the network, so these boot errors need no broker; port 9 refuses.
+const quiet: KafkaModuleOptions = { brokers: ['127.0.0.1:9'], logLevel: 'nothing', kafkaJsLogLevel: 'nothing' };
+const group = (name: string) => ({ topic: `${name}-topic`, groupName: `${name}-group` });
+
+@Injectable()
+class OrdersHandler {
+  @KafkaHandler({ group: 'orders' })
+  async handle(): Promise<void> {}
+}
+
+@Injectable()
+class SecondOrdersHandler {
+  @KafkaBatchHandler({ group: 'orders' })
+  async handle(): Promise<void> {}
+}
+
+@Injectable()
+class UndeclaredGroupHandler {
+  @KafkaHandler({ group: 'ghost' })
+  async handle(): Promise<void> {}
+}
+
+@Injectable()
+class BothDecorators {
+  @KafkaHandler({ group: 'orders' })
+  @KafkaBatchHandler({ group: 'orders' })
+  async handle(): Promise<void> {}
+}
+
+@Injectable({ scope: Scope.REQUEST })
+class RequestScopedHandler {
+  @KafkaHandler({ group: 'orders' })
+  async handle(): Promise<void> {}
+}
+
+@Injectable()
+class NeedsUnknownProducer {
+  constructor(@InjectProducer('nope') readonly producer: KafkaProducer) {}
+}
+
+async function boot(options: KafkaModuleOptions, providers: Provider[]): Promise<void> {
+  const moduleRef = await Test.createTestingModule({ imports: [KafkaModule.forRoot(options)], providers }).compile();
+  try {
+    await moduleRef.init();
+  } finally {
+    await moduleRef.close();
+  }
+}
+
+function moduleError(pattern: RegExp) {
+  return (error: unknown): boolean => {
+    assert.ok(error instanceof KafkaModuleError, `expected KafkaModuleError, got ${String(error)}`);
+    assert.match(error.message, pattern);
+    return true;
+  };
+}
+
+describe('KafkaModule boot errors', () => {
+  it('names a handler whose group is not declared', async () => {
+    await assert.rejects(
+      boot({ ...quiet, consumerGroups: { orders: group('orders') } }, [OrdersHandler, UndeclaredGroupHandler]),
+      moduleError(/@KafkaHandler on UndeclaredGroupHandler\.handle names consumer group "ghost", which is not declared in consumerGroups \(declared: "orders"\)/),
+    );
+  });
+
+  it('names both handlers of a group that has two', async () => {
+    await assert.rejects(
+      boot({ ...quiet, consumerGroups: { orders: group('orders') } }, [OrdersHandler, SecondOrdersHandler]),
+      moduleError(/consumer group "orders" has 2 handlers \(OrdersHandler\.handle, SecondOrdersHandler\.handle\)/),
+    );
+  });
+
+  it('names a group without a handler', async () => {
+    await assert.rejects(
+      boot({ ...quiet, consumerGroups: { orders: group('orders'), idle: group('idle') } }, [OrdersHandler]),
+      moduleError(/consumer group "idle" has no handler/),
+    );
+  });
+
+  it('rejects both decorators on one method', async () => {
+    await assert.rejects(
+      boot({ ...quiet, consumerGroups: { orders: group('orders') } }, [BothDecorators]),
+      moduleError(/BothDecorators\.handle has both @KafkaHandler and @KafkaBatchHandler/),
+    );
+  });
+
+  it('skips a request-scoped handler, so its group has none', async () => {
+    await assert.rejects(
+      boot({ ...quiet, consumerGroups: { orders: group('orders') } }, [RequestScopedHandler]),
+      moduleError(/consumer group "orders" has no handler/),
+    );
+  });
+
+  it('names an unknown producer in @InjectProducer', async () => {
+    await assert.rejects(boot({ ...quiet }, [NeedsUnknownProducer]), (error: unknown) => {
+      assert.match(String((error as Error).message), /KafkaProducer:nope/);
+      return true;
+    });
+  });
+
+  it('lists every bad field of every entry in one KafkaConfigError', async () => {
+    await assert.rejects(
+      boot(
+        {
+          ...quiet,
+          shutdownTimeout: -1,
+          producers: { events: { topic: '' } },
+          consumerGroups: { orders: { topic: 'ok', groupName: '' } },
+        },
+        [OrdersHandler],
+      ),
+      (error: unknown) => {
+        assert.ok(error instanceof KafkaConfigError, `expected KafkaConfigError, got ${String(error)}`);
+        assert.deepEqual(error.problems.map((p) => p.field), ['shutdownTimeout']);
+        return true;
+      },
+    );
+    await assert.rejects(
+      boot({ ...quiet, producers: { events: { topic: '' } }, consumerGroups: { orders: { topic: 'ok', groupName: '' } } }, [OrdersHandler]),
+      (error: unknown) => {
+        assert.ok(error instanceof KafkaConfigError, `expected KafkaConfigError, got ${String(error)}`);
+        const fields = error.problems.map((p) => p.field);
+        assert.ok(fields.includes('producers.events.topic'), fields.join(', '));
+        assert.ok(fields.includes('consumerGroups.orders.groupName'), fields.join(', '));
+        return true;
+      },
+    );
+  });
+
+  it('rejects an async factory whose names differ from the declared ones', async () => {
+    const moduleRef = Test.createTestingModule({
+      imports: [
+        KafkaModule.forRootAsync({
+          producers: ['events'],
+          consumerGroups: ['orders'],
+          useFactory: () => ({ ...quiet, producers: { audit: { topic: 'a' } }, consumerGroups: { orders: group('orders') } }),
+        }),
+      ],
+      providers: [OrdersHandler],
+    });
+    await assert.rejects(
+      moduleRef.compile(),
+      moduleError(/no producers entry for "events", declared in forRootAsync.*returned producers "audit", which forRootAsync\(\{ producers \}\) does not declare/),
+    );
+  });
+});
