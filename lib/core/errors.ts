@@ -128,6 +128,13 @@ export class KafkaTimeoutError extends KafkaError {
   }
 }
 
+/** Creating one ACL failed; ACLs after it in the same apply were not attempted. */
+export class AclCreationError extends KafkaError {
+  constructor(message: string, logData: LogData, cause: unknown) {
+    super(`${message}: ${describeCause(cause)}`, logData, { cause });
+  }
+}
+
 /** The short text of any thrown value. */
 export function describeCause(cause: unknown): string {
   if (cause instanceof Error) return cause.message;
