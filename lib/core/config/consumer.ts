@@ -1,0 +1,109 @@
+import { ConfigChecker } from './validate.js';
+import { CONNECTION_DEFAULTS, checkConnectionConfig, type ConnectionConfig } from './connection.js';
+
+/** Where a group with no committed offset starts reading a partition. */
+export type ConsumerOffsetReset = 'oldest' | 'newest';
+
+/** Settings of a {@link KafkaConsumerGroup}. Only `brokers`, `topic` and `groupName` are required. */
+export interface ConsumerGroupConfig extends ConnectionConfig {
+  /** Topic (or topics) to consume. */
+  topic: string | string[];
+  /** Consumer group id; members with the same name share the partitions. */
+  groupName: string;
+  /** Concurrent single-message handlers, worker ids 1..N. Default 1. */
+  numWorkers?: number;
+  /** Messages per batch-handler call. Default 1. */
+  batchSize?: number;
+  /** A partial batch is handled after this many ms without a new message. Default 200. */
+  batchWaitTime?: number;
+  /** Brokers that must be reachable for the group to count as healthy. Default 1. */
+  minBrokersHealthy?: number;
+  /** Group session timeout in ms (dp-kafka's MessageConsumeTimeout). Default 10000. */
+  messageConsumeTimeout?: number;
+  /** Start position when the group has no committed offset. Default `oldest`. */
+  offset?: ConsumerOffsetReset;
+  /** Longest time the broker holds a fetch waiting for data, ms. Default 50. */
+  fetchMaxWaitTime?: number;
+  /** Finished offsets are committed together at most this often, ms. Default 1000. */
+  commitInterval?: number;
+}
+
+/** A config with every default applied and topics as a list. */
+export interface ResolvedConsumerGroupConfig extends ConnectionConfig {
+  readonly topics: readonly string[];
+  readonly groupName: string;
+  readonly numWorkers: number;
+  readonly batchSize: number;
+  readonly batchWaitTime: number;
+  readonly minBrokersHealthy: number;
+  readonly messageConsumeTimeout: number;
+  readonly offset: ConsumerOffsetReset;
+  readonly fetchMaxWaitTime: number;
+  readonly commitInterval: number;
+  /** Heartbeat period: a third of the session timeout, at most 3 s (kafkajs' default). */
+  readonly heartbeatInterval: number;
+  readonly minRetryPeriod: number;
+  readonly maxRetryPeriod: number;
+}
+
+/** Consumer defaults: dp-kafka's where it has one. */
+export const CONSUMER_GROUP_DEFAULTS = {
+  numWorkers: 1,
+  batchSize: 1,
+  batchWaitTime: 200,
+  minBrokersHealthy: 1,
+  messageConsumeTimeout: 10_000,
+  offset: 'oldest' as ConsumerOffsetReset,
+  fetchMaxWaitTime: 50,
+  /** Like sarama's auto-commit interval, which dp-kafka relies on. */
+  commitInterval: 1_000,
+} as const;
+
+/** Longest heartbeat period (kafkajs' and sarama's default). */
+export const MAX_HEARTBEAT_INTERVAL = 3_000;
+
+/**
+ * Validates a consumer-group config and applies the defaults. The caller's object is not
+ * changed. Throws one {@link KafkaConfigError} naming every bad field.
+ */
+export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): ResolvedConsumerGroupConfig {
+  const checker = new ConfigChecker();
+  const c: Partial<ConsumerGroupConfig> = typeof config === 'object' && config !== null ? config : {};
+  checkConnectionConfig(checker, c);
+  const topics = Array.isArray(c.topic) ? [...c.topic] : c.topic === undefined ? [] : [c.topic];
+  if (checker.require(topics.length > 0, 'topic', 'is required (a topic name or a non-empty array of names)')) {
+    topics.forEach((t, i) => checker.nonEmptyString(t, Array.isArray(c.topic) ? `topic[${i}]` : 'topic'));
+  }
+  checker.nonEmptyString(c.groupName, 'groupName');
+  checker.positive(c.numWorkers, 'numWorkers', { integer: true });
+  checker.positive(c.batchSize, 'batchSize', { integer: true });
+  checker.positive(c.batchWaitTime, 'batchWaitTime');
+  checker.positive(c.minBrokersHealthy, 'minBrokersHealthy', { integer: true });
+  checker.positive(c.messageConsumeTimeout, 'messageConsumeTimeout');
+  checker.positive(c.fetchMaxWaitTime, 'fetchMaxWaitTime');
+  checker.positive(c.commitInterval, 'commitInterval');
+  checker.oneOf(c.offset, ['oldest', 'newest'], 'offset');
+  if (Array.isArray(c.brokers) && typeof c.minBrokersHealthy === 'number') {
+    checker.require(c.minBrokersHealthy <= c.brokers.length, 'minBrokersHealthy', 'must not exceed the number of brokers');
+  }
+  checker.throwIfAny('consumer group');
+
+  const sessionTimeout = c.messageConsumeTimeout ?? CONSUMER_GROUP_DEFAULTS.messageConsumeTimeout;
+  return Object.freeze({
+    ...c,
+    brokers: [...(c.brokers ?? [])],
+    topics: Object.freeze(topics.map((t) => t.trim())),
+    groupName: (c.groupName ?? '').trim(),
+    numWorkers: c.numWorkers ?? CONSUMER_GROUP_DEFAULTS.numWorkers,
+    batchSize: c.batchSize ?? CONSUMER_GROUP_DEFAULTS.batchSize,
+    batchWaitTime: c.batchWaitTime ?? CONSUMER_GROUP_DEFAULTS.batchWaitTime,
+    minBrokersHealthy: c.minBrokersHealthy ?? CONSUMER_GROUP_DEFAULTS.minBrokersHealthy,
+    messageConsumeTimeout: sessionTimeout,
+    offset: c.offset ?? CONSUMER_GROUP_DEFAULTS.offset,
+    fetchMaxWaitTime: c.fetchMaxWaitTime ?? CONSUMER_GROUP_DEFAULTS.fetchMaxWaitTime,
+    commitInterval: c.commitInterval ?? CONSUMER_GROUP_DEFAULTS.commitInterval,
+    heartbeatInterval: Math.max(1, Math.min(MAX_HEARTBEAT_INTERVAL, Math.floor(sessionTimeout / 3))),
+    minRetryPeriod: c.minRetryPeriod ?? CONNECTION_DEFAULTS.minRetryPeriod,
+    maxRetryPeriod: c.maxRetryPeriod ?? CONNECTION_DEFAULTS.maxRetryPeriod,
+  });
+}

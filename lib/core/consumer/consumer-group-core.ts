@@ -1,0 +1,374 @@
+import type { ResolvedConsumerGroupConfig } from '../config/consumer.js';
+import { ErrorStream } from '../error-stream.js';
+import {
+  ConsumerStateError,
+  HandlerRegistrationError,
+  KafkaOperationError,
+  KafkaTimeoutError,
+  type KafkaError,
+  type LogData,
+} from '../errors.js';
+import type { KafkaLogger } from '../logger.js';
+import { getRetryTime, retryUntilDone, type RetryLoop } from '../retry.js';
+import { BatchDispatcher, type BatchHandler } from './batch-dispatcher.js';
+import type { Dispatcher } from './dispatch.js';
+import { MessageDispatcher, type MessageHandler } from './message-dispatcher.js';
+import { ConsumePipeline } from './pipeline.js';
+import { ConsumerState, ConsumerStateMachine, consumerStateName, type StateListener } from './state.js';
+import type { ConsumerTransport, TransportListener } from './transport.js';
+
+/** Options of `close()`. */
+export interface ConsumerCloseOptions {
+  /** Longest time close may take, ms; past it close resolves and emits a KafkaTimeoutError. Default 30000. */
+  readonly timeout?: number;
+  /** Run in order after in-flight work drained and before the group is left (dp-kafka's OptFuncs). */
+  readonly onClosing?: ReadonlyArray<() => void | Promise<void>>;
+}
+
+/** Default time limit of `close()`, ms. */
+export const DEFAULT_CONSUMER_CLOSE_TIMEOUT = 30_000;
+
+/**
+ * A consumer group over any {@link ConsumerTransport}: the state machine, background
+ * initialisation, handler registration, the consume pipeline and stop/close. `KafkaConsumerGroup`
+ * is this over kafkajs; an in-memory group for tests is this over a fake source.
+ */
+export class ConsumerGroupCore {
+  /** Topics consumed. */
+  readonly topics: readonly string[];
+  /** The consumer group id. */
+  readonly groupName: string;
+  /** The config with defaults applied. */
+  readonly config: Readonly<ResolvedConsumerGroupConfig>;
+  /** Asynchronous failures: handler errors, commit failures, crashes, close time-outs. */
+  readonly errors: ErrorStream;
+  /** The pipeline (offset tracker, dispatcher); for layers built on this core. */
+  protected readonly pipeline: ConsumePipeline;
+  protected readonly logger: KafkaLogger;
+  private readonly machine: ConsumerStateMachine;
+  private readonly listener: TransportListener;
+  private initLoop: RetryLoop | undefined;
+  private connecting: Promise<void> | undefined;
+  private initialised = false;
+  private initWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private wantRunning = false;
+  private stopping: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private restartAttempt = 0;
+  private unsubscribeLog: (() => void) | undefined;
+
+  constructor(config: ResolvedConsumerGroupConfig, protected readonly transport: ConsumerTransport, logger: KafkaLogger) {
+    this.config = config;
+    this.topics = config.topics;
+    this.groupName = config.groupName;
+    this.logger = logger;
+    this.errors = new ErrorStream(logger);
+    this.machine = new ConsumerStateMachine((error) =>
+      this.emit(new KafkaOperationError('a state-change listener threw', this.logData(), error)),
+    );
+    this.pipeline = new ConsumePipeline({
+      commitInterval: config.commitInterval,
+      heartbeatInterval: config.heartbeatInterval,
+      commit: (offsets) => this.transport.commit(offsets),
+      emit: (error) => this.emit(error),
+      logData: { group: config.groupName, topics: config.topics },
+    });
+    this.listener = {
+      onBatch: (batch) => this.pipeline.handle(batch),
+      onGroupJoin: (assignment) => this.onGroupJoin(assignment),
+      onRebalancing: () => this.onRebalancing(),
+      onCrash: (error) => this.onCrash(error),
+    };
+    // Never touch the network inside the constructor: the first attempt runs on the next turn.
+    setImmediate(() => this.startInitLoop());
+  }
+
+  /** The current state. */
+  get state(): ConsumerState {
+    return this.machine.state;
+  }
+
+  /** Subscribes to state changes; returns the unsubscribe function. */
+  onStateChange(listener: StateListener): () => void {
+    return this.machine.onChange(listener);
+  }
+
+  /** Resolves when the group enters `state` (at once if it is current). */
+  waitForState(state: ConsumerState): Promise<void> {
+    return this.machine.waitFor(state);
+  }
+
+  /** Whether the brokers were reached. */
+  isInitialised(): boolean {
+    return this.initialised;
+  }
+
+  /**
+   * Connects now if not yet connected (the background loop keeps trying on failure). Rejects with
+   * the connection error, or {@link ConsumerStateError} once closing.
+   */
+  async initialise(): Promise<void> {
+    if (this.initialised) return;
+    if (this.state === ConsumerState.Closing) {
+      throw new ConsumerStateError('consumer group cannot be initialised because it is closing', this.logData());
+    }
+    this.connecting ??= this.transport
+      .connect()
+      .then(() => this.onInitialised())
+      .finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  /** Resolves once initialised; rejects with {@link ConsumerStateError} if closed first. */
+  waitUntilInitialised(): Promise<void> {
+    if (this.initialised) return Promise.resolve();
+    if (this.state === ConsumerState.Closing) {
+      return Promise.reject(new ConsumerStateError('consumer group was closed before it was initialised', this.logData()));
+    }
+    return new Promise((resolve, reject) => this.initWaiters.push({ resolve, reject }));
+  }
+
+  /** Registers the single-message handler. A second handler of either kind throws {@link HandlerRegistrationError}. */
+  registerHandler(handler: MessageHandler): void {
+    this.checkHandler(handler);
+    this.registerDispatcher(
+      new MessageDispatcher({
+        handler,
+        numWorkers: this.config.numWorkers,
+        tracker: this.pipeline.tracker,
+        emit: (e) => this.emit(e),
+        logData: this.logData(),
+      }),
+    );
+  }
+
+  /** Registers the batch handler. A second handler of either kind throws {@link HandlerRegistrationError}. */
+  registerBatchHandler(handler: BatchHandler): void {
+    this.checkHandler(handler);
+    this.registerDispatcher(
+      new BatchDispatcher({
+        handler,
+        batchSize: this.config.batchSize,
+        batchWaitTime: this.config.batchWaitTime,
+        tracker: this.pipeline.tracker,
+        emit: (e) => this.emit(e),
+        logData: this.logData(),
+      }),
+    );
+  }
+
+  /** Whether a handler (of either kind) is registered. */
+  hasHandler(): boolean {
+    return this.pipeline.hasDispatcher;
+  }
+
+  /**
+   * Starts consuming. While initialising it records the wish and starts once initialised; while
+   * stopping it starts again when the stop is done. Rejects with {@link ConsumerStateError} while
+   * closing and with {@link HandlerRegistrationError} when no handler is registered.
+   */
+  async start(): Promise<void> {
+    if (this.state === ConsumerState.Closing) {
+      throw new ConsumerStateError('consumer group cannot be started because it is closing', this.logData());
+    }
+    if (!this.pipeline.hasDispatcher) {
+      throw new HandlerRegistrationError('consumer group cannot start without a handler: call registerHandler or registerBatchHandler first', this.logData());
+    }
+    this.wantRunning = true;
+    if (this.state === ConsumerState.Stopped) this.beginStart();
+  }
+
+  /** Stops consuming; the group stays initialised and can start again. Resolves once the stop began. */
+  async stop(): Promise<void> {
+    this.wantRunning = false;
+    if (this.state === ConsumerState.Starting || this.state === ConsumerState.Consuming) this.beginStop();
+  }
+
+  /** Stops and resolves once in-flight handlers finished and their offsets were committed. */
+  async stopAndWait(): Promise<void> {
+    await this.stop();
+    if (this.stopping) await this.stopping;
+  }
+
+  /**
+   * Stops, drains in-flight work, runs `onClosing` hooks, leaves the group and disconnects.
+   * Resolves within `timeout` (emitting {@link KafkaTimeoutError} if it had to give up). A second
+   * call returns the first call's promise. Never rejects.
+   */
+  close(options: ConsumerCloseOptions = {}): Promise<void> {
+    if (this.closing) return this.closing;
+    const timeout = options.timeout ?? DEFAULT_CONSUMER_CLOSE_TIMEOUT;
+    const stopping = this.stopping;
+    this.wantRunning = false;
+    this.machine.moveTo(ConsumerState.Closing);
+    this.initLoop?.cancel();
+    this.clearRestart();
+    for (const waiter of this.initWaiters.splice(0)) {
+      waiter.reject(new ConsumerStateError('consumer group was closed before it was initialised', this.logData()));
+    }
+    this.closing = this.withTimeout(this.shutdown(stopping, options.onClosing ?? []), timeout).finally(() => {
+      this.pipeline.dispose();
+      this.unsubscribeLog?.();
+    });
+    return this.closing;
+  }
+
+  /** Writes every error of {@link errors} to the logger (once, however often it is called). */
+  logErrors(): void {
+    this.unsubscribeLog ??= this.errors.logTo(this.logger, 'kafka consumer group error', this.logData());
+  }
+
+  /** Installs a dispatcher (e.g. a channel-style API). Throws if a handler is already registered. */
+  protected registerDispatcher(dispatcher: Dispatcher): void {
+    if (this.pipeline.hasDispatcher) {
+      throw new HandlerRegistrationError(
+        'failed to register handler because a handler or batch handler had already been registered, only 1 allowed',
+        this.logData(),
+      );
+    }
+    this.pipeline.setDispatcher(dispatcher);
+  }
+
+  /** Context for logs and errors. */
+  protected logData(): LogData {
+    return { group: this.groupName, topics: this.topics, state: consumerStateName(this.state) };
+  }
+
+  /** Sends an error to {@link errors}. */
+  protected emit(error: KafkaError): void {
+    this.errors.emit(error);
+  }
+
+  private checkHandler(handler: unknown): void {
+    if (typeof handler !== 'function') {
+      throw new HandlerRegistrationError('handler must be a function', this.logData());
+    }
+  }
+
+  private startInitLoop(): void {
+    if (this.initialised || this.state === ConsumerState.Closing) return;
+    this.initLoop = retryUntilDone({
+      attempt: () => this.initialise(),
+      minRetryPeriod: this.config.minRetryPeriod,
+      maxRetryPeriod: this.config.maxRetryPeriod,
+      onFailure: (error, attempt, nextDelayMs) =>
+        this.logger.warn('error initialising consumer group, will retry', {
+          ...this.logData(),
+          attempt,
+          nextDelayMs,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    });
+  }
+
+  private onInitialised(): void {
+    if (this.initialised || this.state !== ConsumerState.Initialising) return;
+    this.initialised = true;
+    this.initLoop?.cancel();
+    this.logger.info('kafka consumer group has been initialised', this.logData());
+    for (const waiter of this.initWaiters.splice(0)) waiter.resolve();
+    if (this.wantRunning && this.pipeline.hasDispatcher) this.beginStart();
+    else this.machine.moveTo(ConsumerState.Stopped);
+  }
+
+  private beginStart(): void {
+    if (!this.machine.moveTo(ConsumerState.Starting)) return;
+    this.restartAttempt = 0;
+    this.pipeline.open();
+    void this.runTransport();
+  }
+
+  private async runTransport(): Promise<void> {
+    try {
+      await this.transport.run(this.listener);
+    } catch (error) {
+      this.onCrash(error);
+    }
+  }
+
+  private onGroupJoin(assignment: Readonly<Record<string, readonly number[]>>): void {
+    if (this.state !== ConsumerState.Starting && this.state !== ConsumerState.Consuming) return;
+    this.restartAttempt = 0;
+    this.pipeline.onGroupJoin();
+    this.machine.moveTo(ConsumerState.Consuming);
+    this.logger.info('kafka consumer group joined', { ...this.logData(), assignment });
+  }
+
+  private onRebalancing(): void {
+    if (this.state !== ConsumerState.Consuming && this.state !== ConsumerState.Starting) return;
+    this.pipeline.onRebalancing();
+    this.machine.moveTo(ConsumerState.Starting);
+  }
+
+  /** Consumption stopped on an error: back off with getRetryTime, then reconnect and run again. */
+  private onCrash(error: unknown): void {
+    if (this.state !== ConsumerState.Starting && this.state !== ConsumerState.Consuming) return;
+    this.machine.moveTo(ConsumerState.Starting);
+    const attempt = ++this.restartAttempt;
+    const delay = getRetryTime(attempt, this.config.minRetryPeriod, this.config.maxRetryPeriod);
+    this.emit(new KafkaOperationError('error consuming, will retry', { ...this.logData(), attempt, nextDelayMs: delay }, error));
+    this.clearRestart();
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.state !== ConsumerState.Starting) return;
+      this.pipeline.open();
+      this.transport.connect().then(
+        () => (this.state === ConsumerState.Starting ? this.runTransport() : undefined),
+        (connectError: unknown) => this.onCrash(connectError),
+      );
+    }, delay);
+  }
+
+  private clearRestart(): void {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+  }
+
+  private beginStop(): void {
+    if (!this.machine.moveTo(ConsumerState.Stopping)) return;
+    this.clearRestart();
+    this.stopping = (async () => {
+      await this.pipeline.drain();
+      try {
+        await this.transport.stop();
+      } catch (error) {
+        this.emit(new KafkaOperationError('error stopping the consumer', this.logData(), error));
+      }
+      if (this.machine.moveTo(ConsumerState.Stopped)) {
+        this.logger.info('kafka consumer group is stopped', this.logData());
+        if (this.wantRunning) this.beginStart();
+      }
+    })().finally(() => (this.stopping = undefined));
+  }
+
+  private async shutdown(stopping: Promise<void> | undefined, hooks: ReadonlyArray<() => void | Promise<void>>): Promise<void> {
+    if (stopping) await stopping;
+    await this.pipeline.drain();
+    for (const hook of hooks) {
+      try {
+        await hook();
+      } catch (error) {
+        this.emit(new KafkaOperationError('an onClosing hook failed', this.logData(), error));
+      }
+    }
+    try {
+      await this.transport.disconnect();
+    } catch (error) {
+      this.emit(new KafkaOperationError('error closing the consumer group', this.logData(), error));
+    }
+    this.logger.info('successfully closed kafka consumer group', this.logData());
+  }
+
+  private async withTimeout(work: Promise<void>, timeout: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), timeout);
+    });
+    const timedOut = await Promise.race([work.then(() => false), expired]);
+    clearTimeout(timer);
+    if (timedOut) {
+      this.emit(new KafkaTimeoutError(`consumer group close did not finish within ${timeout} ms`, { ...this.logData(), timeout }));
+    }
+  }
+}

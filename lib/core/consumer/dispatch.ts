@@ -1,0 +1,36 @@
+import { MessageHandlerError, type LogData } from '../errors.js';
+import type { KafkaMessage } from '../message.js';
+import type { PartitionBatch } from './transport.js';
+
+/** Tells a dispatcher whether it may hand out another message. */
+export interface DispatchGate {
+  /** `false` once a stop, close or rebalance began: finish what runs, start nothing new. */
+  readonly shouldDispatch: boolean;
+}
+
+/**
+ * Turns partition batches into handler calls. The single-message and batch dispatchers are the
+ * two built in; a channel-style API can add its own without touching the pipeline.
+ */
+export interface Dispatcher {
+  /**
+   * Handles `batch` in order: calls `tracker.start` before and `tracker.done` after each message
+   * (through the context) and `batch.resolveOffset` once a message is finished. Never rejects.
+   */
+  dispatch(batch: PartitionBatch, gate: DispatchGate): Promise<void>;
+  /** Hands any held-back messages (a partial batch) to the handler now and waits for them. */
+  flush(): Promise<void>;
+  /** Releases timers. */
+  dispose(): void;
+}
+
+/** What a handler error becomes on the error stream. */
+export function handlerError(what: string, logData: LogData, cause: unknown, commit: boolean): MessageHandlerError {
+  return new MessageHandlerError(what, { ...logData, commit }, cause);
+}
+
+/** Log data of a batch of messages: its size and the partitions it spans. */
+export function batchLogData(messages: readonly KafkaMessage[]): LogData {
+  const partitions = [...new Set(messages.map((m) => `${m.topic}/${m.partition}`))];
+  return { batchSize: messages.length, partitions };
+}

@@ -1,0 +1,14 @@
+export * from './state.js';
+export * from './commit-rule.js';
+export * from './offset-tracker.js';
+export * from './worker-pool.js';
+export * from './batch-collector.js';
+export * from './commit-scheduler.js';
+export * from './transport.js';
+export * from './dispatch.js';
+export * from './message-dispatcher.js';
+export * from './batch-dispatcher.js';
+export * from './pipeline.js';
+export * from './consumer-group-core.js';
+export * from './kafkajs-transport.js';
+export { KafkaConsumerGroup } from './kafka-consumer-group.js';

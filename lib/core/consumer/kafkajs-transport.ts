@@ -1,0 +1,133 @@
+import type { Consumer, ConsumerCrashEvent, ConsumerGroupJoinEvent, EachBatchPayload, Kafka } from 'kafkajs';
+import { createKafkaClient } from '../client.js';
+import type { ResolvedConsumerGroupConfig } from '../config/consumer.js';
+import type { KafkaLogger } from '../logger.js';
+import { KafkaMessage } from '../message.js';
+import type { PartitionOffset } from './offset-tracker.js';
+import type { ConsumerTransport, PartitionBatch, TransportListener } from './transport.js';
+
+/** kafkajs' rebalance time limit; also its default (and sarama's). */
+export const REBALANCE_TIMEOUT = 60_000;
+
+/** Error types kafkajs reports while the group is rebalancing or has moved on without us. */
+const REBALANCE_ERROR_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
+
+/**
+ * {@link ConsumerTransport} over a kafkajs consumer: `eachBatch` with auto-commit and
+ * auto-resolve off, so the core decides what is committed; kafkajs never restarts itself after a
+ * crash (the core backs off with `getRetryTime` and keeps its state machine true).
+ */
+export class KafkaJsConsumerTransport implements ConsumerTransport {
+  /** The kafkajs client (the health layer probes brokers through it). */
+  readonly client: Kafka;
+  /** The kafkajs consumer. */
+  readonly consumer: Consumer;
+  private listener: TransportListener | undefined;
+  private subscribed = false;
+  private running: Promise<void> | undefined;
+  /** Commits through the running consumer group directly: unlike `consumer.commitOffsets`, it also works while kafkajs is stopping. */
+  private committer: EachBatchPayload['commitOffsetsIfNecessary'] | undefined;
+
+  constructor(private readonly config: ResolvedConsumerGroupConfig, logger: KafkaLogger) {
+    this.client = createKafkaClient(config, logger);
+    this.consumer = this.client.consumer({
+      groupId: config.groupName,
+      sessionTimeout: config.messageConsumeTimeout,
+      heartbeatInterval: config.heartbeatInterval,
+      rebalanceTimeout: REBALANCE_TIMEOUT,
+      maxWaitTimeInMs: config.fetchMaxWaitTime,
+      retry: { restartOnFailure: async () => false },
+    });
+    const { GROUP_JOIN, REBALANCING, CRASH } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, (event: ConsumerGroupJoinEvent) => this.listener?.onGroupJoin(event.payload.memberAssignment));
+    this.consumer.on(REBALANCING, () => this.listener?.onRebalancing());
+    this.consumer.on(CRASH, (event: ConsumerCrashEvent) => {
+      this.committer = undefined;
+      if (!event.payload.restart) this.listener?.onCrash(event.payload.error);
+    });
+  }
+
+  connect(): Promise<void> {
+    return this.consumer.connect();
+  }
+
+  async run(listener: TransportListener): Promise<void> {
+    this.listener = listener;
+    this.committer = undefined;
+    if (!this.subscribed) {
+      await this.consumer.subscribe({ topics: [...this.config.topics], fromBeginning: this.config.offset === 'oldest' });
+      this.subscribed = true;
+    }
+    const running = this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.config.numWorkers,
+      eachBatch: (payload) => this.onEachBatch(payload, listener),
+    });
+    this.running = running;
+    await running;
+  }
+
+  async commit(offsets: readonly PartitionOffset[]): Promise<void> {
+    const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
+    for (const o of offsets) {
+      const list = byTopic.get(o.topic) ?? [];
+      list.push({ partition: o.partition, offset: o.offset });
+      byTopic.set(o.topic, list);
+    }
+    const topics = [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+    if (this.committer) await this.committer({ topics });
+    else await this.consumer.commitOffsets(offsets.map((o) => ({ ...o })));
+  }
+
+  async stop(): Promise<void> {
+    // kafkajs ignores stop() while it is still joining the group, then runs on regardless.
+    await this.running?.catch(() => undefined);
+    await this.consumer.stop();
+    this.committer = undefined;
+  }
+
+  async disconnect(): Promise<void> {
+    await this.running?.catch(() => undefined);
+    await this.consumer.disconnect();
+    this.committer = undefined;
+  }
+
+  private async onEachBatch(payload: EachBatchPayload, listener: TransportListener): Promise<void> {
+    const { batch } = payload;
+    this.committer = payload.commitOffsetsIfNecessary;
+    const partitionBatch: PartitionBatch = {
+      topic: batch.topic,
+      partition: batch.partition,
+      messages: batch.messages.map(
+        (m) =>
+          new KafkaMessage({
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: m.offset,
+            value: m.value,
+            key: m.key,
+            headers: m.headers,
+            timestamp: m.timestamp,
+          }),
+      ),
+      resolveOffset: (offset) => payload.resolveOffset(offset),
+      heartbeat: async () => {
+        try {
+          await payload.heartbeat();
+          return true;
+        } catch (error) {
+          if (isRebalanceError(error)) return false;
+          throw error;
+        }
+      },
+    };
+    await listener.onBatch(partitionBatch);
+  }
+}
+
+/** Whether a kafkajs error means "the group moved on: rejoin". */
+export function isRebalanceError(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && REBALANCE_ERROR_TYPES.has(type);
+}

@@ -1,0 +1,69 @@
+import type { KafkaError, LogData } from '../errors.js';
+import type { KafkaMessage } from '../message.js';
+import { runWithRequestId } from '../request-context.js';
+import { shouldCommit } from './commit-rule.js';
+import { handlerError, type DispatchGate, type Dispatcher } from './dispatch.js';
+import type { OffsetTracker } from './offset-tracker.js';
+import type { PartitionBatch } from './transport.js';
+import { WorkerPool } from './worker-pool.js';
+
+/** Handles one message; `workerId` is in 1..numWorkers. */
+export type MessageHandler = (message: KafkaMessage, workerId: number) => Promise<void>;
+
+/** Options of a {@link MessageDispatcher}. */
+export interface MessageDispatcherOptions {
+  readonly handler: MessageHandler;
+  readonly numWorkers: number;
+  readonly tracker: OffsetTracker;
+  readonly emit: (error: KafkaError) => void;
+  readonly logData: LogData;
+}
+
+/**
+ * dp-kafka's single-message mode: a pool of `numWorkers` workers; each partition hands out one
+ * message at a time (so order per partition holds and parallelism is min(workers, partitions)).
+ * A message is finished, and may be committed, only after its handler settled.
+ */
+export class MessageDispatcher implements Dispatcher {
+  private readonly workers: WorkerPool;
+
+  constructor(private readonly options: MessageDispatcherOptions) {
+    this.workers = new WorkerPool(options.numWorkers);
+  }
+
+  async dispatch(batch: PartitionBatch, gate: DispatchGate): Promise<void> {
+    const { tracker } = this.options;
+    for (const message of batch.messages) {
+      if (!gate.shouldDispatch) return;
+      tracker.start(message.topic, message.partition, message.offset);
+      const commit = await this.workers.run((workerId) => this.invoke(message, workerId));
+      tracker.done(message.topic, message.partition, message.offset, commit);
+      batch.resolveOffset(message.offset);
+    }
+  }
+
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  dispose(): void {}
+
+  /** Runs the handler; returns whether the message may be committed. */
+  private async invoke(message: KafkaMessage, workerId: number): Promise<boolean> {
+    const { handler } = this.options;
+    try {
+      if (message.requestId !== undefined) {
+        await runWithRequestId(message.requestId, () => handler(message, workerId));
+      } else {
+        await handler(message, workerId);
+      }
+      return true;
+    } catch (error) {
+      const commit = shouldCommit(error);
+      this.options.emit(
+        handlerError('failed to handle message', { ...this.options.logData, ...message.logData(), workerId }, error, commit),
+      );
+      return commit;
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import { KafkaOperationError, type KafkaError, type LogData } from '../errors.js';
+import { CommitScheduler } from './commit-scheduler.js';
+import type { DispatchGate, Dispatcher } from './dispatch.js';
+import { OffsetTracker, type PartitionOffset } from './offset-tracker.js';
+import type { PartitionBatch } from './transport.js';
+
+/** Options of a {@link ConsumePipeline}. */
+export interface ConsumePipelineOptions {
+  /** Commits at most this often, ms. */
+  readonly commitInterval: number;
+  /** Heartbeat period while a partition batch is being handled, ms. */
+  readonly heartbeatInterval: number;
+  /** Sends positions to the broker. */
+  readonly commit: (offsets: readonly PartitionOffset[]) => Promise<void>;
+  readonly emit: (error: KafkaError) => void;
+  readonly logData: LogData;
+}
+
+/**
+ * The transport-free heart of a consumer group: partition batches in, handler calls through the
+ * current {@link Dispatcher}, finished offsets through the {@link OffsetTracker} into grouped
+ * commits. While a batch is handled it heartbeats on a timer (kafkajs only heartbeats between
+ * batches), so a slow handler does not get the member evicted. When a stop or rebalance begins it
+ * stops handing out messages, lets running handlers finish and commits before returning.
+ */
+export class ConsumePipeline implements DispatchGate {
+  /** Offsets started and finished; exposed for the health and channel layers. */
+  readonly tracker = new OffsetTracker();
+  private readonly commits: CommitScheduler;
+  private dispatcher: Dispatcher | undefined;
+  private accepting = false;
+  private rebalancing = false;
+  private readonly active = new Set<Promise<void>>();
+
+  constructor(private readonly options: ConsumePipelineOptions) {
+    this.commits = new CommitScheduler({
+      tracker: this.tracker,
+      interval: options.commitInterval,
+      commit: options.commit,
+      onError: (error, offsets) =>
+        options.emit(
+          new KafkaOperationError(
+            'failed to commit offsets (they are retried, or redelivered after a rebalance)',
+            { ...options.logData, offsets: offsets.map((o) => `${o.topic}/${o.partition}@${o.offset}`) },
+            error,
+          ),
+        ),
+    });
+  }
+
+  /** Whether a dispatcher (handler) is set. */
+  get hasDispatcher(): boolean {
+    return this.dispatcher !== undefined;
+  }
+
+  /** Sets the dispatcher that turns messages into handler calls (once). */
+  setDispatcher(dispatcher: Dispatcher): void {
+    this.dispatcher = dispatcher;
+  }
+
+  /** `true` while messages may be handed to handlers. */
+  get shouldDispatch(): boolean {
+    return this.accepting && !this.rebalancing;
+  }
+
+  /** Number of partition batches being handled. */
+  get activeBatches(): number {
+    return this.active.size;
+  }
+
+  /** Starts accepting batches with a clean slate (a new run of the group). */
+  open(): void {
+    this.tracker.reset();
+    this.rebalancing = false;
+    this.accepting = true;
+    this.commits.start();
+  }
+
+  /** The member joined a new generation: positions of the old one must not be committed any more. */
+  onGroupJoin(): void {
+    this.tracker.reset();
+    this.rebalancing = false;
+  }
+
+  /** A rebalance began: stop handing out messages and commit what is finished while it is still ours. */
+  onRebalancing(): void {
+    this.rebalancing = true;
+    void this.commits.flush();
+  }
+
+  /** Handles one partition batch (the transport awaits this: backpressure). Never rejects. */
+  async handle(batch: PartitionBatch): Promise<void> {
+    const dispatcher = this.dispatcher;
+    if (!this.shouldDispatch || !dispatcher) return;
+    const run = this.run(batch, dispatcher);
+    this.active.add(run);
+    try {
+      await run;
+    } finally {
+      this.active.delete(run);
+    }
+  }
+
+  /**
+   * Stops accepting batches, hands a partial batch to its handler, waits for every running handler
+   * and commits what finished. Resolves when all of that is done (never rejects).
+   */
+  async drain(): Promise<void> {
+    this.accepting = false;
+    await this.flushDispatcher();
+    while (this.active.size > 0) await Promise.allSettled([...this.active]);
+    this.commits.stop();
+    await this.commits.flush();
+  }
+
+  /** Commits every finished position now. */
+  flushCommits(): Promise<void> {
+    return this.commits.flush();
+  }
+
+  /** Releases timers. */
+  dispose(): void {
+    this.accepting = false;
+    this.commits.stop();
+    this.dispatcher?.dispose();
+  }
+
+  private async run(batch: PartitionBatch, dispatcher: Dispatcher): Promise<void> {
+    const heartbeat = setInterval(() => this.heartbeat(batch), this.options.heartbeatInterval);
+    try {
+      await dispatcher.dispatch(batch, this);
+      if (!this.shouldDispatch) {
+        // Giving the partitions up (stop or rebalance): handle what is held back and commit it
+        // while this member still owns them.
+        await this.flushDispatcher();
+        await this.commits.flush();
+      }
+    } catch (error) {
+      this.options.emit(new KafkaOperationError('unexpected error while dispatching messages', { ...this.options.logData, topic: batch.topic, partition: batch.partition }, error));
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private heartbeat(batch: PartitionBatch): void {
+    batch.heartbeat().then(
+      (ok) => {
+        if (!ok) this.rebalancing = true;
+      },
+      (error: unknown) =>
+        this.options.emit(new KafkaOperationError('heartbeat failed while handling messages', { ...this.options.logData, topic: batch.topic, partition: batch.partition }, error)),
+    );
+  }
+
+  private async flushDispatcher(): Promise<void> {
+    try {
+      await this.dispatcher?.flush();
+    } catch (error) {
+      this.options.emit(new KafkaOperationError('failed to flush the pending batch', this.options.logData, error));
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import type { KafkaMessage } from '../message.js';
+import type { PartitionOffset } from './offset-tracker.js';
+
+/**
+ * Messages of one partition handed over by a {@link ConsumerTransport}. The source delivers the
+ * next batch of that partition only after the promise returned for this one settles, which is
+ * how fetching pauses while workers are busy.
+ */
+export interface PartitionBatch {
+  readonly topic: string;
+  readonly partition: number;
+  /** In offset order. */
+  readonly messages: readonly KafkaMessage[];
+  /** Marks `offset` as processed so this session does not deliver it again (not a commit). */
+  resolveOffset(offset: string): void;
+  /**
+   * Tells the group coordinator the member is alive. Resolves `false` when the group is
+   * rebalancing: the member must finish its work, commit and return so it can rejoin.
+   */
+  heartbeat(): Promise<boolean>;
+}
+
+/** What the transport reports to the consumer core. Callbacks must not throw. */
+export interface TransportListener {
+  /** Handles one partition batch; the transport waits for it (backpressure). Never rejects. */
+  onBatch(batch: PartitionBatch): Promise<void>;
+  /** The member joined the group (again) with these partitions. */
+  onGroupJoin(assignment: Readonly<Record<string, readonly number[]>>): void;
+  /** A rebalance began: everything assigned may be revoked. */
+  onRebalancing(): void;
+  /** Consumption crashed and stopped; the core decides when to run again. */
+  onCrash(error: unknown): void;
+}
+
+/**
+ * The message source under a consumer group. The handler pipeline, state machine and commit
+ * rules live in the core and only see this interface, so an in-memory source runs them exactly
+ * as the kafkajs one does.
+ */
+export interface ConsumerTransport {
+  /** Reaches the cluster. Rejects when it cannot (the core retries with back-off). */
+  connect(): Promise<void>;
+  /** Subscribes (first time) and starts consuming; resolves once running or crashed. */
+  run(listener: TransportListener): Promise<void>;
+  /** Commits next-offsets for the current group generation. */
+  commit(offsets: readonly PartitionOffset[]): Promise<void>;
+  /** Stops consuming and leaves the group; waits for running `onBatch` calls. */
+  stop(): Promise<void>;
+  /** Stops (if needed) and closes connections. */
+  disconnect(): Promise<void>;
+}

@@ -1,0 +1,98 @@
+import { decodeAvro, type AvroSchema } from './avro.js';
+import { AvroCodecError, MessageDecodeError } from './errors.js';
+import { REQUEST_ID_HEADER } from './request-context.js';
+
+/** Header values as kafkajs delivers them (a header can repeat, hence arrays). */
+export type RawHeaderValue = Buffer | string | ReadonlyArray<Buffer | string> | undefined;
+
+/** The fields a {@link KafkaMessage} is built from; any message source (kafkajs, in-memory) fills them. */
+export interface KafkaMessageInit {
+  readonly topic: string;
+  readonly partition: number;
+  /** Offset as a decimal string (kafkajs' representation; 64-bit safe). */
+  readonly offset: string;
+  readonly value: Buffer | null;
+  readonly key?: Buffer | null;
+  readonly headers?: Readonly<Record<string, RawHeaderValue>>;
+  /** Record timestamp, ms since the epoch, as a decimal string. */
+  readonly timestamp?: string;
+}
+
+/** A consumed record, as handed to message and batch handlers. Immutable. */
+export class KafkaMessage {
+  /** Topic the record was read from. */
+  readonly topic: string;
+  /** Partition the record was read from. */
+  readonly partition: number;
+  /** Offset of the record as a decimal string. */
+  readonly offset: string;
+  /** Payload bytes (`null` for a tombstone). */
+  readonly value: Buffer | null;
+  /** Record key bytes, if any. */
+  readonly key: Buffer | null;
+  /** Headers; a repeated header keeps its first value (dp-kafka's GetHeader rule). */
+  readonly headers: Readonly<Record<string, Buffer | string | undefined>>;
+  /** Record timestamp, ms since the epoch, as a decimal string (`''` if unknown). */
+  readonly timestamp: string;
+  /** The `request-id` header, if present and non-empty. */
+  readonly requestId: string | undefined;
+
+  constructor(init: KafkaMessageInit) {
+    this.topic = init.topic;
+    this.partition = init.partition;
+    this.offset = init.offset;
+    this.value = init.value;
+    this.key = init.key ?? null;
+    this.headers = Object.freeze(firstHeaderValues(init.headers));
+    this.timestamp = init.timestamp ?? '';
+    const requestId = this.getHeader(REQUEST_ID_HEADER);
+    this.requestId = requestId === undefined || requestId === '' ? undefined : requestId;
+    Object.freeze(this);
+  }
+
+  /** Text of the header `name` (first value if repeated), or `undefined` if absent. */
+  getHeader(name: string): string | undefined {
+    const value = this.headers[name];
+    if (value === undefined) return undefined;
+    return typeof value === 'string' ? value : value.toString('utf8');
+  }
+
+  /** Decodes the payload as raw Avro with `schema`. Throws {@link AvroCodecError}. */
+  decode<T = unknown>(schema: AvroSchema): T {
+    if (this.value === null) {
+      throw new AvroCodecError('cannot avro-decode a message with no value', this.logData());
+    }
+    try {
+      return decodeAvro<T>(schema, this.value);
+    } catch (error) {
+      if (error instanceof AvroCodecError) {
+        throw new AvroCodecError(error.message, { ...error.logData, ...this.logData() }, error.cause);
+      }
+      throw error;
+    }
+  }
+
+  /** Parses the payload as UTF-8 JSON. Throws {@link MessageDecodeError}. */
+  json<T = unknown>(): T {
+    if (this.value === null) throw new MessageDecodeError('cannot parse JSON from a message with no value', this.logData());
+    try {
+      return JSON.parse(this.value.toString('utf8')) as T;
+    } catch (cause) {
+      throw new MessageDecodeError('message value is not valid JSON', this.logData(), cause);
+    }
+  }
+
+  /** Where the message came from, for logs. */
+  logData(): Record<string, unknown> {
+    return { topic: this.topic, partition: this.partition, offset: this.offset };
+  }
+}
+
+function firstHeaderValues(headers: KafkaMessageInit['headers']): Record<string, Buffer | string | undefined> {
+  const out: Record<string, Buffer | string | undefined> = {};
+  if (!headers) return out;
+  for (const [name, value] of Object.entries(headers)) {
+    out[name] = Array.isArray(value) ? (value[0] as Buffer | string | undefined) : (value as Buffer | string | undefined);
+  }
+  return out;
+}
