@@ -128,6 +128,13 @@ export class KafkaTimeoutError extends KafkaError {
   }
 }
 
+/** A consumed message's payload could not be parsed (bad JSON). */
+export class MessageDecodeError extends KafkaError {
+  constructor(message: string, logData: LogData, cause?: unknown) {
+    super(cause === undefined ? message : `${message}: ${describeCause(cause)}`, logData, { cause });
+  }
+}
+
 /** Creating one ACL failed; ACLs after it in the same apply were not attempted. */
 export class AclCreationError extends KafkaError {
   constructor(message: string, logData: LogData, cause: unknown) {
