@@ -1,0 +1,124 @@
+/**
+ * `npm test`: runs every unit and integration test against a real broker.
+ *
+ * Without `KAFKA_ADDR`, fetches the jars if needed, starts the embedded single node and exports
+ * its address as `KAFKA_ADDR`; with it, uses that cluster and starts nothing. Then runs one
+ * `node --test` over the compiled test files (so Node's summary lines — tests, pass, fail — close
+ * the output), stops the broker whatever happens (Ctrl-C included) and exits with the tests' code.
+ *
+ * Environment knobs:
+ *   KAFKA_ADDR            use this cluster instead of starting one
+ *   KAFKA_VERSION         Kafka release of the embedded broker (default 3.9.1)
+ *   TEST_CONCURRENCY      test files run at once (default 2)
+ *   TEST_TIMEOUT_MS       per-test time limit, so a hung test fails instead of hanging CI (default 180000)
+ *   TEST_RUN_TIMEOUT_MS   limit for the whole `node --test` run (default 35 minutes)
+ *   TEST_ONLY             comma-separated path fragments: run only matching test files
+ *   Extra arguments are passed to `node --test` (e.g. `npm test -- --test-name-pattern=producer`).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { constants } from 'node:os';
+import type { EmbeddedKafka } from './kafka/embedded-kafka.js';
+import { projectRoot } from './kafka/paths.js';
+import { startSingleNode } from './kafka/single.js';
+
+const DEFAULT_CONCURRENCY = 2;
+const DEFAULT_TEST_TIMEOUT_MS = 180_000;
+const DEFAULT_RUN_TIMEOUT_MS = 35 * 60_000;
+/** Test areas, in the order they run. */
+const AREAS = ['unit', 'integration'] as const;
+
+/** Compiled test files whose TypeScript source still exists (dist/ can hold stale output). */
+function findTestFiles(root = projectRoot, only = process.env.TEST_ONLY): string[] {
+  const filters = (only ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.test.js')) {
+        const source = join(root, relative(join(root, 'dist'), path)).replace(/\.js$/, '.ts');
+        if (existsSync(source)) files.push(path);
+      }
+    }
+  };
+  for (const area of AREAS) walk(join(root, 'dist', 'test', area));
+  return filters.length ? files.filter((f) => filters.some((frag) => f.includes(frag))) : files;
+}
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    process.stderr.write(`${name}=${raw} is not a positive integer; using ${fallback}\n`);
+    return fallback;
+  }
+  return value;
+}
+
+async function main(): Promise<number> {
+  const files = findTestFiles();
+  if (files.length === 0) {
+    process.stderr.write('No compiled test files found under dist/test (did the build run?)\n');
+    return 1;
+  }
+  let kafka: EmbeddedKafka | undefined;
+  let interrupted: NodeJS.Signals | undefined;
+  let child: ReturnType<typeof spawn> | undefined;
+  // Ctrl-C reaches the test processes too (same process group); we only wait for them, then clean up.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted = signal;
+    if (child && child.exitCode === null) child.kill(signal);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+
+  try {
+    if (process.env.KAFKA_ADDR) {
+      process.stderr.write(`[run-tests] using the cluster in KAFKA_ADDR=${process.env.KAFKA_ADDR}\n`);
+    } else {
+      kafka = await startSingleNode();
+      process.env.KAFKA_ADDR = kafka.brokers.join(',');
+      process.stderr.write(
+        `[run-tests] embedded Kafka ${kafka.version.text} ready at ${process.env.KAFKA_ADDR} in ${(kafka.startupMs / 1000).toFixed(1)} s\n`,
+      );
+    }
+    if (interrupted) return 128 + constants.signals[interrupted];
+
+    const args = [
+      '--test',
+      `--test-concurrency=${positiveInt('TEST_CONCURRENCY', DEFAULT_CONCURRENCY)}`,
+      `--test-timeout=${positiveInt('TEST_TIMEOUT_MS', DEFAULT_TEST_TIMEOUT_MS)}`,
+      ...process.argv.slice(2),
+      ...files.map((f) => relative(projectRoot, f)),
+    ];
+    process.stderr.write(`[run-tests] ${files.length} test files\n`);
+    const runTimeoutMs = positiveInt('TEST_RUN_TIMEOUT_MS', DEFAULT_RUN_TIMEOUT_MS);
+    const started = child = spawn(process.execPath, args, { cwd: projectRoot, stdio: 'inherit', env: process.env });
+    const watchdog = setTimeout(() => {
+      process.stderr.write(`[run-tests] the test run exceeded ${runTimeoutMs} ms; stopping it\n`);
+      started.kill('SIGTERM');
+      setTimeout(() => started.kill('SIGKILL'), 10_000).unref();
+    }, runTimeoutMs);
+    const code = await new Promise<number>((resolve) => {
+      started.once('error', (err) => {
+        process.stderr.write(`[run-tests] could not start node --test: ${err.message}\n`);
+        resolve(1);
+      });
+      started.once('exit', (exitCode, signal) => resolve(exitCode ?? 128 + (signal ? constants.signals[signal] : 0)));
+    });
+    clearTimeout(watchdog);
+    return interrupted ? 128 + constants.signals[interrupted] : code;
+  } catch (err) {
+    process.stderr.write(`[run-tests] ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  } finally {
+    if (kafka) {
+      await kafka.close().catch((err: unknown) => process.stderr.write(`[run-tests] stopping the broker failed: ${String(err)}\n`));
+    }
+  }
+}
+
+process.exitCode = await main();
