@@ -1,0 +1,212 @@
+import type { ConnectionConfig } from '../config/connection.js';
+import { ConfigChecker, checkBrokers } from '../config/validate.js';
+import { describeCause } from '../errors.js';
+import { toKafkaJsSecurity } from '../security.js';
+import { BrokerProbe, type MetadataSource } from './broker-probe.js';
+import { withDeadline } from './deadline.js';
+import { LagReader } from './consumer-lag.js';
+import {
+  MSG_CONSUMER_GROUP_NOT_INITIALISED,
+  MSG_HEALTHY_CONSUMER_GROUP,
+  MSG_HEALTHY_PRODUCER,
+  MSG_PRODUCER_NOT_INITIALISED,
+  type ConsumerGroupHealth,
+  type HealthReport,
+  type HealthSubject,
+} from './health-types.js';
+import { judgeBrokerHealth, type PartialHealthStatus } from './status-rules.js';
+
+/** Defaults of the health checker. */
+export const HEALTH_CHECK_DEFAULTS = {
+  /** A report is reused for this long, ms, so frequent probes do not hammer the cluster. */
+  cacheTtlMs: 1_000,
+  /** Longest time one broker's probe may take, ms. */
+  brokerTimeoutMs: 3_000,
+  /** Longest time reading the consumer lag may take, ms. */
+  lagTimeoutMs: 3_000,
+  partialStatus: 'WARNING' as PartialHealthStatus,
+} as const;
+
+/** Tunables of a health checker (all optional). */
+export interface HealthCheckOptions {
+  /** How long a report is reused, ms (0 = never). Default 1000. */
+  cacheTtlMs?: number;
+  /** Longest time one broker's probe may take, ms. Default 3000. */
+  brokerTimeoutMs?: number;
+  /** Longest time reading consumer lag may take, ms. Default 3000. */
+  lagTimeoutMs?: number;
+  /** Status when only some brokers are healthy: `WARNING` (dp-kafka v3.7.1, default) or `OK` (v3.10+). */
+  partialStatus?: PartialHealthStatus;
+  /** Read consumer lag per partition (consumer groups only). Default true. */
+  includeLag?: boolean;
+}
+
+/** What a {@link KafkaHealthChecker} checks. */
+export interface HealthCheckerTarget {
+  readonly subject: HealthSubject;
+  /** Connection settings: brokers to probe, client id, security. */
+  readonly connection: ConnectionConfig;
+  readonly topics: readonly string[];
+  readonly minBrokersHealthy: number;
+  /** Whether the owner reached the broker; until then the report is WARNING and nothing is probed. */
+  readonly isInitialised: () => boolean;
+  /** For consumer groups: the group name and a reader of its current state name. */
+  readonly consumerGroup?: { readonly groupName: string; readonly state: () => string };
+}
+
+/**
+ * Produces {@link HealthReport}s for a producer or consumer group with dp-kafka v3.7.1's rules:
+ * not initialised → WARNING without touching the network; otherwise every configured broker is
+ * probed (in parallel, each bounded by `brokerTimeoutMs`) and judged against
+ * `minBrokersHealthy`. Reports are cached for `cacheTtlMs`, and concurrent calls share one
+ * in-flight check. `check()` never rejects.
+ */
+export class KafkaHealthChecker {
+  private readonly probes: BrokerProbe[];
+  private readonly lagReader: LagReader | undefined;
+  private readonly options: Required<HealthCheckOptions>;
+  private cached: { report: HealthReport; expiresAt: number } | undefined;
+  private inFlight: Promise<HealthReport> | undefined;
+  private closed = false;
+
+  /**
+   * @param target - what to check
+   * @param options - cache, timeouts, partial-health status
+   * @param connectTo - opens the metadata connection of one broker address; replaceable in unit tests
+   */
+  constructor(
+    private readonly target: HealthCheckerTarget,
+    options: HealthCheckOptions = {},
+    connectTo?: (address: string) => MetadataSource,
+  ) {
+    this.options = resolveHealthCheckOptions(target, options);
+    const security = toKafkaJsSecurity(target.connection.security);
+    const clientId = target.connection.clientId ?? 'nestjs-kafka-channels';
+    this.probes = target.connection.brokers.map(
+      (address) =>
+        new BrokerProbe(
+          { address: address.trim(), clientId, security, timeoutMs: this.options.brokerTimeoutMs },
+          connectTo?.(address.trim()),
+        ),
+    );
+    this.lagReader = target.consumerGroup && this.options.includeLag ? new LagReader(target.connection) : undefined;
+  }
+
+  /** The current report (cached for `cacheTtlMs`). Never rejects. */
+  check(): Promise<HealthReport> {
+    if (this.closed) return Promise.resolve(this.closedReport());
+    if (!this.target.isInitialised()) return Promise.resolve(this.notInitialisedReport());
+    if (this.cached && Date.now() < this.cached.expiresAt) return Promise.resolve(this.cached.report);
+    this.inFlight ??= this.runCheck()
+      .catch((error: unknown) => this.failedReport(error))
+      .finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  /** Closes the probe connections; later checks report CRITICAL `closed`. Never rejects. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.cached = undefined;
+    await Promise.all([...this.probes.map((p) => p.close()), this.lagReader?.close()]);
+  }
+
+  private async runCheck(): Promise<HealthReport> {
+    const { topics, minBrokersHealthy } = this.target;
+    const brokers = await Promise.all(this.probes.map((p) => p.probe(topics)));
+    const { status, message } = judgeBrokerHealth({
+      brokers,
+      topics,
+      minBrokersHealthy,
+      healthyMessage: this.target.subject === 'producer' ? MSG_HEALTHY_PRODUCER : MSG_HEALTHY_CONSUMER_GROUP,
+      partialStatus: this.options.partialStatus,
+    });
+    const consumerGroup = this.target.consumerGroup
+      ? await this.groupHealth(brokers.some((b) => b.reachable))
+      : undefined;
+    const report: HealthReport = {
+      ...this.base(),
+      status,
+      message,
+      brokers,
+      ...(consumerGroup ? { consumerGroup } : {}),
+      checkedAt: new Date(),
+    };
+    // A check that raced with close() must not reopen or cache anything.
+    if (this.closed) return this.closedReport();
+    if (this.options.cacheTtlMs > 0) this.cached = { report, expiresAt: Date.now() + this.options.cacheTtlMs };
+    return report;
+  }
+
+  private async groupHealth(anyBrokerReachable: boolean): Promise<ConsumerGroupHealth> {
+    const group = this.target.consumerGroup!;
+    const base = { groupName: group.groupName, state: safeState(group.state) };
+    if (!this.lagReader) return base;
+    if (!anyBrokerReachable) return { ...base, lagError: 'no reachable broker to read offsets from' };
+    try {
+      const lag = await withDeadline(
+        this.lagReader.read(group.groupName, this.target.topics),
+        this.options.lagTimeoutMs,
+        `consumer lag not read within ${this.options.lagTimeoutMs} ms`,
+      );
+      return { ...base, lag: lag.partitions, totalLag: lag.total };
+    } catch (error) {
+      await this.lagReader.close();
+      return { ...base, lagError: describeCause(error) };
+    }
+  }
+
+  private notInitialisedReport(): HealthReport {
+    const group = this.target.consumerGroup;
+    return {
+      ...this.base(),
+      status: 'WARNING',
+      message: this.target.subject === 'producer' ? MSG_PRODUCER_NOT_INITIALISED : MSG_CONSUMER_GROUP_NOT_INITIALISED,
+      brokers: [],
+      ...(group ? { consumerGroup: { groupName: group.groupName, state: safeState(group.state) } } : {}),
+      checkedAt: new Date(),
+    };
+  }
+
+  // Defensive: the steps above do not reject, but a health check must never throw.
+  private failedReport(error: unknown): HealthReport {
+    return { ...this.base(), status: 'CRITICAL', message: `health check failed: ${describeCause(error)}`, brokers: [], checkedAt: new Date() };
+  }
+
+  private closedReport(): HealthReport {
+    const what = this.target.subject === 'producer' ? 'kafka producer' : 'kafka consumer group';
+    return { ...this.base(), status: 'CRITICAL', message: `${what} is closed`, brokers: [], checkedAt: new Date() };
+  }
+
+  private base(): Pick<HealthReport, 'subject' | 'topics' | 'minBrokersHealthy'> {
+    return { subject: this.target.subject, topics: this.target.topics, minBrokersHealthy: this.target.minBrokersHealthy };
+  }
+}
+
+/** Validates a checker's target and options; one {@link KafkaConfigError} names every bad field. */
+export function resolveHealthCheckOptions(target: HealthCheckerTarget, options: HealthCheckOptions): Required<HealthCheckOptions> {
+  const checker = new ConfigChecker();
+  checkBrokers(checker, target.connection?.brokers);
+  checker.require(Array.isArray(target.topics) && target.topics.length > 0, 'topics', 'is required (at least one topic)');
+  checker.positive(target.minBrokersHealthy, 'minBrokersHealthy', { integer: true });
+  checker.positive(options.cacheTtlMs, 'health.cacheTtlMs', { allowZero: true });
+  checker.positive(options.brokerTimeoutMs, 'health.brokerTimeoutMs');
+  checker.positive(options.lagTimeoutMs, 'health.lagTimeoutMs');
+  checker.oneOf(options.partialStatus, ['WARNING', 'OK'], 'health.partialStatus');
+  checker.oneOf(options.includeLag, [true, false], 'health.includeLag');
+  checker.throwIfAny('health check');
+  return {
+    cacheTtlMs: options.cacheTtlMs ?? HEALTH_CHECK_DEFAULTS.cacheTtlMs,
+    brokerTimeoutMs: options.brokerTimeoutMs ?? HEALTH_CHECK_DEFAULTS.brokerTimeoutMs,
+    lagTimeoutMs: options.lagTimeoutMs ?? HEALTH_CHECK_DEFAULTS.lagTimeoutMs,
+    partialStatus: options.partialStatus ?? HEALTH_CHECK_DEFAULTS.partialStatus,
+    includeLag: options.includeLag ?? true,
+  };
+}
+
+function safeState(read: () => string): string {
+  try {
+    return read();
+  } catch {
+    return 'unknown';
+  }
+}

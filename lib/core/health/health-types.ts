@@ -1,0 +1,91 @@
+/** Health statuses, as dp-healthcheck names them. */
+export type HealthStatus = 'OK' | 'WARNING' | 'CRITICAL';
+
+/** The three {@link HealthStatus} values, for iteration and validation. */
+export const HEALTH_STATUSES: readonly HealthStatus[] = ['OK', 'WARNING', 'CRITICAL'];
+
+/** Service name under which the Go original reports Kafka checks. */
+export const KAFKA_HEALTH_SERVICE_NAME = 'Kafka';
+/** Message of a healthy producer (the seed's text). */
+export const MSG_HEALTHY_PRODUCER = 'kafka producer is healthy';
+/** Message of a healthy consumer group (the seed's text). */
+export const MSG_HEALTHY_CONSUMER_GROUP = 'kafka consumer group is healthy';
+/** Message of a producer that has not reached the broker yet (the seed's text). */
+export const MSG_PRODUCER_NOT_INITIALISED = 'kafka producer is not initialised';
+/** Message of a consumer group that has not reached the broker yet (the seed's text). */
+export const MSG_CONSUMER_GROUP_NOT_INITIALISED = 'kafka consumer-group is not initialised';
+/** Message when the broker list is empty (the seed's text). */
+export const MSG_NO_BROKERS = 'no brokers defined';
+
+/** What a health check is about. */
+export type HealthSubject = 'producer' | 'consumer-group';
+
+/** The result of probing one configured broker address. */
+export interface BrokerHealth {
+  /** The address as configured (`host:port`). */
+  readonly address: string;
+  /** The broker answered a metadata request. */
+  readonly reachable: boolean;
+  /** The broker knows every checked topic (no topic error, at least one partition). */
+  readonly hasTopic: boolean;
+  /** Checked topics this broker does not know (empty when unreachable: nothing is known). */
+  readonly missingTopics: readonly string[];
+  /** Why the broker is not healthy (connection error, timeout, topic error code). */
+  readonly reason?: string;
+}
+
+/** Consumer lag of one partition: how far the group's committed offset is behind the log end. */
+export interface PartitionLag {
+  readonly topic: string;
+  readonly partition: number;
+  /** Next offset the group will read; `null` when the group has committed nothing yet. */
+  readonly committedOffset: string | null;
+  /** Offset the next produced record will get. */
+  readonly highWatermark: string;
+  /**
+   * Records not yet consumed: `highWatermark - committedOffset`, or, with no commit yet, the
+   * records currently in the log (`highWatermark - lowWatermark`), an upper bound.
+   */
+  readonly lag: number;
+}
+
+/** Consumer-group specifics of a {@link HealthReport} (beyond the seed: state and lag). */
+export interface ConsumerGroupHealth {
+  readonly groupName: string;
+  /** The group's state name, e.g. `Consuming`. */
+  readonly state: string;
+  /** Lag per partition, when it could be read. */
+  readonly lag?: readonly PartitionLag[];
+  /** Sum of `lag` over all partitions. */
+  readonly totalLag?: number;
+  /** Why the lag could not be read, when it could not. */
+  readonly lagError?: string;
+}
+
+/** A typed health report, returned by `checker()`. */
+export interface HealthReport {
+  readonly status: HealthStatus;
+  readonly message: string;
+  readonly subject: HealthSubject;
+  readonly topics: readonly string[];
+  /** Per configured broker, in configuration order (empty when not initialised). */
+  readonly brokers: readonly BrokerHealth[];
+  /** Minimum number of healthy brokers the status was judged against. */
+  readonly minBrokersHealthy: number;
+  /** Present for consumer groups. */
+  readonly consumerGroup?: ConsumerGroupHealth;
+  /** When the check ran (a cached report keeps its original time). */
+  readonly checkedAt: Date;
+}
+
+/** Orders statuses from best to worst. */
+export function healthSeverity(status: HealthStatus): number {
+  return HEALTH_STATUSES.indexOf(status);
+}
+
+/** The worst of several statuses (`OK` for none). */
+export function worstStatus(statuses: Iterable<HealthStatus>): HealthStatus {
+  let worst: HealthStatus = 'OK';
+  for (const s of statuses) if (healthSeverity(s) > healthSeverity(worst)) worst = s;
+  return worst;
+}
