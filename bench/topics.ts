@@ -1,0 +1,67 @@
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { makePayload } from './payload.js';
+import { BATCH_CALL_BYTES, BATCH_CALLS_IN_FLIGHT } from './produce-driver.js';
+
+/** Topic set-up for the runner: a fresh topic per case, filled fast with raw kafkajs. */
+export class BenchTopics {
+  private readonly kafka: Kafka;
+  private readonly admin: Admin;
+
+  private constructor(brokers: readonly string[]) {
+    this.kafka = new Kafka({ clientId: 'bench-runner', brokers: [...brokers], logLevel: logLevel.NOTHING });
+    this.admin = this.kafka.admin();
+  }
+
+  /** Connects an admin client to `brokers`. */
+  static async open(brokers: readonly string[]): Promise<BenchTopics> {
+    const topics = new BenchTopics(brokers);
+    await topics.admin.connect();
+    return topics;
+  }
+
+  /** Creates `topic` with `partitions` partitions and waits for leaders. */
+  async create(topic: string, partitions: number): Promise<void> {
+    await this.admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true });
+  }
+
+  /** Deletes `topic` (frees the broker's disk between cases); failures are only reported. */
+  async delete(topic: string): Promise<void> {
+    try {
+      await this.admin.deleteTopics({ topics: [topic], timeout: 10_000 });
+    } catch (err) {
+      process.stderr.write(`bench: could not delete topic ${topic}: ${String(err)}\n`);
+    }
+  }
+
+  /** Records in `topic`: the sum of its partitions' high watermarks (the topic starts empty). */
+  async count(topic: string): Promise<number> {
+    const offsets = await this.admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+  }
+
+  /** Writes `messages` bench records of `recordBytes` into `topic` with large sendBatch calls. */
+  async fill(topic: string, messages: number, recordBytes: number): Promise<void> {
+    const producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    try {
+      const perCall = Math.max(1, Math.floor(BATCH_CALL_BYTES / recordBytes));
+      let next = 0;
+      const caller = async (): Promise<void> => {
+        while (next < messages) {
+          const n = Math.min(perCall, messages - next);
+          next += n;
+          const value = makePayload(recordBytes);
+          await producer.sendBatch({ acks: 1, topicMessages: [{ topic, messages: Array.from({ length: n }, () => ({ value })) }] });
+        }
+      };
+      await Promise.all(Array.from({ length: BATCH_CALLS_IN_FLIGHT }, caller));
+    } finally {
+      await producer.disconnect();
+    }
+  }
+
+  /** Disconnects the admin client. */
+  async close(): Promise<void> {
+    await this.admin.disconnect();
+  }
+}
