@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { logLevel, Kafka, type Admin } from 'kafkajs';
+import { uniqueName } from '../../support/env.js';
+import { startCluster, type KafkaTestCluster } from '../../support/cluster.js';
+
+/** Polls until `check` returns a value, or fails with `what` after `timeoutMs`. */
+async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+async function partitionState(admin: Admin, topic: string): Promise<{ leader: number; isr: number[] }> {
+  const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+  const partition = metadata.topics[0]!.partitions.find((p) => p.partitionId === 0)!;
+  return { leader: partition.leader, isr: partition.isr };
+}
+
+describe('harness: three-node cluster', () => {
+  let cluster: KafkaTestCluster;
+
+  before(async () => {
+    cluster = await startCluster(3);
+  });
+  after(async () => {
+    await cluster?.close();
+  });
+
+  it('starts three nodes that all appear in the cluster metadata', async () => {
+    assert.equal(cluster.brokers.length, 3);
+    assert.deepEqual(
+      cluster.nodes.map((n) => [n.nodeId, n.running]),
+      [
+        [1, true],
+        [2, true],
+        [3, true],
+      ],
+    );
+  });
+
+  it('loses no acknowledged message when the partition leader is killed and restarted', async () => {
+    const topic = uniqueName('harness-failover');
+    const kafka = new Kafka({
+      clientId: 'harness-failover',
+      brokers: cluster.brokers,
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 12, initialRetryTime: 200, maxRetryTime: 2_000 },
+    });
+    const admin = kafka.admin();
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    const consumer = kafka.consumer({ groupId: uniqueName('harness-failover-group'), sessionTimeout: 10_000 });
+    const received = new Set<string>();
+    const acked: string[] = [];
+    const produce = async (phase: string, count: number): Promise<void> => {
+      for (let i = 0; i < count; i++) {
+        const value = `${phase}-${i}`;
+        await producer.send({ topic, acks: -1, messages: [{ value }] });
+        acked.push(value);
+      }
+    };
+    try {
+      await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
+      // Not waitForLeaders: on several nodes, metadata reaches brokers at different moments and
+      // kafkajs gives up on UNKNOWN_TOPIC_OR_PARTITION; poll the ISR instead.
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: false });
+      const initial = await eventually('three in-sync replicas', 30_000, async () => {
+        const state = await partitionState(admin, topic);
+        return state.isr.length === 3 ? state : undefined;
+      });
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          received.add(String(message.value));
+        },
+      });
+
+      await produce('before', 20);
+      await cluster.killNode(initial.leader);
+      assert.equal(cluster.nodes.find((n) => n.nodeId === initial.leader)?.running, false);
+      await produce('during', 20);
+      const moved = await partitionState(admin, topic);
+      assert.notEqual(moved.leader, initial.leader, 'leadership moved away from the killed node');
+
+      await cluster.startNode(initial.leader);
+      await produce('after', 20);
+      await eventually('the restarted node back in the ISR', 60_000, async () =>
+        (await partitionState(admin, topic)).isr.includes(initial.leader) ? true : undefined,
+      );
+      await eventually('every acknowledged message consumed', 60_000, async () =>
+        acked.every((v) => received.has(v)) ? true : undefined,
+      );
+      assert.equal(acked.length, 60);
+      assert.deepEqual(
+        acked.filter((v) => !received.has(v)),
+        [],
+      );
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+      await producer.disconnect().catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+    }
+  });
+});
