@@ -41,11 +41,14 @@ export interface HealthCheckOptions {
   includeLag?: boolean;
 }
 
+/** The connection settings a health check uses (a subset of `ConnectionConfig`, read-only). */
+export type HealthConnection = Readonly<Omit<ConnectionConfig, 'brokers'>> & { readonly brokers: readonly string[] };
+
 /** What a {@link KafkaHealthChecker} checks. */
 export interface HealthCheckerTarget {
   readonly subject: HealthSubject;
   /** Connection settings: brokers to probe, client id, security. */
-  readonly connection: ConnectionConfig;
+  readonly connection: HealthConnection;
   readonly topics: readonly string[];
   readonly minBrokersHealthy: number;
   /** Whether the owner reached the broker; until then the report is WARNING and nothing is probed. */

@@ -3,6 +3,7 @@ import { ConfigChecker } from '../config/validate.js';
 import type { ErrorStream } from '../error-stream.js';
 import { KafkaOperationError } from '../errors.js';
 import type { KafkaLogger } from '../logger.js';
+import type { KafkaHealthChecker } from './health-checker.js';
 import { HEALTH_STATUSES, type HealthReport, type HealthStatus } from './health-types.js';
 import { withDeadline } from './deadline.js';
 import { HealthHysteresis, type HealthAction } from './hysteresis.js';
@@ -12,12 +13,17 @@ export interface HealthCheckable {
   checker(): Promise<HealthReport>;
 }
 
+/** Anything with a `check()` returning a report, e.g. a {@link KafkaHealthChecker}. */
+export interface HealthReportSource {
+  check(): Promise<HealthReport>;
+}
+
 /**
  * What a subscription follows: `'self'` (the group's own brokers and topics, through its
- * `checker()`), anything with a `checker()` (e.g. the producer the group writes to), or any
- * function resolving to a status or a report.
+ * `checker()`), anything with a `checker()` (e.g. the producer the group writes to) or a
+ * `check()` (a `KafkaHealthChecker`), or any function resolving to a status or a report.
  */
-export type HealthSource = 'self' | HealthCheckable | (() => Promise<HealthStatus | HealthReport>);
+export type HealthSource = 'self' | HealthCheckable | HealthReportSource | (() => Promise<HealthStatus | HealthReport>);
 
 /** The consumer-group surface a subscription drives (KafkaConsumerGroup fits it). */
 export interface HealthSubscriber {
@@ -147,8 +153,8 @@ function resolveSubscriptionOptions(
   const validSource =
     (source === 'self' && typeof group.checker === 'function') ||
     typeof source === 'function' ||
-    (typeof source === 'object' && source !== null && typeof source.checker === 'function');
-  checker.require(validSource, 'source', "must be 'self' (on a group with checker()), an object with checker(), or a function");
+    (typeof source === 'object' && source !== null && ('checker' in source ? typeof source.checker === 'function' : typeof source.check === 'function'));
+  checker.require(validSource, 'source', "must be 'self' (on a group with checker()), an object with checker() or check(), or a function");
   checker.throwIfAny('health subscription');
   return {
     interval: options.interval ?? HEALTH_SUBSCRIPTION_DEFAULTS.interval,
@@ -160,7 +166,13 @@ function resolveSubscriptionOptions(
 
 function toEvaluator(group: HealthSubscriber, source: HealthSource): () => Promise<HealthStatus> {
   const read: () => Promise<HealthStatus | HealthReport> =
-    source === 'self' ? () => group.checker!() : typeof source === 'function' ? source : () => source.checker();
+    source === 'self'
+      ? () => group.checker!()
+      : typeof source === 'function'
+        ? source
+        : 'checker' in source
+          ? () => source.checker()
+          : () => source.check();
   return async () => {
     const result = await read();
     const status = typeof result === 'string' ? result : result?.status;
