@@ -1,4 +1,4 @@
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
 import { encodeAvro, type AvroSchema } from '../avro.js';
 import { createKafkaClient } from '../client.js';
 import { resolveProducerConfig, type ProducerConfig, type ResolvedProducerConfig } from '../config/producer.js';
@@ -19,7 +19,7 @@ import type { KafkaLogger } from '../logger.js';
 import { retryUntilDone, type RetryLoop } from '../retry.js';
 import { buildMessage, ProducerHeaders, toJsonValue, toRecordValue, type SendOptions } from './record.js';
 import { estimateRecordSize } from './record-size.js';
-import { SendBatcher } from './send-batcher.js';
+import { SendBatcher, type ItemFailures } from './send-batcher.js';
 
 export type { SendOptions } from './record.js';
 
@@ -288,10 +288,15 @@ export class KafkaProducer {
     return Promise.reject(error);
   }
 
-  /** Sends one coalesced batch; a failure is emitted once for the batch and rejects every record in it. */
-  private async sendBatch(messages: Message[]): Promise<void> {
+  /**
+   * Sends one coalesced batch. A failure is emitted once for the batch and rejects every record in
+   * it. kafkajs silently skips records whose explicit partition is not in the topic metadata, so
+   * those are found in the acks and failed one by one.
+   */
+  private async sendBatch(messages: Message[]): Promise<ItemFailures | undefined> {
+    let acked: RecordMetadata[];
     try {
-      await this.producer.sendBatch({
+      acked = await this.producer.sendBatch({
         topicMessages: [{ topic: this.topic, messages }],
         acks: this.config.acks === 'all' ? -1 : this.config.acks,
         timeout: this.config.requestTimeout,
@@ -302,6 +307,26 @@ export class KafkaProducer {
       this.errors.emit(error);
       throw error;
     }
+    return this.config.acks === 0 ? undefined : this.unknownPartitionFailures(messages, acked);
+  }
+
+  private unknownPartitionFailures(messages: Message[], acked: RecordMetadata[]): ItemFailures | undefined {
+    let failures: Map<number, unknown> | undefined;
+    let ackedPartitions: Set<number> | undefined;
+    const errorByPartition = new Map<number, InvalidMessageError>();
+    messages.forEach((message, index) => {
+      if (message.partition === undefined) return;
+      ackedPartitions ??= new Set(acked.map((a) => a.partition));
+      if (ackedPartitions.has(message.partition)) return;
+      let error = errorByPartition.get(message.partition);
+      if (!error) {
+        error = new InvalidMessageError(this.topic, `partition ${message.partition} does not exist`);
+        errorByPartition.set(message.partition, error);
+        this.errors.emit(error);
+      }
+      (failures ??= new Map()).set(index, error);
+    });
+    return failures;
   }
 }
 

@@ -1,3 +1,6 @@
+/** Items of a batch that failed although the batch as a whole went through: index -> error. */
+export type ItemFailures = ReadonlyMap<number, unknown>;
+
 /** Options of a {@link SendBatcher}. */
 export interface SendBatcherOptions<T> {
   /** How long the oldest queued item may wait for others before its batch goes, ms (0 = next turn). */
@@ -6,8 +9,11 @@ export interface SendBatcherOptions<T> {
   readonly maxBatchBytes: number;
   /** Batches that may be in flight at once; with 1, batches complete in queue order. */
   readonly maxInFlight: number;
-  /** Sends one batch, in queue order; resolves when all of it is acknowledged, rejects otherwise. */
-  readonly flush: (items: T[]) => Promise<void>;
+  /**
+   * Sends one batch, in queue order. Resolves when the batch is acknowledged, optionally with the
+   * items that still failed (index in `items` -> error); rejects when the whole batch failed.
+   */
+  readonly flush: (items: T[]) => Promise<ItemFailures | void>;
 }
 
 interface Entry<T> {
@@ -120,15 +126,15 @@ export class SendBatcher<T> {
       this.clearTimers();
       const batch = this.takeBatch();
       this.inFlight.add(batch);
-      let result: Promise<void>;
+      let result: Promise<ItemFailures | void>;
       try {
         result = this.options.flush(batch.map((e) => e.item));
       } catch (error) {
         result = Promise.reject(error);
       }
       result.then(
-        () => this.finish(batch, undefined, true),
-        (error: unknown) => this.finish(batch, error, false),
+        (failures) => this.finish(batch, { failures: failures ?? undefined }),
+        (error: unknown) => this.finish(batch, { error }),
       );
     }
     if (this.queue.length > 0) this.schedule();
@@ -151,14 +157,17 @@ export class SendBatcher<T> {
     return batch;
   }
 
-  private finish(batch: Entry<T>[], error: unknown, ok: boolean): void {
+  /** Settles a batch: every item rejects when the whole batch failed, else as `failures` says. */
+  private finish(batch: Entry<T>[], outcome: { failures: ItemFailures | undefined } | { error: unknown }): void {
     if (!this.inFlight.delete(batch)) return; // aborted meanwhile
-    for (const entry of batch) {
-      if (entry.settled) continue;
+    const failures = 'failures' in outcome ? outcome.failures : undefined;
+    batch.forEach((entry, index) => {
+      if (entry.settled) return;
       entry.settled = true;
-      if (ok) entry.resolve();
-      else entry.reject(error);
-    }
+      if ('error' in outcome) entry.reject(outcome.error);
+      else if (failures?.has(index)) entry.reject(failures.get(index));
+      else entry.resolve();
+    });
     this.schedule();
     this.notifyIfIdle();
   }

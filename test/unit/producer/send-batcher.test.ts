@@ -146,3 +146,22 @@ test('abort rejects queued and in-flight items and ignores a later batch result'
   await sleep(5);
   assert.equal(fake.batches.length, 1, 'the aborted item 3 was never sent');
 });
+
+test('a batch that went through can still fail single items, leaving the others fulfilled', async () => {
+  const itemError = new Error('no such partition');
+  const batcher = new SendBatcher<number>({
+    lingerMs: 0,
+    maxBatchBytes: 100,
+    maxInFlight: 1,
+    flush: async (items) => new Map(items.flatMap((item, index) => (item < 0 ? [[index, itemError] as const] : []))),
+  });
+  const settled = await Promise.allSettled([1, -1, 2].map((n) => batcher.add(n, 1)));
+  assert.deepEqual(settled.map((s) => s.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.equal((settled[1] as PromiseRejectedResult).reason, itemError);
+});
+
+test('a batch rejected with undefined still rejects its items', async () => {
+  const batcher = new SendBatcher<number>({ lingerMs: 0, maxBatchBytes: 100, maxInFlight: 1, flush: () => Promise.reject(undefined) });
+  const [outcome] = await Promise.allSettled([batcher.add(1, 1)]);
+  assert.equal(outcome!.status, 'rejected');
+});
