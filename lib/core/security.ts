@@ -9,3 +9,4 @@ export * from './security/resolve.js';
 export * from './security/kafkajs.js';
 export * from './security/redact.js';
 export * from './security/authorization.js';
+export * from './security/auth-status.js';

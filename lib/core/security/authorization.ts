@@ -94,11 +94,20 @@ export function isAuthorizationError(cause: unknown): boolean {
  */
 export function toKafkaError(cause: unknown, message: string, logData: LogData = {}): KafkaError {
   if (cause instanceof KafkaError) return cause;
+  return asAuthorizationError(cause, message, logData) ?? new KafkaOperationError(message, logData, cause);
+}
+
+/**
+ * The {@link KafkaAuthorizationError} for `cause` when it is or wraps an authorization failure
+ * (a typed error wrapping one, such as a send error, is wrapped in turn), otherwise `undefined`.
+ */
+export function asAuthorizationError(cause: unknown, message: string, logData: LogData = {}): KafkaAuthorizationError | undefined {
+  if (cause instanceof KafkaAuthorizationError) return cause;
   const failure = findAuthFailure(cause);
-  if (!failure) return new KafkaOperationError(message, logData, cause);
+  if (!failure) return undefined;
   return new KafkaAuthorizationError(
     `${message}: ${REASON_TEXT[failure.reason]} (${failure.type}: ${failure.message})`,
-    { ...logData, authFailure: failure.reason, kafkaErrorType: failure.type },
+    { ...(cause instanceof KafkaError ? cause.logData : {}), ...logData, authFailure: failure.reason, kafkaErrorType: failure.type },
     cause,
   );
 }
@@ -121,9 +130,15 @@ function classify(error: Record<string, unknown>): AuthFailure | undefined {
     return { reason: 'sasl-authentication', type: 'SASL_AUTHENTICATION_FAILED', message };
   }
   const code = typeof error.code === 'string' ? error.code : undefined;
-  if (code !== undefined && TLS_REFUSAL_CODES.has(code)) return { reason: 'tls-handshake', type: code, message };
-  if (TLS_REFUSAL_TEXT.test(message)) {
-    return { reason: 'tls-handshake', type: code ?? 'TLS', message };
+  const phrase = TLS_REFUSAL_TEXT.exec(message)?.[0];
+  if (code !== undefined && TLS_REFUSAL_CODES.has(code)) return { reason: 'tls-handshake', type: code, message: shortTlsMessage(message, phrase) };
+  if (phrase !== undefined) {
+    return { reason: 'tls-handshake', type: code ?? `TLS_${phrase.toUpperCase().replace(/[^A-Z]+/g, '_')}`, message: shortTlsMessage(message, phrase) };
   }
   return undefined;
+}
+
+/** OpenSSL messages carry source paths and hex ids; keep the phrase that tells what happened. */
+function shortTlsMessage(message: string, phrase: string | undefined): string {
+  return phrase === undefined ? message.trim() : `TLS ${phrase}`;
 }

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import kafkajs from 'kafkajs';
-import { KafkaAuthorizationError, KafkaOperationError, ProducerClosedError } from '../../../lib/core/errors.js';
-import { findAuthFailure, isAuthorizationError, toKafkaError } from '../../../lib/core/security.js';
+import { ErrorStream } from '../../../lib/core/error-stream.js';
+import { KafkaAuthorizationError, KafkaOperationError, ProducerClosedError, ProducerSendError } from '../../../lib/core/errors.js';
+import { silentLogger } from '../../../lib/core/logger.js';
+import { asAuthorizationError, AuthorizationStatus, findAuthFailure, isAuthorizationError, toKafkaError } from '../../../lib/core/security.js';
 
 // kafkajs' error classes are only reachable through its CommonJS default export under ESM.
 const { KafkaJSProtocolError, KafkaJSNumberOfRetriesExceeded, KafkaJSSASLAuthenticationError, KafkaJSConnectionError, KafkaJSAggregateError, KafkaJSNonRetriableError } =
@@ -39,6 +41,10 @@ describe('authorization failures from kafkajs errors', () => {
     assert.equal(findAuthFailure(byCode)?.type, 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA');
     const byText = new KafkaJSConnectionError('Connection error: self-signed certificate in certificate chain');
     assert.equal(findAuthFailure(byText)?.reason, 'tls-handshake');
+    const openssl = new KafkaJSConnectionError(
+      'Connection error: 800C8FC3EA7F0000:error:0A000416:SSL routines:ssl3_read_bytes:sslv3 alert certificate unknown:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 46\n',
+    );
+    assert.deepEqual(findAuthFailure(openssl), { reason: 'tls-handshake', type: 'TLS_ALERT_CERTIFICATE_UNKNOWN', message: 'TLS alert certificate unknown' });
   });
 
   it('looks through retry, non-retriable and aggregate wrappers', () => {
@@ -93,5 +99,35 @@ describe('toKafkaError', () => {
     assert.equal(other.message, 'failed to fetch: socket hang up');
     const typed = new ProducerClosedError('t');
     assert.equal(toKafkaError(typed, 'ignored'), typed);
+  });
+});
+
+describe('asAuthorizationError and AuthorizationStatus', () => {
+  const refused = () => protocolError('TOPIC_AUTHORIZATION_FAILED', 29);
+
+  it('wraps a typed error that carries an authorization failure, keeping its log data', () => {
+    const sendError = new ProducerSendError('orders', refused());
+    const error = asAuthorizationError(sendError, sendError.message);
+    assert.ok(error instanceof KafkaAuthorizationError);
+    assert.equal(error.cause, sendError);
+    assert.deepEqual(error.logData, { topic: 'orders', authFailure: 'topic', kafkaErrorType: 'TOPIC_AUTHORIZATION_FAILED' });
+    assert.equal(asAuthorizationError(new ProducerSendError('orders', new Error('timeout')), 'x'), undefined);
+  });
+
+  it('remembers the latest authorization failure from an error stream until cleared', () => {
+    const errors = new ErrorStream(silentLogger);
+    const status = new AuthorizationStatus(errors);
+    const failure = (): unknown => status.failure;
+    errors.emit(new KafkaOperationError('flaky', {}));
+    assert.equal(failure(), undefined);
+    errors.emit(new ProducerSendError('orders', refused()));
+    assert.ok(failure() instanceof KafkaAuthorizationError);
+    errors.emit(new KafkaOperationError('other failure', {}));
+    assert.ok(failure(), 'an unrelated error does not hide the authorization failure');
+    status.clear();
+    assert.equal(failure(), undefined);
+    status.dispose();
+    errors.emit(new ProducerSendError('orders', refused()));
+    assert.equal(failure(), undefined, 'no longer listening after dispose');
   });
 });
