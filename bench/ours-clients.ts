@@ -1,0 +1,47 @@
+// This module's clients, imported from the framework-free core (what the Nest layer wraps), so
+// the figures are not inflated by loading Nest; see BENCHMARKS.md.
+import { KafkaConsumerGroup } from '../lib/core/consumer/index.js';
+import { silentLogger } from '../lib/core/logger.js';
+import { KafkaProducer } from '../lib/core/producer/kafka-producer.js';
+import type { ConsumerAdapter } from './consume-driver.js';
+import type { CaseParams } from './protocol.js';
+
+/** A `KafkaProducer` with its defaults (linger, batch cap, acks 1), connected. */
+export async function openOurProducer(params: CaseParams): Promise<KafkaProducer> {
+  const producer = new KafkaProducer({ brokers: [...params.brokers], topic: params.topic, clientId: `bench-${params.name}`, logger: silentLogger });
+  await producer.waitUntilInitialised();
+  return producer;
+}
+
+/** A `KafkaConsumerGroup` as a bench consumer: single handler, or batch handler when `batch`. */
+export function ourConsumerAdapter(params: CaseParams, batch: boolean): ConsumerAdapter {
+  let group: KafkaConsumerGroup | undefined;
+  return {
+    async start(onHandled) {
+      group = new KafkaConsumerGroup({
+        brokers: [...params.brokers],
+        topic: params.topic,
+        groupName: params.groupId,
+        clientId: `bench-${params.name}`,
+        numWorkers: params.workers,
+        batchSize: params.batchSize,
+        logger: silentLogger,
+      });
+      if (batch) {
+        group.registerBatchHandler(async (messages) => {
+          for (const m of messages) {
+            const pending = onHandled(m.value);
+            if (pending) await pending;
+          }
+        });
+      } else {
+        group.registerHandler(async (message) => {
+          const pending = onHandled(message.value);
+          if (pending) await pending;
+        });
+      }
+      await group.start();
+    },
+    close: async () => group?.close(),
+  };
+}
