@@ -70,11 +70,16 @@ export class OffsetTracker {
     return out;
   }
 
-  /** Puts back positions whose commit failed, unless a newer one is already waiting. */
+  /**
+   * Puts back positions whose commit failed so the next commit retries them, unless a newer
+   * position was offered since (it supersedes them: commits never move back).
+   */
   restore(offsets: readonly PartitionOffset[]): void {
     for (const o of offsets) {
-      const track = this.track(o.topic, o.partition);
+      const track = this.tracks.get(trackKey(o.topic, o.partition));
+      if (!track) continue; // reset since: the partition may belong to another member now
       const value = BigInt(o.offset);
+      if (track.committed !== undefined && value < track.committed) continue;
       if (track.pending === undefined || track.pending < value) track.pending = value;
     }
   }
@@ -91,7 +96,7 @@ export class OffsetTracker {
   }
 
   private track(topic: string, partition: number): PartitionTrack {
-    const key = `${partition}:${topic}`;
+    const key = trackKey(topic, partition);
     let track = this.tracks.get(key);
     if (!track) {
       track = { started: [], done: new Map(), pending: undefined, committed: undefined };
@@ -99,6 +104,10 @@ export class OffsetTracker {
     }
     return track;
   }
+}
+
+function trackKey(topic: string, partition: number): string {
+  return `${partition}:${topic}`;
 }
 
 function splitKey(key: string): [string, number] {

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BatchCollector } from '../../../lib/core/consumer/batch-collector.js';
+
+test('flushes when full; the item that fills the batch waits until it is handled', async () => {
+  const batches: number[][] = [];
+  const c = new BatchCollector<number>({ size: 2, waitTime: 60_000, handle: async (items) => void batches.push(items) });
+  const first = await c.add(1);
+  assert.equal(c.pending, 1);
+  await c.add(2);
+  assert.deepEqual(batches, [[1, 2]]);
+  await first.handled;
+  c.dispose();
+});
+
+test('flushes a partial batch after the wait time without a new item (inactivity timer)', async () => {
+  const batches: number[][] = [];
+  const c = new BatchCollector<number>({ size: 10, waitTime: 30, handle: async (items) => void batches.push(items) });
+  const ticket = await c.add(1);
+  await new Promise((r) => setTimeout(r, 15));
+  await c.add(2); // restarts the timer
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(batches, [], 'timer restarted by the second item');
+  await ticket.handled;
+  assert.deepEqual(batches, [[1, 2]]);
+});
+
+test('batches are handled one at a time, in order; flush() hands over the partial batch', async () => {
+  const log: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const c = new BatchCollector<number>({
+    size: 1,
+    waitTime: 60_000,
+    handle: async (items) => {
+      log.push(`start ${items.join()}`);
+      if (items[0] === 1) await gate;
+      log.push(`end ${items.join()}`);
+    },
+  });
+  const a = c.add(1);
+  const b = c.add(2);
+  await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(log, ['start 1']);
+  release();
+  await Promise.all([a, b]);
+  assert.deepEqual(log, ['start 1', 'end 1', 'start 2', 'end 2']);
+});
+
+test('a rejecting handler is reported and still settles the ticket', async () => {
+  const errors: unknown[] = [];
+  const c = new BatchCollector<number>({
+    size: 5,
+    waitTime: 60_000,
+    handle: async () => Promise.reject(new Error('bad')),
+    onError: (e) => errors.push(e),
+  });
+  const t = await c.add(1);
+  await c.flush();
+  await t.handled;
+  assert.equal(errors.length, 1);
+  await c.flush(); // empty: no call
+  assert.equal(errors.length, 1);
+});
