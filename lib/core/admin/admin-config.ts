@@ -1,6 +1,5 @@
 import { checkConnectionConfig, type ConnectionConfig } from '../config/connection.js';
 import { ConfigChecker } from '../config/validate.js';
-import { checkSecurityConfig } from '../security/resolve.js';
 
 /**
  * Settings of an admin client (dp-kafka's `AdminConfig` plus the shared connection settings).
@@ -27,7 +26,6 @@ export function validateAdminConfig(config: AdminConfig): void {
     checker.throwIfAny('admin');
   }
   checkConnectionConfig(checker, config);
-  checkSecurityConfig(checker, config.security);
   checker.positive(config.retryMax, 'retryMax', { allowZero: true, integer: true });
   checker.positive(config.retryBackoff, 'retryBackoff');
   checker.throwIfAny('admin');

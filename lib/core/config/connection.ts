@@ -1,5 +1,6 @@
 import type { KafkaLogger, KafkaLogLevel } from '../logger.js';
 import type { SecurityConfig } from '../security.js';
+import { checkSecurityConfig } from '../security/resolve.js';
 import { checkBrokers, type ConfigChecker } from './validate.js';
 
 /** Settings every producer, consumer group and admin client shares. */
@@ -31,7 +32,7 @@ export const CONNECTION_DEFAULTS = {
   connectionTimeout: 3_000,
 } as const;
 
-/** Validates the shared fields into `checker`. */
+/** Validates the shared fields into `checker`, `security` included (its PEM files are read once). */
 export function checkConnectionConfig(checker: ConfigChecker, config: Partial<ConnectionConfig>): void {
   checkBrokers(checker, config.brokers);
   if (config.clientId !== undefined) checker.nonEmptyString(config.clientId, 'clientId');
@@ -45,4 +46,5 @@ export function checkConnectionConfig(checker: ConfigChecker, config: Partial<Co
   if (min > 0 && max > 0) {
     checker.require(min <= max, 'minRetryPeriod', 'must be smaller than or equal to maxRetryPeriod');
   }
+  checkSecurityConfig(checker, config.security);
 }
