@@ -30,7 +30,7 @@ export interface KafkaModuleOptions extends Omit<ConnectionConfig, 'logger'> {
    * by `kafkaJsLogLevel` first). Default `info`. Ignored when `logger` is given.
    */
   logLevel?: KafkaLogLevel;
-  /** Where library and kafkajs logs go. Default: Nest's `Logger`, context `Kafka:<name>`. */
+  /** Where library and kafkajs logs go. Default: Nest's `Logger`, context `Kafka:producer:<name>` / `Kafka:group:<name>`. */
   logger?: ConnectionConfig['logger'];
   /**
    * Bound of each shutdown phase, ms: draining the groups (`stopAndWait`), then closing groups

@@ -2,7 +2,6 @@ import { KafkaConsumerGroup } from '../core/consumer/kafka-consumer-group.js';
 import { KafkaConfigError, KafkaError, describeCause, type ConfigProblem } from '../core/errors.js';
 import type { ConnectionConfig } from '../core/config/connection.js';
 import { ConfigChecker } from '../core/config/validate.js';
-import type { KafkaLogger } from '../core/logger.js';
 import { KafkaProducer } from '../core/producer/kafka-producer.js';
 import { DEFAULT_NEST_LOG_LEVEL, DEFAULT_SHUTDOWN_TIMEOUT } from './kafka.constants.js';
 import { KafkaModuleError } from './kafka-module.error.js';
@@ -38,20 +37,23 @@ export class KafkaClientRegistry {
     checkDeclaredNames(options, declared);
     checkModuleFields(options);
     const { producers = {}, consumerGroups = {}, logLevel, logger, shutdownTimeout, ...shared } = options;
-    const loggerFor = (name: string): KafkaLogger => logger ?? new NestKafkaLogger(`Kafka:${name}`, logLevel ?? DEFAULT_NEST_LOG_LEVEL);
-    const connection = (name: string): ConnectionConfig => ({ ...shared, logger: loggerFor(name) });
+    // One Nest logger context per client, e.g. `Kafka:producer:events`, so logs say which one.
+    const connection = (context: string): ConnectionConfig => ({
+      ...shared,
+      logger: logger ?? new NestKafkaLogger(`Kafka:${context}`, logLevel ?? DEFAULT_NEST_LOG_LEVEL),
+    });
 
     const problems: ConfigProblem[] = [];
     const built: Array<KafkaProducer | KafkaConsumerGroup> = [];
     const producerMap = new Map<string, KafkaProducer>();
     const groupMap = new Map<string, RegisteredGroup>();
     for (const [name, entry] of Object.entries(producers)) {
-      const producer = build(`producers.${name}`, problems, () => new KafkaProducer({ ...connection(name), ...entry }));
+      const producer = build(`producers.${name}`, problems, () => new KafkaProducer({ ...connection(`producer:${name}`), ...entry }));
       if (producer) built.push(producer), producerMap.set(name, producer);
     }
     for (const [name, entry] of Object.entries(consumerGroups)) {
       const { autoStart = true, ...groupConfig } = entry;
-      const group = build(`consumerGroups.${name}`, problems, () => new KafkaConsumerGroup({ ...connection(name), ...groupConfig }));
+      const group = build(`consumerGroups.${name}`, problems, () => new KafkaConsumerGroup({ ...connection(`group:${name}`), ...groupConfig }));
       if (group) built.push(group), groupMap.set(name, { name, group, autoStart });
     }
     if (problems.length > 0) {
