@@ -1,0 +1,67 @@
+import type { PartitionOffset } from '../../../lib/core/consumer/offset-tracker.js';
+import type { ConsumerTransport, PartitionBatch, TransportListener } from '../../../lib/core/consumer/transport.js';
+import { KafkaMessage } from '../../../lib/core/message.js';
+
+/** A scripted, in-memory transport for unit tests of the core (no broker). */
+export class FakeTransport implements ConsumerTransport {
+  connectCalls = 0;
+  runCalls = 0;
+  stopCalls = 0;
+  disconnectCalls = 0;
+  failConnects = 0;
+  hangDisconnect = false;
+  rebalancing = false;
+  readonly commits: PartitionOffset[][] = [];
+  readonly resolved: string[] = [];
+  readonly log: string[] = [];
+  listener: TransportListener | undefined;
+
+  async connect(): Promise<void> {
+    this.connectCalls++;
+    if (this.failConnects > 0) {
+      this.failConnects--;
+      throw new Error('broker unreachable');
+    }
+  }
+
+  async run(listener: TransportListener): Promise<void> {
+    this.runCalls++;
+    this.listener = listener;
+  }
+
+  async commit(offsets: readonly PartitionOffset[]): Promise<void> {
+    this.commits.push([...offsets]);
+    this.log.push(`commit ${offsets.map((o) => `${o.partition}@${o.offset}`).join(',')}`);
+  }
+
+  async stop(): Promise<void> {
+    this.stopCalls++;
+    this.log.push('stop');
+  }
+
+  async disconnect(): Promise<void> {
+    this.disconnectCalls++;
+    this.log.push('disconnect');
+    if (this.hangDisconnect) await new Promise(() => undefined);
+  }
+
+  /** Delivers messages with the given offsets of one partition; resolves when the core handled them. */
+  deliver(partition: number, offsets: number[], topic = 't'): Promise<void> {
+    const batch: PartitionBatch = {
+      topic,
+      partition,
+      messages: offsets.map((o) => new KafkaMessage({ topic, partition, offset: String(o), value: Buffer.from(String(o)) })),
+      resolveOffset: (offset) => void this.resolved.push(`${partition}@${offset}`),
+      heartbeat: async () => !this.rebalancing,
+    };
+    if (!this.listener) throw new Error('not running');
+    return this.listener.onBatch(batch);
+  }
+
+  /** The latest committed position of `partition`, if any. */
+  lastCommitted(partition: number): string | undefined {
+    let last: string | undefined;
+    for (const c of this.commits) for (const o of c) if (o.partition === partition) last = o.offset;
+    return last;
+  }
+}
