@@ -36,13 +36,15 @@ export interface BenchOptions {
   readonly memorySeconds: number;
   /** Concurrent callers for per-message send cases. */
   readonly sendConcurrency: number;
+  /** Runs of every case (interleaved); the table shows each case's median run by msg/s. */
+  readonly repeat: number;
   /** Write `--cpu-prof` profiles of the Node cases into this directory. */
   readonly cpuProfDir?: string;
 }
 
 /**
  * Reads bench options from command-line arguments and the environment (`BENCH_MESSAGES`,
- * `BENCH_RECORD_BYTES`, `BENCH_CASES`); flags win over the environment. Throws one
+ * `BENCH_RECORD_BYTES`, `BENCH_CASES`, `BENCH_REPEAT`); flags win over the environment. Throws one
  * `KafkaConfigError` naming every bad option.
  */
 export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): BenchOptions {
@@ -53,7 +55,7 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
     if (!checker.require(match !== null, arg, 'is not an option (expected --name or --name=value)')) continue;
     flags.set(match![1]!, match![2] ?? 'true');
   }
-  const known = ['messages', 'record-bytes', 'cases', 'quick', 'memory-backlog', 'memory-seconds', 'concurrency', 'cpu-prof'];
+  const known = ['messages', 'record-bytes', 'cases', 'quick', 'memory-backlog', 'memory-seconds', 'concurrency', 'repeat', 'cpu-prof'];
   for (const name of flags.keys()) checker.require(known.includes(name), `--${name}`, `is not a known option (${known.map((k) => `--${k}`).join(', ')})`);
 
   const quick = flags.get('quick') === 'true';
@@ -71,6 +73,7 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
   const memoryBacklog = readInt(checker, flags.get('memory-backlog'), '--memory-backlog', quick ? QUICK_MEMORY_BACKLOG : DEFAULT_MEMORY_BACKLOG);
   const memorySeconds = readInt(checker, flags.get('memory-seconds'), '--memory-seconds', quick ? QUICK_MEMORY_SECONDS : DEFAULT_MEMORY_SECONDS);
   const sendConcurrency = readInt(checker, flags.get('concurrency'), '--concurrency', DEFAULT_SEND_CONCURRENCY);
+  const repeat = readInt(checker, flags.get('repeat') ?? env.BENCH_REPEAT, '--repeat', 1);
   const cpuProf = flags.get('cpu-prof');
   checker.throwIfAny('bench');
   return {
@@ -81,6 +84,7 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
     memoryBacklog,
     memorySeconds,
     sendConcurrency,
+    repeat,
     ...(cpuProf === undefined ? {} : { cpuProfDir: cpuProf === 'true' ? 'bench/results/profiles' : cpuProf }),
   };
 }

@@ -7,6 +7,16 @@ export function ratio(value: number | undefined, reference: number | undefined):
   return value / reference;
 }
 
+/**
+ * The run with the median msg/s (the lower middle for an even count), so one disturbed run on a
+ * shared machine does not decide a ratio. Throws on an empty list.
+ */
+export function medianRun(runs: readonly CaseResult[]): CaseResult {
+  if (runs.length === 0) throw new RangeError('medianRun of no runs');
+  const sorted = [...runs].sort((a, b) => a.msgPerSec - b.msgPerSec);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
 /** The figures of one row and their ratios to the matching raw case and to the Kafka tool. */
 export interface ReportRow {
   readonly name: string;

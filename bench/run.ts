@@ -14,7 +14,7 @@ import { CASES, MEMORY_HANDLER_MS, PARTITIONS, type CaseGroup, type CaseSpec } f
 import { findKafkaLibs, runConsumerPerf, runProducerPerf } from './kafka-tools.js';
 import { parseBenchOptions, type BenchOptions } from './options.js';
 import type { CaseParams, CaseResult } from './protocol.js';
-import { buildRows, evaluateGoals, formatGoals, formatTable } from './report.js';
+import { buildRows, evaluateGoals, formatGoals, formatTable, medianRun } from './report.js';
 import { spawnCase } from './spawn-case.js';
 import { BenchTopics } from './topics.js';
 
@@ -52,6 +52,7 @@ async function runCase(
   brokers: readonly string[],
   topics: BenchTopics,
   libsDir: string | undefined,
+  round: number,
 ): Promise<CaseResult> {
   const topic = uniqueName(`bench-${spec.name}`);
   const groupId = uniqueName(`bench-${spec.name}`);
@@ -84,7 +85,7 @@ async function runCase(
         script: spec.runner.script,
         params,
         timeoutMs: CASE_TIMEOUT_MS,
-        label: `${spec.name}-${sizeLabel(recordBytes)}`,
+        label: `${spec.name}-${sizeLabel(recordBytes)}-${round}`,
         ...(options.cpuProfDir === undefined ? {} : { cpuProfDir: join(projectRoot, options.cpuProfDir) }),
       });
     }
@@ -130,19 +131,28 @@ async function main(): Promise<void> {
   try {
     for (const [index, recordBytes] of options.recordSizes.entries()) {
       const run: SizeRun = { recordBytes, results: new Map(), errors: new Map() };
+      const runs = new Map<string, CaseResult[]>();
       // The memory case does not depend on record size: run it once, with the first size.
       const cases = selected.filter((c) => c.group !== 'memory' || index === 0);
-      for (const spec of cases) {
-        process.stderr.write(`bench: ${spec.name} (${sizeLabel(recordBytes)})... `);
-        try {
-          const result = await runCase(spec, recordBytes, options, broker.brokers, topics, libsDir);
-          run.results.set(spec.name, result);
-          process.stderr.write(`${result.msgPerSec} msg/s\n`);
-        } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
-          run.errors.set(spec.name, message);
-          process.stderr.write(`FAILED\n${message}\n`);
+      for (let round = 1; round <= options.repeat; round++) {
+        // Rounds are interleaved (every case once, then again) so a slow spell hits all cases alike.
+        for (const spec of cases.filter((c) => c.group !== 'memory' || round === 1)) {
+          const tag = options.repeat > 1 ? ` run ${round}/${options.repeat}` : '';
+          process.stderr.write(`bench: ${spec.name} (${sizeLabel(recordBytes)})${tag}... `);
+          try {
+            const result = await runCase(spec, recordBytes, options, broker.brokers, topics, libsDir, round);
+            runs.set(spec.name, [...(runs.get(spec.name) ?? []), result]);
+            process.stderr.write(`${result.msgPerSec} msg/s\n`);
+          } catch (err) {
+            const message = err instanceof Error ? err.message : String(err);
+            run.errors.set(spec.name, message);
+            process.stderr.write(`FAILED\n${message}\n`);
+          }
         }
+      }
+      for (const [name, list] of runs) {
+        const median = medianRun(list);
+        run.results.set(name, list.length > 1 ? { ...median, notes: [...(median.notes ?? []), `median of ${list.length} runs: ${list.map((r) => r.msgPerSec).join(', ')} msg/s`] } : median);
       }
       const report = printReport(run, ['produce', 'consume', 'memory']);
       process.stdout.write(`${report}\n`);
