@@ -263,6 +263,13 @@ export class ConsumerGroupCore {
   }
 
   private onInitialised(): void {
+    if (this.state === ConsumerState.Closing && !this.initialised) {
+      // Connected after close() began (and possibly after its disconnect): let go again.
+      this.transport.disconnect().catch((error: unknown) =>
+        this.emit(new KafkaOperationError('error disconnecting after a late connection', this.logData(), error)),
+      );
+      return;
+    }
     if (this.initialised || this.state !== ConsumerState.Initialising) return;
     this.initialised = true;
     this.initLoop?.cancel();

@@ -51,21 +51,25 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
     return this.consumer.connect();
   }
 
-  async run(listener: TransportListener): Promise<void> {
+  run(listener: TransportListener): Promise<void> {
     this.listener = listener;
     this.committer = undefined;
+    // Set synchronously so that a stop() arriving during subscribe or the group join waits for it.
+    this.running = this.subscribeAndRun(listener);
+    return this.running;
+  }
+
+  private async subscribeAndRun(listener: TransportListener): Promise<void> {
     if (!this.subscribed) {
       await this.consumer.subscribe({ topics: [...this.config.topics], fromBeginning: this.config.offset === 'oldest' });
       this.subscribed = true;
     }
-    const running = this.consumer.run({
+    await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.config.numWorkers,
       eachBatch: (payload) => this.onEachBatch(payload, listener),
     });
-    this.running = running;
-    await running;
   }
 
   async commit(offsets: readonly PartitionOffset[]): Promise<void> {

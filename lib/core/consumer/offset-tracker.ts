@@ -34,7 +34,10 @@ export class OffsetTracker {
   /** Records that `offset` is finished. `commit: false` finishes it without committing it. */
   done(topic: string, partition: number, offset: string, commit = true): void {
     const track = this.track(topic, partition);
-    track.done.set(BigInt(offset), commit);
+    const value = BigInt(offset);
+    // Not started since the last reset: it belongs to an earlier generation, forget it.
+    if (track.started.length === 0 || value < track.started[0]!) return;
+    track.done.set(value, commit);
     while (track.started.length > 0) {
       const head = track.started[0]!;
       const committable = track.done.get(head);

@@ -4,6 +4,11 @@ import type { DispatchGate, Dispatcher } from './dispatch.js';
 import { OffsetTracker, type PartitionOffset } from './offset-tracker.js';
 import type { PartitionBatch } from './transport.js';
 
+/** Pause before declining a batch offered while a rebalance is pending, ms. */
+const REBALANCE_PAUSE_MS = 100;
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** Options of a {@link ConsumePipeline}. */
 export interface ConsumePipelineOptions {
   /** Commits at most this often, ms. */
@@ -91,7 +96,12 @@ export class ConsumePipeline implements DispatchGate {
   /** Handles one partition batch (the transport awaits this: backpressure). Never rejects. */
   async handle(batch: PartitionBatch): Promise<void> {
     const dispatcher = this.dispatcher;
-    if (!this.shouldDispatch || !dispatcher) return;
+    if (!this.shouldDispatch || !dispatcher) {
+      // While a rebalance is pending the source may offer batches again before it notices;
+      // pausing a little keeps that from becoming a busy loop of fetches.
+      if (this.accepting && this.rebalancing) await delay(REBALANCE_PAUSE_MS);
+      return;
+    }
     const run = this.run(batch, dispatcher);
     this.active.add(run);
     try {

@@ -58,4 +58,27 @@ describe('consumer group lifecycle (real broker)', () => {
     ]);
     assert.deepEqual(errors, []);
   });
+  it('stops cleanly while still joining the group, then starts again and consumes', async () => {
+    const { topic, groupName } = await freshTopic('rejoin');
+    await produce(topic, 2);
+    const { group, errors } = newGroup({ topic, groupName });
+    open.push(group);
+    const values: number[] = [];
+    group.registerHandler(async (m) => {
+      values.push(nOf(m.value));
+    });
+    await group.waitUntilInitialised();
+    await group.start();
+    assert.equal(group.state, ConsumerState.Starting);
+    await group.stopAndWait(); // kafkajs ignores stop() while joining; the group must not keep running
+    assert.equal(group.state, ConsumerState.Stopped);
+    const countAfterStop = values.length;
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(values.length, countAfterStop, 'nothing handled after stopAndWait resolved');
+    await group.start();
+    await expectState(group, ConsumerState.Consuming);
+    await waitUntil(() => new Set(values).size === 2, 20_000, 'both messages');
+    await group.close();
+    assert.deepEqual(errors, []);
+  });
 });
