@@ -43,8 +43,8 @@ export interface EmbeddedKafkaOptions {
   readonly extraProperties?: (nodeId: number, dir: string) => ServerProperties;
   /** SCRAM users created at format time. */
   readonly scram?: readonly ScramCredential[];
-  /** kafkajs settings (TLS/SASL) the readiness check needs for the first listener. */
-  readonly readinessClient?: Partial<KafkaConfig>;
+  /** kafkajs settings (TLS/SASL) the readiness check needs for the first listener; called after `prepare`. */
+  readonly readinessClient?: () => Partial<KafkaConfig>;
   /** Time limit for start-up (and for each restart of one node). */
   readonly startTimeoutMs?: number;
   /** Replaces the default JVM options. */
@@ -265,7 +265,7 @@ export class EmbeddedKafka {
       expectedNodes: running.length,
       deadline,
       timeoutMs,
-      clientConfig: this.options.readinessClient,
+      clientConfig: this.options.readinessClient?.(),
       logTail: () => this.logTail(),
     });
   }
