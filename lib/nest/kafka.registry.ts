@@ -49,12 +49,16 @@ export class KafkaClientRegistry {
     const groupMap = new Map<string, RegisteredGroup>();
     for (const [name, entry] of Object.entries(producers)) {
       const producer = build(`producers.${name}`, problems, () => new KafkaProducer({ ...connection(`producer:${name}`), ...entry }));
-      if (producer) built.push(producer), producerMap.set(name, producer);
+      if (!producer) continue;
+      built.push(producer);
+      producerMap.set(name, producer);
     }
     for (const [name, entry] of Object.entries(consumerGroups)) {
       const { autoStart = true, ...groupConfig } = entry;
       const group = build(`consumerGroups.${name}`, problems, () => new KafkaConsumerGroup({ ...connection(`group:${name}`), ...groupConfig }));
-      if (group) built.push(group), groupMap.set(name, { name, group, autoStart });
+      if (!group) continue;
+      built.push(group);
+      groupMap.set(name, { name, group, autoStart });
     }
     if (problems.length > 0) {
       await Promise.allSettled(built.map((client) => client.close({ timeout: 1_000 })));
