@@ -15,12 +15,12 @@ import { ADMIN_DEFAULTS, validateAdminConfig, type AdminConfig } from './admin-c
 export async function createAdmin(config: AdminConfig): Promise<Admin> {
   validateAdminConfig(config);
   const logger = config.logger ?? createConsoleLogger();
-  const admin = createKafkaClient(config, logger).admin({
-    retry: {
-      retries: config.retryMax ?? ADMIN_DEFAULTS.retryMax,
-      initialRetryTime: config.retryBackoff ?? ADMIN_DEFAULTS.retryBackoff,
-    },
-  });
+  const retry = {
+    retries: config.retryMax ?? ADMIN_DEFAULTS.retryMax,
+    initialRetryTime: config.retryBackoff ?? ADMIN_DEFAULTS.retryBackoff,
+  };
+  // kafkajs takes the connection retries from the client and the request retries from the admin.
+  const admin = createKafkaClient(config, logger, { retry }).admin({ retry });
   try {
     await admin.connect();
   } catch (error) {
