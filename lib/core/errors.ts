@@ -142,6 +142,13 @@ export class AclCreationError extends KafkaError {
   }
 }
 
+/** A test kit wait saw a record sent although none was expected. */
+export class UnexpectedMessageError extends KafkaError {
+  constructor(message: string, logData: LogData) {
+    super(message, logData);
+  }
+}
+
 /** The short text of any thrown value. */
 export function describeCause(cause: unknown): string {
   if (cause instanceof Error) return cause.message;

@@ -1,0 +1,176 @@
+import type { Kafka } from 'kafkajs';
+import type { AvroSchema } from '../core/avro.js';
+import { createKafkaClient } from '../core/client.js';
+import { resolveConsumerGroupConfig, type ConsumerGroupConfig } from '../core/config/consumer.js';
+import { ConsumerGroupCore } from '../core/consumer/consumer-group-core.js';
+import type { PartitionOffset } from '../core/consumer/offset-tracker.js';
+import { ConsumerState, consumerStateName } from '../core/consumer/state.js';
+import { InvalidMessageError, KafkaOperationError, type KafkaError } from '../core/errors.js';
+import type { KafkaMessage } from '../core/message.js';
+import { InMemoryBroker } from './in-memory-broker.js';
+import { DEFAULT_TEST_WAIT_TIMEOUT, IN_MEMORY_CONNECTION, resolveWithExtras } from './in-memory-config.js';
+import { DEFAULT_IN_MEMORY_FETCH_SIZE, InMemoryConsumerTransport } from './in-memory-transport.js';
+import { toStoredRecord, type TestRecordInput, type TestRecordOptions } from './test-record.js';
+import { waitUntil } from './wait-until.js';
+
+/** Settings of an {@link InMemoryConsumerGroup}: a group config whose `brokers` are optional, plus the fake's own. */
+export interface InMemoryConsumerGroupConfig extends Omit<ConsumerGroupConfig, 'brokers'> {
+  /** Never dialled. Default `['in-memory:9092']`. */
+  brokers?: string[];
+  /** Where records are read from; share it with an `InMemoryProducer` to consume what it sends. Default: a new broker. */
+  broker?: InMemoryBroker;
+  /** Partitions each topic has (created or grown to). Default: the broker's default, 1. */
+  partitions?: number;
+  /** Most records per partition batch (one "fetch"). Default 500. */
+  fetchSize?: number;
+}
+
+/** Where a pushed record goes, besides its payload options. */
+export interface PushOptions extends TestRecordOptions {
+  /** One of the group's topics. Default: the first. */
+  readonly topic?: string;
+  /** Default: by key hash (murmur2, as the producer), round-robin without a key. */
+  readonly partition?: number;
+}
+
+/** Input of {@link InMemoryConsumerGroup.push}: a payload (`value`, `json` or `schema` + `event`) and its options. */
+export type PushInput = TestRecordInput & PushOptions;
+
+/**
+ * A consumer group for tests: the real core (state machine, background initialisation, worker
+ * pool, one message in flight per partition, batch size and wait time, commit rules, drain on
+ * stop and close) over an in-memory partition source instead of kafkajs. It is also assignable
+ * to `KafkaConsumerGroup`, so code under test cannot tell the difference.
+ *
+ * Tests push records into partitions, wait with {@link waitForIdle}, and check what the group
+ * committed ({@link committedOffset}, {@link commits}). {@link rebalance} and {@link crash}
+ * simulate what a cluster does to a member. The member is alone in its group: it owns every
+ * partition.
+ *
+ * @example
+ * const group = new InMemoryConsumerGroup({ topic: 'orders', groupName: 'billing', numWorkers: 2 });
+ * group.registerHandler(handler);
+ * await group.start();
+ * group.queueJSON({ id: 1 }, { key: 'a' });
+ * await group.waitForIdle();
+ * assert.equal(group.committedOffset(0), '1');
+ */
+export class InMemoryConsumerGroup extends ConsumerGroupCore {
+  /** The broker this group reads from. */
+  readonly broker: InMemoryBroker;
+  /** Every error sent to {@link errors} so far (handler failures, commit failures, crashes). */
+  readonly emittedErrors: KafkaError[] = [];
+  private readonly source: InMemoryConsumerTransport;
+  private client: Kafka | undefined;
+
+  /** Validates `config` (one KafkaConfigError names every bad field); starts initialising on the next turn. */
+  constructor(config: InMemoryConsumerGroupConfig) {
+    const { broker = new InMemoryBroker(), partitions, fetchSize, ...groupConfig } = config ?? ({} as InMemoryConsumerGroupConfig);
+    const resolved = resolveWithExtras(
+      'in-memory consumer group',
+      () => resolveConsumerGroupConfig({ ...IN_MEMORY_CONNECTION, ...groupConfig }),
+      (checker) => {
+        checker.positive(partitions, 'partitions', { integer: true });
+        checker.positive(fetchSize, 'fetchSize', { integer: true });
+        checker.require(broker instanceof InMemoryBroker, 'broker', 'must be an InMemoryBroker');
+      },
+    );
+    if (partitions !== undefined) for (const topic of resolved.topics) broker.createTopic(topic, partitions);
+    const transport = new InMemoryConsumerTransport(broker, {
+      topics: resolved.topics,
+      groupName: resolved.groupName,
+      offset: resolved.offset,
+      concurrency: resolved.numWorkers,
+      fetchSize: fetchSize ?? DEFAULT_IN_MEMORY_FETCH_SIZE,
+    });
+    super(resolved, transport, resolved.logger ?? IN_MEMORY_CONNECTION.logger!);
+    this.broker = broker;
+    this.source = transport;
+  }
+
+  /**
+   * A kafkajs client on the configured (never dialled) brokers, for code that reads
+   * `KafkaConsumerGroup.kafkaClient`; anything it connects will fail.
+   */
+  get kafkaClient(): Kafka {
+    this.client ??= createKafkaClient(this.config, this.logger);
+    return this.client;
+  }
+
+  /**
+   * Appends a record to one of the group's topics and returns it as the handler will see it
+   * (with its partition and offset). The group delivers it once it is consuming.
+   *
+   * @throws InvalidMessageError for a topic the group does not consume or a bad record
+   */
+  push(input: PushInput): KafkaMessage {
+    const topic = input?.topic ?? this.topics[0]!;
+    if (!this.topics.includes(topic)) {
+      throw new InvalidMessageError(topic, `consumer group ${this.groupName} does not consume this topic (it consumes ${this.topics.join(', ')})`);
+    }
+    return this.broker.append(topic, toStoredRecord(topic, input), input.partition);
+  }
+
+  /** Pushes `event` encoded with the Avro `schema` (dp-kafka's `QueueMessage`). */
+  queueMessage(schema: AvroSchema, event: unknown, options: PushOptions = {}): KafkaMessage {
+    return this.push({ ...options, schema, event });
+  }
+
+  /** Pushes the JSON text of `value`. */
+  queueJSON(value: unknown, options: PushOptions = {}): KafkaMessage {
+    return this.push({ ...options, json: value });
+  }
+
+  /** Pushes raw bytes (a string as UTF-8). */
+  queueBytes(value: Buffer | Uint8Array | string | null, options: PushOptions = {}): KafkaMessage {
+    return this.push({ ...options, value });
+  }
+
+  /**
+   * Resolves once the group is consuming, every pushed record was handed to the handler, every
+   * handler call finished (a partial batch waits for its wait time) and the finished offsets
+   * were committed. Rejects with KafkaTimeoutError, naming what is still pending, after `timeoutMs`.
+   */
+  async waitForIdle(timeoutMs: number = DEFAULT_TEST_WAIT_TIMEOUT): Promise<void> {
+    await waitUntil(
+      () => this.state === ConsumerState.Consuming && this.source.isCaughtUp() && this.pipeline.tracker.inFlight() === 0,
+      timeoutMs,
+      `consumer group ${this.groupName} to handle every pushed record`,
+      () => ({ group: this.groupName, state: consumerStateName(this.state), inFlight: this.pipeline.tracker.inFlight() }),
+    );
+    await this.pipeline.flushCommits();
+  }
+
+  /** The next offset committed for a partition (last handled + 1), or `undefined` if nothing was committed. */
+  committedOffset(partition = 0, topic: string = this.topics[0]!): string | undefined {
+    return this.broker.committed(this.groupName, topic, partition);
+  }
+
+  /** Every commit the group made, in order. */
+  get commits(): readonly PartitionOffset[] {
+    return this.source.commitLog;
+  }
+
+  /**
+   * Simulates a rebalance: in-flight handlers finish and commit, then the group rejoins and reads
+   * on from the committed offsets, so uncommitted records are delivered again. Resolves once rejoined.
+   */
+  rebalance(): Promise<void> {
+    return this.source.rebalance();
+  }
+
+  /** Simulates consumption crashing: the group reports it on {@link errors}, backs off and resumes. */
+  crash(error: unknown = new KafkaOperationError('simulated consumer crash', { group: this.groupName })): void {
+    this.source.crash(error);
+  }
+
+  /** Makes the next `count` connection attempts fail, as a broker that is not up yet (call before the first turn ends). */
+  failConnects(count: number): void {
+    this.source.failConnects(count);
+  }
+
+  protected override emit(error: KafkaError): void {
+    this.emittedErrors.push(error);
+    super.emit(error);
+  }
+}

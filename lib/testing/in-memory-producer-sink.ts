@@ -1,0 +1,73 @@
+import type { Message, ProducerBatch, RecordMetadata } from 'kafkajs';
+import type { ProducerSink } from '../core/producer/kafka-producer.js';
+import type { KafkaMessage } from '../core/message.js';
+import type { InMemoryBroker } from './in-memory-broker.js';
+import { storedFromSent } from './test-record.js';
+
+/** One record a producer handed to the broker: as sent, and as a consumer reads it back. */
+export interface SentRecord {
+  /** The kafkajs message the producer built (value, key, headers, partition as given). */
+  readonly raw: Readonly<Message>;
+  /** The stored record with its partition and offset: `decode`, `json`, `getHeader` work on it. */
+  readonly message: KafkaMessage;
+}
+
+/** Default error of a simulated send failure. */
+function simulatedFailure(): Error {
+  return new Error('simulated broker failure');
+}
+
+/**
+ * A {@link ProducerSink} that appends batches to an {@link InMemoryBroker}, so `KafkaProducer`
+ * runs its real send path (record building, headers, size check, batcher) and only the network
+ * is replaced. It acknowledges like a broker: a record with an explicit partition the topic does
+ * not have gets no ack (the producer fails it). It can be told to fail sends.
+ */
+export class InMemoryProducerSink implements ProducerSink {
+  /** Every record the broker accepted, in order. */
+  readonly sent: SentRecord[] = [];
+  private failuresLeft = 0;
+  private failure: unknown = undefined;
+  private failAll = false;
+
+  constructor(private readonly broker: InMemoryBroker) {}
+
+  /** Fails the next `count` records (a batch holding one of them fails as a whole, as on a broker). */
+  failNext(count: number, error: unknown = simulatedFailure()): void {
+    this.failuresLeft = count;
+    this.failure = error;
+  }
+
+  /** Fails every record until {@link stopFailing}. */
+  failAlways(error: unknown = simulatedFailure()): void {
+    this.failAll = true;
+    this.failure = error;
+  }
+
+  /** Ends simulated failures. */
+  stopFailing(): void {
+    this.failAll = false;
+    this.failuresLeft = 0;
+  }
+
+  async connect(): Promise<void> {}
+
+  async disconnect(): Promise<void> {}
+
+  async sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
+    const messages = (batch.topicMessages ?? []).flatMap((t) => t.messages.map((m) => ({ topic: t.topic, raw: m })));
+    if (this.failAll || this.failuresLeft > 0) {
+      this.failuresLeft = Math.max(0, this.failuresLeft - messages.length);
+      throw this.failure;
+    }
+    const acks = new Map<string, RecordMetadata>();
+    for (const { topic, raw } of messages) {
+      if (raw.partition !== undefined && raw.partition >= this.broker.partitionCount(topic)) continue;
+      const message = this.broker.append(topic, storedFromSent(raw), raw.partition);
+      this.sent.push({ raw, message });
+      const key = `${topic}/${message.partition}`;
+      if (!acks.has(key)) acks.set(key, { topicName: topic, partition: message.partition, errorCode: 0, baseOffset: message.offset });
+    }
+    return [...acks.values()];
+  }
+}

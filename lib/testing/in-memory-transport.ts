@@ -1,0 +1,202 @@
+import type { PartitionOffset } from '../core/consumer/offset-tracker.js';
+import type { ConsumerTransport, PartitionBatch, TransportListener } from '../core/consumer/transport.js';
+import { WorkerPool } from '../core/consumer/worker-pool.js';
+import { KafkaOperationError } from '../core/errors.js';
+import type { InMemoryBroker } from './in-memory-broker.js';
+
+/** Most records one in-memory fetch hands over for a partition, by default. */
+export const DEFAULT_IN_MEMORY_FETCH_SIZE = 500;
+
+/** Settings of an {@link InMemoryConsumerTransport}. */
+export interface InMemoryTransportOptions {
+  readonly topics: readonly string[];
+  readonly groupName: string;
+  /** Where a partition without a committed offset starts. */
+  readonly offset: 'oldest' | 'newest';
+  /** Partition batches handled at once (kafkajs' `partitionsConsumedConcurrently`). */
+  readonly concurrency: number;
+  /** Most records per partition batch. */
+  readonly fetchSize: number;
+}
+
+/**
+ * A {@link ConsumerTransport} over an {@link InMemoryBroker}: the consumer core runs on it
+ * exactly as on kafkajs. Each assigned partition is read from its committed offset; its next
+ * batch is delivered only after the previous one settled and starts after the last resolved
+ * offset (unresolved records come again, as on kafkajs); at most `concurrency` partition batches
+ * are handled at once. The member is alone in its group: it gets every partition of its topics.
+ */
+export class InMemoryConsumerTransport implements ConsumerTransport {
+  /** Every commit the core made, in order. */
+  readonly commitLog: PartitionOffset[] = [];
+  private listener: TransportListener | undefined;
+  private running = false;
+  private rebalancing = false;
+  private generation = 0;
+  private connectFailures = 0;
+  private readonly positions = new Map<string, number>();
+  /** Partition -> generation of its running delivery loop. */
+  private readonly loops = new Map<string, number>();
+  private readonly active = new Set<Promise<void>>();
+  /** Caps concurrent partition batches, as kafkajs' `partitionsConsumedConcurrently` does. */
+  private readonly slots: WorkerPool;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly broker: InMemoryBroker,
+    private readonly options: InMemoryTransportOptions,
+  ) {
+    this.slots = new WorkerPool(options.concurrency);
+    for (const topic of options.topics) broker.createTopic(topic, broker.partitionCount(topic));
+    this.unsubscribe = broker.onAppend((message) => {
+      if (this.running && this.options.topics.includes(message.topic)) this.pump(message.topic, message.partition);
+    });
+  }
+
+  /** Whether the member is in the group and reading. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Makes the next `count` connection attempts fail (a broker that is not up yet). */
+  failConnects(count: number): void {
+    this.connectFailures = count;
+  }
+
+  async connect(): Promise<void> {
+    if (this.connectFailures > 0) {
+      this.connectFailures--;
+      throw new KafkaOperationError('in-memory broker is unreachable (simulated)', { group: this.options.groupName });
+    }
+  }
+
+  async run(listener: TransportListener): Promise<void> {
+    this.listener = listener;
+    this.running = true;
+    this.join();
+  }
+
+  async commit(offsets: readonly PartitionOffset[]): Promise<void> {
+    this.broker.commit(this.options.groupName, offsets);
+    this.commitLog.push(...offsets.map((o) => ({ ...o })));
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.generation++;
+    await this.settleActive();
+  }
+
+  async disconnect(): Promise<void> {
+    await this.stop();
+    this.unsubscribe();
+  }
+
+  /**
+   * Simulates a rebalance: the core is told, in-flight batches finish (and commit), then the
+   * member joins a new generation and reads on from the committed offsets, so anything not
+   * committed is delivered again.
+   */
+  async rebalance(): Promise<void> {
+    if (!this.running || !this.listener) return;
+    this.rebalancing = true;
+    this.listener.onRebalancing();
+    await this.settleActive();
+    this.rebalancing = false;
+    if (this.running) this.join();
+  }
+
+  /** Simulates consumption crashing with `error`: the core backs off, reconnects and runs again. */
+  crash(error: unknown): void {
+    if (!this.running || !this.listener) return;
+    this.running = false;
+    this.generation++;
+    this.listener.onCrash(error);
+  }
+
+  /** Whether every record of the assigned partitions was delivered and no batch is being handled. */
+  isCaughtUp(): boolean {
+    if (this.active.size > 0 || this.loops.size > 0) return false;
+    return this.assignment().every(({ topic, partition }) => this.position(topic, partition) >= this.broker.endOffset(topic, partition));
+  }
+
+  private join(): void {
+    const generation = ++this.generation;
+    this.positions.clear();
+    const assignment: Record<string, number[]> = {};
+    for (const { topic, partition } of this.assignment()) (assignment[topic] ??= []).push(partition);
+    this.listener?.onGroupJoin(assignment);
+    if (generation !== this.generation) return; // a listener stopped us meanwhile
+    for (const { topic, partition } of this.assignment()) this.pump(topic, partition);
+  }
+
+  private assignment(): Array<{ topic: string; partition: number }> {
+    return this.options.topics.flatMap((topic) =>
+      Array.from({ length: this.broker.partitionCount(topic) }, (_, partition) => ({ topic, partition })),
+    );
+  }
+
+  /** Where this generation reads a partition next: resolved position, else the committed offset, else the reset rule. */
+  private position(topic: string, partition: number): number {
+    const key = `${topic}/${partition}`;
+    let position = this.positions.get(key);
+    if (position === undefined) {
+      const committed = this.broker.committed(this.options.groupName, topic, partition);
+      position = committed !== undefined ? Number(committed) : this.options.offset === 'oldest' ? 0 : this.broker.endOffset(topic, partition);
+      this.positions.set(key, position);
+    }
+    return position;
+  }
+
+  /** Starts the partition's delivery loop of this generation unless it runs already (a running loop re-reads the log). */
+  private pump(topic: string, partition: number): void {
+    const key = `${topic}/${partition}`;
+    if (this.loops.get(key) === this.generation || this.rebalancing) return;
+    this.position(topic, partition); // fixes the start of a partition created after the join
+    this.loops.set(key, this.generation);
+    void this.deliver(key, topic, partition, this.generation);
+  }
+
+  private async deliver(key: string, topic: string, partition: number, generation: number): Promise<void> {
+    const current = () => this.running && !this.rebalancing && generation === this.generation;
+    try {
+      while (current()) {
+        if (this.broker.read(topic, partition, this.position(topic, partition), 1).length === 0) return;
+        const taken = await this.slots.run(async () => (current() ? this.deliverOnce(topic, partition, generation) : false));
+        if (!taken) return;
+      }
+    } finally {
+      // Synchronously with the decision to stop, so an append right after starts a new loop.
+      if (this.loops.get(key) === generation) this.loops.delete(key);
+    }
+  }
+
+  /** Hands one batch of the partition to the core; returns whether any record was taken. */
+  private async deliverOnce(topic: string, partition: number, generation: number): Promise<boolean> {
+    const messages = this.broker.read(topic, partition, this.position(topic, partition), this.options.fetchSize);
+    let resolved: number | undefined;
+    const batch: PartitionBatch = {
+      topic,
+      partition,
+      messages,
+      resolveOffset: (offset) => {
+        resolved = Math.max(resolved ?? -1, Number(offset));
+      },
+      heartbeat: async () => this.running && !this.rebalancing && generation === this.generation,
+    };
+    const handled = this.listener!.onBatch(batch);
+    this.active.add(handled);
+    try {
+      await handled;
+    } finally {
+      this.active.delete(handled);
+    }
+    if (resolved === undefined) return false; // nothing taken: stopping or rebalancing
+    if (generation === this.generation) this.positions.set(`${topic}/${partition}`, resolved + 1);
+    return true;
+  }
+
+  private async settleActive(): Promise<void> {
+    while (this.active.size > 0) await Promise.allSettled([...this.active]);
+  }
+}

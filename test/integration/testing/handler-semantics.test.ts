@@ -1,0 +1,38 @@
+import { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
+import { silentLogger } from '../../../lib/core/logger.js';
+import { createTopic, rawKafka, sharedBrokers, uniqueName } from '../../support/env.js';
+import { handlerSemanticsCases } from '../../unit/testing/handler-semantics.cases.js';
+
+// The same cases as test/unit/testing/handler-semantics.test.ts, on the real group and broker.
+handlerSemanticsCases({
+  label: 'real group on a broker',
+  async freshTopic(prefix, partitions) {
+    const topic = uniqueName(`kit-${prefix}`);
+    await createTopic(topic, partitions);
+    return { topic, groupName: uniqueName(`kit-grp-${prefix}`) };
+  },
+  createGroup: (config) =>
+    new KafkaConsumerGroup({ brokers: sharedBrokers(), logger: silentLogger, minRetryPeriod: 100, maxRetryPeriod: 1_000, ...config }),
+  async produce(topic, records) {
+    const producer = rawKafka().producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic, messages: records.map((r) => ({ partition: r.partition, value: JSON.stringify({ n: r.n }) })) });
+    } finally {
+      await producer.disconnect();
+    }
+  },
+  async committed(groupName, topic) {
+    const admin = rawKafka().admin();
+    await admin.connect();
+    try {
+      const [entry] = await admin.fetchOffsets({ groupId: groupName, topics: [topic] });
+      const out: Record<number, string> = {};
+      for (const p of entry?.partitions ?? []) if (p.offset !== '-1') out[p.partition] = p.offset;
+      return out;
+    } finally {
+      await admin.disconnect();
+    }
+  },
+  timeoutMs: 30_000,
+});
