@@ -52,11 +52,13 @@ export function resolveSecurity(checker: ConfigChecker, security: unknown, field
 
   const tls = config.tls !== false;
   if (!tls) {
-    const tlsOnly = [...PEM_FIELDS.filter((n) => pems[n] !== undefined), ...(config.insecureSkipVerify === true ? ['insecureSkipVerify'] : [])];
+    const tlsOnly: string[] = PEM_FIELDS.filter((n) => pems[n] !== undefined);
+    if (config.insecureSkipVerify === true) tlsOnly.push('insecureSkipVerify');
     if (tlsOnly.length > 0) problem('tls', `is false but TLS settings are given (${tlsOnly.join(', ')})`);
   }
   if ((pems.clientCert === undefined) !== (pems.clientKey === undefined)) {
-    problem(pems.clientCert === undefined ? 'clientCert' : 'clientKey', `is required when ${pems.clientCert === undefined ? 'clientKey' : 'clientCert'} is given (mutual TLS needs both)`);
+    const [missing, given] = pems.clientCert === undefined ? ['clientCert', 'clientKey'] : ['clientKey', 'clientCert'];
+    problem(missing, `is required when ${given} is given (mutual TLS needs both)`);
   }
 
   const ca = pems.caCerts === undefined ? undefined : loadCertificates(pems.caCerts, `${field}.caCerts`, checker, 'CA');
@@ -65,7 +67,7 @@ export function resolveSecurity(checker: ConfigChecker, security: unknown, field
   if (pems.caCerts !== undefined && ca === undefined) ok = false;
   if (pems.clientCert !== undefined && certs === undefined) ok = false;
   if (pems.clientKey !== undefined && key === undefined) ok = false;
-  if (certs && key && !certs.leaf.checkPrivateKey(key.object)) {
+  if (certs && key && !keyMatches(certs.leaf, key.object)) {
     problem('clientKey', `does not match the certificate in ${field}.clientCert`);
   }
 
@@ -159,6 +161,15 @@ function checkSasl(checker: ConfigChecker, sasl: unknown, field: string): SaslCo
   const okPassword = checker.require(typeof password === 'string' && password !== '', `${field}.password`, 'is required (non-empty string)');
   if (!okMechanism || !okUser || !okPassword) return undefined;
   return { mechanism: mechanism as SaslConfig['mechanism'], username: username as string, password: password as string };
+}
+
+/** Whether `key` is the private key of `certificate`; key types that cannot match count as no. */
+function keyMatches(certificate: X509Certificate, key: KeyObject): boolean {
+  try {
+    return certificate.checkPrivateKey(key);
+  } catch {
+    return false;
+  }
 }
 
 function otherLabels(text: string): string {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -147,6 +148,13 @@ describe('security config: validation errors name the field', () => {
     const error = configError(() => toKafkaJsSecurity({ clientCert: pki.client.certPath, clientKey: pki.otherClient.keyPath }));
     assert.deepEqual(fields(error), ['security.clientKey']);
     assert.match(error.message, /does not match the certificate in security\.clientCert/);
+  });
+
+  it('reports a key of another type (RSA key, EC certificate) as not matching', () => {
+    const rsaKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const error = configError(() => toKafkaJsSecurity({ clientCert: pki.client.cert, clientKey: rsaKey }));
+    assert.deepEqual(fields(error), ['security.clientKey']);
+    assert.match(error.message, /does not match/);
   });
 
   it('reports a certificate without key and a key without certificate', () => {
