@@ -56,7 +56,7 @@ describe('consumer group without a broker', () => {
     await assert.rejects(group.initialise(), ConsumerStateError);
   });
 
-  it('consumes once a broker starts on its address (start requested before initialisation)', { timeout: 90_000 }, async () => {
+  it('consumes once a broker starts on its address (start requested before initialisation)', { timeout: 150_000 }, async () => {
     const port = await freePort();
     const topic = uniqueName('cg-late');
     const group = new KafkaConsumerGroup({
@@ -88,5 +88,30 @@ describe('consumer group without a broker', () => {
     await expectState(group, ConsumerState.Consuming, 40_000);
     await waitUntil(() => values.length === 3, 30_000, 'three messages');
     assert.deepEqual(values, [0, 1, 2]);
+
+    // The broker crashes: the group reports Starting (backing off, never spinning) and resumes
+    // from its committed position once the broker is back.
+    const states: ConsumerState[] = [];
+    group.onStateChange((s) => states.push(s));
+    const admin = new Kafka({ clientId: 'late-admin', brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await waitUntil(
+      async () => (await admin.fetchOffsets({ groupId: group.groupName, topics: [topic] }))[0]?.partitions[0]?.offset === '3',
+      10_000,
+      'offsets committed (grouped commits, within commitInterval)',
+    );
+    await admin.disconnect();
+    const nodeId = kafka.nodes[0]!.nodeId;
+    await kafka.killNode(nodeId);
+    await expectState(group, ConsumerState.Starting, 40_000);
+    await kafka.startNode(nodeId);
+    await expectState(group, ConsumerState.Consuming, 60_000);
+    const again = new Kafka({ clientId: 'late2', brokers, logLevel: logLevel.NOTHING }).producer();
+    await again.connect();
+    await again.send({ topic, messages: [{ value: JSON.stringify({ n: 3 }) }] });
+    await again.disconnect();
+    await waitUntil(() => values.includes(3), 30_000, 'the message sent after the restart');
+    assert.deepEqual(values, [0, 1, 2, 3], 'nothing lost, nothing redelivered (offsets were committed before the crash)');
+    assert.ok(states.every((s) => s === ConsumerState.Starting || s === ConsumerState.Consuming), `unexpected states ${states.join()}`);
   });
 });

@@ -45,6 +45,7 @@ describe('rebalances (real broker)', () => {
     await producing;
     await waitUntil(() => seen.size >= total, 45_000, `all ${total} messages (have ${seen.size})`);
 
+    if (process.env.CG_DEBUG) console.log("dups", [...seen.values()].filter((v) => v > 1).length, "errors", [...a.errors, ...b.errors, ...c.errors].map((e) => `${e.name}: ${e.message}`));
     const missing = Array.from({ length: total }, (_, i) => i).filter((n) => !seen.has(n));
     assert.deepEqual(missing, []);
     // Redelivery across a rebalance is allowed (at-least-once) but every error must be typed.
