@@ -19,6 +19,7 @@ import type { KafkaLogger } from '../logger.js';
 import { retryUntilDone, type RetryLoop } from '../retry.js';
 import { buildMessage, ProducerHeaders, toJsonValue, toRecordValue, type SendOptions } from './record.js';
 import { estimateRecordSize } from './record-size.js';
+import { reachAnyBroker } from './reachability.js';
 import { SendBatcher, type ItemFailures } from './send-batcher.js';
 
 export type { SendOptions } from './record.js';
@@ -36,6 +37,12 @@ export interface ProducerCloseOptions {
 }
 
 type ProducerState = 'initialising' | 'initialised' | 'closing' | 'closed';
+
+/**
+ * The part of a kafkajs producer that {@link KafkaProducer} drives: connect, send a batch,
+ * disconnect. The test kit passes an in-memory one so its producer runs this same code.
+ */
+export type ProducerSink = Pick<Producer, 'connect' | 'disconnect' | 'sendBatch'>;
 
 const noop = (): void => {};
 
@@ -60,7 +67,8 @@ export class KafkaProducer {
 
   private readonly logger: KafkaLogger;
   private readonly kafka: Kafka;
-  private readonly producer: Producer;
+  private readonly producer: ProducerSink;
+  private readonly probeBrokers: boolean;
   private readonly headers: ProducerHeaders;
   private readonly batcher: SendBatcher<Message>;
   private readonly initialisedSignal: Promise<void>;
@@ -76,9 +84,11 @@ export class KafkaProducer {
    * Validates `config` and starts connecting in the background. Never touches the network
    * synchronously and never fails because a broker is unreachable.
    *
+   * @param sink - where batches go instead of a kafkajs producer (the test kit's seam); default:
+   *   a kafkajs producer on `config.brokers`
    * @throws KafkaConfigError naming every invalid field
    */
-  constructor(config: ProducerConfig) {
+  constructor(config: ProducerConfig, sink?: ProducerSink) {
     this.config = resolveProducerConfig(config);
     this.topic = this.config.topic;
     this.logger = this.config.logger;
@@ -94,7 +104,8 @@ export class KafkaProducer {
       },
       this.logger,
     );
-    this.producer = this.kafka.producer({
+    this.probeBrokers = sink === undefined;
+    this.producer = sink ?? this.kafka.producer({
       // Java-compatible murmur2 on the key: records with one key stay on one partition, in order.
       // Passing it explicitly also silences kafkajs' partitioner-change warning.
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -239,7 +250,13 @@ export class KafkaProducer {
   private connectOnce(): Promise<void> {
     if (this.state === 'initialised') return Promise.resolve();
     if (this.state !== 'initialising') return Promise.reject(new ProducerClosedError(this.topic));
-    this.connecting ??= this.producer.connect().then(
+    // An injected sink (the test kit's) has no brokers to probe.
+    this.connecting ??= (this.probeBrokers ? reachAnyBroker(this.config.brokers, this.config.connectionTimeout) : Promise.resolve())
+      .then(() => {
+        if (this.state !== 'initialising') throw new ProducerClosedError(this.topic);
+        return this.producer.connect();
+      })
+      .then(
       () => {
         this.connecting = undefined;
         if (this.state !== 'initialising') {
@@ -254,6 +271,7 @@ export class KafkaProducer {
       },
       (cause: unknown) => {
         this.connecting = undefined;
+        if (cause instanceof ProducerClosedError) throw cause;
         throw new KafkaOperationError('failed to initialise kafka producer', { topic: this.topic }, cause);
       },
     );
