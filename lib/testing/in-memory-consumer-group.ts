@@ -62,6 +62,7 @@ export class InMemoryConsumerGroup extends ConsumerGroupCore {
   readonly emittedErrors: KafkaError[] = [];
   private readonly source: InMemoryConsumerTransport;
   private client: Kafka | undefined;
+  private startRequested = false;
 
   /** Validates `config` (one KafkaConfigError names every bad field); starts initialising on the next turn. */
   constructor(config: InMemoryConsumerGroupConfig) {
@@ -139,6 +140,21 @@ export class InMemoryConsumerGroup extends ConsumerGroupCore {
       () => ({ group: this.groupName, state: consumerStateName(this.state), inFlight: this.pipeline.tracker.inFlight() }),
     );
     await this.pipeline.flushCommits();
+  }
+
+  /** Whether `start()` was called and neither `stop()` nor `close()` since (it may still be initialising or joining). */
+  isStarted(): boolean {
+    return this.startRequested && this.state !== ConsumerState.Closing;
+  }
+
+  override async start(): Promise<void> {
+    await super.start();
+    this.startRequested = true;
+  }
+
+  override async stop(): Promise<void> {
+    this.startRequested = false;
+    await super.stop();
   }
 
   /** The next offset committed for a partition (last handled + 1), or `undefined` if nothing was committed. */

@@ -13,3 +13,4 @@ export * from './in-memory-consumer-group.js';
 export type { SentRecord } from './in-memory-producer-sink.js';
 export { InMemoryProducerSink } from './in-memory-producer-sink.js';
 export * from './in-memory-producer.js';
+export * from './in-memory-kafka.js';

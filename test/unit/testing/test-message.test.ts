@@ -15,7 +15,6 @@ describe('createTestMessage', () => {
     assert.equal(message.topic, 'orders');
     assert.equal(message.partition, 3);
     assert.equal(message.offset, '41');
-    assert.ok(Object.isFrozen(message));
   });
 
   it('builds from JSON and from bytes, with defaults for topic, partition and offset', () => {
