@@ -149,6 +149,13 @@ export class UnexpectedMessageError extends KafkaError {
   }
 }
 
+/** A test kit helper was given a real client where it needs an in-memory one. */
+export class NotInMemoryClientError extends KafkaError {
+  constructor(message: string, logData: LogData) {
+    super(message, logData);
+  }
+}
+
 /** The short text of any thrown value. */
 export function describeCause(cause: unknown): string {
   if (cause instanceof Error) return cause.message;

@@ -9,6 +9,7 @@ import { DoNotCommitError } from '../../../lib/core/consumer/commit-rule.js';
 import type { ConsumerGroupCore } from '../../../lib/core/consumer/consumer-group-core.js';
 import { MessageHandlerError, type KafkaError } from '../../../lib/core/errors.js';
 import type { KafkaMessage } from '../../../lib/core/message.js';
+import { waitUntil as waitFor } from '../../../lib/testing/wait-until.js';
 
 /** Settings a case gives its group. */
 export interface CaseGroupConfig {
@@ -107,6 +108,23 @@ export function handlerSemanticsCases(h: SemanticsHarness): void {
       assert.deepEqual(errors, []);
     });
 
+    it('leaves a whole batch uncommitted when its handler asks not to commit', async () => {
+      const { topic, groupName } = await h.freshTopic('batch-nocommit', 1);
+      await h.produce(topic, [0, 1, 2].map((n) => ({ partition: 0, n })));
+      const { group, errors } = newGroup({ topic, groupName, batchSize: 3 });
+      const batches: number[][] = [];
+      group.registerBatchHandler(async (messages) => {
+        batches.push(messages.map(nOf));
+        throw new Error('downstream unavailable', { cause: new DoNotCommitError() });
+      });
+      await group.start();
+      await waitFor(() => batches.length === 1, h.timeoutMs, 'one batch handled');
+      await group.stopAndWait();
+      assert.deepEqual(batches, [[0, 1, 2]]);
+      assert.deepEqual(await h.committed(groupName, topic), {});
+      assert.equal(errors.filter((e) => e instanceof MessageHandlerError)[0]?.logData.commit, false);
+    });
+
     it('commits a message whose handler failed with an ordinary error, and reports the error', async () => {
       const { topic, groupName } = await h.freshTopic('fail', 1);
       await h.produce(topic, [0, 1, 2].map((n) => ({ partition: 0, n })));
@@ -162,12 +180,4 @@ export function nOf(message: KafkaMessage): number {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(10);
-  }
 }
