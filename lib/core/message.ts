@@ -18,7 +18,7 @@ export interface KafkaMessageInit {
   readonly timestamp?: string;
 }
 
-/** A consumed record, as handed to message and batch handlers. Immutable. */
+/** A consumed record, as handed to message and batch handlers. Read-only. */
 export class KafkaMessage {
   /** Topic the record was read from. */
   readonly topic: string;
@@ -47,7 +47,6 @@ export class KafkaMessage {
     this.timestamp = init.timestamp ?? '';
     const requestId = this.getHeader(REQUEST_ID_HEADER);
     this.requestId = requestId === undefined || requestId === '' ? undefined : requestId;
-    Object.freeze(this);
   }
 
   /** Text of the header `name` (first value if repeated), or `undefined` if absent. */

@@ -3,7 +3,7 @@ import type { KafkaMessage } from '../message.js';
 import { BatchCollector } from './batch-collector.js';
 import { shouldCommit } from './commit-rule.js';
 import { batchLogData, handlerError, type DispatchGate, type Dispatcher } from './dispatch.js';
-import type { OffsetTracker } from './offset-tracker.js';
+import type { OffsetTracker, PartitionTrack } from './offset-tracker.js';
 import type { PartitionBatch } from './transport.js';
 
 /** Handles a batch of messages, possibly from several partitions, each partition in order. */
@@ -21,9 +21,11 @@ export interface BatchDispatcherOptions {
 
 /**
  * dp-kafka's batch mode: messages from every partition gather into one batch, handled when it
- * holds `batchSize` messages or `batchWaitTime` after the last one arrived. A partition batch is
- * acknowledged to the source only once all its messages were handled, so nothing is lost and
- * fetching waits for the handler; a partial batch is handled on stop, rebalance and close.
+ * holds `batchSize` messages or `batchWaitTime` after the last one arrived. As in dp-kafka a
+ * message is released to the source once it is in a batch (so the next fetch can complete the
+ * batch), but its offset is committed only after its batch was handled. Adding the message that
+ * fills a batch waits for that batch, which bounds memory. A partial batch is handled on stop,
+ * before a rebalance gives partitions up, and on close.
  */
 export class BatchDispatcher implements Dispatcher {
   private readonly collector: BatchCollector<KafkaMessage>;
@@ -37,18 +39,17 @@ export class BatchDispatcher implements Dispatcher {
   }
 
   async dispatch(batch: PartitionBatch, gate: DispatchGate): Promise<void> {
-    const added: KafkaMessage[] = [];
-    let lastHandled: Promise<void> | undefined;
+    const track = this.options.tracker.partition(batch.topic, batch.partition);
     for (const message of batch.messages) {
       if (!gate.shouldDispatch) break;
-      this.options.tracker.start(message.topic, message.partition, message.offset);
-      added.push(message);
-      lastHandled = (await this.collector.add(message)).handled;
+      track.start(message.offset);
+      // Waits only when this message fills a batch (until that batch is handled): memory stays
+      // bounded while the source keeps fetching, so a batch can fill across fetches as in dp-kafka.
+      await this.collector.add(message);
+      // Read on (not a commit): the offset is committed only after its batch was handled.
+      batch.resolveOffset(message.offset);
     }
     if (!gate.shouldDispatch) await this.collector.flush();
-    if (lastHandled) await lastHandled;
-    const last = added[added.length - 1];
-    if (last) batch.resolveOffset(last.offset);
   }
 
   flush(): Promise<void> {
@@ -67,6 +68,16 @@ export class BatchDispatcher implements Dispatcher {
       commit = shouldCommit(error);
       this.options.emit(handlerError('failed to handle message batch', { ...this.options.logData, ...batchLogData(messages) }, error, commit));
     }
-    for (const m of messages) this.options.tracker.done(m.topic, m.partition, m.offset, commit);
+    // Messages are appended in offset order per partition, so one handle lookup per run suffices.
+    let track: PartitionTrack | undefined;
+    let key = '';
+    for (const m of messages) {
+      const k = `${m.partition}:${m.topic}`;
+      if (k !== key) {
+        key = k;
+        track = this.options.tracker.partition(m.topic, m.partition);
+      }
+      track!.finish(m.offset, commit);
+    }
   }
 }

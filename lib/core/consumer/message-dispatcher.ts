@@ -32,12 +32,18 @@ export class MessageDispatcher implements Dispatcher {
   }
 
   async dispatch(batch: PartitionBatch, gate: DispatchGate): Promise<void> {
-    const { tracker } = this.options;
+    const track = this.options.tracker.partition(batch.topic, batch.partition);
     for (const message of batch.messages) {
       if (!gate.shouldDispatch) return;
-      tracker.start(message.topic, message.partition, message.offset);
-      const commit = await this.workers.run((workerId) => this.invoke(message, workerId));
-      tracker.done(message.topic, message.partition, message.offset, commit);
+      track.start(message.offset);
+      const workerId = this.workers.tryAcquire() ?? (await this.workers.acquire());
+      let commit: boolean;
+      try {
+        commit = await this.invoke(message, workerId);
+      } finally {
+        this.workers.release(workerId);
+      }
+      track.finish(message.offset, commit);
       batch.resolveOffset(message.offset);
     }
   }

@@ -6,15 +6,58 @@ export interface PartitionOffset {
   readonly offset: string;
 }
 
-interface PartitionTrack {
+/**
+ * Bookkeeping of one partition. Dispatchers keep this handle for a whole partition batch (one map
+ * lookup per batch, not per message); after {@link OffsetTracker.reset} a handle is detached, so
+ * positions recorded through it are never offered for commit.
+ */
+export class PartitionTrack {
   /** Offsets started and not yet passed by the contiguous prefix, in start order. */
-  readonly started: bigint[];
-  /** Finished offsets -> whether they may be committed. */
-  readonly done: Map<bigint, boolean>;
+  private readonly started: bigint[] = [];
+  /** Finished offsets not at the head yet -> whether they may be committed. */
+  private readonly done = new Map<bigint, boolean>();
   /** Next offset to commit, not yet taken by a commit. */
   pending: bigint | undefined;
-  /** Highest next-offset ever handed out for commit (commits never move back). */
+  /** Highest next-offset ever offered (commits never move back). */
   committed: bigint | undefined;
+
+  /** Records that handling of `offset` began; call in offset order. */
+  start(offset: string): void {
+    this.started.push(BigInt(offset));
+  }
+
+  /** Records that `offset` is finished; `commit: false` finishes it without committing it. */
+  finish(offset: string, commit = true): void {
+    const value = BigInt(offset);
+    const head = this.started[0];
+    if (head === undefined || value < head) return; // not started since the last reset
+    if (value === head && this.done.size === 0) {
+      // The usual case (one message in flight per partition): no map needed.
+      this.started.shift();
+      if (commit) this.offer(value + 1n);
+      return;
+    }
+    this.done.set(value, commit);
+    while (this.started.length > 0) {
+      const first = this.started[0]!;
+      const committable = this.done.get(first);
+      if (committable === undefined) break;
+      this.started.shift();
+      this.done.delete(first);
+      if (committable) this.offer(first + 1n);
+    }
+  }
+
+  /** Started messages not yet passed by the contiguous done prefix. */
+  get inFlight(): number {
+    return this.started.length;
+  }
+
+  private offer(next: bigint): void {
+    if (this.committed !== undefined && next <= this.committed) return;
+    this.committed = next;
+    this.pending = next;
+  }
 }
 
 /**
@@ -26,32 +69,31 @@ interface PartitionTrack {
 export class OffsetTracker {
   private readonly tracks = new Map<string, PartitionTrack>();
 
+  /** The bookkeeping handle of one partition. */
+  partition(topic: string, partition: number): PartitionTrack {
+    const key = trackKey(topic, partition);
+    let track = this.tracks.get(key);
+    if (!track) {
+      track = new PartitionTrack();
+      this.tracks.set(key, track);
+    }
+    return track;
+  }
+
   /** Records that handling of `offset` began; must be called in offset order per partition. */
   start(topic: string, partition: number, offset: string): void {
-    this.track(topic, partition).started.push(BigInt(offset));
+    this.partition(topic, partition).start(offset);
   }
 
   /** Records that `offset` is finished. `commit: false` finishes it without committing it. */
   done(topic: string, partition: number, offset: string, commit = true): void {
-    const track = this.track(topic, partition);
-    const value = BigInt(offset);
-    // Not started since the last reset: it belongs to an earlier generation, forget it.
-    if (track.started.length === 0 || value < track.started[0]!) return;
-    track.done.set(value, commit);
-    while (track.started.length > 0) {
-      const head = track.started[0]!;
-      const committable = track.done.get(head);
-      if (committable === undefined) break;
-      track.started.shift();
-      track.done.delete(head);
-      if (committable) this.offer(track, head + 1n);
-    }
+    this.partition(topic, partition).finish(offset, commit);
   }
 
   /** Number of started messages not yet passed by the contiguous done prefix. */
   inFlight(): number {
     let n = 0;
-    for (const track of this.tracks.values()) n += track.started.length;
+    for (const track of this.tracks.values()) n += track.inFlight;
     return n;
   }
 
@@ -90,22 +132,6 @@ export class OffsetTracker {
   /** Forgets everything (the partitions may now belong to another member). */
   reset(): void {
     this.tracks.clear();
-  }
-
-  private offer(track: PartitionTrack, next: bigint): void {
-    if (track.committed !== undefined && next <= track.committed) return;
-    track.committed = next;
-    track.pending = next;
-  }
-
-  private track(topic: string, partition: number): PartitionTrack {
-    const key = trackKey(topic, partition);
-    let track = this.tracks.get(key);
-    if (!track) {
-      track = { started: [], done: new Map(), pending: undefined, committed: undefined };
-      this.tracks.set(key, track);
-    }
-    return track;
   }
 }
 

@@ -90,7 +90,7 @@ export class ConsumePipeline implements DispatchGate {
   /** A rebalance began: stop handing out messages and commit what is finished while it is still ours. */
   onRebalancing(): void {
     this.rebalancing = true;
-    void this.commits.flush();
+    void this.flushDispatcher().then(() => this.commits.flush());
   }
 
   /** Handles one partition batch (the transport awaits this: backpressure). Never rejects. */

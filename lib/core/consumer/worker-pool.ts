@@ -16,6 +16,11 @@ export class WorkerPool {
     return this.size - this.free.length;
   }
 
+  /** A free worker id now, or `undefined` when all are busy (saves a promise on the hot path). */
+  tryAcquire(): number | undefined {
+    return this.free.shift();
+  }
+
   /** Resolves with a free worker id. */
   acquire(): Promise<number> {
     const id = this.free.shift();

@@ -26,7 +26,7 @@ test('exposes fields, the first value of a repeated header and the request id', 
   assert.equal(m.getHeader('text'), 'plain');
   assert.equal(m.getHeader('missing'), undefined);
   assert.deepEqual(m.json(), { a: 1 });
-  assert.ok(Object.isFrozen(m));
+  assert.ok(Object.isFrozen(m.headers));
 });
 
 test('an empty request-id header counts as none', () => {
