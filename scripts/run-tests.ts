@@ -59,6 +59,15 @@ function positiveInt(name: string, fallback: number): number {
   return value;
 }
 
+/** Sends a signal to a whole process group; a group that is already gone is fine. */
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: nothing left in the group.
+  }
+}
+
 async function main(): Promise<number> {
   const files = findTestFiles();
   if (files.length === 0) {
@@ -68,10 +77,11 @@ async function main(): Promise<number> {
   let kafka: EmbeddedKafka | undefined;
   let interrupted: NodeJS.Signals | undefined;
   let child: ReturnType<typeof spawn> | undefined;
-  // Ctrl-C reaches the test processes too (same process group); we only wait for them, then clean up.
+  // The test processes run in their own process group: a signal to this runner (Ctrl-C, or a CI
+  // job's SIGTERM) is passed to every one of them once, then we wait for them and clean up.
   const onSignal = (signal: NodeJS.Signals): void => {
     interrupted = signal;
-    if (child && child.exitCode === null) child.kill(signal);
+    if (child?.pid !== undefined && child.exitCode === null) signalGroup(child.pid, signal);
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 
@@ -96,11 +106,11 @@ async function main(): Promise<number> {
     ];
     process.stderr.write(`[run-tests] ${files.length} test files\n`);
     const runTimeoutMs = positiveInt('TEST_RUN_TIMEOUT_MS', DEFAULT_RUN_TIMEOUT_MS);
-    const started = child = spawn(process.execPath, args, { cwd: projectRoot, stdio: 'inherit', env: process.env });
+    const started = (child = spawn(process.execPath, args, { cwd: projectRoot, stdio: 'inherit', env: process.env, detached: true }));
     const watchdog = setTimeout(() => {
       process.stderr.write(`[run-tests] the test run exceeded ${runTimeoutMs} ms; stopping it\n`);
-      started.kill('SIGTERM');
-      setTimeout(() => started.kill('SIGKILL'), 10_000).unref();
+      if (started.pid !== undefined) signalGroup(started.pid, 'SIGTERM');
+      setTimeout(() => started.pid !== undefined && signalGroup(started.pid, 'SIGKILL'), 10_000).unref();
     }, runTimeoutMs);
     const code = await new Promise<number>((resolve) => {
       started.once('error', (err) => {
@@ -110,6 +120,8 @@ async function main(): Promise<number> {
       started.once('exit', (exitCode, signal) => resolve(exitCode ?? 128 + (signal ? constants.signals[signal] : 0)));
     });
     clearTimeout(watchdog);
+    // Anything a test leaked into the group (a forgotten child process) must not outlive the run.
+    if (started.pid !== undefined) signalGroup(started.pid, 'SIGKILL');
     return interrupted ? 128 + constants.signals[interrupted] : code;
   } catch (err) {
     process.stderr.write(`[run-tests] ${err instanceof Error ? err.message : String(err)}\n`);
@@ -121,4 +133,6 @@ async function main(): Promise<number> {
   }
 }
 
+const runStarted = Date.now();
 process.exitCode = await main();
+process.stderr.write(`[run-tests] finished in ${Math.round((Date.now() - runStarted) / 1000)} s, exit code ${process.exitCode}\n`);
