@@ -5,13 +5,16 @@ import { resolveConsumerGroupConfig, type ConsumerGroupConfig } from '../core/co
 import { ConsumerGroupCore } from '../core/consumer/consumer-group-core.js';
 import type { PartitionOffset } from '../core/consumer/offset-tracker.js';
 import { ConsumerState, consumerStateName } from '../core/consumer/state.js';
-import { InvalidMessageError, KafkaOperationError, type KafkaError } from '../core/errors.js';
+import { InvalidMessageError, KafkaOperationError, KafkaTimeoutError, type KafkaError } from '../core/errors.js';
 import type { KafkaMessage } from '../core/message.js';
 import { InMemoryBroker } from './in-memory-broker.js';
 import { DEFAULT_TEST_WAIT_TIMEOUT, IN_MEMORY_CONNECTION, resolveWithExtras } from './in-memory-config.js';
 import { DEFAULT_IN_MEMORY_FETCH_SIZE, InMemoryConsumerTransport } from './in-memory-transport.js';
 import { toStoredRecord, type TestRecordInput, type TestRecordOptions } from './test-record.js';
 import { waitUntil } from './wait-until.js';
+
+/** Pause between commit retries in {@link InMemoryConsumerGroup.waitForIdle}, ms. */
+const COMMIT_RETRY_PAUSE_MS = 5;
 
 /** Settings of an {@link InMemoryConsumerGroup}: a group config whose `brokers` are optional, plus the fake's own. */
 export interface InMemoryConsumerGroupConfig extends Omit<ConsumerGroupConfig, 'brokers'> {
@@ -133,13 +136,24 @@ export class InMemoryConsumerGroup extends ConsumerGroupCore {
    * were committed. Rejects with KafkaTimeoutError, naming what is still pending, after `timeoutMs`.
    */
   async waitForIdle(timeoutMs: number = DEFAULT_TEST_WAIT_TIMEOUT): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const details = () => ({ group: this.groupName, state: consumerStateName(this.state), inFlight: this.pipeline.tracker.inFlight() });
     await waitUntil(
       () => this.state === ConsumerState.Consuming && this.source.isCaughtUp() && this.pipeline.tracker.inFlight() === 0,
       timeoutMs,
       `consumer group ${this.groupName} to handle every pushed record`,
-      () => ({ group: this.groupName, state: consumerStateName(this.state), inFlight: this.pipeline.tracker.inFlight() }),
+      details,
     );
+    // Commits are chained, so a flush settles every earlier one; a failed commit puts its
+    // offsets back, so keep flushing until they are stored.
     await this.pipeline.flushCommits();
+    while (this.pipeline.tracker.hasPending()) {
+      if (Date.now() >= deadline) {
+        throw new KafkaTimeoutError(`timed out after ${timeoutMs} ms waiting for consumer group ${this.groupName} to commit what it handled`, details());
+      }
+      await new Promise((resolve) => setTimeout(resolve, COMMIT_RETRY_PAUSE_MS));
+      await this.pipeline.flushCommits();
+    }
   }
 
   /** Whether `start()` was called and neither `stop()` nor `close()` since (it may still be initialising or joining). */
@@ -183,6 +197,11 @@ export class InMemoryConsumerGroup extends ConsumerGroupCore {
   /** Makes the next `count` connection attempts fail, as a broker that is not up yet (call before the first turn ends). */
   failConnects(count: number): void {
     this.source.failConnects(count);
+  }
+
+  /** Makes the next `count` commits fail; the offsets are retried with the next commit. */
+  failCommits(count: number): void {
+    this.source.failCommits(count);
   }
 
   protected override emit(error: KafkaError): void {

@@ -34,6 +34,7 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
   private rebalancing = false;
   private generation = 0;
   private connectFailures = 0;
+  private commitFailures = 0;
   private readonly positions = new Map<string, number>();
   /** Partition -> generation of its running delivery loop. */
   private readonly loops = new Map<string, number>();
@@ -76,7 +77,16 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
     this.join();
   }
 
+  /** Makes the next `count` commits fail (as during a rebalance); the core retries or reports them. */
+  failCommits(count: number): void {
+    this.commitFailures = count;
+  }
+
   async commit(offsets: readonly PartitionOffset[]): Promise<void> {
+    if (this.commitFailures > 0) {
+      this.commitFailures--;
+      throw new KafkaOperationError('commit refused by the in-memory broker (simulated)', { group: this.options.groupName });
+    }
     this.broker.commit(this.options.groupName, offsets);
     this.commitLog.push(...offsets.map((o) => ({ ...o })));
   }

@@ -178,6 +178,65 @@ describe('InMemoryConsumerGroup', () => {
     assert.equal(committed, 12);
   });
 
+  it('keeps order and commits everything when a partition is read one record per fetch', async () => {
+    const group = newGroup({ fetchSize: 1, numWorkers: 3, partitions: 2 });
+    const seen: Array<[number, number]> = [];
+    group.registerHandler(async (m) => {
+      seen.push([m.partition, m.json<number>()]);
+    });
+    await group.start();
+    for (let n = 0; n < 20; n++) group.queueJSON(n, { partition: n % 2 });
+    await group.waitForIdle();
+    for (const p of [0, 1]) {
+      assert.deepEqual(seen.filter(([q]) => q === p).map(([, n]) => n), Array.from({ length: 10 }, (_, i) => i * 2 + p));
+      assert.equal(group.committedOffset(p), '10');
+    }
+  });
+
+  it('resumes after stop and start from the committed offsets, without duplicates', async () => {
+    const group = newGroup();
+    const seen: number[] = [];
+    group.registerHandler(async (m) => {
+      seen.push(m.json<number>());
+    });
+    await group.start();
+    group.queueJSON(1);
+    await group.waitForIdle();
+    await group.stopAndWait();
+    group.queueJSON(2);
+    await group.start();
+    await group.waitForIdle();
+    assert.deepEqual(seen, [1, 2]);
+    assert.equal(group.committedOffset(0), '2');
+  });
+
+  it("starts a new group at the end of the log with offset 'newest'", async () => {
+    const broker = new InMemoryBroker();
+    const old = newGroup({ broker });
+    old.queueJSON('before');
+    const group = newGroup({ broker, groupName: 'late', offset: 'newest' });
+    const seen: unknown[] = [];
+    group.registerHandler(async (m) => {
+      seen.push(m.json());
+    });
+    await group.start();
+    await group.waitForState(ConsumerState.Consuming);
+    group.queueJSON('after');
+    await group.waitForIdle();
+    assert.deepEqual(seen, ['after']);
+  });
+
+  it('reports a failed commit and commits the position with the next one', async () => {
+    const group = newGroup({ commitInterval: 5 });
+    group.registerHandler(async () => {});
+    group.failCommits(1);
+    await group.start();
+    group.queueJSON(1);
+    await group.waitForIdle();
+    assert.ok(group.emittedErrors.some((e) => e instanceof KafkaOperationError && /failed to commit offsets/.test(e.message)));
+    assert.equal(group.committedOffset(0), '1');
+  });
+
   it('waitForIdle names what is pending when it times out', async () => {
     const group = newGroup();
     group.registerHandler(async () => {});
