@@ -48,7 +48,7 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
     private readonly options: InMemoryTransportOptions,
   ) {
     this.slots = new WorkerPool(options.concurrency);
-    for (const topic of options.topics) broker.createTopic(topic, broker.partitionCount(topic));
+    for (const topic of options.topics) broker.createTopic(topic);
     this.unsubscribe = broker.onAppend((message) => {
       if (this.running && this.options.topics.includes(message.topic)) this.pump(message.topic, message.partition);
     });
