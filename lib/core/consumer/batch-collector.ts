@@ -1,3 +1,6 @@
+/** Timers may fire this much early; closer than that counts as expired. */
+const TIMER_SLACK_MS = 1;
+
 /** Options of a {@link BatchCollector}. */
 export interface BatchCollectorOptions<T> {
   /** A batch is handled as soon as it holds this many items. */
@@ -10,12 +13,6 @@ export interface BatchCollectorOptions<T> {
   readonly onError?: (error: unknown) => void;
 }
 
-/** What {@link BatchCollector.add} returns. */
-export interface BatchTicket {
-  /** Resolves once the batch holding the item was handled (never rejects). */
-  readonly handled: Promise<void>;
-}
-
 interface OpenBatch<T> {
   readonly items: T[];
   readonly handled: Promise<void>;
@@ -25,14 +22,14 @@ interface OpenBatch<T> {
 /**
  * Collects items from any number of sources into batches: a batch goes to the handler when it
  * is full or when `waitTime` passed since the last item (dp-kafka's rule). Batches are handled
- * serially. Each `add` tells when the item's batch has been handled, so callers can wait before
- * acknowledging their input. Adding the item that fills a batch waits until that batch is
- * handled: this bounds memory to about one batch per caller.
+ * serially. Adding the item that fills a batch gives a promise of that batch being handled;
+ * callers that await it keep memory to about one batch each.
  */
 export class BatchCollector<T> {
   private open: OpenBatch<T> = newBatch<T>();
   private queue: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  private lastAddAt = 0;
 
   constructor(private readonly options: BatchCollectorOptions<T>) {}
 
@@ -42,18 +39,20 @@ export class BatchCollector<T> {
   }
 
   /**
-   * Adds `item`. Resolves with a ticket whose `handled` promise settles once the item's batch was
-   * handled; when `item` filled the batch, resolves only after that.
+   * Adds `item`. Returns `undefined` at once, or, when `item` filled the batch, a promise that
+   * resolves once that batch was handled (never rejects): await it to bound memory. No promise is
+   * made per item, since this sits on the hot path.
    */
-  async add(item: T): Promise<BatchTicket> {
-    const batch = this.open;
-    batch.items.push(item);
-    if (batch.items.length >= this.options.size) {
-      await this.flush();
-    } else {
-      this.armTimer();
-    }
-    return { handled: batch.handled };
+  add(item: T): Promise<void> | undefined {
+    this.open.items.push(item);
+    if (this.open.items.length >= this.options.size) return this.flush();
+    this.armTimer();
+    return undefined;
+  }
+
+  /** Resolves once the batch that currently collects items was handled (never rejects). */
+  whenOpenBatchHandled(): Promise<void> {
+    return this.open.handled;
   }
 
   /** Sends the open batch (if any) to the handler now; resolves once every queued batch is handled. */
@@ -82,12 +81,22 @@ export class BatchCollector<T> {
     }
   }
 
+  /**
+   * Restarts the inactivity countdown. Re-creating a timer per item is costly, so one timer runs
+   * and, when it fires early (items came since it was set), re-arms for the remaining time.
+   */
   private armTimer(): void {
-    this.clearTimer();
+    this.lastAddAt = performance.now();
+    if (this.timer === undefined) this.schedule(this.options.waitTime);
+  }
+
+  private schedule(delayMs: number): void {
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.flush();
-    }, this.options.waitTime);
+      const idle = performance.now() - this.lastAddAt;
+      if (idle + TIMER_SLACK_MS >= this.options.waitTime) void this.flush();
+      else this.schedule(this.options.waitTime - idle);
+    }, delayMs);
   }
 
   private clearTimer(): void {

@@ -45,7 +45,8 @@ export class BatchDispatcher implements Dispatcher {
       track.start(message.offset);
       // Waits only when this message fills a batch (until that batch is handled): memory stays
       // bounded while the source keeps fetching, so a batch can fill across fetches as in dp-kafka.
-      await this.collector.add(message);
+      const full = this.collector.add(message);
+      if (full) await full;
       // Read on (not a commit): the offset is committed only after its batch was handled.
       batch.resolveOffset(message.offset);
     }

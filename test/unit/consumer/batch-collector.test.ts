@@ -5,23 +5,27 @@ import { BatchCollector } from '../../../lib/core/consumer/batch-collector.js';
 test('flushes when full; the item that fills the batch waits until it is handled', async () => {
   const batches: number[][] = [];
   const c = new BatchCollector<number>({ size: 2, waitTime: 60_000, handle: async (items) => void batches.push(items) });
-  const first = await c.add(1);
+  assert.equal(c.add(1), undefined, 'no promise while the batch is not full');
+  const handled = c.whenOpenBatchHandled();
   assert.equal(c.pending, 1);
-  await c.add(2);
+  const full = c.add(2);
+  assert.ok(full instanceof Promise);
+  await full;
   assert.deepEqual(batches, [[1, 2]]);
-  await first.handled;
+  await handled;
   c.dispose();
 });
 
 test('flushes a partial batch after the wait time without a new item (inactivity timer)', async () => {
   const batches: number[][] = [];
   const c = new BatchCollector<number>({ size: 10, waitTime: 30, handle: async (items) => void batches.push(items) });
-  const ticket = await c.add(1);
+  c.add(1);
+  const handled = c.whenOpenBatchHandled();
   await new Promise((r) => setTimeout(r, 15));
-  await c.add(2); // restarts the timer
+  c.add(2); // restarts the countdown
   await new Promise((r) => setTimeout(r, 20));
-  assert.deepEqual(batches, [], 'timer restarted by the second item');
-  await ticket.handled;
+  assert.deepEqual(batches, [], 'countdown restarted by the second item');
+  await handled;
   assert.deepEqual(batches, [[1, 2]]);
 });
 
@@ -55,9 +59,10 @@ test('a rejecting handler is reported and still settles the ticket', async () =>
     handle: async () => Promise.reject(new Error('bad')),
     onError: (e) => errors.push(e),
   });
-  const t = await c.add(1);
+  c.add(1);
+  const handled = c.whenOpenBatchHandled();
   await c.flush();
-  await t.handled;
+  await handled;
   assert.equal(errors.length, 1);
   await c.flush(); // empty: no call
   assert.equal(errors.length, 1);
