@@ -44,6 +44,23 @@ describe('harness: three-node cluster', () => {
     );
   });
 
+  it('stops a node gracefully and starts it again on the same address', async () => {
+    const node = cluster.nodes.find((n) => n.nodeId === 3)!;
+    await cluster.stopNode(3);
+    assert.equal(cluster.nodes.find((n) => n.nodeId === 3)?.running, false);
+    await cluster.startNode(3);
+    const restarted = cluster.nodes.find((n) => n.nodeId === 3)!;
+    assert.equal(restarted.running, true);
+    assert.deepEqual(restarted.addresses, node.addresses);
+    const admin = new Kafka({ clientId: 'harness-restart', brokers: cluster.brokers, logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      assert.equal((await admin.describeCluster()).brokers.length, 3);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it('loses no acknowledged message when the partition leader is killed and restarted', async () => {
     const topic = uniqueName('harness-failover');
     const kafka = new Kafka({
