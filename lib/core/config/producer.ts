@@ -39,8 +39,11 @@ export interface ProducerConfig extends ConnectionConfig {
   /** Record batch compression. Default `'none'`. */
   compression?: ProducerCompression;
   /**
-   * How long the first queued record waits for others to join its batch, ms. `0` still coalesces
-   * the sends of one event-loop turn. Default 2.
+   * How long the first queued record waits for others to join its batch, ms. `0` (default) still
+   * coalesces the sends of one event-loop turn, and records queued while a batch is in flight
+   * always go together as the next batch; measured, a longer window only added latency (awaited
+   * send loops ran 2-3x slower at 5 ms). A few ms can cut the request rate of a lightly loaded
+   * producer.
    */
   lingerMs?: number;
   /**
@@ -48,6 +51,12 @@ export interface ProducerConfig extends ConnectionConfig {
    * sent at once. Keep it at or below the broker's `message.max.bytes`. Default 1,000,000.
    */
   maxBatchBytes?: number;
+  /**
+   * Record cap of one coalesced batch; a batch reaching it is sent at once. kafkajs groups a
+   * batch's records per partition in time quadratic in their number, so very large batches cost
+   * more CPU than they save. Default 1,000.
+   */
+  maxBatchRecords?: number;
   /**
    * How many coalesced batches may wait for their acks at once. `1` (default) keeps strict order
    * per partition even when kafkajs retries a request; higher values may reorder on a retry.
@@ -68,8 +77,9 @@ export const PRODUCER_DEFAULTS = {
   acks: 1 as ProducerAcks,
   idempotent: false,
   compression: 'none' as ProducerCompression,
-  lingerMs: 2,
+  lingerMs: 0,
   maxBatchBytes: 1_000_000,
+  maxBatchRecords: 1_000,
   maxInFlightBatches: 1,
   requestTimeout: 10_000,
 } as const;
@@ -95,6 +105,7 @@ export interface ResolvedProducerConfig {
   readonly compression: ProducerCompression;
   readonly lingerMs: number;
   readonly maxBatchBytes: number;
+  readonly maxBatchRecords: number;
   readonly maxInFlightBatches: number;
   readonly requestTimeout: number;
   readonly requestId: string;
@@ -139,6 +150,7 @@ export function resolveProducerConfig(config: ProducerConfig): ResolvedProducerC
     compression: config.compression ?? PRODUCER_DEFAULTS.compression,
     lingerMs: config.lingerMs ?? PRODUCER_DEFAULTS.lingerMs,
     maxBatchBytes: config.maxBatchBytes ?? PRODUCER_DEFAULTS.maxBatchBytes,
+    maxBatchRecords: config.maxBatchRecords ?? PRODUCER_DEFAULTS.maxBatchRecords,
     maxInFlightBatches: config.maxInFlightBatches ?? PRODUCER_DEFAULTS.maxInFlightBatches,
     requestTimeout: config.requestTimeout ?? PRODUCER_DEFAULTS.requestTimeout,
     requestId: config.requestId ?? randomUUID(),
@@ -156,6 +168,7 @@ function checkProducerFields(checker: ConfigChecker, config: Partial<ProducerCon
   checker.positive(config.retryBackoff, 'retryBackoff');
   checker.positive(config.lingerMs, 'lingerMs', { allowZero: true });
   checker.positive(config.maxBatchBytes, 'maxBatchBytes', { integer: true });
+  checker.positive(config.maxBatchRecords, 'maxBatchRecords', { integer: true });
   checker.positive(config.maxInFlightBatches, 'maxInFlightBatches', { integer: true });
   checker.positive(config.requestTimeout, 'requestTimeout');
   checker.positive(config.minBrokersHealthy, 'minBrokersHealthy', { integer: true });

@@ -17,7 +17,7 @@ import {
 } from '../errors.js';
 import type { KafkaLogger } from '../logger.js';
 import { retryUntilDone, type RetryLoop } from '../retry.js';
-import { buildMessage, ProducerHeaders, toJsonValue, toRecordValue, type SendOptions } from './record.js';
+import { buildMessage, ProducerHeaders, toJsonValue, toRecordValue, type OutgoingMessage, type SendOptions } from './record.js';
 import { estimateRecordSize } from './record-size.js';
 import { reachAnyBroker } from './reachability.js';
 import { SendBatcher, type ItemFailures } from './send-batcher.js';
@@ -117,6 +117,7 @@ export class KafkaProducer {
     this.batcher = new SendBatcher<Message>({
       lingerMs: this.config.lingerMs,
       maxBatchBytes: this.config.maxBatchBytes,
+      maxBatchItems: this.config.maxBatchRecords,
       maxInFlight: this.config.maxInFlightBatches,
       flush: (messages) => this.sendBatch(messages),
     });
@@ -286,11 +287,11 @@ export class KafkaProducer {
 
   private enqueue(encode: () => Buffer | string, options: SendOptions | undefined): Promise<void> {
     if (this.isClosed()) return this.fail(new ProducerClosedError(this.topic));
-    let message: Message;
+    let message: OutgoingMessage;
     let size: number;
     try {
       message = buildMessage(this.topic, encode(), options, this.headers);
-      size = estimateRecordSize(message.value, message.key, message.headers);
+      size = estimateRecordSize(message.value, message.key, undefined) + this.headers.sizeOf(message.headers);
     } catch (error) {
       return this.fail(error instanceof KafkaError ? error : new InvalidMessageError(this.topic, describeCause(error), error));
     }

@@ -23,15 +23,18 @@ export type RecordHeaders = Record<string, Buffer | string | (Buffer | string)[]
 
 /** Upper bound of a record's encoded size in bytes; see the module comment for the rule. */
 export function estimateRecordSize(value: RecordBytes, key: RecordBytes, headers: RecordHeaders | undefined): number {
-  let size = RECORD_OVERHEAD_BYTES + byteLength(value) + byteLength(key);
-  if (headers) {
-    for (const name in headers) {
-      const entry = headers[name];
-      if (entry === undefined) continue;
-      const nameBytes = Buffer.byteLength(name, 'utf8');
-      for (const one of Array.isArray(entry) ? entry : [entry]) {
-        size += HEADER_OVERHEAD_BYTES + nameBytes + byteLength(one);
-      }
+  return RECORD_OVERHEAD_BYTES + byteLength(value) + byteLength(key) + (headers ? estimateHeadersSize(headers) : 0);
+}
+
+/** The headers' share of {@link estimateRecordSize}. */
+export function estimateHeadersSize(headers: RecordHeaders): number {
+  let size = 0;
+  for (const name in headers) {
+    const entry = headers[name];
+    if (entry === undefined) continue;
+    const nameBytes = Buffer.byteLength(name, 'utf8');
+    for (const one of Array.isArray(entry) ? entry : [entry]) {
+      size += HEADER_OVERHEAD_BYTES + nameBytes + byteLength(one);
     }
   }
   return size;

@@ -1,7 +1,7 @@
 import type { Message } from 'kafkajs';
 import { InvalidMessageError } from '../errors.js';
 import { currentRequestId, REQUEST_ID_HEADER } from '../request-context.js';
-import type { RecordHeaders } from './record-size.js';
+import { estimateHeadersSize, type RecordHeaders } from './record-size.js';
 
 /** Per-record options of the `send*()` methods. */
 export interface SendOptions {
@@ -22,6 +22,8 @@ export interface SendOptions {
  */
 export class ProducerHeaders {
   private readonly added: Array<readonly [string, string]> = [];
+  // Most records carry exactly the producer-wide set: they share one frozen object (and its size).
+  private shared: { readonly headers: RecordHeaders; readonly size: number } | undefined;
 
   /** @param defaultRequestId - `request-id` value used outside any `runWithRequestId` context */
   constructor(private readonly defaultRequestId: string) {}
@@ -30,6 +32,12 @@ export class ProducerHeaders {
   add(key: string, value: string): void {
     if (typeof key !== 'string' || key.length === 0) return;
     this.added.push([key, String(value)]);
+    this.shared = undefined;
+  }
+
+  /** {@link estimateHeadersSize} of headers returned by {@link build}, cached for the shared set. */
+  sizeOf(headers: RecordHeaders): number {
+    return headers === this.shared?.headers ? this.shared.size : estimateHeadersSize(headers);
   }
 
   /** The producer-wide headers, in the order they were added. */
@@ -42,7 +50,19 @@ export class ProducerHeaders {
    * added headers, then `perRecord`, whose keys replace earlier ones.
    */
   build(perRecord?: Record<string, string | Buffer>): RecordHeaders {
-    const headers: RecordHeaders = { [REQUEST_ID_HEADER]: currentRequestId() ?? this.defaultRequestId };
+    const contextId = currentRequestId();
+    if (contextId === undefined && perRecord === undefined) {
+      if (!this.shared) {
+        const headers = Object.freeze(this.compose(this.defaultRequestId, undefined));
+        this.shared = { headers, size: estimateHeadersSize(headers) };
+      }
+      return this.shared.headers;
+    }
+    return this.compose(contextId ?? this.defaultRequestId, perRecord);
+  }
+
+  private compose(requestId: string, perRecord: Record<string, string | Buffer> | undefined): RecordHeaders {
+    const headers: RecordHeaders = { [REQUEST_ID_HEADER]: requestId };
     for (const [key, value] of this.added) {
       const existing = headers[key];
       if (existing === undefined) headers[key] = value;
@@ -56,6 +76,9 @@ export class ProducerHeaders {
   }
 }
 
+/** A kafkajs message as {@link buildMessage} makes it: headers always set. */
+export type OutgoingMessage = Message & { headers: RecordHeaders };
+
 /**
  * Builds the kafkajs message for one value, checking the options a caller may get wrong.
  *
@@ -66,7 +89,7 @@ export function buildMessage(
   value: Buffer | string,
   options: SendOptions | undefined,
   headers: ProducerHeaders,
-): Message {
+): OutgoingMessage {
   if (options === undefined) return { value, headers: headers.build() };
   if (typeof options !== 'object' || options === null) {
     throw new InvalidMessageError(topic, 'send options must be an object');
@@ -79,7 +102,7 @@ export function buildMessage(
     throw new InvalidMessageError(topic, `partition must be an integer >= 0, got ${String(partition)}`);
   }
   if (options.headers !== undefined) checkHeaders(topic, options.headers);
-  const message: Message = { value, headers: headers.build(options.headers) };
+  const message: OutgoingMessage = { value, headers: headers.build(options.headers) };
   if (key !== undefined) message.key = key;
   if (partition !== undefined) message.partition = partition;
   return message;

@@ -7,6 +7,8 @@ export interface SendBatcherOptions<T> {
   readonly lingerMs: number;
   /** Byte cap of one batch. A batch always holds at least one item, even an item bigger than this. */
   readonly maxBatchBytes: number;
+  /** Item cap of one batch (default: no cap). */
+  readonly maxBatchItems?: number;
   /** Batches that may be in flight at once; with 1, batches complete in queue order. */
   readonly maxInFlight: number;
   /**
@@ -32,7 +34,9 @@ interface Entry<T> {
  * promise settles with the result of the batch that carried its item.
  */
 export class SendBatcher<T> {
+  // Queued entries are queue[head..]; taking a batch moves `head` instead of copying the rest.
   private queue: Entry<T>[] = [];
+  private head = 0;
   private queuedBytes = 0;
   private oldestQueuedAt = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -45,7 +49,7 @@ export class SendBatcher<T> {
 
   /** Items waiting for a batch. */
   get queuedCount(): number {
-    return this.queue.length;
+    return this.queue.length - this.head;
   }
 
   /** Batches sent and not yet settled. */
@@ -56,7 +60,7 @@ export class SendBatcher<T> {
   /** Queues an item of `size` bytes; the promise settles with the result of its batch. */
   add(item: T, size: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      if (this.queue.length === 0) this.oldestQueuedAt = Date.now();
+      if (this.queuedCount === 0) this.oldestQueuedAt = Date.now();
       this.queue.push({ item, size, resolve, reject, settled: false });
       this.queuedBytes += size;
       this.schedule();
@@ -90,8 +94,9 @@ export class SendBatcher<T> {
         count++;
       }
     };
-    rejectAll(this.queue);
+    rejectAll(this.queue.slice(this.head));
     this.queue = [];
+    this.head = 0;
     this.queuedBytes = 0;
     for (const batch of this.inFlight) rejectAll(batch);
     this.inFlight.clear();
@@ -100,8 +105,8 @@ export class SendBatcher<T> {
   }
 
   private schedule(): void {
-    if (this.queue.length === 0 || this.inFlight.size >= this.options.maxInFlight) return;
-    if (this.draining || this.queuedBytes >= this.options.maxBatchBytes) {
+    if (this.queuedCount === 0 || this.inFlight.size >= this.options.maxInFlight) return;
+    if (this.draining || this.isFull()) {
       this.sendNext();
       return;
     }
@@ -122,7 +127,7 @@ export class SendBatcher<T> {
   }
 
   private sendNext(): void {
-    while (this.queue.length > 0 && this.inFlight.size < this.options.maxInFlight) {
+    while (this.queuedCount > 0 && this.inFlight.size < this.options.maxInFlight) {
       this.clearTimers();
       const batch = this.takeBatch();
       this.inFlight.add(batch);
@@ -137,24 +142,38 @@ export class SendBatcher<T> {
         (error: unknown) => this.finish(batch, { error }),
       );
     }
-    if (this.queue.length > 0) this.schedule();
+    if (this.queuedCount > 0) this.schedule();
   }
 
   private takeBatch(): Entry<T>[] {
     let bytes = 0;
     let count = 0;
-    while (count < this.queue.length) {
-      const size = this.queue[count]!.size;
+    const maxItems = this.options.maxBatchItems ?? Number.POSITIVE_INFINITY;
+    const queued = this.queuedCount;
+    while (count < queued && count < maxItems) {
+      const size = this.queue[this.head + count]!.size;
       if (count > 0 && bytes + size > this.options.maxBatchBytes) break;
       bytes += size;
       count++;
     }
-    const batch = this.queue.slice(0, count);
-    this.queue = count === this.queue.length ? [] : this.queue.slice(count);
+    const batch = this.queue.slice(this.head, this.head + count);
+    this.head += count;
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
     this.queuedBytes -= bytes;
     // What remains has waited since before this batch went: it is due at once.
-    if (this.queue.length > 0) this.oldestQueuedAt = 0;
+    if (this.queuedCount > 0) this.oldestQueuedAt = 0;
     return batch;
+  }
+
+  /** Whether the queue holds at least one full batch (by bytes or by items). */
+  private isFull(): boolean {
+    return this.queuedBytes >= this.options.maxBatchBytes || this.queuedCount >= (this.options.maxBatchItems ?? Number.POSITIVE_INFINITY);
   }
 
   /** Settles a batch: every item rejects when the whole batch failed, else as `failures` says. */
@@ -173,7 +192,7 @@ export class SendBatcher<T> {
   }
 
   private notifyIfIdle(): void {
-    if (this.queue.length > 0 || this.inFlight.size > 0 || this.idleWaiters.length === 0) return;
+    if (this.queuedCount > 0 || this.inFlight.size > 0 || this.idleWaiters.length === 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     this.draining = false;

@@ -28,6 +28,7 @@ test('defaults follow dp-kafka and are filled in without touching the caller obj
   assert.equal(resolved.compression, 'none');
   assert.equal(resolved.lingerMs, PRODUCER_DEFAULTS.lingerMs);
   assert.equal(resolved.maxBatchBytes, PRODUCER_DEFAULTS.maxBatchBytes);
+  assert.equal(resolved.maxBatchRecords, PRODUCER_DEFAULTS.maxBatchRecords);
   assert.equal(resolved.maxInFlightBatches, 1);
   assert.equal(resolved.requestTimeout, 10_000);
   assert.equal(resolved.minRetryPeriod, 200);
@@ -71,6 +72,7 @@ test('one error names every bad field', () => {
     compression: 'snappy',
     lingerMs: -1,
     maxBatchBytes: 1.5,
+    maxBatchRecords: 0,
     maxInFlightBatches: 0,
     requestTimeout: Number.NaN,
     idempotent: 'yes',
@@ -88,6 +90,7 @@ test('one error names every bad field', () => {
     'compression',
     'lingerMs',
     'maxBatchBytes',
+    'maxBatchRecords',
     'maxInFlightBatches',
     'requestTimeout',
     'idempotent',

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidMessageError } from '../../../lib/core/errors.js';
 import { buildMessage, ProducerHeaders, toJsonValue, toRecordValue } from '../../../lib/core/producer/record.js';
-import { estimateRecordSize, HEADER_OVERHEAD_BYTES, RECORD_OVERHEAD_BYTES } from '../../../lib/core/producer/record-size.js';
+import { estimateHeadersSize, estimateRecordSize, HEADER_OVERHEAD_BYTES, RECORD_OVERHEAD_BYTES } from '../../../lib/core/producer/record-size.js';
 import { runWithRequestId } from '../../../lib/core/request-context.js';
 
 test('every record carries the producer request-id, or the id of the current context', () => {
@@ -84,4 +84,19 @@ test('record size counts value, key and headers in bytes plus the largest framin
     estimateRecordSize('v', null, { ab: 'xyz', c: ['1', Buffer.alloc(4)] }),
     RECORD_OVERHEAD_BYTES + 1 + (HEADER_OVERHEAD_BYTES + 2 + 3) + (HEADER_OVERHEAD_BYTES + 1 + 1) + (HEADER_OVERHEAD_BYTES + 1 + 4),
   );
+});
+
+test('records without their own headers share one frozen header set, rebuilt after addHeader', () => {
+  const headers = new ProducerHeaders('rid');
+  const first = headers.build();
+  assert.equal(headers.build(), first);
+  assert.ok(Object.isFrozen(first));
+  assert.equal(headers.sizeOf(first), estimateHeadersSize(first));
+  headers.add('x', 'y');
+  const second = headers.build();
+  assert.notEqual(second, first);
+  assert.deepEqual(first, { 'request-id': 'rid' }, 'an earlier record keeps its headers');
+  assert.equal(headers.sizeOf(second), estimateHeadersSize({ 'request-id': 'rid', x: 'y' }));
+  runWithRequestId('ctx', () => assert.notEqual(headers.build(), second));
+  assert.notEqual(headers.build({ a: 'b' }), second);
 });

@@ -165,3 +165,19 @@ test('a batch rejected with undefined still rejects its items', async () => {
   const [outcome] = await Promise.allSettled([batcher.add(1, 1)]);
   assert.equal(outcome!.status, 'rejected');
 });
+
+test('the record cap splits a long queue into batches that keep queue order', async () => {
+  const sent: number[][] = [];
+  const batcher = new SendBatcher<number>({
+    lingerMs: 0,
+    maxBatchBytes: 1_000_000,
+    maxBatchItems: 1_000,
+    maxInFlight: 1,
+    flush: async (items) => void sent.push(items),
+  });
+  const items = Array.from({ length: 12_345 }, (_, i) => i);
+  await Promise.all(items.map((n) => batcher.add(n, 1)));
+  assert.ok(sent.every((b) => b.length <= 1_000));
+  assert.equal(sent.length, 13);
+  assert.deepEqual(sent.flat(), items);
+});
