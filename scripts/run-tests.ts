@@ -10,7 +10,8 @@
  *   KAFKA_ADDR            use this cluster instead of starting one
  *   KAFKA_VERSION         Kafka release of the embedded broker (default 3.9.1)
  *   TEST_CONCURRENCY      test files run at once (default 2)
- *   TEST_TIMEOUT_MS       per-test time limit, so a hung test fails instead of hanging CI (default 180000)
+ *   TEST_TIMEOUT_MS       `--test-timeout`: on Node 20 it limits each test FILE's whole run, so a hung
+ *                         test fails its file instead of hanging CI (default 180000; files aim for < 60 s)
  *   TEST_RUN_TIMEOUT_MS   limit for the whole `node --test` run (default 35 minutes)
  *   TEST_ONLY             comma-separated path fragments: run only matching test files
  *   Extra arguments are passed to `node --test` (e.g. `npm test -- --test-name-pattern=producer`).
