@@ -23,12 +23,24 @@ class Progress {
   handled = 0;
   firstAt = 0;
   lastAt = 0;
+  /** CPU time of the process from the first handled record until the `cpuTarget`-th. */
+  cpuMicros: number | undefined;
+  private cpuAtFirst: NodeJS.CpuUsage | undefined;
+
+  constructor(private readonly cpuTarget = 0) {}
 
   mark(): void {
     const now = performance.now();
-    if (this.handled === 0) this.firstAt = now;
+    if (this.handled === 0) {
+      this.firstAt = now;
+      this.cpuAtFirst = process.cpuUsage();
+    }
     this.lastAt = now;
     this.handled++;
+    if (this.handled === this.cpuTarget) {
+      const used = process.cpuUsage(this.cpuAtFirst);
+      this.cpuMicros = used.user + used.system;
+    }
   }
 
   /** Resolves when `target` records are handled; rejects when none is handled for `stallSeconds`. */
@@ -54,9 +66,9 @@ class Progress {
  * (record send time → handled).
  */
 export async function runConsumeCase(params: CaseParams, adapter: ConsumerAdapter, notes: string[] = []): Promise<void> {
-  const progress = new Progress();
-  const latency = new LatencyRecorder();
   const backlog = params.messages;
+  const progress = new Progress(backlog);
+  const latency = new LatencyRecorder();
   await adapter.start((value) => {
     progress.mark();
     if (progress.handled > backlog) {
@@ -78,6 +90,7 @@ export async function runConsumeCase(params: CaseParams, adapter: ConsumerAdapte
       seconds: round(seconds, 3),
       msgPerSec: round(ratePerSecond(backlog, seconds), 0),
       mbPerSec: round(megabytesPerSecond(backlog, params.recordBytes, seconds), 2),
+      ...(progress.cpuMicros === undefined ? {} : { cpuUsPerMsg: round(progress.cpuMicros / backlog, 2) }),
       ...(summary ? { latencyMs: { p50: round(summary.p50, 2), p99: round(summary.p99, 2), count: summary.count } } : {}),
       peakRssMiB: peakRssMiB(),
       notes,

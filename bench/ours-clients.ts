@@ -1,14 +1,25 @@
 // This module's clients, imported from the framework-free core (what the Nest layer wraps), so
 // the figures are not inflated by loading Nest; see BENCHMARKS.md.
+import type { ConsumerGroupConfig } from '../lib/core/config/consumer.js';
+import type { ProducerConfig } from '../lib/core/config/producer.js';
 import { KafkaConsumerGroup } from '../lib/core/consumer/index.js';
 import { silentLogger } from '../lib/core/logger.js';
 import { KafkaProducer } from '../lib/core/producer/kafka-producer.js';
 import type { ConsumerAdapter } from './consume-driver.js';
 import type { CaseParams } from './protocol.js';
 
+/**
+ * Extra settings from a JSON environment variable, for experiments while profiling (e.g.
+ * `BENCH_PRODUCER_CONFIG='{"maxInFlightBatches":4}'`); the published figures use the defaults.
+ */
+function overrides<T>(variable: string): Partial<T> {
+  const text = process.env[variable];
+  return text ? (JSON.parse(text) as Partial<T>) : {};
+}
+
 /** A `KafkaProducer` with its defaults (linger, batch cap, acks 1), connected. */
 export async function openOurProducer(params: CaseParams): Promise<KafkaProducer> {
-  const producer = new KafkaProducer({ brokers: [...params.brokers], topic: params.topic, clientId: `bench-${params.name}`, logger: silentLogger });
+  const producer = new KafkaProducer({ brokers: [...params.brokers], topic: params.topic, clientId: `bench-${params.name}`, logger: silentLogger, ...overrides<ProducerConfig>('BENCH_PRODUCER_CONFIG') });
   await producer.waitUntilInitialised();
   return producer;
 }
@@ -26,6 +37,7 @@ export function ourConsumerAdapter(params: CaseParams, batch: boolean): Consumer
         numWorkers: params.workers,
         batchSize: params.batchSize,
         logger: silentLogger,
+        ...overrides<ConsumerGroupConfig>('BENCH_CONSUMER_CONFIG'),
       });
       if (batch) {
         group.registerBatchHandler(async (messages) => {

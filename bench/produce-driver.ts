@@ -42,6 +42,7 @@ const FIRE_AND_FORGET_YIELD_EVERY = 1_000;
 export async function runProduceCase(params: CaseParams, sender: Sender, notes: string[] = []): Promise<void> {
   const payload = makePayload(params.recordBytes, 0);
   const latency = new LatencyRecorder(params.messages);
+  const cpuAtStart = process.cpuUsage();
   const started = performance.now();
   let ended: number;
   if (sender.kind === 'acked') {
@@ -84,6 +85,7 @@ export async function runProduceCase(params: CaseParams, sender: Sender, notes: 
     await sender.close();
     notes.push(`${perCall} records per sendBatch call, ${BATCH_CALLS_IN_FLIGHT} calls in flight`);
   }
+  const cpu = process.cpuUsage(cpuAtStart);
   const seconds = (ended - started) / 1000;
   const summary = latency.summary();
   emitCaseResult({
@@ -92,6 +94,7 @@ export async function runProduceCase(params: CaseParams, sender: Sender, notes: 
     seconds: round(seconds, 3),
     msgPerSec: round(ratePerSecond(params.messages, seconds), 0),
     mbPerSec: round(megabytesPerSecond(params.messages, params.recordBytes, seconds), 2),
+    cpuUsPerMsg: round((cpu.user + cpu.system) / params.messages, 2),
     ...(summary ? { latencyMs: { p50: round(summary.p50, 2), p99: round(summary.p99, 2), count: summary.count } } : {}),
     peakRssMiB: peakRssMiB(),
     notes,

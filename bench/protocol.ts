@@ -17,6 +17,8 @@ export interface CaseParams {
   /** Records to send, or backlog records to consume. */
   readonly messages: number;
   readonly recordBytes: number;
+  /** Raw produce cases: add a `request-id` header (a UUID string) to every record. */
+  readonly requestIdHeader: boolean;
   /** Concurrent callers of a per-message send. */
   readonly sendConcurrency: number;
   /** Consumer workers (or kafkajs `partitionsConsumedConcurrently`). */
@@ -47,6 +49,11 @@ export interface CaseResult {
   readonly seconds: number;
   readonly msgPerSec: number;
   readonly mbPerSec: number;
+  /**
+   * CPU time (user + system) of the case process per record over the measured interval, in
+   * microseconds: steadier than wall-clock rates on a shared machine. Not known for Kafka's tools.
+   */
+  readonly cpuUsPerMsg?: number;
   /** End-to-end latency, when the case measures it. */
   readonly latencyMs?: LatencySummary;
   /** Peak resident set size of the process. */

@@ -28,11 +28,11 @@ export interface ReportRow {
 }
 
 /** The figures every table shows. */
-export const FIGURES = ['msgPerSec', 'mbPerSec', 'p50', 'p99', 'peakRssMiB'] as const;
+export const FIGURES = ['msgPerSec', 'mbPerSec', 'p50', 'p99', 'cpuUsPerMsg', 'peakRssMiB'] as const;
 /** One of {@link FIGURES}. */
 export type FigureName = (typeof FIGURES)[number];
 
-const HEADINGS: Record<FigureName, string> = { msgPerSec: 'msg/s', mbPerSec: 'MB/s', p50: 'p50 ms', p99: 'p99 ms', peakRssMiB: 'peak RSS MiB' };
+const HEADINGS: Record<FigureName, string> = { msgPerSec: 'msg/s', mbPerSec: 'MB/s', p50: 'p50 ms', p99: 'p99 ms', cpuUsPerMsg: 'CPU us/msg', peakRssMiB: 'peak RSS MiB' };
 
 function figure(result: CaseResult | undefined, name: FigureName): number | undefined {
   if (!result) return undefined;
@@ -85,7 +85,7 @@ export function formatTable(rows: readonly ReportRow[]): string {
   const header = ['case', ...FIGURES.map((f) => `${HEADINGS[f]} (xraw / xtool)`)];
   const body = rows.map((row) =>
     row.error !== undefined && row.result === undefined
-      ? [row.name, `FAILED: ${row.error.split('\n')[0]!.slice(0, 100)}`, '', '', '', '']
+      ? [row.name, `FAILED: ${row.error.split('\n')[0]!.slice(0, 100)}`, ...FIGURES.slice(1).map(() => '')]
       : [row.name, ...FIGURES.map((f) => {
           const [v, raw, tool] = row.figures[f];
           return v === undefined ? '-' : `${formatNumber(v)} (${formatRatio(raw)} / ${formatRatio(tool)})`;
@@ -101,6 +101,11 @@ export interface GoalOutcome {
   readonly goal: Goal;
   readonly measured?: number;
   readonly met?: boolean;
+  /**
+   * The same comparison by CPU time per record (reference / subject): steadier than wall-clock
+   * rates when the machine is shared, and the right measure when both sides are CPU-bound.
+   */
+  readonly cpuRatio?: number;
 }
 
 /** Evaluates every goal whose cases ran. */
@@ -111,18 +116,22 @@ export function evaluateGoals(results: ReadonlyMap<string, CaseResult>, goals: r
       const growth = subject?.rssGrowthMiB;
       return growth === undefined ? { goal } : { goal, measured: growth, met: growth < goal.growthBelowMiB };
     }
-    const r = ratio(subject?.msgPerSec, goal.reference === undefined ? undefined : results.get(goal.reference)?.msgPerSec);
-    return r === undefined ? { goal } : { goal, measured: r, met: r >= (goal.atLeast ?? 0) };
+    const reference = goal.reference === undefined ? undefined : results.get(goal.reference);
+    const r = ratio(subject?.msgPerSec, reference?.msgPerSec);
+    if (r === undefined) return { goal };
+    const cpuRatio = ratio(reference?.cpuUsPerMsg, subject?.cpuUsPerMsg);
+    return { goal, measured: r, met: r >= (goal.atLeast ?? 0), ...(cpuRatio === undefined ? {} : { cpuRatio }) };
   });
 }
 
-/** One line per goal: `MET  1.23x  text` / `MISSED` / `not run`. */
+/** One line per goal: `MET  1.23x  text (by CPU per record: …)` / `MISSED` / `not run`. */
 export function formatGoals(outcomes: readonly GoalOutcome[]): string {
   return outcomes
-    .map(({ goal, measured, met }) => {
+    .map(({ goal, measured, met, cpuRatio }) => {
       if (measured === undefined) return `- not run  ${goal.text}`;
       const value = goal.growthBelowMiB !== undefined ? `${measured.toFixed(1)} MiB` : `${measured.toFixed(2)}x`;
-      return `- ${met ? 'MET   ' : 'MISSED'}  ${value.padStart(9)}  ${goal.text}`;
+      const cpu = cpuRatio === undefined ? '' : ` (by CPU per record: ${cpuRatio.toFixed(2)}x)`;
+      return `- ${met ? 'MET   ' : 'MISSED'}  ${value.padStart(9)}  ${goal.text}${cpu}`;
     })
     .join('\n');
 }

@@ -74,6 +74,7 @@ async function runCase(
         groupId,
         messages,
         recordBytes,
+        requestIdHeader: spec.requestIdHeader ?? false,
         sendConcurrency: options.sendConcurrency,
         workers: spec.workers ?? 1,
         batchSize: spec.batchSize ?? 1,
