@@ -1,9 +1,15 @@
 /**
  * Health on a real three-node cluster, one scenario in order (one cluster start, one node
  * outage, to keep the file short): all up → OK; node 3 stopped → WARNING with
- * minBrokersHealthy 2, CRITICAL with 3 and with a second dead address; node 3 back → OK. A
- * consumer group subscribed to the producer's health stops consuming during the outage and
- * resumes after it with every message handled.
+ * minBrokersHealthy 2, CRITICAL with 3 and with a second dead address; node 3 back → OK. Then a
+ * consumer group subscribed to the health of the producer of its output topic stops consuming
+ * while that topic is gone (CRITICAL) and resumes once it is back, with every message handled.
+ *
+ * The subscription is driven by the output topic rather than by the node outage because kafkajs
+ * 2.2.4 can spin forever (100 % CPU, event loop blocked) when a consumer is stopped at the moment
+ * it notices a broker leaving the cluster: its fetch manager restarts fetchers for the new broker
+ * set while the runner is stopped, and their fetch returns at once. That is a consumer-transport
+ * problem, reported separately; this file keeps the health logic observable without tripping it.
  *
  * Why CRITICAL is reached without stopping two nodes: stopping 2 of 3 KRaft controllers loses
  * the quorum and the cluster would not come back. "Fewer healthy than required" is the same rule
@@ -13,7 +19,6 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import type { EmbeddedKafka } from '../../../scripts/kafka/embedded-kafka.js';
 import { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
 import { KafkaHealthChecker, type HealthCheckerTarget } from '../../../lib/core/health/health-checker.js';
@@ -22,7 +27,7 @@ import type { HealthReport, HealthStatus } from '../../../lib/core/health/health
 import { subscribeToHealth } from '../../../lib/core/health/subscription.js';
 import { silentLogger } from '../../../lib/core/logger.js';
 import { rawKafka, uniqueName } from '../../support/env.js';
-import { startThreeNodeCluster } from './three-node-cluster.js';
+import { startCluster, type KafkaTestCluster } from '../../support/cluster.js';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -50,9 +55,11 @@ async function deadAddress(): Promise<string> {
 }
 
 describe('health on a three-node cluster', { timeout: 120_000 }, () => {
-  let cluster: EmbeddedKafka;
+  let cluster: KafkaTestCluster;
   let brokers: string[];
   const topic = uniqueName('health');
+  // The topic the consumer's handler would write to; the group follows its producer's health.
+  const output = uniqueName('health-output');
   const groupName = uniqueName('health-group');
   const checkers: KafkaHealthChecker[] = [];
   const handled = new Set<string>();
@@ -79,15 +86,22 @@ describe('health on a three-node cluster', { timeout: 120_000 }, () => {
     }
   };
 
-  before(async () => {
-    cluster = await startThreeNodeCluster();
-    brokers = cluster.brokers;
+  // waitForLeaders is not used: kafkajs 2.2.4 gives up on UNKNOWN_TOPIC_OR_PARTITION while a new
+  // topic propagates; the tests wait until every broker knows it instead.
+  const createTopics = async (...names: string[]) => {
     const admin = rawKafka(brokers).admin();
     await admin.connect();
-    // waitForLeaders is not used: kafkajs 2.2.4 gives up on UNKNOWN_TOPIC_OR_PARTITION while the
-    // new topic propagates; the first test waits for every broker to know it instead.
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3 }], waitForLeaders: false });
-    await admin.disconnect();
+    try {
+      await admin.createTopics({ topics: names.map((t) => ({ topic: t, numPartitions: 3, replicationFactor: 3 })), waitForLeaders: false });
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  before(async () => {
+    cluster = await startCluster(3);
+    brokers = cluster.brokers;
+    await createTopics(topic);
   });
 
   after(async () => {
@@ -113,19 +127,6 @@ describe('health on a three-node cluster', { timeout: 120_000 }, () => {
     assert.deepEqual(report.brokers, []);
   });
 
-  it('a subscribed consumer group consumes while the producer side is healthy', async () => {
-    group = new KafkaConsumerGroup({ brokers, topic, groupName, logger: silentLogger, kafkaJsLogLevel: 'nothing', minRetryPeriod: 200, maxRetryPeriod: 1_000 });
-    group.registerHandler(async (message) => {
-      handled.add(message.value?.toString() ?? '');
-    });
-    // Follows the health of "all three brokers" so that one node down is CRITICAL for it.
-    const followed = checker({ minBrokersHealthy: 3 });
-    unsubscribe = subscribeToHealth(group, followed, { interval: 250, upAfter: 2, downAfter: 1 });
-    await produce(0, 20);
-    await eventually('20 messages handled', () => handled.size === 20);
-    assert.equal(group.state, ConsumerState.Consuming);
-  });
-
   it('node 3 stopped: WARNING with minBrokersHealthy 2 naming it; CRITICAL with 3 or a second dead address', async () => {
     const node3 = brokers[2]!;
     await cluster.stopNode(3);
@@ -145,20 +146,46 @@ describe('health on a three-node cluster', { timeout: 120_000 }, () => {
     assert.equal(twoDown.message, `broker(s) not reachable at: [${node3} ${dead}]`);
   });
 
-  it('the subscribed group stopped and consumes nothing during the outage', async () => {
-    await eventually('group stopped', () => group.state === ConsumerState.Stopped, 20_000);
-    await produce(20, 20);
-    await wait(2_000);
-    assert.equal(handled.size, 20, 'no message handled while health is CRITICAL');
-    assert.equal(group.state, ConsumerState.Stopped);
-  });
-
-  it('node 3 back: OK again, and the group resumes with every message handled', async () => {
+  it('node 3 back: OK again', async () => {
     await cluster.startNode(3);
     const report = await statusBecomes(checker(), 'OK', 30_000);
     assert.equal(report.message, 'kafka producer is healthy');
+  });
+
+  it('a group subscribed to its output producer consumes while that is healthy', async () => {
+    await createTopics(output);
+    group = new KafkaConsumerGroup({ brokers, topic, groupName, logger: silentLogger, kafkaJsLogLevel: 'nothing', minRetryPeriod: 200, maxRetryPeriod: 1_000 });
+    group.registerHandler(async (message) => {
+      handled.add(message.value?.toString() ?? '');
+    });
+    const outputHealth = checker({ topics: [output] });
+    await statusBecomes(outputHealth, 'OK');
+    unsubscribe = subscribeToHealth(group, outputHealth, { interval: 250, upAfter: 2, downAfter: 1 });
+    await produce(0, 20);
+    await eventually('20 messages handled', () => handled.size === 20);
+    assert.equal(group.state, ConsumerState.Consuming);
+  });
+
+  it('the output topic deleted: CRITICAL, the group stops and consumes nothing', async () => {
+    const admin = rawKafka(brokers).admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [output] });
+    await admin.disconnect();
+    await eventually('group stopped', () => group.state === ConsumerState.Stopped, 20_000);
+    const report = await checker({ topics: [output] }).check();
+    assert.equal(report.status, 'CRITICAL');
+    assert.equal(report.message, `topic ${output} not available in broker(s): [${brokers.join(' ')}]`);
+    await produce(20, 20);
+    await wait(2_000);
+    assert.equal(handled.size, 20, 'no message handled while the followed health is CRITICAL');
+    assert.equal(group.state, ConsumerState.Stopped);
+  });
+
+  it('the output topic back: the group resumes and every message is handled', async () => {
+    await createTopics(output);
     await eventually('40 messages handled', () => handled.size === 40, 30_000);
     for (let i = 0; i < 40; i++) assert.ok(handled.has(`m${i}`), `m${i} handled`);
+    assert.equal(group.state, ConsumerState.Consuming);
   });
 
   it("the group's own checker reports its state and zero lag once everything is committed", async () => {

@@ -1,0 +1,31 @@
+import type { HealthReport, HealthStatus } from '../../core/health/health-types.js';
+
+/** What the indicator reports for one producer or consumer group (the report, trimmed). */
+export interface KafkaClientHealthSummary {
+  /** `OK`, `WARNING` or `CRITICAL` (named `health`: `status` is reserved by Terminus). */
+  readonly health: HealthStatus;
+  readonly message: string;
+  /** Brokers that did not answer. */
+  readonly unreachableBrokers?: readonly string[];
+  /** Brokers that answered but lack a topic. */
+  readonly brokersMissingTopic?: readonly string[];
+  /** Consumer groups: state name, e.g. `Consuming`. */
+  readonly state?: string;
+  /** Consumer groups: total lag over all partitions, when it could be read. */
+  readonly totalLag?: number;
+}
+
+/** Shortens a report to what an HTTP health answer should show. */
+export function summarise(report: HealthReport): KafkaClientHealthSummary {
+  const unreachable = report.brokers.filter((b) => !b.reachable).map((b) => b.address);
+  const missing = report.brokers.filter((b) => b.reachable && !b.hasTopic).map((b) => b.address);
+  const group = report.consumerGroup;
+  return {
+    health: report.status,
+    message: report.message,
+    ...(unreachable.length > 0 ? { unreachableBrokers: unreachable } : {}),
+    ...(missing.length > 0 ? { brokersMissingTopic: missing } : {}),
+    ...(group ? { state: group.state } : {}),
+    ...(group?.totalLag !== undefined ? { totalLag: group.totalLag } : {}),
+  };
+}
