@@ -89,4 +89,21 @@ describe('producer round trip on a real broker', () => {
       await p.close();
     }
   });
+
+  it('delivers with acks all + idempotent and with gzip compression', async () => {
+    for (const options of [{ idempotent: true }, { compression: 'gzip' as const, acks: 0 as const }]) {
+      const t = uniqueName('producer-options');
+      await createTopic(t, 2);
+      const p = new KafkaProducer({ brokers: sharedBrokers(), topic: t, logger: silentLogger, ...options });
+      try {
+        await p.waitUntilInitialised();
+        await Promise.all(Array.from({ length: 200 }, (_, i) => p.sendJSON({ i }, { key: `k${i % 7}` })));
+      } finally {
+        await p.close();
+      }
+      const records = await readBack(t, 200);
+      const seen = records.map((r) => (JSON.parse(r.value!.toString()) as { i: number }).i).sort((a, b) => a - b);
+      assert.deepEqual(seen, Array.from({ length: 200 }, (_, i) => i), JSON.stringify(options));
+    }
+  });
 });
