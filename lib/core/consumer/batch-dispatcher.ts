@@ -40,16 +40,18 @@ export class BatchDispatcher implements Dispatcher {
 
   async dispatch(batch: PartitionBatch, gate: DispatchGate): Promise<void> {
     const track = this.options.tracker.partition(batch.topic, batch.partition);
+    let lastAdded: string | undefined;
     for (const message of batch.messages) {
       if (!gate.shouldDispatch) break;
       track.start(message.offset);
+      lastAdded = message.offset;
       // Waits only when this message fills a batch (until that batch is handled): memory stays
       // bounded while the source keeps fetching, so a batch can fill across fetches as in dp-kafka.
       const full = this.collector.add(message);
       if (full) await full;
-      // Read on (not a commit): the offset is committed only after its batch was handled.
-      batch.resolveOffset(message.offset);
     }
+    // Read on from here (not a commit: offsets are committed only after their batch was handled).
+    if (lastAdded !== undefined) batch.resolveOffset(lastAdded);
     if (!gate.shouldDispatch) await this.collector.flush();
   }
 

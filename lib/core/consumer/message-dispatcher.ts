@@ -33,18 +33,25 @@ export class MessageDispatcher implements Dispatcher {
 
   async dispatch(batch: PartitionBatch, gate: DispatchGate): Promise<void> {
     const track = this.options.tracker.partition(batch.topic, batch.partition);
-    for (const message of batch.messages) {
-      if (!gate.shouldDispatch) return;
-      track.start(message.offset);
-      const workerId = this.workers.tryAcquire() ?? (await this.workers.acquire());
-      let commit: boolean;
-      try {
-        commit = await this.invoke(message, workerId);
-      } finally {
-        this.workers.release(workerId);
+    let lastDone: string | undefined;
+    try {
+      for (const message of batch.messages) {
+        if (!gate.shouldDispatch) return;
+        track.start(message.offset);
+        const workerId = this.workers.tryAcquire() ?? (await this.workers.acquire());
+        let commit: boolean;
+        try {
+          commit = await this.invoke(message, workerId);
+        } finally {
+          this.workers.release(workerId);
+        }
+        track.finish(message.offset, commit);
+        lastDone = message.offset;
       }
-      track.finish(message.offset, commit);
-      batch.resolveOffset(message.offset);
+    } finally {
+      // The source reads the resolved position only for its next fetch, after this returns, so
+      // resolving once (the last finished message) is enough.
+      if (lastDone !== undefined) batch.resolveOffset(lastDone);
     }
   }
 

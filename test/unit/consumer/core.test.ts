@@ -86,7 +86,7 @@ test('stopAndWait resolves after in-flight handlers finished and their offsets w
   await delivery;
   assert.deepEqual(handled, ['0', '1'], 'offset 2 is not dispatched after the stop');
   assert.equal(transport.lastCommitted(0), '2');
-  assert.deepEqual(transport.resolved, ['0@0', '0@1']);
+  assert.deepEqual(transport.resolved, ['0@1'], 'the last finished offset is resolved once');
   assert.ok(transport.log.indexOf('commit 0@2') < transport.log.indexOf('stop'), 'commit before leaving the group');
   assert.equal(group.state, ConsumerState.Stopped);
   await group.close();
