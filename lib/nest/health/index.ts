@@ -3,4 +3,5 @@
  * main entry never loads `@nestjs/terminus`, an optional peer dependency.
  */
 export * from './kafka.health-indicator.js';
+export * from './kafka-health.module.js';
 export * from './kafka-health.summary.js';

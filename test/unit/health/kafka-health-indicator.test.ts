@@ -1,0 +1,87 @@
+import 'reflect-metadata';
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { Test } from '@nestjs/testing';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { ConsumerState } from '../../../lib/core/consumer/state.js';
+import { closeHealthCheckerOf } from '../../../lib/core/health/checker-of.js';
+import { KafkaHealthIndicator } from '../../../lib/nest/health/index.js';
+import { KafkaModuleError } from '../../../lib/nest/kafka-module.error.js';
+import { KafkaClientRegistry } from '../../../lib/nest/kafka.registry.js';
+
+// Clients that never reach a broker: one still initialising (WARNING), one "initialised" against
+// a port nobody listens on (CRITICAL: connection refused at once).
+const idleProducer = { topic: 't', config: { brokers: ['127.0.0.1:1'], minBrokersHealthy: 1 }, isInitialised: () => false };
+const brokenProducer = { topic: 't', config: { brokers: ['127.0.0.1:1'], minBrokersHealthy: 1 }, isInitialised: () => true };
+const idleGroup = {
+  topics: ['t'],
+  groupName: 'g',
+  config: { brokers: ['127.0.0.1:1'], minBrokersHealthy: 1 },
+  state: ConsumerState.Initialising,
+  isInitialised: () => false,
+  onStateChange: () => () => {},
+};
+
+function fakeRegistry(producers: Record<string, object>, groups: Record<string, object>): Partial<KafkaClientRegistry> {
+  return {
+    producers: () => Object.entries(producers).map(([name, producer]) => ({ name, producer })) as never,
+    groups: () => Object.entries(groups).map(([name, group]) => ({ name, group, autoStart: true })) as never,
+    producer: (name: string) => {
+      if (!producers[name]) throw new KafkaModuleError([`no producer named "${name}"`]);
+      return producers[name] as never;
+    },
+    group: (name: string) => {
+      if (!groups[name]) throw new KafkaModuleError([`no consumer group named "${name}"`]);
+      return groups[name] as never;
+    },
+  };
+}
+
+async function indicatorWith(producers: Record<string, object>, groups: Record<string, object> = {}): Promise<KafkaHealthIndicator> {
+  const moduleRef = await Test.createTestingModule({
+    providers: [KafkaHealthIndicator, HealthIndicatorService, { provide: KafkaClientRegistry, useValue: fakeRegistry(producers, groups) }],
+  }).compile();
+  return moduleRef.get(KafkaHealthIndicator);
+}
+
+describe('KafkaHealthIndicator', () => {
+  after(async () => {
+    await Promise.all([idleProducer, brokenProducer, idleGroup].map((c) => closeHealthCheckerOf(c)));
+  });
+
+  it('WARNING (not initialised) is up, with the warning in the details', async () => {
+    const indicator = await indicatorWith({ events: idleProducer }, { orders: idleGroup });
+    const result = await indicator.isHealthy('kafka');
+    assert.equal(result.kafka.status, 'up');
+    assert.equal(result.kafka.health, 'WARNING');
+    assert.deepEqual(result.kafka.producers, { events: { health: 'WARNING', message: 'kafka producer is not initialised' } });
+    assert.deepEqual(result.kafka.consumerGroups, {
+      orders: { health: 'WARNING', message: 'kafka consumer-group is not initialised', state: 'Initialising' },
+    });
+  });
+
+  it('CRITICAL is down and names the unreachable broker', async () => {
+    const indicator = await indicatorWith({ events: idleProducer, audit: brokenProducer });
+    const result = await indicator.isHealthy('kafka');
+    assert.equal(result.kafka.status, 'down');
+    assert.equal(result.kafka.health, 'CRITICAL');
+    const audit = (result.kafka.producers as Record<string, { health: string; message: string; unreachableBrokers: string[] }>).audit!;
+    assert.equal(audit.health, 'CRITICAL');
+    assert.equal(audit.message, 'broker(s) not reachable at: [127.0.0.1:1]');
+    assert.deepEqual(audit.unreachableBrokers, ['127.0.0.1:1']);
+  });
+
+  it('checks only the named target', async () => {
+    const indicator = await indicatorWith({ events: idleProducer, audit: brokenProducer });
+    const result = await indicator.isHealthy('events', { producer: 'events' });
+    assert.equal(result.events.status, 'up');
+    assert.deepEqual(Object.keys(result.events.producers as object), ['events']);
+  });
+
+  it('never throws: an unknown name is down with the reason', async () => {
+    const indicator = await indicatorWith({ events: idleProducer });
+    const result = await indicator.isHealthy('kafka', { group: 'nope' });
+    assert.equal(result.kafka.status, 'down');
+    assert.match(String(result.kafka.message), /no consumer group named "nope"/);
+  });
+});
