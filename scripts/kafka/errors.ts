@@ -31,8 +31,9 @@ export class JarFetchError extends KafkaHarnessError {
 
 /** A port the harness was told to use is already taken, or the broker failed to bind one. */
 export class PortTakenError extends KafkaHarnessError {
-  constructor(port: number, detail = 'already in use') {
-    super(`port 127.0.0.1:${port} is ${detail}`, { port });
+  /** `port` is undefined when the broker's log did not say which port failed. */
+  constructor(port: number | undefined, detail = 'already in use') {
+    super(`${port === undefined ? 'a listener port' : `port 127.0.0.1:${port}`} is ${detail}`, { port });
   }
 }
 
