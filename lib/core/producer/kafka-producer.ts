@@ -168,7 +168,6 @@ export class KafkaProducer {
   initialise(): Promise<void> {
     const attempt = this.connectOnce();
     attempt.catch(noop);
-    this.initLoop?.retryNow();
     return attempt;
   }
 
