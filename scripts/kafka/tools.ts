@@ -13,7 +13,7 @@ export interface CommandResult {
 /** Install hints, shown when a tool cannot be started. */
 const HINTS: Record<string, string> = {
   java: 'install a Java 17+ runtime (e.g. `apt-get install openjdk-17-jre-headless`) and put `java` on PATH',
-  mvn: 'install Apache Maven 3.6+ (e.g. `apt-get install maven`) and put `mvn` on PATH; it downloads Kafka from Maven Central',
+  mvn: 'install Apache Maven 3.6.3+ (e.g. `apt-get install maven`) and put `mvn` on PATH; it downloads Kafka from Maven Central',
   openssl: 'install OpenSSL (e.g. `apt-get install openssl`); the TLS broker generates its certificates with it',
 };
 
