@@ -59,7 +59,9 @@ export interface ProducerConfig extends ConnectionConfig {
   maxBatchRecords?: number;
   /**
    * How many coalesced batches may wait for their acks at once. `1` (default) keeps strict order
-   * per partition even when kafkajs retries a request; higher values may reorder on a retry.
+   * per partition, retries included. Higher values overlap requests but lose that order: measured,
+   * kafkajs may write concurrent `sendBatch` calls out of order. Use them only when order does
+   * not matter.
    */
   maxInFlightBatches?: number;
   /** How long the broker may take to acknowledge a produce request, ms. Default 10,000 (dp-kafka). */

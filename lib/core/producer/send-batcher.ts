@@ -28,7 +28,7 @@ interface Entry<T> {
 
 /**
  * Coalesces concurrent sends into batches: the first queued item opens a linger window; when it
- * ends, or as soon as the queued bytes reach the cap, one batch goes to `flush`. While the in-flight
+ * ends, or as soon as the queue holds a full batch (byte or item cap), one batch goes to `flush`. While the in-flight
  * limit is reached the queue keeps growing, so the next batch carries everything that arrived
  * meanwhile (this is what lets one-record-per-call senders reach batch throughput). Each caller's
  * promise settles with the result of the batch that carried its item.
