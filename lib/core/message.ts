@@ -30,12 +30,11 @@ export class KafkaMessage {
   readonly value: Buffer | null;
   /** Record key bytes, if any. */
   readonly key: Buffer | null;
-  /** Headers; a repeated header keeps its first value (dp-kafka's GetHeader rule). */
-  readonly headers: Readonly<Record<string, Buffer | string | undefined>>;
   /** Record timestamp, ms since the epoch, as a decimal string (`''` if unknown). */
   readonly timestamp: string;
-  /** The `request-id` header, if present and non-empty. */
-  readonly requestId: string | undefined;
+  private readonly rawHeaders: KafkaMessageInit['headers'];
+  // Built on first use: most handlers never look at every header, and this runs per message.
+  private headerView: Readonly<Record<string, Buffer | string | undefined>> | undefined;
 
   constructor(init: KafkaMessageInit) {
     this.topic = init.topic;
@@ -43,15 +42,28 @@ export class KafkaMessage {
     this.offset = init.offset;
     this.value = init.value;
     this.key = init.key ?? null;
-    this.headers = Object.freeze(firstHeaderValues(init.headers));
     this.timestamp = init.timestamp ?? '';
+    this.rawHeaders = init.headers;
+  }
+
+  /** Headers; a repeated header keeps its first value (dp-kafka's GetHeader rule). */
+  get headers(): Readonly<Record<string, Buffer | string | undefined>> {
+    this.headerView ??= Object.freeze(firstHeaderValues(this.rawHeaders));
+    return this.headerView;
+  }
+
+  /** The `request-id` header, if present and non-empty. */
+  get requestId(): string | undefined {
     const requestId = this.getHeader(REQUEST_ID_HEADER);
-    this.requestId = requestId === undefined || requestId === '' ? undefined : requestId;
+    return requestId === '' ? undefined : requestId;
   }
 
   /** Text of the header `name` (first value if repeated), or `undefined` if absent. */
   getHeader(name: string): string | undefined {
-    const value = this.headers[name];
+    const headers = this.rawHeaders;
+    if (!headers || !Object.hasOwn(headers, name)) return undefined;
+    const raw = headers[name];
+    const value = Array.isArray(raw) ? (raw[0] as Buffer | string | undefined) : (raw as Buffer | string | undefined);
     if (value === undefined) return undefined;
     return typeof value === 'string' ? value : value.toString('utf8');
   }

@@ -65,8 +65,9 @@ export class MessageDispatcher implements Dispatcher {
   private async invoke(message: KafkaMessage, workerId: number): Promise<boolean> {
     const { handler } = this.options;
     try {
-      if (message.requestId !== undefined) {
-        await runWithRequestId(message.requestId, () => handler(message, workerId));
+      const requestId = message.requestId;
+      if (requestId !== undefined) {
+        await runWithRequestId(requestId, () => handler(message, workerId));
       } else {
         await handler(message, workerId);
       }

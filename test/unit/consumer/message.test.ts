@@ -25,6 +25,9 @@ test('exposes fields, the first value of a repeated header and the request id', 
   assert.equal(m.getHeader('dup'), 'first');
   assert.equal(m.getHeader('text'), 'plain');
   assert.equal(m.getHeader('missing'), undefined);
+  assert.equal(m.getHeader('constructor'), undefined, 'no prototype lookups');
+  assert.deepEqual(Object.keys(m.headers).sort(), ['dup', 'request-id', 'text']);
+  assert.equal(m.headers.dup?.toString(), 'first');
   assert.deepEqual(m.json(), { a: 1 });
   assert.ok(Object.isFrozen(m.headers));
 });
