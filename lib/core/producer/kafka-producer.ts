@@ -79,6 +79,7 @@ export class KafkaProducer {
   private connecting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private stopLoggingErrors: (() => void) | undefined;
+  private disconnecting = false;
 
   /**
    * Validates `config` and starts connecting in the background. Never touches the network
@@ -238,6 +239,7 @@ export class KafkaProducer {
       );
       if (this.batcher.abort(error) > 0) this.errors.emit(error);
     }
+    this.disconnecting = true;
     const disconnected = await outcomeWithin(this.producer.disconnect(), DISCONNECT_TIMEOUT_MS);
     if (disconnected !== 'ok') {
       const cause = disconnected === 'timeout' ? `disconnect took longer than ${DISCONNECT_TIMEOUT_MS} ms` : disconnected.error;
@@ -324,6 +326,10 @@ export class KafkaProducer {
       const error = new ProducerSendError(this.topic, cause);
       this.errors.emit(error);
       throw error;
+    } finally {
+      // A batch abandoned by a timed-out close() can outlive the disconnect, and kafkajs reconnects
+      // to retry it: disconnect again so close() leaves no connection behind.
+      if (this.disconnecting) this.producer.disconnect().catch(noop);
     }
     return this.config.acks === 0 ? undefined : this.unknownPartitionFailures(messages, acked);
   }
