@@ -1,4 +1,4 @@
-import type { ConnectionConfig } from '../config/connection.js';
+import { CONNECTION_DEFAULTS, type ConnectionConfig } from '../config/connection.js';
 import { ConfigChecker, checkBrokers } from '../config/validate.js';
 import { describeCause } from '../errors.js';
 import { toKafkaJsSecurity } from '../security.js';
@@ -84,7 +84,7 @@ export class KafkaHealthChecker {
   ) {
     this.options = resolveHealthCheckOptions(target, options);
     const security = toKafkaJsSecurity(target.connection.security);
-    const clientId = target.connection.clientId ?? 'nestjs-kafka-channels';
+    const clientId = target.connection.clientId ?? CONNECTION_DEFAULTS.clientId;
     this.probes = target.connection.brokers.map(
       (address) =>
         new BrokerProbe(
@@ -98,7 +98,7 @@ export class KafkaHealthChecker {
   /** The current report (cached for `cacheTtlMs`). Never rejects. */
   check(): Promise<HealthReport> {
     if (this.closed) return Promise.resolve(this.closedReport());
-    if (!this.target.isInitialised()) return Promise.resolve(this.notInitialisedReport());
+    if (!safeInitialised(this.target)) return Promise.resolve(this.notInitialisedReport());
     if (this.cached && Date.now() < this.cached.expiresAt) return Promise.resolve(this.cached.report);
     this.inFlight ??= this.runCheck()
       .catch((error: unknown) => this.failedReport(error))
@@ -110,6 +110,10 @@ export class KafkaHealthChecker {
   async close(): Promise<void> {
     this.closed = true;
     this.cached = undefined;
+    await this.closeConnections();
+  }
+
+  private async closeConnections(): Promise<void> {
     await Promise.all([...this.probes.map((p) => p.close()), this.lagReader?.close()]);
   }
 
@@ -134,8 +138,11 @@ export class KafkaHealthChecker {
       ...(consumerGroup ? { consumerGroup } : {}),
       checkedAt: new Date(),
     };
-    // A check that raced with close() must not reopen or cache anything.
-    if (this.closed) return this.closedReport();
+    // A check that raced with close() may have reopened a connection: drop it, cache nothing.
+    if (this.closed) {
+      await this.closeConnections();
+      return this.closedReport();
+    }
     if (this.options.cacheTtlMs > 0) this.cached = { report, expiresAt: Date.now() + this.options.cacheTtlMs };
     return report;
   }
@@ -204,6 +211,14 @@ export function resolveHealthCheckOptions(target: HealthCheckerTarget, options: 
     partialStatus: options.partialStatus ?? HEALTH_CHECK_DEFAULTS.partialStatus,
     includeLag: options.includeLag ?? true,
   };
+}
+
+function safeInitialised(target: HealthCheckerTarget): boolean {
+  try {
+    return target.isInitialised();
+  } catch {
+    return false;
+  }
 }
 
 function safeState(read: () => string): string {

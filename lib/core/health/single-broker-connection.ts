@@ -126,18 +126,26 @@ export class SingleBrokerConnection {
   /** Sends one metadata request for `topics` to this broker (never auto-creating them). */
   async fetchMetadata(topics: readonly string[]): Promise<RawMetadata> {
     const broker = this.broker ?? this.createBroker();
-    if (!broker.isConnected()) await broker.connect();
-    const metadata = broker.lookupRequest(loadKafkaJsInternals().metadataApiKey, loadKafkaJsInternals().metadataDefinition);
-    const { request, response } = metadata({ topics: [...topics], allowAutoTopicCreation: false });
-    // Keep kafkajs' decoder but skip its parse step, which throws on the first topic error code:
-    // the probe wants to see every topic's code itself.
-    const raw = await broker.connectionPool.send({
-      request,
-      response: { decode: (data) => response.decode(data), parse: async (data) => data },
-      requestTimeout: this.options.timeoutMs,
-      logResponseError: false,
-    });
-    return raw as RawMetadata;
+    try {
+      if (!broker.isConnected()) await broker.connect();
+      const k = loadKafkaJsInternals();
+      const { request, response } = broker.lookupRequest(k.metadataApiKey, k.metadataDefinition)({
+        topics: [...topics],
+        allowAutoTopicCreation: false,
+      });
+      // Keep kafkajs' decoder but skip its parse step, which throws on the first topic error code:
+      // the probe wants to see every topic's code itself.
+      const raw = await broker.connectionPool.send({
+        request,
+        response: { decode: (data) => response.decode(data), parse: async (data) => data },
+        requestTimeout: this.options.timeoutMs,
+        logResponseError: false,
+      });
+      return raw as RawMetadata;
+    } finally {
+      // close() ran while this request was under way: do not leave its connection open.
+      if (this.broker !== broker) await broker.disconnect().catch(() => undefined);
+    }
   }
 
   /** Closes the connection; the next probe opens a new one. Never rejects. */
