@@ -1,4 +1,4 @@
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
+import { Partitioners, type Kafka, type Message } from 'kafkajs';
 import { encodeAvro, type AvroSchema } from '../avro.js';
 import { createKafkaClient } from '../client.js';
 import { resolveProducerConfig, type ProducerConfig, type ResolvedProducerConfig } from '../config/producer.js';
@@ -13,16 +13,18 @@ import {
   MessageTooLargeError,
   ProducerClosedError,
   ProducerNotInitialisedError,
-  ProducerSendError,
 } from '../errors.js';
 import type { KafkaLogger } from '../logger.js';
 import { retryUntilDone, type RetryLoop } from '../retry.js';
 import { buildMessage, ProducerHeaders, toJsonValue, toRecordValue, type OutgoingMessage, type SendOptions } from './record.js';
 import { estimateRecordSize } from './record-size.js';
 import { reachAnyBroker } from './reachability.js';
+import { outcomeWithin } from './outcome-within.js';
 import { SendBatcher, type ItemFailures } from './send-batcher.js';
+import { sendTopicBatch, type ProducerSink } from './topic-batch-sender.js';
 
 export type { SendOptions } from './record.js';
+export type { ProducerSink } from './topic-batch-sender.js';
 
 /** How long `close()` waits for queued records to be acknowledged, by default, ms. */
 export const PRODUCER_CLOSE_TIMEOUT_MS = 10_000;
@@ -37,12 +39,6 @@ export interface ProducerCloseOptions {
 }
 
 type ProducerState = 'initialising' | 'initialised' | 'closing' | 'closed';
-
-/**
- * The part of a kafkajs producer that {@link KafkaProducer} drives: connect, send a batch,
- * disconnect. The test kit passes an in-memory one so its producer runs this same code.
- */
-export type ProducerSink = Pick<Producer, 'connect' | 'disconnect' | 'sendBatch'>;
 
 const noop = (): void => {};
 
@@ -308,61 +304,13 @@ export class KafkaProducer {
     return Promise.reject(error);
   }
 
-  /**
-   * Sends one coalesced batch. A failure is emitted once for the batch and rejects every record in
-   * it. kafkajs silently skips records whose explicit partition is not in the topic metadata, so
-   * those are found in the acks and failed one by one.
-   */
   private async sendBatch(messages: Message[]): Promise<ItemFailures | undefined> {
-    let acked: RecordMetadata[];
     try {
-      acked = await this.producer.sendBatch({
-        topicMessages: [{ topic: this.topic, messages }],
-        acks: this.config.acks === 'all' ? -1 : this.config.acks,
-        timeout: this.config.requestTimeout,
-        compression: this.config.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-      });
-    } catch (cause) {
-      const error = new ProducerSendError(this.topic, cause);
-      this.errors.emit(error);
-      throw error;
+      return await sendTopicBatch(this.producer, this.config, messages, (error) => this.errors.emit(error));
     } finally {
       // A batch abandoned by a timed-out close() can outlive the disconnect, and kafkajs reconnects
       // to retry it: disconnect again so close() leaves no connection behind.
       if (this.disconnecting) this.producer.disconnect().catch(noop);
     }
-    return this.config.acks === 0 ? undefined : this.unknownPartitionFailures(messages, acked);
-  }
-
-  private unknownPartitionFailures(messages: Message[], acked: RecordMetadata[]): ItemFailures | undefined {
-    let failures: Map<number, unknown> | undefined;
-    let ackedPartitions: Set<number> | undefined;
-    const errorByPartition = new Map<number, InvalidMessageError>();
-    messages.forEach((message, index) => {
-      if (message.partition === undefined) return;
-      ackedPartitions ??= new Set(acked.map((a) => a.partition));
-      if (ackedPartitions.has(message.partition)) return;
-      let error = errorByPartition.get(message.partition);
-      if (!error) {
-        error = new InvalidMessageError(this.topic, `partition ${message.partition} does not exist`);
-        errorByPartition.set(message.partition, error);
-        this.errors.emit(error);
-      }
-      (failures ??= new Map()).set(index, error);
-    });
-    return failures;
-  }
-}
-
-/** How `promise` ended within `ms`: fulfilled, rejected (with the error) or still pending. The timer never outlives it. */
-async function outcomeWithin(promise: Promise<unknown>, ms: number): Promise<'ok' | 'timeout' | { error: unknown }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  try {
-    return await Promise.race([promise.then(() => 'ok' as const, (error: unknown) => ({ error })), timedOut]);
-  } finally {
-    clearTimeout(timer);
   }
 }
