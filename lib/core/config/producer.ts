@@ -86,7 +86,10 @@ export const PRODUCER_DEFAULTS = {
   requestTimeout: 10_000,
 } as const;
 
-/** A validated producer config with every default filled in. */
+/**
+ * A validated producer config with every default filled in. Each field is the
+ * {@link ProducerConfig} field of the same name (see there), brokers trimmed, frozen.
+ */
 export interface ResolvedProducerConfig {
   readonly brokers: readonly string[];
   readonly topic: string;

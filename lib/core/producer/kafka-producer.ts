@@ -248,32 +248,30 @@ export class KafkaProducer {
   private connectOnce(): Promise<void> {
     if (this.state === 'initialised') return Promise.resolve();
     if (this.state !== 'initialising') return Promise.reject(new ProducerClosedError(this.topic));
-    // An injected sink (the test kit's) has no brokers to probe.
-    this.connecting ??= (this.probeBrokers ? reachAnyBroker(this.config.brokers, this.config.connectionTimeout) : Promise.resolve())
-      .then(() => {
-        if (this.state !== 'initialising') throw new ProducerClosedError(this.topic);
-        return this.producer.connect();
-      })
-      .then(
-      () => {
-        this.connecting = undefined;
-        if (this.state !== 'initialising') {
-          // close() began while this attempt was running: undo the connection.
-          this.producer.disconnect().catch(noop);
-          throw new ProducerClosedError(this.topic);
-        }
-        this.state = 'initialised';
-        this.initLoop?.cancel();
-        this.resolveInitialised();
-        this.logger.info('kafka producer initialised', { topic: this.topic });
-      },
-      (cause: unknown) => {
-        this.connecting = undefined;
-        if (cause instanceof ProducerClosedError) throw cause;
-        throw new KafkaOperationError('failed to initialise kafka producer', { topic: this.topic }, cause);
-      },
-    );
+    // Concurrent callers (the retry loop, initialise()) share one attempt.
+    this.connecting ??= this.attemptConnect().finally(() => (this.connecting = undefined));
     return this.connecting;
+  }
+
+  private async attemptConnect(): Promise<void> {
+    try {
+      // An injected sink (the test kit's) has no brokers to probe.
+      if (this.probeBrokers) await reachAnyBroker(this.config.brokers, this.config.connectionTimeout);
+      if (this.state !== 'initialising') throw new ProducerClosedError(this.topic);
+      await this.producer.connect();
+    } catch (cause) {
+      if (cause instanceof ProducerClosedError) throw cause;
+      throw new KafkaOperationError('failed to initialise kafka producer', { topic: this.topic }, cause);
+    }
+    if (this.state !== 'initialising') {
+      // close() began while this attempt was running: undo the connection.
+      this.producer.disconnect().catch(noop);
+      throw new ProducerClosedError(this.topic);
+    }
+    this.state = 'initialised';
+    this.initLoop?.cancel();
+    this.resolveInitialised();
+    this.logger.info('kafka producer initialised', { topic: this.topic });
   }
 
   private submit(encode: () => Buffer | string, options: SendOptions | undefined): Promise<void> {
