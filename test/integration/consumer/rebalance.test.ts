@@ -51,4 +51,28 @@ describe('rebalances (real broker)', () => {
     // Redelivery across a rebalance is allowed (at-least-once) but every error must be typed.
     for (const e of [...a.errors, ...b.errors, ...c.errors]) assert.ok(e.name.endsWith('Error'), String(e));
   });
+  it('a rebalance while handlers run: in-flight messages finish and are committed before the partitions move (no duplicates)', { timeout: 60_000 }, async () => {
+    const { topic, groupName } = await freshTopic('rebalance-inflight', 2);
+    await produce(topic, 6, (n) => n % 2);
+    const seen: number[] = [];
+    let started = 0;
+    const slow = async (m: { value: Buffer | null }) => {
+      started++;
+      await new Promise((r) => setTimeout(r, 2_500));
+      seen.push(nOf(m.value));
+    };
+    const a = newGroup({ topic, groupName, numWorkers: 2 });
+    open.push(a.group);
+    a.group.registerHandler(slow);
+    await a.group.start();
+    await waitUntil(() => started >= 1, 20_000, 'a handler running on the first member');
+    const b = newGroup({ topic, groupName, numWorkers: 2 });
+    open.push(b.group);
+    b.group.registerHandler(slow);
+    await b.group.start();
+    await waitUntil(() => seen.length >= 6, 45_000, `all 6 messages (have ${seen.length})`);
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.deepEqual([...seen].sort((x, y) => x - y), [0, 1, 2, 3, 4, 5], 'each message exactly once');
+    assert.equal(b.group.state, ConsumerState.Consuming);
+  });
 });
