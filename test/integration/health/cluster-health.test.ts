@@ -120,6 +120,20 @@ describe('health on a three-node cluster', { timeout: 120_000 }, () => {
     );
   });
 
+  it('reuses one connection per broker across checks and closes them on close()', async () => {
+    const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+    const before = sockets();
+    const reused = new KafkaHealthChecker(
+      { subject: 'producer', connection: { brokers }, topics: [topic], minBrokersHealthy: 2, isInitialised: () => true },
+      { cacheTtlMs: 0 },
+    );
+    for (let i = 0; i < 10; i++) assert.equal((await reused.check()).status, 'OK');
+    assert.ok(sockets() - before <= brokers.length, `at most one socket per broker after 10 checks (${sockets() - before})`);
+    await reused.close();
+    await wait(100);
+    assert.ok(sockets() <= before, 'no probe socket left after close()');
+  });
+
   it('not initialised: WARNING without contacting a broker', async () => {
     const report = await checker({ subject: 'consumer-group', isInitialised: () => false, consumerGroup: { groupName, state: () => 'Initialising' } }).check();
     assert.equal(report.status, 'WARNING');
@@ -172,8 +186,8 @@ describe('health on a three-node cluster', { timeout: 120_000 }, () => {
     await admin.deleteTopics({ topics: [output] });
     await admin.disconnect();
     await eventually('group stopped', () => group.state === ConsumerState.Stopped, 20_000);
-    const report = await checker({ topics: [output] }).check();
-    assert.equal(report.status, 'CRITICAL');
+    // Brokers learn of the deletion one by one (WARNING, which already stops the group), then CRITICAL.
+    const report = await statusBecomes(checker({ topics: [output] }), 'CRITICAL', 15_000);
     assert.equal(report.message, `topic ${output} not available in broker(s): [${brokers.join(' ')}]`);
     await produce(20, 20);
     await wait(2_000);
