@@ -9,10 +9,12 @@ import {
   type LogData,
 } from '../errors.js';
 import type { KafkaLogger } from '../logger.js';
-import { getRetryTime, retryUntilDone, type RetryLoop } from '../retry.js';
+import { getRetryTime } from '../retry.js';
 import { BatchDispatcher, type BatchHandler } from './batch-dispatcher.js';
 import type { Dispatcher } from './dispatch.js';
 import { MessageDispatcher, type MessageHandler } from './message-dispatcher.js';
+import { timedOut } from './deadline.js';
+import { Initialiser } from './initialiser.js';
 import { ConsumePipeline } from './pipeline.js';
 import { ConsumerState, ConsumerStateMachine, consumerStateName, type StateListener } from './state.js';
 import type { ConsumerTransport, TransportListener } from './transport.js';
@@ -47,10 +49,7 @@ export class ConsumerGroupCore {
   protected readonly logger: KafkaLogger;
   private readonly machine: ConsumerStateMachine;
   private readonly listener: TransportListener;
-  private initLoop: RetryLoop | undefined;
-  private connecting: Promise<void> | undefined;
-  private initialised = false;
-  private initWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private readonly initialiser: Initialiser;
   private wantRunning = false;
   private stopping: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
@@ -80,8 +79,21 @@ export class ConsumerGroupCore {
       onRebalancing: () => this.onRebalancing(),
       onCrash: (error) => this.onCrash(error),
     };
+    this.initialiser = new Initialiser({
+      connect: () => this.transport.connect(),
+      onConnected: () => this.onInitialised(),
+      minRetryPeriod: config.minRetryPeriod,
+      maxRetryPeriod: config.maxRetryPeriod,
+      onRetry: (error, attempt, nextDelayMs) =>
+        this.logger.warn('error initialising consumer group, will retry', {
+          ...this.logData(),
+          attempt,
+          nextDelayMs,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    });
     // Never touch the network inside the constructor: the first attempt runs on the next turn.
-    setImmediate(() => this.startInitLoop());
+    setImmediate(() => this.initialiser.startBackground());
   }
 
   /** The current state. */
@@ -101,32 +113,20 @@ export class ConsumerGroupCore {
 
   /** Whether the brokers were reached. */
   isInitialised(): boolean {
-    return this.initialised;
+    return this.initialiser.initialised;
   }
 
   /**
    * Connects now if not yet connected (the background loop keeps trying on failure). Rejects with
    * the connection error, or {@link ConsumerStateError} once closing.
    */
-  async initialise(): Promise<void> {
-    if (this.initialised) return;
-    if (this.state === ConsumerState.Closing) {
-      throw new ConsumerStateError('consumer group cannot be initialised because it is closing', this.logData());
-    }
-    this.connecting ??= this.transport
-      .connect()
-      .then(() => this.onInitialised())
-      .finally(() => (this.connecting = undefined));
-    return this.connecting;
+  initialise(): Promise<void> {
+    return this.initialiser.initialise();
   }
 
   /** Resolves once initialised; rejects with {@link ConsumerStateError} if closed first. */
   waitUntilInitialised(): Promise<void> {
-    if (this.initialised) return Promise.resolve();
-    if (this.state === ConsumerState.Closing) {
-      return Promise.reject(new ConsumerStateError('consumer group was closed before it was initialised', this.logData()));
-    }
-    return new Promise((resolve, reject) => this.initWaiters.push({ resolve, reject }));
+    return this.initialiser.waitUntilDone();
   }
 
   /** Registers the single-message handler. A second handler of either kind throws {@link HandlerRegistrationError}. */
@@ -202,15 +202,15 @@ export class ConsumerGroupCore {
     const stopping = this.stopping;
     this.wantRunning = false;
     this.machine.moveTo(ConsumerState.Closing);
-    this.initLoop?.cancel();
+    this.initialiser.cancel(new ConsumerStateError('consumer group is closing, it was not initialised', this.logData()));
     this.clearRestart();
-    for (const waiter of this.initWaiters.splice(0)) {
-      waiter.reject(new ConsumerStateError('consumer group was closed before it was initialised', this.logData()));
-    }
-    this.closing = this.withTimeout(this.shutdown(stopping, options.onClosing ?? []), timeout).finally(() => {
+    this.closing = (async () => {
+      if (await timedOut(this.shutdown(stopping, options.onClosing ?? []), timeout)) {
+        this.emit(new KafkaTimeoutError(`consumer group close did not finish within ${timeout} ms`, { ...this.logData(), timeout }));
+      }
       this.pipeline.dispose();
       this.unsubscribeLog?.();
-    });
+    })();
     return this.closing;
   }
 
@@ -246,37 +246,20 @@ export class ConsumerGroupCore {
     }
   }
 
-  private startInitLoop(): void {
-    if (this.initialised || this.state === ConsumerState.Closing) return;
-    this.initLoop = retryUntilDone({
-      attempt: () => this.initialise(),
-      minRetryPeriod: this.config.minRetryPeriod,
-      maxRetryPeriod: this.config.maxRetryPeriod,
-      onFailure: (error, attempt, nextDelayMs) =>
-        this.logger.warn('error initialising consumer group, will retry', {
-          ...this.logData(),
-          attempt,
-          nextDelayMs,
-          error: error instanceof Error ? error.message : String(error),
-        }),
-    });
-  }
-
-  private onInitialised(): void {
-    if (this.state === ConsumerState.Closing && !this.initialised) {
+  /** The brokers were reached; returns whether that counts (not once closing). */
+  private onInitialised(): boolean {
+    if (this.state !== ConsumerState.Initialising) {
       // Connected after close() began (and possibly after its disconnect): let go again.
       this.transport.disconnect().catch((error: unknown) =>
         this.emit(new KafkaOperationError('error disconnecting after a late connection', this.logData(), error)),
       );
-      return;
+      return false;
     }
-    if (this.initialised || this.state !== ConsumerState.Initialising) return;
-    this.initialised = true;
-    this.initLoop?.cancel();
     this.logger.info('kafka consumer group has been initialised', this.logData());
-    for (const waiter of this.initWaiters.splice(0)) waiter.resolve();
+    // Waiters are resolved after this returns, by which time the state is Stopped or Starting.
     if (this.wantRunning && this.pipeline.hasDispatcher) this.beginStart();
     else this.machine.moveTo(ConsumerState.Stopped);
+    return true;
   }
 
   private beginStart(): void {
@@ -365,17 +348,5 @@ export class ConsumerGroupCore {
       this.emit(new KafkaOperationError('error closing the consumer group', this.logData(), error));
     }
     this.logger.info('successfully closed kafka consumer group', this.logData());
-  }
-
-  private async withTimeout(work: Promise<void>, timeout: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), timeout);
-    });
-    const timedOut = await Promise.race([work.then(() => false), expired]);
-    clearTimeout(timer);
-    if (timedOut) {
-      this.emit(new KafkaTimeoutError(`consumer group close did not finish within ${timeout} ms`, { ...this.logData(), timeout }));
-    }
   }
 }
