@@ -13,6 +13,8 @@ import { getRetryTime } from '../retry.js';
 import { BatchDispatcher, type BatchHandler } from './batch-dispatcher.js';
 import type { Dispatcher } from './dispatch.js';
 import { MessageDispatcher, type MessageHandler } from './message-dispatcher.js';
+import { MessageChannel } from './message-channel.js';
+import type { KafkaMessage } from '../message.js';
 import { timedOut } from './deadline.js';
 import { Initialiser } from './initialiser.js';
 import { ConsumePipeline } from './pipeline.js';
@@ -56,6 +58,7 @@ export class ConsumerGroupCore {
   private restartTimer: NodeJS.Timeout | undefined;
   private restartAttempt = 0;
   private unsubscribeLog: (() => void) | undefined;
+  private channel: MessageChannel | undefined;
 
   constructor(config: ResolvedConsumerGroupConfig, protected readonly transport: ConsumerTransport, logger: KafkaLogger) {
     this.config = config;
@@ -158,6 +161,32 @@ export class ConsumerGroupCore {
     );
   }
 
+  /**
+   * The channel-style API (dp-kafka's `Upstream`): an async iterable of messages, instead of a
+   * handler. Call it before `start()`; it returns the same iterable every time, and several loops
+   * may read it at once. Each message must be released (`release()` or `commitAndRelease()`)
+   * before its partition hands out the next one; `mark()` stores offset + 1 for the next commit,
+   * `commit()` also commits now. Stop and close end every loop. At-least-once: what is not marked
+   * is redelivered after a restart, unless a later message of its partition was marked.
+   *
+   * @throws HandlerRegistrationError when a handler or batch handler is registered (registering
+   *   one after this throws too)
+   */
+  messages(): AsyncIterable<KafkaMessage> {
+    if (!this.channel) {
+      const channel = new MessageChannel({
+        capacity: Math.max(this.config.numWorkers, this.config.batchSize),
+        tracker: this.pipeline.tracker,
+        flushCommits: () => this.pipeline.flushCommits(),
+      });
+      this.registerDispatcher(channel);
+      this.onStateChange((state) => channel.onGroupState(state));
+      channel.onGroupState(this.state);
+      this.channel = channel;
+    }
+    return this.channel;
+  }
+
   /** Whether a handler (of either kind) is registered. */
   hasHandler(): boolean {
     return this.pipeline.hasDispatcher;
@@ -173,7 +202,7 @@ export class ConsumerGroupCore {
       throw new ConsumerStateError('consumer group cannot be started because it is closing', this.logData());
     }
     if (!this.pipeline.hasDispatcher) {
-      throw new HandlerRegistrationError('consumer group cannot start without a handler: call registerHandler or registerBatchHandler first', this.logData());
+      throw new HandlerRegistrationError('consumer group cannot start without a handler: call registerHandler, registerBatchHandler or messages() first', this.logData());
     }
     this.wantRunning = true;
     if (this.state === ConsumerState.Stopped) this.beginStart();
@@ -223,7 +252,7 @@ export class ConsumerGroupCore {
   protected registerDispatcher(dispatcher: Dispatcher): void {
     if (this.pipeline.hasDispatcher) {
       throw new HandlerRegistrationError(
-        'failed to register handler because a handler or batch handler had already been registered, only 1 allowed',
+        'failed to register handler because a handler, batch handler or messages() reader had already been registered, only 1 allowed',
         this.logData(),
       );
     }
@@ -304,10 +333,21 @@ export class ConsumerGroupCore {
       if (this.state !== ConsumerState.Starting) return;
       this.pipeline.open();
       this.transport.connect().then(
-        () => (this.state === ConsumerState.Starting ? this.runTransport() : undefined),
+        () => this.afterReconnect(),
         (connectError: unknown) => this.onCrash(connectError),
       );
     }, delay);
+  }
+
+  private afterReconnect(): Promise<void> | undefined {
+    if (this.state === ConsumerState.Starting) return this.runTransport();
+    if (this.state === ConsumerState.Closing) {
+      // close() may have disconnected before this connection completed: release it.
+      this.transport.disconnect().catch((error: unknown) =>
+        this.emit(new KafkaOperationError('error disconnecting after a late connection', this.logData(), error)),
+      );
+    }
+    return undefined;
   }
 
   private clearRestart(): void {

@@ -48,6 +48,14 @@ export class PartitionTrack {
     }
   }
 
+  /**
+   * Offers `offset + 1` for commit at once, whatever is still in flight: dp-kafka's `Mark()` (the
+   * channel-style API), where the app decides what is consumed. Never moves the position back.
+   */
+  mark(offset: string): void {
+    this.offer(BigInt(offset) + 1n);
+  }
+
   /** Started messages not yet passed by the contiguous done prefix. */
   get inFlight(): number {
     return this.started.length;
