@@ -1,3 +1,5 @@
+import { DEFAULT_ERROR_BUFFER_SIZE, ErrorIterator, type ErrorIterationOptions } from './error-iterator.js';
+import { ConfigChecker } from './config/validate.js';
 import type { KafkaError } from './errors.js';
 import type { KafkaLogger } from './logger.js';
 
@@ -9,8 +11,10 @@ export type ErrorListener = (error: KafkaError) => void;
  * listener never throws: the error is then written to the fallback logger, so nothing is lost
  * silently and nothing crashes the host app. A throwing listener is isolated from the others.
  */
-export class ErrorStream {
+export class ErrorStream implements AsyncIterable<KafkaError> {
   private readonly listeners = new Set<ErrorListener>();
+  private readonly endListeners = new Set<() => void>();
+  private ended = false;
 
   constructor(private readonly fallbackLogger: KafkaLogger) {}
 
@@ -41,6 +45,47 @@ export class ErrorStream {
         });
       }
     }
+  }
+
+  /**
+   * The errors as an async iterable: `for await (const error of stream.iterate())`. Each loop
+   * gets every error emitted from when it starts; up to `bufferSize` wait while its body is busy
+   * and any overflow goes to the fallback logger. Loops end when the owner closes ({@link end}).
+   *
+   * @throws KafkaConfigError when `bufferSize` is not a positive integer
+   */
+  iterate(options: ErrorIterationOptions = {}): AsyncIterable<KafkaError> {
+    const checker = new ConfigChecker();
+    checker.positive(options.bufferSize, 'bufferSize', { integer: true });
+    checker.throwIfAny('error iteration');
+    const bufferSize = options.bufferSize ?? DEFAULT_ERROR_BUFFER_SIZE;
+    return { [Symbol.asyncIterator]: () => new ErrorIterator(this, bufferSize, this.fallbackLogger) };
+  }
+
+  /** `for await (const error of group.errors)`: {@link iterate} with the default buffer. */
+  [Symbol.asyncIterator](): AsyncIterator<KafkaError, undefined> {
+    return new ErrorIterator(this, DEFAULT_ERROR_BUFFER_SIZE, this.fallbackLogger);
+  }
+
+  /** Calls `listener` when the stream ends (at once if it has); returns the unsubscribe function. */
+  onEnd(listener: () => void): () => void {
+    if (this.ended) {
+      listener();
+      return () => false;
+    }
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
+  }
+
+  /**
+   * Ends every async iteration (once its buffered errors are read); called by the owner's
+   * `close()`. `on` listeners keep receiving whatever is emitted later.
+   */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const listener of [...this.endListeners]) listener();
+    this.endListeners.clear();
   }
 
   /** Logs every error at error level with its log data and the given context. */

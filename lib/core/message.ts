@@ -18,6 +18,19 @@ export interface KafkaMessageInit {
   readonly timestamp?: string;
 }
 
+/**
+ * What {@link KafkaMessage.mark}, `commit` and `release` do for a message read from a consumer
+ * group's `messages()` iterable (the channel-style API). Attached by that API only.
+ */
+export interface MessageControl {
+  /** Stores offset + 1 of the message for the next commit. */
+  mark(): void;
+  /** Marks, then commits every marked position; resolves when the commit attempt ended. */
+  commit(): Promise<void>;
+  /** Frees the partition for its next message. */
+  release(): void;
+}
+
 /** A consumed record, as handed to message and batch handlers. Read-only. */
 export class KafkaMessage {
   /** Topic the record was read from. */
@@ -35,6 +48,7 @@ export class KafkaMessage {
   private readonly rawHeaders: KafkaMessageInit['headers'];
   // Built on first use: most handlers never look at every header, and this runs per message.
   private headerView: Readonly<Record<string, Buffer | string | undefined>> | undefined;
+  private control: MessageControl | undefined;
 
   constructor(init: KafkaMessageInit) {
     this.topic = init.topic;
@@ -91,6 +105,52 @@ export class KafkaMessage {
     } catch (cause) {
       throw new MessageDecodeError('message value is not valid JSON', this.logData(), cause);
     }
+  }
+
+  /**
+   * Channel-style API (`group.messages()`): stores offset + 1 for the next commit (marks of a
+   * partition never move back). For messages handed to a handler it does nothing: the handler's
+   * outcome decides the commit.
+   */
+  mark(): void {
+    this.control?.mark();
+  }
+
+  /**
+   * Channel-style API: marks, then commits every marked position of the group; resolves when
+   * that commit attempt ended (a failure goes to the group's error stream and is retried with
+   * the next commit). For messages handed to a handler it resolves at once and does nothing.
+   */
+  commit(): Promise<void> {
+    return this.control ? this.control.commit() : Promise.resolve();
+  }
+
+  /**
+   * Channel-style API: frees the partition for its next message (one message per partition is in
+   * flight until released). Does not mark. Calling it twice is harmless. For messages handed to a
+   * handler it does nothing.
+   */
+  release(): void {
+    this.control?.release();
+  }
+
+  /** Channel-style API: {@link commit}, then {@link release}. */
+  async commitAndRelease(): Promise<void> {
+    try {
+      await this.commit();
+    } finally {
+      this.release();
+    }
+  }
+
+  /**
+   * Attaches the channel-style controls (once; later calls are ignored). Used by the consumer
+   * group's `messages()` iterable.
+   *
+   * @internal
+   */
+  attachControl(control: MessageControl): void {
+    this.control ??= control;
   }
 
   /** Where the message came from, for logs. */

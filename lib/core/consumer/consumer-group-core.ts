@@ -239,6 +239,7 @@ export class ConsumerGroupCore {
       }
       this.pipeline.dispose();
       this.unsubscribeLog?.();
+      this.errors.end(); // ends `for await` loops over the errors
     })();
     return this.closing;
   }

@@ -22,6 +22,8 @@ import { reachAnyBroker } from './reachability.js';
 import { outcomeWithin } from './outcome-within.js';
 import { SendBatcher, type ItemFailures } from './send-batcher.js';
 import { sendTopicBatch, type ProducerSink } from './topic-batch-sender.js';
+import { DEFAULT_OUTPUT_HIGH_WATER_MARK, ProducerOutputStream, type OutputStreamOptions } from './output-stream.js';
+import { ConfigChecker } from '../config/validate.js';
 
 export type { SendOptions } from './record.js';
 export type { ProducerSink } from './topic-batch-sender.js';
@@ -196,6 +198,21 @@ export class KafkaProducer {
   }
 
   /**
+   * dp-kafka's output channel as a Node `Writable` in object mode: write a `Buffer`, a string or
+   * `{ key, value, headers, partition }`; records join the same batches as {@link send}.
+   * `await pipeline(Readable.from(records), producer.output())` resolves once every record was
+   * acknowledged, and rejects with the first failure. See {@link ProducerOutputStream}.
+   *
+   * @throws KafkaConfigError when `highWaterMark` is not a positive integer
+   */
+  output(options: OutputStreamOptions = {}): ProducerOutputStream {
+    const checker = new ConfigChecker();
+    checker.positive(options.highWaterMark, 'highWaterMark', { integer: true });
+    checker.throwIfAny('producer output stream');
+    return new ProducerOutputStream(this, options.highWaterMark ?? DEFAULT_OUTPUT_HIGH_WATER_MARK);
+  }
+
+  /**
    * Adds a header to every record sent from now on. An empty key is ignored; adding a key twice
    * sends it twice (as dp-kafka does).
    */
@@ -242,6 +259,7 @@ export class KafkaProducer {
       this.errors.emit(new KafkaOperationError('error closing kafka producer', { topic: this.topic }, cause));
     }
     this.state = 'closed';
+    this.errors.end(); // ends `for await` loops over the errors
     this.logger.info('kafka producer closed', { topic: this.topic });
   }
 
