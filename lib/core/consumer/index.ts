@@ -8,6 +8,7 @@ export * from './transport.js';
 export * from './dispatch.js';
 export * from './message-dispatcher.js';
 export * from './batch-dispatcher.js';
+export * from './message-channel.js';
 export * from './pipeline.js';
 export * from './initialiser.js';
 export * from './consumer-group-core.js';
