@@ -27,6 +27,8 @@ export interface OutputStreamOptions {
 /** The producer methods an output stream uses. */
 export interface OutputTarget {
   readonly topic: string;
+  /** The producer's error stream: bad records are reported there too, like those given to `send*()`. */
+  readonly errors: { emit(error: KafkaError): void };
   /** Queues one record; settles when the broker acknowledged it or it finally failed. */
   sendBytes(value: Buffer | Uint8Array | string, options?: SendOptions): Promise<void>;
   /** Resolves once the producer reached the brokers; rejects if it was closed first. */
@@ -44,8 +46,10 @@ export interface OutputTarget {
  *   acknowledgement: then it completes when one of them is acknowledged. So memory stays bounded
  *   and `write()` returning `false` means "wait for 'drain'".
  * - `end()` (and so `stream.pipeline`) finishes only when every written record is acknowledged.
- * - A bad record or a failed send errors the stream with that error (it is also on the
- *   producer's error stream); records already queued are still sent.
+ * - A bad record or a failed send destroys the stream with that error (it is also on the
+ *   producer's error stream; with no `'error'` listener the stream is destroyed without one, so
+ *   the host process never crashes); records already queued are still sent, nothing after it.
+ * - Closing the producer makes later writes fail with `ProducerClosedError`.
  */
 export class ProducerOutputStream extends Writable {
   private readonly unacked = new Set<Promise<void>>();
@@ -59,20 +63,25 @@ export class ProducerOutputStream extends Writable {
   }
 
   override _construct(callback: (error?: Error | null) => void): void {
+    // Closed before initialised: writes then fail one by one (ProducerClosedError), so an idle
+    // stream never emits an unsolicited 'error'.
     this.target.waitUntilInitialised().then(
       () => callback(),
-      (error: unknown) => callback(asKafkaError(this.target.topic, error)),
+      () => callback(),
     );
   }
 
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (this.failure) return callback(this.failure);
+    if (this.failure) return callback();
     let sent: Promise<void>;
     try {
       const { value, options } = toSendArguments(this.target.topic, chunk);
       sent = this.target.sendBytes(value, options);
     } catch (error) {
-      return callback(asKafkaError(this.target.topic, error));
+      const failure = asKafkaError(this.target.topic, error);
+      this.target.errors.emit(failure);
+      this.fail(failure);
+      return callback();
     }
     const tracked: Promise<void> = sent.then(
       () => void this.unacked.delete(tracked),
@@ -83,7 +92,7 @@ export class ProducerOutputStream extends Writable {
     );
     this.unacked.add(tracked);
     if (this.unacked.size < this.writableHighWaterMark) return callback();
-    Promise.race(this.unacked).then(() => callback(this.failure));
+    Promise.race(this.unacked).then(() => callback());
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -97,7 +106,9 @@ export class ProducerOutputStream extends Writable {
   private fail(error: KafkaError): void {
     if (this.failure) return;
     this.failure = error;
-    this.destroy(error);
+    // Node crashes the process on an 'error' event nobody listens to (a bare write() with no
+    // handler): then end quietly; the failure is on the producer's error stream either way.
+    this.destroy(this.listenerCount('error') > 0 ? error : undefined);
   }
 }
 
