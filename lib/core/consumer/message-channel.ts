@@ -36,6 +36,8 @@ export class MessageChannel implements Dispatcher, AsyncIterable<KafkaMessage> {
   private readonly waitingReaders: Array<(delivery: ChannelDelivery | undefined) => void> = [];
   private readonly spaceWaiters: Array<() => void> = [];
   private readonly readers = new Set<ChannelReader>();
+  /** Taken by a reader, not released yet. */
+  private readonly outstanding = new Set<ChannelDelivery>();
   private closed = false;
 
   constructor(private readonly options: MessageChannelOptions) {}
@@ -79,9 +81,13 @@ export class MessageChannel implements Dispatcher, AsyncIterable<KafkaMessage> {
     this.dropQueued();
   }
 
-  /** Ends every iterator for good. */
+  /**
+   * Ends every iterator for good and releases (unmarked) what the app still holds: called once
+   * close is over, or gave up waiting, so no partition batch stays pending.
+   */
   dispose(): void {
     this.end(true);
+    for (const delivery of [...this.outstanding]) delivery.release();
   }
 
   /** Follows the group: a stop ends the current iterators, a close ends every one, now and later. */
@@ -94,7 +100,7 @@ export class MessageChannel implements Dispatcher, AsyncIterable<KafkaMessage> {
   take(): ChannelDelivery | undefined {
     const delivery = this.queue.shift();
     if (delivery) {
-      delivery.state = 'taken';
+      this.handOut(delivery);
       this.spaceWaiters.shift()?.();
     }
     return delivery;
@@ -116,11 +122,17 @@ export class MessageChannel implements Dispatcher, AsyncIterable<KafkaMessage> {
   private offer(delivery: ChannelDelivery): void {
     const reader = this.waitingReaders.shift();
     if (reader) {
-      delivery.state = 'taken';
+      this.handOut(delivery);
       reader(delivery);
     } else {
       this.queue.push(delivery);
     }
+  }
+
+  private handOut(delivery: ChannelDelivery): void {
+    delivery.state = 'taken';
+    this.outstanding.add(delivery);
+    void delivery.settled.then(() => this.outstanding.delete(delivery));
   }
 
   private end(forGood: boolean): void {

@@ -193,6 +193,17 @@ test('a rebalance drops unread messages (flush) and a message marked after it is
   assert.deepEqual(pending(h.tracker), []);
 });
 
+test('dispose (close over or timed out) releases what the app still holds, unmarked, so no batch stays pending', async () => {
+  const h = harness();
+  const dispatched = h.channel.dispatch(batch(0, [0, 1]), h.gate);
+  const held = (await h.channel[Symbol.asyncIterator]().next()).value!;
+  h.gate.shouldDispatch = false;
+  h.channel.dispose();
+  await dispatched;
+  assert.deepEqual(pending(h.tracker), []);
+  held.release(); // late release by the app: harmless
+});
+
 test('messages handed to a handler have inert controls', async () => {
   const m = new KafkaMessage({ topic: 't', partition: 0, offset: '0', value: null });
   m.mark();
