@@ -35,17 +35,20 @@ export class ChannelDelivery implements MessageControl {
     message.attachControl(this);
   }
 
+  /** Stores offset + 1 for the next commit (once; never moves the partition's position back). */
   mark(): void {
     if (this.marked) return;
     this.marked = true;
     this.track.mark(this.message.offset);
   }
 
+  /** Marks, then commits every marked position now (never rejects: failures go to the error stream). */
   async commit(): Promise<void> {
     this.mark();
     await this.flushCommits();
   }
 
+  /** Frees the partition for its next message; finishes the message in the tracker, committable only if marked. */
   release(): void {
     if (this.state === 'released' || this.state === 'dropped') return;
     this.state = 'released';

@@ -55,6 +55,10 @@ export class MessageChannel implements Dispatcher, AsyncIterable<KafkaMessage> {
     return this.queue.length;
   }
 
+  /**
+   * Offers the batch's messages one at a time: each waits for room in the queue, then for a
+   * reader to take and release it. Returns early when the gate closes or a message is dropped.
+   */
   async dispatch(batch: PartitionBatch, gate: DispatchGate): Promise<void> {
     const track = this.options.tracker.partition(batch.topic, batch.partition);
     let lastReleased: string | undefined;
