@@ -1,4 +1,5 @@
 export * from './decorators/index.js';
+export * from './kafka-client.factory.js';
 export * from './kafka-module.error.js';
 export * from './kafka-module.options.js';
 export * from './kafka.constants.js';

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { KAFKA_DECLARED_NAMES } from './kafka.constants.js';
+import { KAFKA_CLIENT_FACTORY, kafkajsClientFactory, type KafkaClientFactory } from './kafka-client.factory.js';
 import { KafkaExplorer } from './kafka.explorer.js';
 import { KafkaLifecycle } from './kafka.lifecycle.js';
 import { KafkaMetadataAccessor } from './kafka-metadata.accessor.js';
@@ -73,10 +74,12 @@ function withClients(base: DynamicModule, declared: KafkaDeclaredNames): Dynamic
     providers: [
       ...(base.providers ?? []),
       { provide: KAFKA_DECLARED_NAMES, useValue: declared },
+      { provide: KAFKA_CLIENT_FACTORY, useValue: kafkajsClientFactory },
       {
         provide: KafkaClientRegistry,
-        useFactory: (options: KafkaModuleOptions, names: KafkaDeclaredNames) => KafkaClientRegistry.create(options, names),
-        inject: [KAFKA_MODULE_OPTIONS, KAFKA_DECLARED_NAMES],
+        useFactory: (options: KafkaModuleOptions, names: KafkaDeclaredNames, factory: KafkaClientFactory) =>
+          KafkaClientRegistry.create(options, names, factory),
+        inject: [KAFKA_MODULE_OPTIONS, KAFKA_DECLARED_NAMES, KAFKA_CLIENT_FACTORY],
       },
       KafkaMetadataAccessor,
       KafkaExplorer,

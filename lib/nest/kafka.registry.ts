@@ -1,8 +1,9 @@
-import { KafkaConsumerGroup } from '../core/consumer/kafka-consumer-group.js';
+import type { KafkaConsumerGroup } from '../core/consumer/kafka-consumer-group.js';
 import { KafkaConfigError, KafkaError, describeCause, type ConfigProblem } from '../core/errors.js';
 import type { ConnectionConfig } from '../core/config/connection.js';
 import { ConfigChecker } from '../core/config/validate.js';
-import { KafkaProducer } from '../core/producer/kafka-producer.js';
+import type { KafkaProducer } from '../core/producer/kafka-producer.js';
+import { kafkajsClientFactory, type KafkaClientFactory } from './kafka-client.factory.js';
 import { DEFAULT_NEST_LOG_LEVEL, DEFAULT_SHUTDOWN_TIMEOUT } from './kafka.constants.js';
 import { KafkaModuleError } from './kafka-module.error.js';
 import type { KafkaDeclaredNames, KafkaModuleOptions } from './kafka-module.options.js';
@@ -32,8 +33,13 @@ export class KafkaClientRegistry {
    * Validates `options` against the statically declared names and builds every client. Throws
    * {@link KafkaModuleError} when the names differ, or one {@link KafkaConfigError} naming every
    * bad field of every entry (e.g. `producers.events.topic`). Nothing is left running on failure.
+   * `factory` builds the clients (the test kit passes an in-memory one).
    */
-  static async create(options: KafkaModuleOptions, declared: KafkaDeclaredNames): Promise<KafkaClientRegistry> {
+  static async create(
+    options: KafkaModuleOptions,
+    declared: KafkaDeclaredNames,
+    factory: KafkaClientFactory = kafkajsClientFactory,
+  ): Promise<KafkaClientRegistry> {
     checkDeclaredNames(options, declared);
     checkModuleFields(options);
     const { producers = {}, consumerGroups = {}, logLevel, logger, shutdownTimeout, ...shared } = options;
@@ -48,14 +54,14 @@ export class KafkaClientRegistry {
     const producerMap = new Map<string, KafkaProducer>();
     const groupMap = new Map<string, RegisteredGroup>();
     for (const [name, entry] of Object.entries(producers)) {
-      const producer = build(`producers.${name}`, problems, () => new KafkaProducer({ ...connection(`producer:${name}`), ...entry }));
+      const producer = build(`producers.${name}`, problems, () => factory.createProducer({ ...connection(`producer:${name}`), ...entry }));
       if (!producer) continue;
       built.push(producer);
       producerMap.set(name, producer);
     }
     for (const [name, entry] of Object.entries(consumerGroups)) {
       const { autoStart = true, ...groupConfig } = entry;
-      const group = build(`consumerGroups.${name}`, problems, () => new KafkaConsumerGroup({ ...connection(`group:${name}`), ...groupConfig }));
+      const group = build(`consumerGroups.${name}`, problems, () => factory.createConsumerGroup({ ...connection(`group:${name}`), ...groupConfig }));
       if (!group) continue;
       built.push(group);
       groupMap.set(name, { name, group, autoStart });
