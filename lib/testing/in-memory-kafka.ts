@@ -1,5 +1,6 @@
 import type { ConsumerGroupConfig } from '../core/config/consumer.js';
 import type { ProducerConfig } from '../core/config/producer.js';
+import type { KafkaClientFactory } from '../nest/kafka-client.factory.js';
 import { InMemoryBroker, type InMemoryBrokerOptions } from './in-memory-broker.js';
 import { DEFAULT_TEST_WAIT_TIMEOUT } from './in-memory-config.js';
 import { InMemoryConsumerGroup } from './in-memory-consumer-group.js';
@@ -11,7 +12,7 @@ import { InMemoryProducer } from './in-memory-producer.js';
  * client factory: `KafkaTestingModule` (or overriding `KAFKA_CLIENT_FACTORY` with it) makes a
  * whole app run on it. Configs are used as given (brokers are never dialled).
  */
-export class InMemoryKafka {
+export class InMemoryKafka implements KafkaClientFactory {
   /** The broker every client of this instance shares. */
   readonly broker: InMemoryBroker;
   private readonly producerList: InMemoryProducer[] = [];

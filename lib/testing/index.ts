@@ -14,3 +14,5 @@ export type { SentRecord } from './in-memory-producer-sink.js';
 export { InMemoryProducerSink } from './in-memory-producer-sink.js';
 export * from './in-memory-producer.js';
 export * from './in-memory-kafka.js';
+export * from './nest/kafka-testing.module.js';
+export * from './nest/in-memory-clients.js';
