@@ -48,17 +48,9 @@ export function toStoredRecord(topic: string, input: TestRecordInput): StoredRec
   // buildMessage validates key and headers exactly as a send does; its producer-wide request id
   // is dropped again unless the test asked for one.
   const built = buildMessage(topic, value ?? '', { key: input.key, headers }, new ProducerHeaders(''));
-  const stored: Record<string, Buffer | Buffer[]> = {};
-  for (const [name, raw] of Object.entries(built.headers ?? {})) {
-    if (raw === undefined || (name === REQUEST_ID_HEADER && !(name in headers))) continue;
-    stored[name] = Array.isArray(raw) ? raw.map(toBuffer) : toBuffer(raw as Buffer | string);
-  }
-  return {
-    value: value === null ? null : toBuffer(value),
-    key: built.key === undefined || built.key === null ? null : toBuffer(built.key),
-    headers: stored,
-    timestamp: String(input.timestamp ?? Date.now()),
-  };
+  const builtHeaders = { ...built.headers };
+  if (!(REQUEST_ID_HEADER in headers)) delete builtHeaders[REQUEST_ID_HEADER];
+  return storedFromSent({ value, key: built.key, headers: builtHeaders, timestamp: String(input.timestamp ?? Date.now()) });
 }
 
 /** Stored bytes of a record handed to a producer sink (kafkajs' message shape). */
