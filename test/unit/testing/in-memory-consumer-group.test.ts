@@ -117,14 +117,19 @@ describe('InMemoryConsumerGroup', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const handled: string[] = [];
+    let started!: () => void;
+    const firstStarted = new Promise<void>((resolve) => (started = resolve));
     group.registerHandler(async (message) => {
-      if (message.offset === '0') await gate;
+      if (message.offset === '0') {
+        started();
+        await gate;
+      }
       handled.push(message.offset);
     });
     await group.start();
     group.queueJSON(0);
     group.queueJSON(1);
-    await new Promise((r) => setTimeout(r, 20));
+    await firstStarted;
     const rebalanced = group.rebalance();
     assert.equal(group.state, ConsumerState.Starting);
     release();
