@@ -5,6 +5,7 @@ import { EventsController } from './events/events.controller.js';
 import { EventsHandler } from './events/events.handler.js';
 import { EventsStore } from './events/events.store.js';
 import { SampleConfigModule } from './sample-config.module.js';
+import { HealthModule } from './health/health.module.js';
 import { SampleConfig } from './sample.config.js';
 
 /**
@@ -33,6 +34,7 @@ import { SampleConfig } from './sample.config.js';
         shutdownTimeout: 10_000,
       }),
     }),
+    HealthModule,
   ],
   controllers: [EventsController],
   providers: [EventsStore, EventsHandler, AuditHandler],

@@ -2,6 +2,7 @@ import type { ConnectionConfig } from '../core/config/connection.js';
 import type { ConsumerGroupConfig } from '../core/config/consumer.js';
 import type { ProducerConfig } from '../core/config/producer.js';
 import type { KafkaLogLevel } from '../core/logger.js';
+import type { KafkaGroupHealthSubscription } from './health/kafka-health-subscription.js';
 
 /** One named producer: the core producer config without the shared connection fields. */
 export type KafkaProducerOptions = Omit<ProducerConfig, keyof ConnectionConfig>;
@@ -13,6 +14,11 @@ export type KafkaConsumerGroupOptions = Omit<ConsumerGroupConfig, keyof Connecti
    * decides when the group runs (your code calling `start()`, or a health subscription).
    */
   autoStart?: boolean;
+  /**
+   * Follow a health source: start when it is OK, stop on WARNING/CRITICAL (replaces `autoStart`).
+   * Started at bootstrap, ended before the shutdown drain. See README, Health.
+   */
+  healthSubscription?: KafkaGroupHealthSubscription;
 };
 
 /**

@@ -10,6 +10,8 @@ import { describeCause } from '../core/errors.js';
 import { KafkaModuleError } from './kafka-module.error.js';
 import { KafkaExplorer } from './kafka.explorer.js';
 import { KafkaClientRegistry } from './kafka.registry.js';
+import { startHealthSubscriptions } from './health/kafka-health-subscription.js';
+import { NestKafkaLogger } from './nest-kafka-logger.js';
 
 /**
  * Drives the clients through Nest's lifecycle:
@@ -23,6 +25,7 @@ import { KafkaClientRegistry } from './kafka.registry.js';
 export class KafkaLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('KafkaModule');
   private closed = false;
+  private endHealthSubscriptions: (() => void) | undefined;
 
   constructor(
     private readonly registry: KafkaClientRegistry,
@@ -47,8 +50,12 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
         );
       }
     });
-    for (const { name, group, autoStart } of this.registry.groups()) {
-      if (!autoStart) continue;
+    await this.closeOnBootError(() => {
+      const producerNamed = (n: string) => this.registry.producers().find((p) => p.name === n)?.producer;
+      this.endHealthSubscriptions = startHealthSubscriptions(this.registry.groups(), producerNamed, new NestKafkaLogger('KafkaModule'));
+    });
+    for (const { name, group, autoStart, healthSubscription } of this.registry.groups()) {
+      if (!autoStart || healthSubscription) continue;
       try {
         await group.start();
       } catch (error) {
@@ -60,6 +67,8 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
 
   /** Stops every group and waits for in-flight handlers and their commits, bounded. */
   async beforeApplicationShutdown(): Promise<void> {
+    // Nothing may restart a group once its drain begins.
+    this.endHealthSubscriptions?.();
     if (this.closed) return;
     await Promise.all(
       this.registry.groups().map(({ name, group }) => this.bounded(`draining consumer group "${name}"`, () => group.stopAndWait())),
@@ -72,6 +81,7 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
   }
 
   private async closeAll(): Promise<void> {
+    this.endHealthSubscriptions?.();
     if (this.closed) return;
     this.closed = true;
     const timeout = this.registry.shutdownTimeout;

@@ -8,12 +8,15 @@ import { DEFAULT_NEST_LOG_LEVEL, DEFAULT_SHUTDOWN_TIMEOUT } from './kafka.consta
 import { KafkaModuleError } from './kafka-module.error.js';
 import type { KafkaDeclaredNames, KafkaModuleOptions } from './kafka-module.options.js';
 import { NestKafkaLogger } from './nest-kafka-logger.js';
+import type { KafkaGroupHealthSubscription } from './health/kafka-health-subscription.js';
 
 /** A consumer group built by the module, with the Nest-only settings kept beside it. */
 export interface RegisteredGroup {
   readonly name: string;
   readonly group: KafkaConsumerGroup;
   readonly autoStart: boolean;
+  /** When set, the group follows this health source instead of starting at bootstrap. */
+  readonly healthSubscription?: KafkaGroupHealthSubscription;
 }
 
 /**
@@ -60,11 +63,11 @@ export class KafkaClientRegistry {
       producerMap.set(name, producer);
     }
     for (const [name, entry] of Object.entries(consumerGroups)) {
-      const { autoStart = true, ...groupConfig } = entry;
+      const { autoStart = true, healthSubscription, ...groupConfig } = entry;
       const group = build(`consumerGroups.${name}`, problems, () => factory.createConsumerGroup({ ...connection(`group:${name}`), ...groupConfig }));
       if (!group) continue;
       built.push(group);
-      groupMap.set(name, { name, group, autoStart });
+      groupMap.set(name, { name, group, autoStart, ...(healthSubscription ? { healthSubscription } : {}) });
     }
     if (problems.length > 0) {
       await Promise.allSettled(built.map((client) => client.close({ timeout: 1_000 })));

@@ -20,6 +20,8 @@ import { Initialiser } from './initialiser.js';
 import { ConsumePipeline } from './pipeline.js';
 import { ConsumerState, ConsumerStateMachine, consumerStateName, type StateListener } from './state.js';
 import type { ConsumerTransport, TransportListener } from './transport.js';
+import { checkHealthOf } from '../health/checker-of.js';
+import type { HealthReport } from '../health/health-types.js';
 
 /** Options of `close()`. */
 export interface ConsumerCloseOptions {
@@ -242,6 +244,14 @@ export class ConsumerGroupCore {
       this.errors.end(); // ends `for await` loops over the errors
     })();
     return this.closing;
+  }
+
+  /**
+   * Health report (dp-kafka's `Checker`) with the group's state and lag per partition: WARNING
+   * until initialised, then each broker probed. Cached for 1 s; never rejects. See README, Health.
+   */
+  checker(): Promise<HealthReport> {
+    return checkHealthOf(this);
   }
 
   /** Writes every error of {@link errors} to the logger (once, however often it is called). */

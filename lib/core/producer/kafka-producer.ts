@@ -24,6 +24,8 @@ import { SendBatcher, type ItemFailures } from './send-batcher.js';
 import { sendTopicBatch, type ProducerSink } from './topic-batch-sender.js';
 import { DEFAULT_OUTPUT_HIGH_WATER_MARK, ProducerOutputStream, type OutputStreamOptions } from './output-stream.js';
 import { ConfigChecker } from '../config/validate.js';
+import { checkHealthOf, closeHealthCheckerOf } from '../health/checker-of.js';
+import type { HealthReport } from '../health/health-types.js';
 
 export type { SendOptions } from './record.js';
 export type { ProducerSink } from './topic-batch-sender.js';
@@ -220,6 +222,14 @@ export class KafkaProducer {
     this.headers.add(key, value);
   }
 
+  /**
+   * Health report (dp-kafka's `Checker`): WARNING until initialised, then each broker probed for
+   * the topic and judged against `minBrokersHealthy`. Cached for 1 s; never rejects. See README, Health.
+   */
+  checker(): Promise<HealthReport> {
+    return checkHealthOf(this);
+  }
+
   /** Logs every error of {@link errors} with the configured logger. Calling it again does nothing. */
   logErrors(): void {
     this.stopLoggingErrors ??= this.errors.logTo(this.logger, 'received kafka producer error', { topic: this.topic });
@@ -259,6 +269,7 @@ export class KafkaProducer {
       this.errors.emit(new KafkaOperationError('error closing kafka producer', { topic: this.topic }, cause));
     }
     this.state = 'closed';
+    await closeHealthCheckerOf(this);
     this.errors.end(); // ends `for await` loops over the errors
     this.logger.info('kafka producer closed', { topic: this.topic });
   }
