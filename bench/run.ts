@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KafkaConfigError } from '../lib/core/errors.js';
 import { uniqueName } from '../test/support/env.js';
+import { cachedJars } from '../scripts/kafka/fetch.js';
+import { kafkaVersionFromEnv } from '../scripts/kafka/versions.js';
 import { openBenchBroker } from './broker.js';
 import { CASES, MEMORY_HANDLER_MS, PARTITIONS, type CaseGroup, type CaseSpec } from './catalogue.js';
 import { findKafkaLibs, runConsumerPerf, runProducerPerf } from './kafka-tools.js';
@@ -126,7 +128,9 @@ async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2), process.env);
   const selected = selectCases(options);
   const broker = await openBenchBroker();
-  const libsDir = findKafkaLibs(projectRoot);
+  // Prefer the tools of the Kafka version the harness runs (KAFKA_VERSION, default 3.9.1).
+  const harnessJars = cachedJars(kafkaVersionFromEnv());
+  const libsDir = findKafkaLibs(projectRoot, harnessJars.complete ? harnessJars.libsDir : undefined);
   const topics = await BenchTopics.open(broker.brokers);
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   try {
@@ -159,11 +163,14 @@ async function main(): Promise<void> {
       process.stdout.write(`${report}\n`);
       const dir = join(projectRoot, 'bench', 'results');
       mkdirSync(dir, { recursive: true });
-      const file = join(dir, `${new Date().toISOString().slice(0, 10)}-${sizeLabel(recordBytes)}${options.quick ? '-quick' : ''}.json`);
+      // A run of some cases only, or a quick one, never overwrites the results of a full run.
+      const suffix = `${options.cases.length > 0 ? `-${options.cases.length <= 3 ? options.cases.join('+') : 'partial'}` : ''}${options.quick ? '-quick' : ''}`;
+      const file = join(dir, `${new Date().toISOString().slice(0, 10)}-${sizeLabel(recordBytes)}${suffix}.json`);
       const json = {
         date: new Date().toISOString(),
         command,
         broker: broker.source,
+        kafkaTools: libsDir,
         machine: machine(),
         options: { ...options, recordBytes, partitions: PARTITIONS },
         results: Object.fromEntries(run.results),

@@ -2,6 +2,9 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { makePayload } from './payload.js';
 import { BATCH_CALL_BYTES, BATCH_CALLS_IN_FLIGHT } from './produce-driver.js';
 
+/** Attempts to fill a topic before the case fails. */
+const FILL_ATTEMPTS = 5;
+
 /** Topic set-up for the runner: a fresh topic per case, filled fast with raw kafkajs. */
 export class BenchTopics {
   private readonly kafka: Kafka;
@@ -35,12 +38,38 @@ export class BenchTopics {
 
   /** Records in `topic`: the sum of its partitions' high watermarks (the topic starts empty). */
   async count(topic: string): Promise<number> {
-    const offsets = await this.admin.fetchTopicOffsets(topic);
-    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const offsets = await this.admin.fetchTopicOffsets(topic);
+        return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+      } catch (err) {
+        // A busy broker sometimes briefly denies hosting a fresh topic's partitions.
+        if (attempt >= FILL_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  /**
+   * Fills `topic` with `messages` bench records. A fresh topic can briefly answer "does not host
+   * this topic-partition" (or "not the leader") while its metadata spreads on a busy broker; then
+   * what is missing is written again.
+   */
+  async fill(topic: string, messages: number, recordBytes: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const missing = messages - (await this.count(topic));
+        if (missing <= 0) return;
+        await this.write(topic, missing, recordBytes);
+      } catch (err) {
+        if (attempt >= FILL_ATTEMPTS) throw err;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
   }
 
   /** Writes `messages` bench records of `recordBytes` into `topic` with large sendBatch calls. */
-  async fill(topic: string, messages: number, recordBytes: number): Promise<void> {
+  private async write(topic: string, messages: number, recordBytes: number): Promise<void> {
     const producer = this.kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     try {
