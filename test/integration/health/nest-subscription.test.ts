@@ -27,25 +27,29 @@ class OrdersHandler {
   }
 }
 
-@Module({
-  imports: [
-    KafkaModule.forRoot({
-      brokers: sharedBrokers(),
-      logLevel: 'warn',
-      kafkaJsLogLevel: 'nothing',
-      shutdownTimeout: 10_000,
-      consumerGroups: {
-        orders: {
-          topic,
-          groupName: uniqueName('nest-health-sub'),
-          healthSubscription: { source: async () => dependency, interval: 100 },
+/** The app under test; built in `before` so a missing KAFKA_ADDR fails the test with its message. */
+function appModule(): new () => object {
+  @Module({
+    imports: [
+      KafkaModule.forRoot({
+        brokers: sharedBrokers(),
+        logLevel: 'warn',
+        kafkaJsLogLevel: 'nothing',
+        shutdownTimeout: 10_000,
+        consumerGroups: {
+          orders: {
+            topic,
+            groupName: uniqueName('nest-health-sub'),
+            healthSubscription: { source: async () => dependency, interval: 100 },
+          },
         },
-      },
-    }),
-  ],
-  providers: [OrdersHandler],
-})
-class AppModule {}
+      }),
+    ],
+    providers: [OrdersHandler],
+  })
+  class AppModule {}
+  return AppModule;
+}
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function eventually(what: string, check: () => boolean, ms = 30_000): Promise<void> {
@@ -69,7 +73,7 @@ describe('KafkaModule healthSubscription option', () => {
 
   before(async () => {
     await createTopic(topic);
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [appModule()] }).compile();
     app = await moduleRef.init();
     group = app.get(getConsumerGroupToken('orders'));
   });
