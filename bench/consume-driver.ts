@@ -18,6 +18,9 @@ export interface ConsumerAdapter {
   close(): Promise<void>;
 }
 
+/** A gap between two handled records at least this long counts as a pause of the drain. */
+const PAUSE_MS = 20;
+
 /** Tracks handled records and wakes waiters when a count is reached or progress stalls. */
 class Progress {
   handled = 0;
@@ -25,6 +28,8 @@ class Progress {
   lastAt = 0;
   /** CPU time of the process from the first handled record until the `cpuTarget`-th. */
   cpuMicros: number | undefined;
+  /** Pauses between consecutive handled records while draining (up to `cpuTarget`). */
+  readonly pauses = { count: 0, totalMs: 0, longestMs: 0 };
   private cpuAtFirst: NodeJS.CpuUsage | undefined;
 
   constructor(private readonly cpuTarget = 0) {}
@@ -34,6 +39,12 @@ class Progress {
     if (this.handled === 0) {
       this.firstAt = now;
       this.cpuAtFirst = process.cpuUsage();
+    }
+    const gap = now - this.lastAt;
+    if (this.handled > 0 && this.handled < this.cpuTarget && gap >= PAUSE_MS) {
+      this.pauses.count++;
+      this.pauses.totalMs += gap;
+      this.pauses.longestMs = Math.max(this.pauses.longestMs, gap);
     }
     this.lastAt = now;
     this.handled++;
@@ -83,6 +94,8 @@ export async function runConsumeCase(params: CaseParams, adapter: ConsumerAdapte
     await progress.waitFor(backlog + live, params.stallSeconds);
     const summary = latency.summary();
     notes.push(`latency from ${live} records sent at ${params.live.ratePerSecond}/s after the backlog drained`);
+    const { count, totalMs, longestMs } = progress.pauses;
+    notes.push(`pauses >= ${PAUSE_MS} ms while draining: ${count}, ${Math.round(totalMs)} ms in all, longest ${Math.round(longestMs)} ms`);
     if (progress.handled > backlog + live) notes.push(`${progress.handled - backlog - live} records handled twice`);
     emitCaseResult({
       name: params.name,
