@@ -5,6 +5,7 @@ import type { KafkaLogger } from '../logger.js';
 import { KafkaMessage } from '../message.js';
 import type { PartitionOffset } from './offset-tracker.js';
 import type { ConsumerTransport, PartitionBatch, TransportListener } from './transport.js';
+import { installKafkaJsStopGuard } from './kafkajs-stop-guard.js';
 
 /** kafkajs' rebalance time limit; also its default (and sarama's). */
 export const REBALANCE_TIMEOUT = 60_000;
@@ -29,6 +30,8 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
   private committer: EachBatchPayload['commitOffsetsIfNecessary'] | undefined;
 
   constructor(private readonly config: ResolvedConsumerGroupConfig, logger: KafkaLogger) {
+    // Without it, a stop() racing a broker-set change can block the event loop for good.
+    installKafkaJsStopGuard();
     this.client = createKafkaClient(config, logger);
     this.consumer = this.client.consumer({
       groupId: config.groupName,
