@@ -16,7 +16,8 @@ import { MessageDispatcher, type MessageHandler } from './message-dispatcher.js'
 import { MessageChannel } from './message-channel.js';
 import type { KafkaMessage } from '../message.js';
 import { timedOut } from './deadline.js';
-import { Initialiser } from './initialiser.js';
+import { Initialiser } from '../initialiser.js';
+import { connectWhenReachable } from '../reachability.js';
 import { ConsumePipeline } from './pipeline.js';
 import { ConsumerState, ConsumerStateMachine, consumerStateName, type StateListener } from './state.js';
 import type { ConsumerTransport, TransportListener } from './transport.js';
@@ -86,7 +87,9 @@ export class ConsumerGroupCore {
     };
     this.initialiser = new Initialiser({
       connect: () => this.transport.connect(),
+      probe: transport.reachability,
       onConnected: () => this.onInitialised(),
+      onLateConnection: () => this.releaseLateConnection(),
       minRetryPeriod: config.minRetryPeriod,
       maxRetryPeriod: config.maxRetryPeriod,
       onRetry: (error, attempt, nextDelayMs) =>
@@ -286,20 +289,19 @@ export class ConsumerGroupCore {
     }
   }
 
-  /** The brokers were reached; returns whether that counts (not once closing). */
-  private onInitialised(): boolean {
-    if (this.state !== ConsumerState.Initialising) {
-      // Connected after close() began (and possibly after its disconnect): let go again.
-      this.transport.disconnect().catch((error: unknown) =>
-        this.emit(new KafkaOperationError('error disconnecting after a late connection', this.logData(), error)),
-      );
-      return false;
-    }
+  /** The brokers were reached (close() has not begun: the initialiser is cancelled by then). */
+  private onInitialised(): void {
     this.logger.info('kafka consumer group has been initialised', this.logData());
     // Waiters are resolved after this returns, by which time the state is Stopped or Starting.
     if (this.wantRunning && this.pipeline.hasDispatcher) this.beginStart();
     else this.machine.moveTo(ConsumerState.Stopped);
-    return true;
+  }
+
+  /** Connected after close() began (and possibly after its disconnect): let go again. */
+  private releaseLateConnection(): void {
+    this.transport.disconnect().catch((error: unknown) =>
+      this.emit(new KafkaOperationError('error disconnecting after a late connection', this.logData(), error)),
+    );
   }
 
   private beginStart(): void {
@@ -343,7 +345,7 @@ export class ConsumerGroupCore {
       this.restartTimer = undefined;
       if (this.state !== ConsumerState.Starting) return;
       this.pipeline.open();
-      this.transport.connect().then(
+      connectWhenReachable(this.transport.reachability, () => this.transport.connect()).then(
         () => this.afterReconnect(),
         (connectError: unknown) => this.onCrash(connectError),
       );
@@ -352,12 +354,8 @@ export class ConsumerGroupCore {
 
   private afterReconnect(): Promise<void> | undefined {
     if (this.state === ConsumerState.Starting) return this.runTransport();
-    if (this.state === ConsumerState.Closing) {
-      // close() may have disconnected before this connection completed: release it.
-      this.transport.disconnect().catch((error: unknown) =>
-        this.emit(new KafkaOperationError('error disconnecting after a late connection', this.logData(), error)),
-      );
-    }
+    // close() may have disconnected before this connection completed: release it.
+    if (this.state === ConsumerState.Closing) this.releaseLateConnection();
     return undefined;
   }
 

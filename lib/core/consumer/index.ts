@@ -10,7 +10,6 @@ export * from './message-dispatcher.js';
 export * from './batch-dispatcher.js';
 export * from './message-channel.js';
 export * from './pipeline.js';
-export * from './initialiser.js';
 export * from './consumer-group-core.js';
 export * from './kafkajs-transport.js';
 export { KafkaConsumerGroup } from './kafka-consumer-group.js';

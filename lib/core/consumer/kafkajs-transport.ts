@@ -1,7 +1,9 @@
 import type { Consumer, ConsumerCrashEvent, ConsumerGroupJoinEvent, EachBatchPayload, Kafka } from 'kafkajs';
 import { createKafkaClient } from '../client.js';
+import { CONNECTION_DEFAULTS } from '../config/connection.js';
 import type { ResolvedConsumerGroupConfig } from '../config/consumer.js';
 import type { KafkaLogger } from '../logger.js';
+import type { ReachabilityProbe } from '../reachability.js';
 import { KafkaMessage } from '../message.js';
 import type { PartitionOffset } from './offset-tracker.js';
 import type { ConsumerTransport, PartitionBatch, TransportListener } from './transport.js';
@@ -23,6 +25,8 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
   readonly client: Kafka;
   /** The kafkajs consumer. */
   readonly consumer: Consumer;
+  /** The configured brokers, probed before each connect. */
+  readonly reachability: ReachabilityProbe;
   private listener: TransportListener | undefined;
   private subscribed = false;
   private running: Promise<void> | undefined;
@@ -32,6 +36,7 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
   constructor(private readonly config: ResolvedConsumerGroupConfig, logger: KafkaLogger) {
     // Without it, a stop() racing a broker-set change can block the event loop for good.
     installKafkaJsStopGuard();
+    this.reachability = { brokers: config.brokers.map((b) => b.trim()), timeoutMs: config.connectionTimeout ?? CONNECTION_DEFAULTS.connectionTimeout };
     this.client = createKafkaClient(config, logger);
     this.consumer = this.client.consumer({
       groupId: config.groupName,

@@ -1,4 +1,5 @@
 import type { KafkaMessage } from '../message.js';
+import type { ReachabilityProbe } from '../reachability.js';
 import type { PartitionOffset } from './offset-tracker.js';
 
 /**
@@ -38,6 +39,11 @@ export interface TransportListener {
  * as the kafkajs one does.
  */
 export interface ConsumerTransport {
+  /**
+   * Brokers the core checks over TCP before each `connect()`, so an unreachable cluster fails
+   * fast instead of inside kafkajs' uncancellable internal retries. Absent for in-memory sources.
+   */
+  readonly reachability?: ReachabilityProbe;
   /** Reaches the cluster. Rejects when it cannot (the core retries with back-off). */
   connect(): Promise<void>;
   /** Subscribes (first time) and starts consuming; resolves once running or crashed. */

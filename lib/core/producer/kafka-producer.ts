@@ -15,10 +15,9 @@ import {
   ProducerNotInitialisedError,
 } from '../errors.js';
 import type { KafkaLogger } from '../logger.js';
-import { retryUntilDone, type RetryLoop } from '../retry.js';
+import { Initialiser } from '../initialiser.js';
 import { buildMessage, ProducerHeaders, toJsonValue, toRecordValue, type OutgoingMessage, type SendOptions } from './record.js';
 import { estimateRecordSize } from './record-size.js';
-import { reachAnyBroker } from './reachability.js';
 import { outcomeWithin } from './outcome-within.js';
 import { SendBatcher, type ItemFailures } from './send-batcher.js';
 import { sendTopicBatch, type ProducerSink } from './topic-batch-sender.js';
@@ -68,15 +67,10 @@ export class KafkaProducer {
   private readonly logger: KafkaLogger;
   private readonly kafka: Kafka;
   private readonly producer: ProducerSink;
-  private readonly probeBrokers: boolean;
   private readonly headers: ProducerHeaders;
   private readonly batcher: SendBatcher<Message>;
-  private readonly initialisedSignal: Promise<void>;
-  private resolveInitialised!: () => void;
-  private rejectInitialised!: (error: unknown) => void;
-  private initLoop: RetryLoop | undefined;
+  private readonly initialiser: Initialiser;
   private state: ProducerState = 'initialising';
-  private connecting: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private stopLoggingErrors: (() => void) | undefined;
   private disconnecting = false;
@@ -105,7 +99,6 @@ export class KafkaProducer {
       },
       this.logger,
     );
-    this.probeBrokers = sink === undefined;
     this.producer = sink ?? this.kafka.producer({
       // Java-compatible murmur2 on the key: records with one key stay on one partition, in order.
       // Passing it explicitly also silences kafkajs' partitioner-change warning.
@@ -122,16 +115,20 @@ export class KafkaProducer {
       maxInFlight: this.config.maxInFlightBatches,
       flush: (messages) => this.sendBatch(messages),
     });
-    this.initialisedSignal = new Promise<void>((resolve, reject) => {
-      this.resolveInitialised = resolve;
-      this.rejectInitialised = reject;
-    });
-    this.initialisedSignal.catch(noop);
-    this.initLoop = retryUntilDone({
-      attempt: () => this.connectOnce(),
+    this.initialiser = new Initialiser({
+      connect: () => this.producer.connect(),
+      // An injected sink (the test kit's) has no brokers to probe.
+      probe: sink ? undefined : { brokers: this.config.brokers, timeoutMs: this.config.connectionTimeout },
+      describeFailure: (cause) => new KafkaOperationError('failed to initialise kafka producer', { topic: this.topic }, cause),
+      onConnected: () => {
+        this.state = 'initialised';
+        this.logger.info('kafka producer initialised', { topic: this.topic });
+      },
+      // close() began while this attempt was running: undo the connection.
+      onLateConnection: () => void this.producer.disconnect().catch(noop),
       minRetryPeriod: this.config.minRetryPeriod,
       maxRetryPeriod: this.config.maxRetryPeriod,
-      onFailure: (error, attempt, nextDelayMs) =>
+      onRetry: (error, attempt, nextDelayMs) =>
         this.logger.warn('error initialising kafka producer, will retry', {
           topic: this.topic,
           attempt,
@@ -139,6 +136,8 @@ export class KafkaProducer {
           error: describeCause(error),
         }),
     });
+    // Never touch the network inside the constructor: the first attempt runs on the next turn.
+    setImmediate(() => this.initialiser.startBackground());
   }
 
   /**
@@ -167,14 +166,16 @@ export class KafkaProducer {
    * retries go on. Safe to leave unawaited.
    */
   initialise(): Promise<void> {
-    const attempt = this.connectOnce();
+    const attempt = this.isClosed() ? Promise.reject(new ProducerClosedError(this.topic)) : this.initialiser.initialise();
     attempt.catch(noop);
     return attempt;
   }
 
   /** Resolves once initialised; rejects with {@link ProducerClosedError} if closed first. */
   waitUntilInitialised(): Promise<void> {
-    return this.initialisedSignal;
+    const signal = this.initialiser.waitUntilDone();
+    signal.catch(noop);
+    return signal;
   }
 
   /**
@@ -253,8 +254,7 @@ export class KafkaProducer {
   private async closeWithin(timeout: number): Promise<void> {
     const wasInitialised = this.state === 'initialised';
     this.state = 'closing';
-    this.initLoop?.cancel();
-    this.rejectInitialised(new ProducerClosedError(this.topic));
+    this.initialiser.cancel(new ProducerClosedError(this.topic));
     if (wasInitialised && (await outcomeWithin(this.batcher.drain(), timeout)) === 'timeout') {
       const error = new KafkaTimeoutError(
         `kafka producer for topic ${this.topic} could not get its queued records acknowledged within ${timeout} ms of close`,
@@ -272,35 +272,6 @@ export class KafkaProducer {
     await closeHealthCheckerOf(this);
     this.errors.end(); // ends `for await` loops over the errors
     this.logger.info('kafka producer closed', { topic: this.topic });
-  }
-
-  private connectOnce(): Promise<void> {
-    if (this.state === 'initialised') return Promise.resolve();
-    if (this.state !== 'initialising') return Promise.reject(new ProducerClosedError(this.topic));
-    // Concurrent callers (the retry loop, initialise()) share one attempt.
-    this.connecting ??= this.attemptConnect().finally(() => (this.connecting = undefined));
-    return this.connecting;
-  }
-
-  private async attemptConnect(): Promise<void> {
-    try {
-      // An injected sink (the test kit's) has no brokers to probe.
-      if (this.probeBrokers) await reachAnyBroker(this.config.brokers, this.config.connectionTimeout);
-      if (this.state !== 'initialising') throw new ProducerClosedError(this.topic);
-      await this.producer.connect();
-    } catch (cause) {
-      if (cause instanceof ProducerClosedError) throw cause;
-      throw new KafkaOperationError('failed to initialise kafka producer', { topic: this.topic }, cause);
-    }
-    if (this.state !== 'initialising') {
-      // close() began while this attempt was running: undo the connection.
-      this.producer.disconnect().catch(noop);
-      throw new ProducerClosedError(this.topic);
-    }
-    this.state = 'initialised';
-    this.initLoop?.cancel();
-    this.resolveInitialised();
-    this.logger.info('kafka producer initialised', { topic: this.topic });
   }
 
   private submit(encode: () => Buffer | string, options: SendOptions | undefined): Promise<void> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { reachAnyBroker } from '../../../lib/core/producer/reachability.js';
+import { reachAnyBroker } from '../../../lib/core/reachability.js';
 
 function listen(): Promise<Server> {
   return new Promise((resolve) => {

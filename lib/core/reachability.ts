@@ -1,5 +1,13 @@
 import { connect } from 'node:net';
 
+/** Brokers to check over TCP before a kafkajs `connect()`, and how long each may take to answer. */
+export interface ReachabilityProbe {
+  /** `host:port` addresses. */
+  readonly brokers: readonly string[];
+  /** Per-broker limit, ms (the client's `connectionTimeout`). */
+  readonly timeoutMs: number;
+}
+
 /**
  * Resolves as soon as one of `brokers` (`host:port`) accepts a TCP connection, and rejects when
  * none does within `timeoutMs`. The sockets are closed at once either way.
@@ -31,4 +39,10 @@ export function reachAnyBroker(brokers: readonly string[], timeoutMs: number): P
       return socket;
     });
   });
+}
+
+/** Probes `probe`'s brokers (nothing to do without a probe), then runs `connect`. */
+export async function connectWhenReachable(probe: ReachabilityProbe | undefined, connect: () => Promise<void>): Promise<void> {
+  if (probe) await reachAnyBroker(probe.brokers, probe.timeoutMs);
+  await connect();
 }
