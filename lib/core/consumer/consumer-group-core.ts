@@ -18,6 +18,9 @@ import type { KafkaMessage } from '../message.js';
 import { timedOut } from './deadline.js';
 import { Initialiser } from '../initialiser.js';
 import { connectWhenReachable } from '../reachability.js';
+import { asAuthorizationError } from '../security/authorization.js';
+import { AuthorizationStatus } from '../security/auth-status.js';
+import type { KafkaAuthorizationError } from '../errors.js';
 import { ConsumePipeline } from './pipeline.js';
 import { ConsumerState, ConsumerStateMachine, consumerStateName, type StateListener } from './state.js';
 import type { ConsumerTransport, TransportListener } from './transport.js';
@@ -55,6 +58,7 @@ export class ConsumerGroupCore {
   private readonly machine: ConsumerStateMachine;
   private readonly listener: TransportListener;
   private readonly initialiser: Initialiser;
+  private readonly authorization: AuthorizationStatus;
   private wantRunning = false;
   private stopping: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
@@ -69,6 +73,7 @@ export class ConsumerGroupCore {
     this.groupName = config.groupName;
     this.logger = logger;
     this.errors = new ErrorStream(logger);
+    this.authorization = new AuthorizationStatus(this.errors);
     this.machine = new ConsumerStateMachine((error) =>
       this.emit(new KafkaOperationError('a state-change listener threw', this.logData(), error)),
     );
@@ -92,13 +97,15 @@ export class ConsumerGroupCore {
       onLateConnection: () => this.releaseLateConnection(),
       minRetryPeriod: config.minRetryPeriod,
       maxRetryPeriod: config.maxRetryPeriod,
-      onRetry: (error, attempt, nextDelayMs) =>
+      onRetry: (error, attempt, nextDelayMs) => {
+        this.authorization.record(error); // e.g. a refused TLS handshake: health is CRITICAL
         this.logger.warn('error initialising consumer group, will retry', {
           ...this.logData(),
           attempt,
           nextDelayMs,
           error: error instanceof Error ? error.message : String(error),
-        }),
+        });
+      },
     });
     // Never touch the network inside the constructor: the first attempt runs on the next turn.
     setImmediate(() => this.initialiser.startBackground());
@@ -135,6 +142,14 @@ export class ConsumerGroupCore {
   /** Resolves once initialised; rejects with {@link ConsumerStateError} if closed first. */
   waitUntilInitialised(): Promise<void> {
     return this.initialiser.waitUntilDone();
+  }
+
+  /**
+   * The broker's refusal (ACL, SASL, TLS certificate) this group last met, until it joins the
+   * group again; while there is one, {@link checker} reports CRITICAL.
+   */
+  authorizationFailure(): KafkaAuthorizationError | undefined {
+    return this.authorization.failure;
   }
 
   /** Registers the single-message handler. A second handler of either kind throws {@link HandlerRegistrationError}. */
@@ -243,6 +258,7 @@ export class ConsumerGroupCore {
         this.emit(new KafkaTimeoutError(`consumer group close did not finish within ${timeout} ms`, { ...this.logData(), timeout }));
       }
       this.pipeline.dispose();
+      this.authorization.dispose();
       this.unsubscribeLog?.();
       this.errors.end(); // ends `for await` loops over the errors
     })();
@@ -291,6 +307,7 @@ export class ConsumerGroupCore {
 
   /** The brokers were reached (close() has not begun: the initialiser is cancelled by then). */
   private onInitialised(): void {
+    this.authorization.clear();
     this.logger.info('kafka consumer group has been initialised', this.logData());
     // Waiters are resolved after this returns, by which time the state is Stopped or Starting.
     if (this.wantRunning && this.pipeline.hasDispatcher) this.beginStart();
@@ -322,6 +339,7 @@ export class ConsumerGroupCore {
   private onGroupJoin(assignment: Readonly<Record<string, readonly number[]>>): void {
     if (this.state !== ConsumerState.Starting && this.state !== ConsumerState.Consuming) return;
     this.restartAttempt = 0;
+    this.authorization.clear(); // joined: the group and its topics are allowed
     this.pipeline.onGroupJoin();
     this.machine.moveTo(ConsumerState.Consuming);
     this.logger.info('kafka consumer group joined', { ...this.logData(), assignment });
@@ -339,7 +357,10 @@ export class ConsumerGroupCore {
     this.machine.moveTo(ConsumerState.Starting);
     const attempt = ++this.restartAttempt;
     const delay = getRetryTime(attempt, this.config.minRetryPeriod, this.config.maxRetryPeriod);
-    this.emit(new KafkaOperationError('error consuming, will retry', { ...this.logData(), attempt, nextDelayMs: delay }, error));
+    // An ACL refusal becomes a KafkaAuthorizationError (health CRITICAL until the next join).
+    const message = 'error consuming, will retry';
+    const logData = { ...this.logData(), attempt, nextDelayMs: delay };
+    this.emit(asAuthorizationError(error, message, logData) ?? new KafkaOperationError(message, logData, error));
     this.clearRestart();
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;

@@ -1,4 +1,5 @@
 import { KafkaOperationError, type KafkaError, type LogData } from '../errors.js';
+import { asAuthorizationError } from '../security/authorization.js';
 import { CommitScheduler } from './commit-scheduler.js';
 import type { DispatchGate, Dispatcher } from './dispatch.js';
 import { OffsetTracker, type PartitionOffset } from './offset-tracker.js';
@@ -42,14 +43,12 @@ export class ConsumePipeline implements DispatchGate {
       tracker: this.tracker,
       interval: options.commitInterval,
       commit: options.commit,
-      onError: (error, offsets) =>
-        options.emit(
-          new KafkaOperationError(
-            'failed to commit offsets (they are retried, or redelivered after a rebalance)',
-            { ...options.logData, offsets: offsets.map((o) => `${o.topic}/${o.partition}@${o.offset}`) },
-            error,
-          ),
-        ),
+      onError: (error, offsets) => {
+        const message = 'failed to commit offsets (they are retried, or redelivered after a rebalance)';
+        const logData = { ...options.logData, offsets: offsets.map((o) => `${o.topic}/${o.partition}@${o.offset}`) };
+        // A group ACL refusal is a KafkaAuthorizationError (health CRITICAL until the next join).
+        options.emit(asAuthorizationError(error, message, logData) ?? new KafkaOperationError(message, logData, error));
+      },
     });
   }
 

@@ -1,6 +1,6 @@
 import { CONNECTION_DEFAULTS, type ConnectionConfig } from '../config/connection.js';
 import { ConfigChecker, checkBrokers } from '../config/validate.js';
-import { describeCause } from '../errors.js';
+import { describeCause, type KafkaAuthorizationError } from '../errors.js';
 import { toKafkaJsSecurity } from '../security.js';
 import { BrokerProbe, type MetadataSource } from './broker-probe.js';
 import { withDeadline } from './deadline.js';
@@ -12,6 +12,7 @@ import {
   MSG_PRODUCER_NOT_INITIALISED,
   type ConsumerGroupHealth,
   type HealthReport,
+  type HealthStatus,
   type HealthSubject,
 } from './health-types.js';
 import { judgeBrokerHealth, type PartialHealthStatus } from './status-rules.js';
@@ -55,6 +56,11 @@ export interface HealthCheckerTarget {
   readonly isInitialised: () => boolean;
   /** For consumer groups: the group name and a reader of its current state name. */
   readonly consumerGroup?: { readonly groupName: string; readonly state: () => string };
+  /**
+   * The broker's refusal (ACL, SASL, TLS certificate) the owner is currently facing, if any:
+   * while there is one the report is CRITICAL with its message and nothing is probed.
+   */
+  readonly authorizationFailure?: () => KafkaAuthorizationError | undefined;
 }
 
 /**
@@ -98,7 +104,12 @@ export class KafkaHealthChecker {
   /** The current report (cached for `cacheTtlMs`). Never rejects. */
   check(): Promise<HealthReport> {
     if (this.closed) return Promise.resolve(this.closedReport());
-    if (!safeInitialised(this.target)) return Promise.resolve(this.notInitialisedReport());
+    const refusal = safeRefusal(this.target);
+    if (refusal) return Promise.resolve(this.unprobedReport('CRITICAL', refusal.message));
+    if (!safeInitialised(this.target)) {
+      const message = this.target.subject === 'producer' ? MSG_PRODUCER_NOT_INITIALISED : MSG_CONSUMER_GROUP_NOT_INITIALISED;
+      return Promise.resolve(this.unprobedReport('WARNING', message));
+    }
     if (this.cached && Date.now() < this.cached.expiresAt) return Promise.resolve(this.cached.report);
     this.inFlight ??= this.runCheck()
       .catch((error: unknown) => this.failedReport(error))
@@ -165,12 +176,13 @@ export class KafkaHealthChecker {
     }
   }
 
-  private notInitialisedReport(): HealthReport {
+  /** A report decided without touching the network (not initialised, refused). */
+  private unprobedReport(status: HealthStatus, message: string): HealthReport {
     const group = this.target.consumerGroup;
     return {
       ...this.base(),
-      status: 'WARNING',
-      message: this.target.subject === 'producer' ? MSG_PRODUCER_NOT_INITIALISED : MSG_CONSUMER_GROUP_NOT_INITIALISED,
+      status,
+      message,
       brokers: [],
       ...(group ? { consumerGroup: { groupName: group.groupName, state: safeState(group.state) } } : {}),
       checkedAt: new Date(),
@@ -218,6 +230,14 @@ function safeInitialised(target: HealthCheckerTarget): boolean {
     return target.isInitialised();
   } catch {
     return false;
+  }
+}
+
+function safeRefusal(target: HealthCheckerTarget): KafkaAuthorizationError | undefined {
+  try {
+    return target.authorizationFailure?.();
+  } catch {
+    return undefined;
   }
 }
 

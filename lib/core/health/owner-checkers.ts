@@ -1,4 +1,5 @@
 import { ConsumerState, consumerStateName } from '../consumer/state.js';
+import type { KafkaAuthorizationError } from '../errors.js';
 import { KafkaHealthChecker, type HealthCheckOptions, type HealthConnection } from './health-checker.js';
 
 /** The producer surface a health checker needs (KafkaProducer fits it). */
@@ -6,6 +7,8 @@ export interface CheckableProducer {
   readonly topic: string;
   readonly config: HealthConnection & { readonly minBrokersHealthy: number };
   isInitialised(): boolean;
+  /** The authorization refusal in force, if any (the health report is CRITICAL while there is one). */
+  authorizationFailure?(): KafkaAuthorizationError | undefined;
 }
 
 /** The consumer-group surface a health checker needs (KafkaConsumerGroup fits it). */
@@ -16,6 +19,8 @@ export interface CheckableConsumerGroup {
   readonly state: ConsumerState;
   isInitialised(): boolean;
   onStateChange(listener: (state: ConsumerState, previous: ConsumerState) => void): () => void;
+  /** The authorization refusal in force, if any (the health report is CRITICAL while there is one). */
+  authorizationFailure?(): KafkaAuthorizationError | undefined;
 }
 
 /**
@@ -32,6 +37,7 @@ export function createProducerHealthChecker(producer: CheckableProducer, options
       // The producer's resolved value is already capped at the number of brokers.
       minBrokersHealthy: Math.min(config.minBrokersHealthy, config.brokers.length),
       isInitialised: () => producer.isInitialised(),
+      authorizationFailure: () => producer.authorizationFailure?.(),
     },
     options,
   );
@@ -54,6 +60,7 @@ export function createConsumerGroupHealthChecker(
       minBrokersHealthy: Math.min(config.minBrokersHealthy, config.brokers.length),
       isInitialised: () => group.isInitialised(),
       consumerGroup: { groupName: group.groupName, state: () => consumerStateName(group.state) },
+      authorizationFailure: () => group.authorizationFailure?.(),
     },
     options,
   );

@@ -16,6 +16,9 @@ import {
 } from '../errors.js';
 import type { KafkaLogger } from '../logger.js';
 import { Initialiser } from '../initialiser.js';
+import { toKafkaError } from '../security/authorization.js';
+import { AuthorizationStatus } from '../security/auth-status.js';
+import type { KafkaAuthorizationError } from '../errors.js';
 import { buildMessage, ProducerHeaders, toJsonValue, toRecordValue, type OutgoingMessage, type SendOptions } from './record.js';
 import { estimateRecordSize } from './record-size.js';
 import { outcomeWithin } from './outcome-within.js';
@@ -70,6 +73,7 @@ export class KafkaProducer {
   private readonly headers: ProducerHeaders;
   private readonly batcher: SendBatcher<Message>;
   private readonly initialiser: Initialiser;
+  private readonly authorization: AuthorizationStatus;
   private state: ProducerState = 'initialising';
   private closing: Promise<void> | undefined;
   private stopLoggingErrors: (() => void) | undefined;
@@ -88,6 +92,7 @@ export class KafkaProducer {
     this.topic = this.config.topic;
     this.logger = this.config.logger;
     this.errors = new ErrorStream(this.logger);
+    this.authorization = new AuthorizationStatus(this.errors);
     this.headers = new ProducerHeaders(this.config.requestId);
     this.kafka = createKafkaClient(
       {
@@ -119,8 +124,13 @@ export class KafkaProducer {
       connect: () => this.producer.connect(),
       // An injected sink (the test kit's) has no brokers to probe.
       probe: sink ? undefined : { brokers: this.config.brokers, timeoutMs: this.config.connectionTimeout },
-      describeFailure: (cause) => new KafkaOperationError('failed to initialise kafka producer', { topic: this.topic }, cause),
+      describeFailure: (cause) => {
+        const error = toKafkaError(cause, 'failed to initialise kafka producer', { topic: this.topic });
+        this.authorization.record(error); // e.g. a refused TLS handshake: health is CRITICAL
+        return error;
+      },
       onConnected: () => {
+        this.authorization.clear();
         this.state = 'initialised';
         this.logger.info('kafka producer initialised', { topic: this.topic });
       },
@@ -153,6 +163,14 @@ export class KafkaProducer {
   /** True once connected, until `close()` begins. */
   isInitialised(): boolean {
     return this.state === 'initialised';
+  }
+
+  /**
+   * The broker's refusal (ACL, SASL, TLS certificate) this producer last met, until a send or
+   * connection succeeds again; while there is one, {@link checker} reports CRITICAL.
+   */
+  authorizationFailure(): KafkaAuthorizationError | undefined {
+    return this.authorization.failure;
   }
 
   /** True once `close()` began. */
@@ -270,6 +288,7 @@ export class KafkaProducer {
     }
     this.state = 'closed';
     await closeHealthCheckerOf(this);
+    this.authorization.dispose();
     this.errors.end(); // ends `for await` loops over the errors
     this.logger.info('kafka producer closed', { topic: this.topic });
   }
@@ -304,7 +323,9 @@ export class KafkaProducer {
 
   private async sendBatch(messages: Message[]): Promise<ItemFailures | undefined> {
     try {
-      return await sendTopicBatch(this.producer, this.config, messages, (error) => this.errors.emit(error));
+      const failures = await sendTopicBatch(this.producer, this.config, messages, (error) => this.errors.emit(error));
+      this.authorization.clear(); // the broker accepted a request: the topic is allowed again
+      return failures;
     } finally {
       // A batch abandoned by a timed-out close() can outlive the disconnect, and kafkajs reconnects
       // to retry it: disconnect again so close() leaves no connection behind.

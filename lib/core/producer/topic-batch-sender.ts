@@ -1,6 +1,7 @@
 import { CompressionTypes, type Message, type Producer, type RecordMetadata } from 'kafkajs';
 import type { ProducerAcks, ProducerCompression } from '../config/producer.js';
 import { InvalidMessageError, ProducerSendError, type KafkaError } from '../errors.js';
+import { asAuthorizationError } from '../security/authorization.js';
 import type { ItemFailures } from './send-batcher.js';
 
 /**
@@ -22,6 +23,7 @@ export interface TopicBatchSettings {
  * results. A failed request is emitted once (`ProducerSendError`) and rejects the whole batch.
  * kafkajs silently skips records whose explicit partition is not in the topic metadata and still
  * reports success, so those are found in the acks and failed one by one (`InvalidMessageError`).
+ * A refusal by the broker's ACLs is a `KafkaAuthorizationError` instead of a `ProducerSendError`.
  */
 export async function sendTopicBatch(
   sink: ProducerSink,
@@ -38,7 +40,9 @@ export async function sendTopicBatch(
       compression: settings.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
     });
   } catch (cause) {
-    const error = new ProducerSendError(settings.topic, cause);
+    const error =
+      asAuthorizationError(cause, `failed to send to topic ${settings.topic}`, { topic: settings.topic }) ??
+      new ProducerSendError(settings.topic, cause);
     emit(error);
     throw error;
   }

@@ -155,17 +155,27 @@ describe('mTLS and ACLs on a real TLS broker', { timeout: 150_000 }, () => {
     await applyTopicAuthList(admin, { domain: APP.domain, brokers: broker.brokers, acls: [topicAuth(topic)] }, captureLogger);
     await p.sendJSON({ n: 2 });
     await waitFor('the group to consume after the grant', () => received.includes('{"n":2}'));
+    assert.equal(p.authorizationFailure(), undefined, 'a successful send clears the refusal');
+    assert.notEqual((await p.checker()).status, 'CRITICAL');
   });
 
-  it('reports run-time authorization failures as KafkaAuthorizationError on the error stream', { todo: 'producer/consumer must map errors with toKafkaError (see report)' }, async () => {
+  it('reports run-time authorization failures as KafkaAuthorizationError on the error stream, and health CRITICAL', async () => {
     const topic = uniqueName('sec-typed');
     await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
     const p = producer(topic, mtls(app, 'files'));
     const errors: KafkaError[] = [];
     p.errors.on((e) => errors.push(e));
     await p.waitUntilInitialised();
-    await p.sendJSON({ n: 1 }).catch(() => undefined);
+    const sendError = await p.sendJSON({ n: 1 }).then(
+      () => assert.fail('send to a topic without ACL succeeded'),
+      (e: unknown) => e,
+    );
+    assert.ok(sendError instanceof KafkaAuthorizationError, `send rejected with ${String(sendError)}`);
+    assert.equal(sendError.logData.authFailure, 'topic');
     assert.ok(errors.some((e) => e instanceof KafkaAuthorizationError), `got ${errors.map((e) => e.name).join(', ')}`);
+    const health = await p.checker();
+    assert.equal(health.status, 'CRITICAL');
+    assert.equal(health.message, sendError.message);
   });
 
   it('refuses a client certificate signed by another CA', async () => {
@@ -174,8 +184,11 @@ describe('mTLS and ACLs on a real TLS broker', { timeout: 150_000 }, () => {
       (e: unknown) => e instanceof KafkaAuthorizationError && e.logData.authFailure === 'tls-handshake',
     );
     const p = producer(uniqueName('sec-never'), mtls(broker.certs.untrustedClient, 'pem'));
-    await assert.rejects(p.initialise(), (e: unknown) => isAuthorizationError(e));
+    await assert.rejects(p.initialise(), (e: unknown) => e instanceof KafkaAuthorizationError && e.logData.authFailure === 'tls-handshake');
     assert.equal(p.isInitialised(), false);
+    const health = await p.checker();
+    assert.equal(health.status, 'CRITICAL', 'a refused handshake is CRITICAL, not "not initialised"');
+    assert.match(health.message, /^failed to initialise kafka producer: TLS handshake refused/);
   });
 
   it('refuses a broker whose certificate the client does not trust', async () => {
