@@ -67,3 +67,42 @@ test('a rejecting handler is reported and still settles the ticket', async () =>
   await c.flush(); // empty: no call
   assert.equal(errors.length, 1);
 });
+
+test('a synchronous run of adds longer than the wait time does not count as inactivity', async () => {
+  const batches: number[][] = [];
+  const c = new BatchCollector<number>({ size: 1_000_000, waitTime: 40, handle: async (items) => void batches.push(items) });
+  const handled = c.whenOpenBatchHandled();
+  // One run of adds lasting longer than the wait time (no timer can fire inside it): the
+  // countdown must run from its last add, not from its first.
+  const start = performance.now();
+  let next = start;
+  let added = 0;
+  while (performance.now() - start < 60) {
+    if (performance.now() >= next) {
+      c.add(added++);
+      next += 1;
+    }
+  }
+  const runEnded = performance.now();
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(batches.length, 0, 'still collecting 20 ms after the run ended');
+  await handled;
+  assert.ok(performance.now() - runEnded >= 39, 'handed over only a full wait time after the last add');
+  assert.equal(batches.length, 1);
+  assert.equal(batches[0]!.length, added);
+  c.dispose();
+});
+
+test('items added across several runs keep restarting the countdown', async () => {
+  const batches: number[][] = [];
+  const c = new BatchCollector<number>({ size: 100, waitTime: 30, handle: async (items) => void batches.push(items) });
+  const handled = c.whenOpenBatchHandled();
+  for (let i = 0; i < 4; i++) {
+    c.add(i);
+    await new Promise((r) => setTimeout(r, 15));
+  }
+  assert.equal(batches.length, 0, 'each run restarted the countdown');
+  await handled;
+  assert.deepEqual(batches, [[0, 1, 2, 3]]);
+  c.dispose();
+});
