@@ -4,39 +4,27 @@ import {
   ConsumerStateError,
   HandlerRegistrationError,
   KafkaOperationError,
-  KafkaTimeoutError,
+  type KafkaAuthorizationError,
   type KafkaError,
   type LogData,
 } from '../errors.js';
-import type { KafkaLogger } from '../logger.js';
-import { getRetryTime } from '../retry.js';
-import { BatchDispatcher, type BatchHandler } from './batch-dispatcher.js';
-import type { Dispatcher } from './dispatch.js';
-import { MessageDispatcher, type MessageHandler } from './message-dispatcher.js';
-import { MessageChannel } from './message-channel.js';
-import type { KafkaMessage } from '../message.js';
-import { timedOut } from './deadline.js';
-import { Initialiser } from '../initialiser.js';
-import { connectWhenReachable } from '../reachability.js';
-import { asAuthorizationError } from '../security/authorization.js';
-import { AuthorizationStatus } from '../security/auth-status.js';
-import type { KafkaAuthorizationError } from '../errors.js';
-import { ConsumePipeline } from './pipeline.js';
-import { ConsumerState, ConsumerStateMachine, consumerStateName, type StateListener } from './state.js';
-import type { ConsumerTransport, TransportListener } from './transport.js';
 import { checkHealthOf } from '../health/checker-of.js';
 import type { HealthReport } from '../health/health-types.js';
+import { Initialiser } from '../initialiser.js';
+import type { KafkaLogger } from '../logger.js';
+import type { KafkaMessage } from '../message.js';
+import { AuthorizationStatus } from '../security/auth-status.js';
+import type { BatchHandler } from './batch-dispatcher.js';
+import { runCloseSequence, type ConsumerCloseOptions } from './close-sequence.js';
+import { ConsumeRunner } from './consume-runner.js';
+import type { Dispatcher } from './dispatch.js';
+import { HandlerSlot } from './handler-slot.js';
+import type { MessageHandler } from './message-dispatcher.js';
+import { ConsumePipeline } from './pipeline.js';
+import { ConsumerState, ConsumerStateMachine, consumerStateName, type StateListener } from './state.js';
+import type { ConsumerTransport } from './transport.js';
 
-/** Options of `close()`. */
-export interface ConsumerCloseOptions {
-  /** Longest time close may take, ms; past it close resolves and emits a KafkaTimeoutError. Default 30000. */
-  readonly timeout?: number;
-  /** Run in order after in-flight work drained and before the group is left (dp-kafka's OptFuncs). */
-  readonly onClosing?: ReadonlyArray<() => void | Promise<void>>;
-}
-
-/** Default time limit of `close()`, ms. */
-export const DEFAULT_CONSUMER_CLOSE_TIMEOUT = 30_000;
+export { DEFAULT_CONSUMER_CLOSE_TIMEOUT, type ConsumerCloseOptions } from './close-sequence.js';
 
 /**
  * A consumer group over any {@link ConsumerTransport}: the state machine, background
@@ -56,16 +44,14 @@ export class ConsumerGroupCore {
   protected readonly pipeline: ConsumePipeline;
   protected readonly logger: KafkaLogger;
   private readonly machine: ConsumerStateMachine;
-  private readonly listener: TransportListener;
   private readonly initialiser: Initialiser;
   private readonly authorization: AuthorizationStatus;
   private wantRunning = false;
   private stopping: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
-  private restartTimer: NodeJS.Timeout | undefined;
-  private restartAttempt = 0;
+  private readonly runner: ConsumeRunner;
+  private readonly handlers: HandlerSlot;
   private unsubscribeLog: (() => void) | undefined;
-  private channel: MessageChannel | undefined;
 
   constructor(config: ResolvedConsumerGroupConfig, protected readonly transport: ConsumerTransport, logger: KafkaLogger) {
     this.config = config;
@@ -84,12 +70,26 @@ export class ConsumerGroupCore {
       emit: (error) => this.emit(error),
       logData: { group: config.groupName, topics: config.topics },
     });
-    this.listener = {
-      onBatch: (batch) => this.pipeline.handle(batch),
-      onGroupJoin: (assignment) => this.onGroupJoin(assignment),
-      onRebalancing: () => this.onRebalancing(),
-      onCrash: (error) => this.onCrash(error),
-    };
+    this.handlers = new HandlerSlot({
+      pipeline: this.pipeline,
+      numWorkers: config.numWorkers,
+      batchSize: config.batchSize,
+      batchWaitTime: config.batchWaitTime,
+      emit: (error) => this.emit(error),
+      logData: () => this.logData(),
+    });
+    this.runner = new ConsumeRunner({
+      transport,
+      pipeline: this.pipeline,
+      machine: this.machine,
+      logger,
+      minRetryPeriod: config.minRetryPeriod,
+      maxRetryPeriod: config.maxRetryPeriod,
+      onJoined: () => this.authorization.clear(),
+      releaseLateConnection: () => this.releaseLateConnection(),
+      emit: (error) => this.emit(error),
+      logData: () => this.logData(),
+    });
     this.initialiser = new Initialiser({
       connect: () => this.transport.connect(),
       probe: transport.reachability,
@@ -154,31 +154,12 @@ export class ConsumerGroupCore {
 
   /** Registers the single-message handler. A second handler of either kind throws {@link HandlerRegistrationError}. */
   registerHandler(handler: MessageHandler): void {
-    this.checkHandler(handler);
-    this.registerDispatcher(
-      new MessageDispatcher({
-        handler,
-        numWorkers: this.config.numWorkers,
-        tracker: this.pipeline.tracker,
-        emit: (e) => this.emit(e),
-        logData: this.logData(),
-      }),
-    );
+    this.handlers.message(handler);
   }
 
   /** Registers the batch handler. A second handler of either kind throws {@link HandlerRegistrationError}. */
   registerBatchHandler(handler: BatchHandler): void {
-    this.checkHandler(handler);
-    this.registerDispatcher(
-      new BatchDispatcher({
-        handler,
-        batchSize: this.config.batchSize,
-        batchWaitTime: this.config.batchWaitTime,
-        tracker: this.pipeline.tracker,
-        emit: (e) => this.emit(e),
-        logData: this.logData(),
-      }),
-    );
+    this.handlers.batch(handler);
   }
 
   /**
@@ -193,18 +174,7 @@ export class ConsumerGroupCore {
    *   one after this throws too)
    */
   messages(): AsyncIterable<KafkaMessage> {
-    if (!this.channel) {
-      const channel = new MessageChannel({
-        capacity: Math.max(this.config.numWorkers, this.config.batchSize),
-        tracker: this.pipeline.tracker,
-        flushCommits: () => this.pipeline.flushCommits(),
-      });
-      this.registerDispatcher(channel);
-      this.onStateChange((state) => channel.onGroupState(state));
-      channel.onGroupState(this.state);
-      this.channel = channel;
-    }
-    return this.channel;
+    return this.handlers.channel((listener) => this.onStateChange(listener), this.state);
   }
 
   /** Whether a handler (of either kind) is registered. */
@@ -225,7 +195,7 @@ export class ConsumerGroupCore {
       throw new HandlerRegistrationError('consumer group cannot start without a handler: call registerHandler, registerBatchHandler or messages() first', this.logData());
     }
     this.wantRunning = true;
-    if (this.state === ConsumerState.Stopped) this.beginStart();
+    if (this.state === ConsumerState.Stopped) this.runner.start();
   }
 
   /** Stops consuming; the group stays initialised and can start again. Resolves once the stop began. */
@@ -247,16 +217,23 @@ export class ConsumerGroupCore {
    */
   close(options: ConsumerCloseOptions = {}): Promise<void> {
     if (this.closing) return this.closing;
-    const timeout = options.timeout ?? DEFAULT_CONSUMER_CLOSE_TIMEOUT;
     const stopping = this.stopping;
     this.wantRunning = false;
     this.machine.moveTo(ConsumerState.Closing);
     this.initialiser.cancel(new ConsumerStateError('consumer group is closing, it was not initialised', this.logData()));
-    this.clearRestart();
+    this.runner.cancelRestart();
     this.closing = (async () => {
-      if (await timedOut(this.shutdown(stopping, options.onClosing ?? []), timeout)) {
-        this.emit(new KafkaTimeoutError(`consumer group close did not finish within ${timeout} ms`, { ...this.logData(), timeout }));
-      }
+      await runCloseSequence(
+        {
+          stopping,
+          drain: () => this.pipeline.drain(),
+          disconnect: () => this.transport.disconnect(),
+          emit: (error) => this.emit(error),
+          logger: this.logger,
+          logData: () => this.logData(),
+        },
+        options,
+      );
       this.pipeline.dispose();
       this.authorization.dispose();
       this.unsubscribeLog?.();
@@ -280,13 +257,7 @@ export class ConsumerGroupCore {
 
   /** Installs a dispatcher (e.g. a channel-style API). Throws if a handler is already registered. */
   protected registerDispatcher(dispatcher: Dispatcher): void {
-    if (this.pipeline.hasDispatcher) {
-      throw new HandlerRegistrationError(
-        'failed to register handler because a handler, batch handler or messages() reader had already been registered, only 1 allowed',
-        this.logData(),
-      );
-    }
-    this.pipeline.setDispatcher(dispatcher);
+    this.handlers.install(dispatcher);
   }
 
   /** Context for logs and errors. */
@@ -299,18 +270,12 @@ export class ConsumerGroupCore {
     this.errors.emit(error);
   }
 
-  private checkHandler(handler: unknown): void {
-    if (typeof handler !== 'function') {
-      throw new HandlerRegistrationError('handler must be a function', this.logData());
-    }
-  }
-
   /** The brokers were reached (close() has not begun: the initialiser is cancelled by then). */
   private onInitialised(): void {
     this.authorization.clear();
     this.logger.info('kafka consumer group has been initialised', this.logData());
     // Waiters are resolved after this returns, by which time the state is Stopped or Starting.
-    if (this.wantRunning && this.pipeline.hasDispatcher) this.beginStart();
+    if (this.wantRunning && this.pipeline.hasDispatcher) this.runner.start();
     else this.machine.moveTo(ConsumerState.Stopped);
   }
 
@@ -321,73 +286,9 @@ export class ConsumerGroupCore {
     );
   }
 
-  private beginStart(): void {
-    if (!this.machine.moveTo(ConsumerState.Starting)) return;
-    this.restartAttempt = 0;
-    this.pipeline.open();
-    void this.runTransport();
-  }
-
-  private async runTransport(): Promise<void> {
-    try {
-      await this.transport.run(this.listener);
-    } catch (error) {
-      this.onCrash(error);
-    }
-  }
-
-  private onGroupJoin(assignment: Readonly<Record<string, readonly number[]>>): void {
-    if (this.state !== ConsumerState.Starting && this.state !== ConsumerState.Consuming) return;
-    this.restartAttempt = 0;
-    this.authorization.clear(); // joined: the group and its topics are allowed
-    this.pipeline.onGroupJoin();
-    this.machine.moveTo(ConsumerState.Consuming);
-    this.logger.info('kafka consumer group joined', { ...this.logData(), assignment });
-  }
-
-  private onRebalancing(): void {
-    if (this.state !== ConsumerState.Consuming && this.state !== ConsumerState.Starting) return;
-    this.pipeline.onRebalancing();
-    this.machine.moveTo(ConsumerState.Starting);
-  }
-
-  /** Consumption stopped on an error: back off with getRetryTime, then reconnect and run again. */
-  private onCrash(error: unknown): void {
-    if (this.state !== ConsumerState.Starting && this.state !== ConsumerState.Consuming) return;
-    this.machine.moveTo(ConsumerState.Starting);
-    const attempt = ++this.restartAttempt;
-    const delay = getRetryTime(attempt, this.config.minRetryPeriod, this.config.maxRetryPeriod);
-    // An ACL refusal becomes a KafkaAuthorizationError (health CRITICAL until the next join).
-    const message = 'error consuming, will retry';
-    const logData = { ...this.logData(), attempt, nextDelayMs: delay };
-    this.emit(asAuthorizationError(error, message, logData) ?? new KafkaOperationError(message, logData, error));
-    this.clearRestart();
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = undefined;
-      if (this.state !== ConsumerState.Starting) return;
-      this.pipeline.open();
-      connectWhenReachable(this.transport.reachability, () => this.transport.connect()).then(
-        () => this.afterReconnect(),
-        (connectError: unknown) => this.onCrash(connectError),
-      );
-    }, delay);
-  }
-
-  private afterReconnect(): Promise<void> | undefined {
-    if (this.state === ConsumerState.Starting) return this.runTransport();
-    // close() may have disconnected before this connection completed: release it.
-    if (this.state === ConsumerState.Closing) this.releaseLateConnection();
-    return undefined;
-  }
-
-  private clearRestart(): void {
-    if (this.restartTimer) clearTimeout(this.restartTimer);
-    this.restartTimer = undefined;
-  }
-
   private beginStop(): void {
     if (!this.machine.moveTo(ConsumerState.Stopping)) return;
-    this.clearRestart();
+    this.runner.cancelRestart();
     this.stopping = (async () => {
       await this.pipeline.drain();
       try {
@@ -397,26 +298,8 @@ export class ConsumerGroupCore {
       }
       if (this.machine.moveTo(ConsumerState.Stopped)) {
         this.logger.info('kafka consumer group is stopped', this.logData());
-        if (this.wantRunning) this.beginStart();
+        if (this.wantRunning) this.runner.start();
       }
     })().finally(() => (this.stopping = undefined));
-  }
-
-  private async shutdown(stopping: Promise<void> | undefined, hooks: ReadonlyArray<() => void | Promise<void>>): Promise<void> {
-    if (stopping) await stopping;
-    await this.pipeline.drain();
-    for (const hook of hooks) {
-      try {
-        await hook();
-      } catch (error) {
-        this.emit(new KafkaOperationError('an onClosing hook failed', this.logData(), error));
-      }
-    }
-    try {
-      await this.transport.disconnect();
-    } catch (error) {
-      this.emit(new KafkaOperationError('error closing the consumer group', this.logData(), error));
-    }
-    this.logger.info('successfully closed kafka consumer group', this.logData());
   }
 }

@@ -1,0 +1,114 @@
+import type { LogData } from '../errors.js';
+import type { KafkaLogger } from '../logger.js';
+import { connectWhenReachable } from '../reachability.js';
+import { CrashRecovery, type CrashRecoveryOptions } from './crash-recovery.js';
+import type { ConsumePipeline } from './pipeline.js';
+import { ConsumerState, type ConsumerStateMachine } from './state.js';
+import type { ConsumerTransport, TransportListener } from './transport.js';
+
+/** Options of a {@link ConsumeRunner}. */
+export interface ConsumeRunnerOptions extends Pick<CrashRecoveryOptions, 'minRetryPeriod' | 'maxRetryPeriod' | 'emit' | 'logData'> {
+  readonly transport: ConsumerTransport;
+  readonly pipeline: ConsumePipeline;
+  readonly machine: ConsumerStateMachine;
+  readonly logger: KafkaLogger;
+  /** The member joined the group: the broker allows it (clears an authorization refusal). */
+  readonly onJoined: () => void;
+  /** A reconnect completed after close() began: release that connection. */
+  readonly releaseLateConnection: () => void;
+}
+
+/**
+ * The running half of a consumer group: runs the transport, follows its group joins,
+ * rebalances and crashes through the state machine, and after a crash reconnects and runs again
+ * on the back-off of a {@link CrashRecovery}.
+ */
+export class ConsumeRunner {
+  private readonly listener: TransportListener;
+  private readonly recovery: CrashRecovery;
+
+  constructor(private readonly options: ConsumeRunnerOptions) {
+    this.listener = {
+      onBatch: (batch) => options.pipeline.handle(batch),
+      onGroupJoin: (assignment) => this.onGroupJoin(assignment),
+      onRebalancing: () => this.onRebalancing(),
+      onCrash: (error) => this.onCrash(error),
+    };
+    this.recovery = new CrashRecovery({
+      minRetryPeriod: options.minRetryPeriod,
+      maxRetryPeriod: options.maxRetryPeriod,
+      isRestartWanted: () => this.state === ConsumerState.Starting,
+      restart: () => this.restart(),
+      emit: options.emit,
+      logData: options.logData,
+    });
+  }
+
+  /** Moves to Starting and runs the transport (no-op when that move is not allowed now). */
+  start(): void {
+    if (!this.options.machine.moveTo(ConsumerState.Starting)) return;
+    this.recovery.reset();
+    this.options.pipeline.open();
+    void this.run();
+  }
+
+  /** Drops a restart scheduled after a crash (stop or close). */
+  cancelRestart(): void {
+    this.recovery.cancel();
+  }
+
+  private get state(): ConsumerState {
+    return this.options.machine.state;
+  }
+
+  private logData(): LogData {
+    return this.options.logData();
+  }
+
+  private async run(): Promise<void> {
+    try {
+      await this.options.transport.run(this.listener);
+    } catch (error) {
+      this.onCrash(error);
+    }
+  }
+
+  private onGroupJoin(assignment: Readonly<Record<string, readonly number[]>>): void {
+    if (this.state !== ConsumerState.Starting && this.state !== ConsumerState.Consuming) return;
+    this.recovery.reset();
+    this.options.onJoined();
+    this.options.pipeline.onGroupJoin();
+    this.options.machine.moveTo(ConsumerState.Consuming);
+    this.options.logger.info('kafka consumer group joined', { ...this.logData(), assignment });
+  }
+
+  private onRebalancing(): void {
+    if (this.state !== ConsumerState.Consuming && this.state !== ConsumerState.Starting) return;
+    this.options.pipeline.onRebalancing();
+    this.options.machine.moveTo(ConsumerState.Starting);
+  }
+
+  /** Consumption stopped on an error: back off with getRetryTime, then reconnect and run again. */
+  private onCrash(error: unknown): void {
+    if (this.state !== ConsumerState.Starting && this.state !== ConsumerState.Consuming) return;
+    this.options.machine.moveTo(ConsumerState.Starting);
+    this.recovery.crashed(error);
+  }
+
+  /** The back-off after a crash ended and the group still wants to run. */
+  private restart(): void {
+    const { transport } = this.options;
+    this.options.pipeline.open();
+    connectWhenReachable(transport.reachability, () => transport.connect()).then(
+      () => this.afterReconnect(),
+      (connectError: unknown) => this.onCrash(connectError),
+    );
+  }
+
+  private afterReconnect(): Promise<void> | undefined {
+    if (this.state === ConsumerState.Starting) return this.run();
+    // close() may have disconnected before this connection completed: release it.
+    if (this.state === ConsumerState.Closing) this.options.releaseLateConnection();
+    return undefined;
+  }
+}

@@ -1,0 +1,77 @@
+import { HandlerRegistrationError, type KafkaError, type LogData } from '../errors.js';
+import { BatchDispatcher, type BatchHandler } from './batch-dispatcher.js';
+import type { Dispatcher } from './dispatch.js';
+import { MessageChannel } from './message-channel.js';
+import { MessageDispatcher, type MessageHandler } from './message-dispatcher.js';
+import type { ConsumePipeline } from './pipeline.js';
+import type { ConsumerState, StateListener } from './state.js';
+
+/** Options of a {@link HandlerSlot}. */
+export interface HandlerSlotOptions {
+  readonly pipeline: ConsumePipeline;
+  readonly numWorkers: number;
+  readonly batchSize: number;
+  readonly batchWaitTime: number;
+  readonly emit: (error: KafkaError) => void;
+  /** Context for logs and errors. */
+  readonly logData: () => LogData;
+}
+
+/**
+ * The one way a consumer group hands messages out: a single-message handler on the worker pool,
+ * a batch handler, or the channel-style `messages()` reader. Only one may be installed, as in
+ * dp-kafka; a second attempt throws {@link HandlerRegistrationError}.
+ */
+export class HandlerSlot {
+  private reader: MessageChannel | undefined;
+
+  constructor(private readonly options: HandlerSlotOptions) {}
+
+  /** Installs a single-message handler run on `numWorkers` workers. */
+  message(handler: MessageHandler): void {
+    this.checkHandler(handler);
+    const { pipeline, numWorkers, emit, logData } = this.options;
+    this.install(new MessageDispatcher({ handler, numWorkers, tracker: pipeline.tracker, emit, logData: logData() }));
+  }
+
+  /** Installs a batch handler (batches of `batchSize`, or fewer after `batchWaitTime`). */
+  batch(handler: BatchHandler): void {
+    this.checkHandler(handler);
+    const { pipeline, batchSize, batchWaitTime, emit, logData } = this.options;
+    this.install(new BatchDispatcher({ handler, batchSize, batchWaitTime, tracker: pipeline.tracker, emit, logData: logData() }));
+  }
+
+  /** The channel-style reader, installed on first call; it follows the group's state to end its loops. */
+  channel(onStateChange: (listener: StateListener) => () => void, state: ConsumerState): MessageChannel {
+    if (!this.reader) {
+      const { pipeline, numWorkers, batchSize } = this.options;
+      const channel = new MessageChannel({
+        capacity: Math.max(numWorkers, batchSize),
+        tracker: pipeline.tracker,
+        flushCommits: () => pipeline.flushCommits(),
+      });
+      this.install(channel);
+      onStateChange((next) => channel.onGroupState(next));
+      channel.onGroupState(state);
+      this.reader = channel;
+    }
+    return this.reader;
+  }
+
+  /** Installs any dispatcher. Throws if one is already installed. */
+  install(dispatcher: Dispatcher): void {
+    if (this.options.pipeline.hasDispatcher) {
+      throw new HandlerRegistrationError(
+        'failed to register handler because a handler, batch handler or messages() reader had already been registered, only 1 allowed',
+        this.options.logData(),
+      );
+    }
+    this.options.pipeline.setDispatcher(dispatcher);
+  }
+
+  private checkHandler(handler: unknown): void {
+    if (typeof handler !== 'function') {
+      throw new HandlerRegistrationError('handler must be a function', this.options.logData());
+    }
+  }
+}

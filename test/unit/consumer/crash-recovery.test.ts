@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CrashRecovery } from '../../../lib/core/consumer/crash-recovery.js';
+import { KafkaOperationError, type KafkaError } from '../../../lib/core/errors.js';
+
+function setup(wanted = () => true) {
+  const emitted: KafkaError[] = [];
+  let restarts = 0;
+  const recovery = new CrashRecovery({
+    minRetryPeriod: 5,
+    maxRetryPeriod: 20,
+    isRestartWanted: wanted,
+    restart: () => void restarts++,
+    emit: (e) => emitted.push(e),
+    logData: () => ({ group: 'g' }),
+  });
+  return { recovery, emitted, restarts: () => restarts };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('each crash is emitted with its attempt number and restarts after the pause; reset starts over', async () => {
+  const { recovery, emitted, restarts } = setup();
+  recovery.crashed(new Error('one'));
+  await sleep(40);
+  recovery.crashed(new Error('two'));
+  await sleep(40);
+  assert.equal(restarts(), 2);
+  recovery.reset();
+  recovery.crashed(new Error('three'));
+  recovery.cancel();
+  await sleep(40);
+  assert.equal(restarts(), 2, 'a cancelled restart never runs');
+  assert.deepEqual(emitted.map((e) => [e instanceof KafkaOperationError, e.logData.attempt, e.logData.group]), [
+    [true, 1, 'g'],
+    [true, 2, 'g'],
+    [true, 1, 'g'],
+  ]);
+  assert.match(emitted[0]!.message, /^error consuming, will retry: one/);
+});
+
+test('no restart when it is no longer wanted at the end of the pause', async () => {
+  const { recovery, restarts } = setup(() => false);
+  recovery.crashed(new Error('crash'));
+  await sleep(40);
+  assert.equal(restarts(), 0);
+});
