@@ -87,18 +87,10 @@ export class ProducerSendError extends KafkaError {
 }
 
 /** An operation is not allowed in the consumer group's current state. */
-export class ConsumerStateError extends KafkaError {
-  constructor(message: string, logData: LogData) {
-    super(message, logData);
-  }
-}
+export class ConsumerStateError extends KafkaError {}
 
 /** A second handler was registered, or a handler conflicts with another consumption mode. */
-export class HandlerRegistrationError extends KafkaError {
-  constructor(message: string, logData: LogData) {
-    super(message, logData);
-  }
-}
+export class HandlerRegistrationError extends KafkaError {}
 
 /** A message handler threw or rejected. `commit` tells whether its offset was still committed. */
 export class MessageHandlerError extends KafkaError {
@@ -143,18 +135,10 @@ export class AclCreationError extends KafkaError {
 }
 
 /** A test kit wait saw a record sent although none was expected. */
-export class UnexpectedMessageError extends KafkaError {
-  constructor(message: string, logData: LogData) {
-    super(message, logData);
-  }
-}
+export class UnexpectedMessageError extends KafkaError {}
 
 /** A test kit helper was given a real client where it needs an in-memory one. */
-export class NotInMemoryClientError extends KafkaError {
-  constructor(message: string, logData: LogData) {
-    super(message, logData);
-  }
-}
+export class NotInMemoryClientError extends KafkaError {}
 
 /** The short text of any thrown value. */
 export function describeCause(cause: unknown): string {
