@@ -44,15 +44,19 @@ export function toKafkaJsLogLevel(level: KafkaLogLevel): logLevel {
   }
 }
 
-/** Routes kafkajs' own log entries to a {@link KafkaLogger}, keeping the level. */
+/**
+ * Routes kafkajs' own log entries to a {@link KafkaLogger}. kafkajs logs every retriable protocol
+ * or connection error (a broker restarting, a coordinator still loading) at error level; those
+ * arrive here as warnings, because the failures that matter reach the library's error stream as
+ * typed errors and are logged from there.
+ */
 export function kafkaJsLogCreator(logger: KafkaLogger): logCreator {
   return () =>
     ({ level, log }) => {
-      const { message, timestamp: _timestamp, logger: _name, ...rest } = log;
+      const { message, timestamp: _timestamp, logger: _name, stack: _stack, ...rest } = log;
       const data: LogData = { ...rest, namespace: log.namespace ?? undefined };
       const text = `kafkajs: ${message}`;
-      if (level === logLevel.ERROR) logger.error(text, data);
-      else if (level === logLevel.WARN) logger.warn(text, data);
+      if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(text, data);
       else if (level === logLevel.INFO) logger.info(text, data);
       else logger.debug(text, data);
     };
