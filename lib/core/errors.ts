@@ -65,6 +65,19 @@ export class MessageTooLargeError extends KafkaError {
   }
 }
 
+/**
+ * A send would push the bytes queued or awaiting acks past `maxQueuedBytes`; rejected at once,
+ * nothing queued. Sends are accepted again as acks drain the queue.
+ */
+export class ProducerQueueFullError extends KafkaError {
+  constructor(topic: string, queuedBytes: number, maxQueuedBytes: number, size: number) {
+    super(
+      `kafka producer for topic ${topic} has ${queuedBytes} bytes queued or awaiting acks: a record of ${size} bytes would exceed maxQueuedBytes ${maxQueuedBytes}`,
+      { topic, queuedBytes, maxQueuedBytes, size },
+    );
+  }
+}
+
 /** An event could not be encoded (or a payload decoded) with the given Avro schema. */
 export class AvroCodecError extends KafkaError {
   constructor(message: string, logData: LogData, cause?: unknown) {

@@ -64,11 +64,26 @@ export interface ProducerConfig extends ConnectionConfig {
    * not matter.
    */
   maxInFlightBatches?: number;
+  /**
+   * Most bytes of records (same measure as `maxMessageBytes`) queued or sent and not yet
+   * acknowledged. A send that would pass it rejects at once with `ProducerQueueFullError`, so a
+   * fire-and-forget sender that outruns the broker cannot exhaust memory; sends are accepted
+   * again as acks arrive. Must be at least `maxMessageBytes`. Default 64 MiB
+   * ({@link DEFAULT_MAX_QUEUED_BYTES}).
+   */
+  maxQueuedBytes?: number;
   /** How long the broker may take to acknowledge a produce request, ms. Default 10,000 (dp-kafka). */
   requestTimeout?: number;
   /** The producer-wide `request-id` header value. Default: a random UUID per producer. */
   requestId?: string;
 }
+
+/**
+ * Default `maxQueuedBytes`: 64 MiB. Far above what awaited senders queue (1,000 concurrent
+ * callers of 1 KiB records hold about 1 MiB), low enough that a runaway fire-and-forget loop
+ * stops long before the host runs out of memory.
+ */
+export const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 
 /** Defaults of the producer-specific settings (dp-kafka's where it has one). */
 export const PRODUCER_DEFAULTS = {
@@ -83,6 +98,7 @@ export const PRODUCER_DEFAULTS = {
   maxBatchBytes: 1_000_000,
   maxBatchRecords: 1_000,
   maxInFlightBatches: 1,
+  maxQueuedBytes: DEFAULT_MAX_QUEUED_BYTES,
   requestTimeout: 10_000,
 } as const;
 
@@ -112,6 +128,7 @@ export interface ResolvedProducerConfig {
   readonly maxBatchBytes: number;
   readonly maxBatchRecords: number;
   readonly maxInFlightBatches: number;
+  readonly maxQueuedBytes: number;
   readonly requestTimeout: number;
   readonly requestId: string;
 }
@@ -157,6 +174,7 @@ export function resolveProducerConfig(config: ProducerConfig): ResolvedProducerC
     maxBatchBytes: config.maxBatchBytes ?? PRODUCER_DEFAULTS.maxBatchBytes,
     maxBatchRecords: config.maxBatchRecords ?? PRODUCER_DEFAULTS.maxBatchRecords,
     maxInFlightBatches: config.maxInFlightBatches ?? PRODUCER_DEFAULTS.maxInFlightBatches,
+    maxQueuedBytes: config.maxQueuedBytes ?? PRODUCER_DEFAULTS.maxQueuedBytes,
     requestTimeout: config.requestTimeout ?? PRODUCER_DEFAULTS.requestTimeout,
     requestId: config.requestId ?? randomUUID(),
   });
@@ -176,6 +194,7 @@ function checkProducerFields(checker: ConfigChecker, config: Partial<ProducerCon
   checker.positive(config.maxBatchRecords, 'maxBatchRecords', { integer: true });
   checker.positive(config.maxInFlightBatches, 'maxInFlightBatches', { integer: true });
   checker.positive(config.requestTimeout, 'requestTimeout');
+  checkMaxQueuedBytes(checker, config);
   checker.positive(config.minBrokersHealthy, 'minBrokersHealthy', { integer: true });
   if (typeof config.minBrokersHealthy === 'number' && Array.isArray(config.brokers) && config.brokers.length > 0) {
     checker.require(
@@ -200,6 +219,22 @@ function checkProducerFields(checker: ConfigChecker, config: Partial<ProducerCon
       typeof logger === 'object' && logger !== null && ['debug', 'info', 'warn', 'error'].every((m) => typeof logger[m as keyof KafkaLogger] === 'function'),
       'logger',
       'must have debug, info, warn and error methods',
+    );
+  }
+}
+
+/** `maxQueuedBytes`: a positive integer that leaves room for at least one record of the largest size. */
+function checkMaxQueuedBytes(checker: ConfigChecker, config: Partial<ProducerConfig>): void {
+  const { maxQueuedBytes } = config;
+  if (maxQueuedBytes === undefined) return;
+  checker.positive(maxQueuedBytes, 'maxQueuedBytes', { integer: true });
+  const maxMessageBytes = config.maxMessageBytes ?? PRODUCER_DEFAULTS.maxMessageBytes;
+  if (Number.isInteger(maxQueuedBytes) && maxQueuedBytes > 0 && Number.isInteger(maxMessageBytes) && maxMessageBytes > 0) {
+    // Otherwise a record that passes maxMessageBytes could never be queued, even alone.
+    checker.require(
+      maxQueuedBytes >= maxMessageBytes,
+      'maxQueuedBytes',
+      `must be at least maxMessageBytes (${maxMessageBytes}) so that a record of the largest size fits`,
     );
   }
 }

@@ -13,6 +13,7 @@ import {
   MessageTooLargeError,
   ProducerClosedError,
   ProducerNotInitialisedError,
+  ProducerQueueFullError,
 } from '../errors.js';
 import type { KafkaLogger } from '../logger.js';
 import { Initialiser } from '../initialiser.js';
@@ -22,9 +23,10 @@ import type { KafkaAuthorizationError } from '../errors.js';
 import { buildMessage, ProducerHeaders, toJsonValue, toRecordValue, type OutgoingMessage, type SendOptions } from './record.js';
 import { estimateRecordSize } from './record-size.js';
 import { outcomeWithin } from './outcome-within.js';
+import { QueueBound } from './queue-bound.js';
 import { SendBatcher, type ItemFailures } from './send-batcher.js';
 import { sendTopicBatch, type ProducerSink } from './topic-batch-sender.js';
-import { DEFAULT_OUTPUT_HIGH_WATER_MARK, ProducerOutputStream, type OutputStreamOptions } from './output-stream.js';
+import { DEFAULT_OUTPUT_HIGH_WATER_MARK, ProducerOutputStream, type OutputStreamOptions, type OutputTarget } from './output-stream.js';
 import { ConfigChecker } from '../config/validate.js';
 import { checkHealthOf, closeHealthCheckerOf } from '../health/checker-of.js';
 import type { HealthReport } from '../health/health-types.js';
@@ -46,6 +48,9 @@ export interface ProducerCloseOptions {
 
 type ProducerState = 'initialising' | 'initialised' | 'closing' | 'closed';
 
+/** What a send does when its record does not fit in `maxQueuedBytes`: fail at once, or wait for acks. */
+type WhenQueueFull = 'reject' | 'wait';
+
 const noop = (): void => {};
 
 /**
@@ -58,6 +63,8 @@ const noop = (): void => {};
  *   unhandled rejection, and every failure is also emitted on {@link errors}.
  * - Concurrent sends are coalesced into batches (linger window and byte cap), keeping the order of
  *   records per key and partition.
+ * - Bytes queued or awaiting acks are capped by `maxQueuedBytes`: a send beyond it rejects at once
+ *   with {@link ProducerQueueFullError}; {@link output} waits for room instead.
  */
 export class KafkaProducer {
   /** Topic this producer writes to. */
@@ -72,6 +79,7 @@ export class KafkaProducer {
   private readonly producer: ProducerSink;
   private readonly headers: ProducerHeaders;
   private readonly batcher: SendBatcher<Message>;
+  private readonly bound: QueueBound;
   private readonly initialiser: Initialiser;
   private readonly authorization: AuthorizationStatus;
   private state: ProducerState = 'initialising';
@@ -119,7 +127,9 @@ export class KafkaProducer {
       maxBatchItems: this.config.maxBatchRecords,
       maxInFlight: this.config.maxInFlightBatches,
       flush: (messages) => this.sendBatch(messages),
+      onSettled: () => this.bound.release(),
     });
+    this.bound = new QueueBound(this.config.maxQueuedBytes, () => this.batcher.pendingBytes);
     this.initialiser = new Initialiser({
       connect: () => this.producer.connect(),
       // An injected sink (the test kit's) has no brokers to probe.
@@ -201,7 +211,7 @@ export class KafkaProducer {
    *
    * @returns settles when the broker acknowledges the record. Rejects with {@link AvroCodecError}
    * (bad schema or event), {@link InvalidMessageError}, {@link MessageTooLargeError},
-   * {@link ProducerNotInitialisedError} or {@link ProducerClosedError} at once, and with
+   * {@link ProducerNotInitialisedError}, {@link ProducerQueueFullError} or {@link ProducerClosedError} at once, and with
    * {@link ProducerSendError} when the broker finally refuses it. Safe to leave unawaited.
    */
   send(schema: AvroSchema, event: unknown, options?: SendOptions): Promise<void> {
@@ -223,6 +233,8 @@ export class KafkaProducer {
    * `{ key, value, headers, partition }`; records join the same batches as {@link send}.
    * `await pipeline(Readable.from(records), producer.output())` resolves once every record was
    * acknowledged, and rejects with the first failure. See {@link ProducerOutputStream}.
+   * Its records never fail with {@link ProducerQueueFullError}: when `maxQueuedBytes` is reached a
+   * record waits for acks to free room (so the stream's writes wait too), in write order.
    *
    * @throws KafkaConfigError when `highWaterMark` is not a positive integer
    */
@@ -230,7 +242,13 @@ export class KafkaProducer {
     const checker = new ConfigChecker();
     checker.positive(options.highWaterMark, 'highWaterMark', { integer: true });
     checker.throwIfAny('producer output stream');
-    return new ProducerOutputStream(this, options.highWaterMark ?? DEFAULT_OUTPUT_HIGH_WATER_MARK);
+    const target: OutputTarget = {
+      topic: this.topic,
+      errors: this.errors,
+      waitUntilInitialised: () => this.waitUntilInitialised(),
+      sendBytes: (value, sendOptions) => this.submit(() => toRecordValue(this.topic, value), sendOptions, 'wait'),
+    };
+    return new ProducerOutputStream(target, options.highWaterMark ?? DEFAULT_OUTPUT_HIGH_WATER_MARK);
   }
 
   /**
@@ -278,8 +296,12 @@ export class KafkaProducer {
         `kafka producer for topic ${this.topic} could not get its queued records acknowledged within ${timeout} ms of close`,
         { topic: this.topic, timeoutMs: timeout },
       );
-      if (this.batcher.abort(error) > 0) this.errors.emit(error);
+      // Waiters first: aborting the batcher must not admit them into a dead queue.
+      if (this.bound.rejectAll(error) + this.batcher.abort(error) > 0) this.errors.emit(error);
     }
+    // Normally none are left (the drain admits them all); never drop one silently.
+    const stranded = new ProducerClosedError(this.topic);
+    if (this.bound.rejectAll(stranded) > 0) this.errors.emit(stranded);
     this.disconnecting = true;
     const disconnected = await outcomeWithin(this.producer.disconnect(), DISCONNECT_TIMEOUT_MS);
     if (disconnected !== 'ok') {
@@ -293,13 +315,13 @@ export class KafkaProducer {
     this.logger.info('kafka producer closed', { topic: this.topic });
   }
 
-  private submit(encode: () => Buffer | string, options: SendOptions | undefined): Promise<void> {
-    const result = this.enqueue(encode, options);
+  private submit(encode: () => Buffer | string, options: SendOptions | undefined, whenFull: WhenQueueFull = 'reject'): Promise<void> {
+    const result = this.enqueue(encode, options, whenFull);
     result.catch(noop); // fire-and-forget callers: the failure is on `errors`, never unhandled
     return result;
   }
 
-  private enqueue(encode: () => Buffer | string, options: SendOptions | undefined): Promise<void> {
+  private enqueue(encode: () => Buffer | string, options: SendOptions | undefined, whenFull: WhenQueueFull): Promise<void> {
     if (this.isClosed()) return this.fail(new ProducerClosedError(this.topic));
     let message: OutgoingMessage;
     let size: number;
@@ -313,6 +335,13 @@ export class KafkaProducer {
       return this.fail(new MessageTooLargeError(this.topic, size, this.config.maxMessageBytes));
     }
     if (this.state !== 'initialised') return this.fail(new ProducerNotInitialisedError(this.topic));
+    if (whenFull === 'wait' && (this.bound.hasWaiters || !this.bound.fits(size))) {
+      // Admitted even while close() drains: the write was accepted before close began.
+      return this.bound.whenRoomFor(size, () => this.batcher.add(message, size));
+    }
+    if (!this.bound.fits(size)) {
+      return this.fail(new ProducerQueueFullError(this.topic, this.bound.usedBytes, this.bound.maxBytes, size));
+    }
     return this.batcher.add(message, size);
   }
 

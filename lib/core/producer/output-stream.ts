@@ -29,7 +29,11 @@ export interface OutputTarget {
   readonly topic: string;
   /** The producer's error stream: bad records are reported there too, like those given to `send*()`. */
   readonly errors: { emit(error: KafkaError): void };
-  /** Queues one record; settles when the broker acknowledged it or it finally failed. */
+  /**
+   * Queues one record; settles when the broker acknowledged it or it finally failed. The
+   * producer's version waits for room when `maxQueuedBytes` is reached instead of failing with
+   * `ProducerQueueFullError`: a stream slows down to the broker's pace, it never loses records.
+   */
   sendBytes(value: Buffer | Uint8Array | string, options?: SendOptions): Promise<void>;
   /** Resolves once the producer reached the brokers; rejects if it was closed first. */
   waitUntilInitialised(): Promise<void>;

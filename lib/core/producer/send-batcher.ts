@@ -16,6 +16,8 @@ export interface SendBatcherOptions<T> {
    * items that still failed (index in `items` -> error); rejects when the whole batch failed.
    */
   readonly flush: (items: T[]) => Promise<ItemFailures | void>;
+  /** Called after a batch settled and its bytes left {@link SendBatcher.pendingBytes}. */
+  readonly onSettled?: () => void;
 }
 
 interface Entry<T> {
@@ -38,6 +40,7 @@ export class SendBatcher<T> {
   private queue: Entry<T>[] = [];
   private head = 0;
   private queuedBytes = 0;
+  private unsettledBytes = 0;
   private oldestQueuedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
@@ -57,12 +60,18 @@ export class SendBatcher<T> {
     return this.inFlight.size;
   }
 
+  /** Bytes of the items queued or in flight: added and not yet settled. */
+  get pendingBytes(): number {
+    return this.unsettledBytes;
+  }
+
   /** Queues an item of `size` bytes; the promise settles with the result of its batch. */
   add(item: T, size: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (this.queuedCount === 0) this.oldestQueuedAt = Date.now();
       this.queue.push({ item, size, resolve, reject, settled: false });
       this.queuedBytes += size;
+      this.unsettledBytes += size;
       this.schedule();
     });
   }
@@ -98,6 +107,7 @@ export class SendBatcher<T> {
     this.queue = [];
     this.head = 0;
     this.queuedBytes = 0;
+    this.unsettledBytes = 0;
     for (const batch of this.inFlight) rejectAll(batch);
     this.inFlight.clear();
     this.notifyIfIdle();
@@ -181,12 +191,14 @@ export class SendBatcher<T> {
     if (!this.inFlight.delete(batch)) return; // aborted meanwhile
     const failures = 'failures' in outcome ? outcome.failures : undefined;
     batch.forEach((entry, index) => {
+      this.unsettledBytes -= entry.size;
       if (entry.settled) return;
       entry.settled = true;
       if ('error' in outcome) entry.reject(outcome.error);
       else if (failures?.has(index)) entry.reject(failures.get(index));
       else entry.resolve();
     });
+    this.options.onSettled?.();
     this.schedule();
     this.notifyIfIdle();
   }
