@@ -7,34 +7,62 @@ export interface PartitionOffset {
 }
 
 /**
+ * An offset as the tracker holds it: a `number` while it is a safe integer (the usual case, cheap to
+ * parse, compare and increment), a `bigint` from 2^53 on. The type depends only on the value, so
+ * equal offsets are always `===` and map to the same key, and `<` compares the two exactly.
+ */
+type OffsetValue = number | bigint;
+
+/** Below 10^15 (fewer than 16 characters) a decimal offset is always a safe integer. */
+const SHORT_OFFSET_LENGTH = 16;
+const MAX_SAFE_OFFSET = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Parses an offset string; exact for every int64 (throws like `BigInt()` on text that is no integer). */
+function parseOffset(offset: string): OffsetValue {
+  if (offset.length < SHORT_OFFSET_LENGTH) {
+    const n = Number(offset);
+    if (Number.isSafeInteger(n)) return n;
+  }
+  // Long (or malformed) text: parse exactly, then keep the number form for values that fit.
+  const value = BigInt(offset);
+  return value <= MAX_SAFE_OFFSET ? Number(value) : value;
+}
+
+/** `value + 1`, switching to `bigint` where a `number` would stop being exact. */
+function nextOffset(value: OffsetValue): OffsetValue {
+  if (typeof value === 'bigint') return value + 1n;
+  return value < Number.MAX_SAFE_INTEGER ? value + 1 : BigInt(value) + 1n;
+}
+
+/**
  * Bookkeeping of one partition. Dispatchers keep this handle for a whole partition batch (one map
  * lookup per batch, not per message); after {@link OffsetTracker.reset} a handle is detached, so
  * positions recorded through it are never offered for commit.
  */
 export class PartitionTrack {
   /** Offsets started and not yet passed by the contiguous prefix, in start order. */
-  private readonly started: bigint[] = [];
+  private readonly started: OffsetValue[] = [];
   /** Finished offsets not at the head yet -> whether they may be committed. */
-  private readonly done = new Map<bigint, boolean>();
+  private readonly done = new Map<OffsetValue, boolean>();
   /** Next offset to commit, not yet taken by a commit. */
-  pending: bigint | undefined;
+  pending: OffsetValue | undefined;
   /** Highest next-offset ever offered (commits never move back). */
-  committed: bigint | undefined;
+  committed: OffsetValue | undefined;
 
   /** Records that handling of `offset` began; call in offset order. */
   start(offset: string): void {
-    this.started.push(BigInt(offset));
+    this.started.push(parseOffset(offset));
   }
 
   /** Records that `offset` is finished; `commit: false` finishes it without committing it. */
   finish(offset: string, commit = true): void {
-    const value = BigInt(offset);
+    const value = parseOffset(offset);
     const head = this.started[0];
     if (head === undefined || value < head) return; // not started since the last reset
     if (value === head && this.done.size === 0) {
       // The usual case (one message in flight per partition): no map needed.
       this.started.shift();
-      if (commit) this.offer(value + 1n);
+      if (commit) this.offer(nextOffset(value));
       return;
     }
     this.done.set(value, commit);
@@ -44,7 +72,7 @@ export class PartitionTrack {
       if (committable === undefined) break;
       this.started.shift();
       this.done.delete(first);
-      if (committable) this.offer(first + 1n);
+      if (committable) this.offer(nextOffset(first));
     }
   }
 
@@ -53,7 +81,7 @@ export class PartitionTrack {
    * channel-style API), where the app decides what is consumed. Never moves the position back.
    */
   mark(offset: string): void {
-    this.offer(BigInt(offset) + 1n);
+    this.offer(nextOffset(parseOffset(offset)));
   }
 
   /** Started messages not yet passed by the contiguous done prefix. */
@@ -61,7 +89,14 @@ export class PartitionTrack {
     return this.started.length;
   }
 
-  private offer(next: bigint): void {
+  /** Puts back a position whose commit failed, unless a newer one was offered since. */
+  restore(offset: string): void {
+    const value = parseOffset(offset);
+    if (this.committed !== undefined && value < this.committed) return;
+    if (this.pending === undefined || this.pending < value) this.pending = value;
+  }
+
+  private offer(next: OffsetValue): void {
     if (this.committed !== undefined && next <= this.committed) return;
     this.committed = next;
     this.pending = next;
@@ -131,9 +166,7 @@ export class OffsetTracker {
     for (const o of offsets) {
       const track = this.tracks.get(trackKey(o.topic, o.partition));
       if (!track) continue; // reset since: the partition may belong to another member now
-      const value = BigInt(o.offset);
-      if (track.committed !== undefined && value < track.committed) continue;
-      if (track.pending === undefined || track.pending < value) track.pending = value;
+      track.restore(o.offset);
     }
   }
 
