@@ -18,8 +18,15 @@ function overrides<T>(variable: string): Partial<T> {
 }
 
 /** A `KafkaProducer` with its defaults (linger, batch cap, acks 1), connected. */
-export async function openOurProducer(params: CaseParams): Promise<KafkaProducer> {
-  const producer = new KafkaProducer({ brokers: [...params.brokers], topic: params.topic, clientId: `bench-${params.name}`, logger: silentLogger, ...overrides<ProducerConfig>('BENCH_PRODUCER_CONFIG') });
+export async function openOurProducer(params: CaseParams, settings: Partial<ProducerConfig> = {}): Promise<KafkaProducer> {
+  const producer = new KafkaProducer({
+    brokers: [...params.brokers],
+    topic: params.topic,
+    clientId: `bench-${params.name}`,
+    logger: silentLogger,
+    ...settings,
+    ...overrides<ProducerConfig>('BENCH_PRODUCER_CONFIG'),
+  });
   await producer.waitUntilInitialised();
   return producer;
 }
