@@ -34,14 +34,19 @@ function nextOffset(value: OffsetValue): OffsetValue {
   return value < Number.MAX_SAFE_INTEGER ? value + 1 : BigInt(value) + 1n;
 }
 
+/** Passed offsets kept before compacting a track's array: few enough to hold, many enough to batch. */
+const COMPACT_AFTER = 64;
+
 /**
  * Bookkeeping of one partition. Dispatchers keep this handle for a whole partition batch (one map
  * lookup per batch, not per message); after {@link OffsetTracker.reset} a handle is detached, so
  * positions recorded through it are never offered for commit.
  */
 export class PartitionTrack {
-  /** Offsets started and not yet passed by the contiguous prefix, in start order. */
+  /** Offsets started, in start order; those before `head` are passed by the contiguous prefix. */
   private readonly started: OffsetValue[] = [];
+  /** Index of the first offset not yet passed (an index, not `shift()`: cheap for large batches). */
+  private head = 0;
   /** Finished offsets not at the head yet -> whether they may be committed. */
   private readonly done = new Map<OffsetValue, boolean>();
   /** Next offset to commit, not yet taken by a commit. */
@@ -57,20 +62,20 @@ export class PartitionTrack {
   /** Records that `offset` is finished; `commit: false` finishes it without committing it. */
   finish(offset: string, commit = true): void {
     const value = parseOffset(offset);
-    const head = this.started[0];
+    const head = this.started[this.head];
     if (head === undefined || value < head) return; // not started since the last reset
     if (value === head && this.done.size === 0) {
-      // The usual case (one message in flight per partition): no map needed.
-      this.started.shift();
+      // The usual case (finished in start order): no map needed.
+      this.dropHead();
       if (commit) this.offer(nextOffset(value));
       return;
     }
     this.done.set(value, commit);
-    while (this.started.length > 0) {
-      const first = this.started[0]!;
+    while (this.head < this.started.length) {
+      const first = this.started[this.head]!;
       const committable = this.done.get(first);
       if (committable === undefined) break;
-      this.started.shift();
+      this.dropHead();
       this.done.delete(first);
       if (committable) this.offer(nextOffset(first));
     }
@@ -86,7 +91,7 @@ export class PartitionTrack {
 
   /** Started messages not yet passed by the contiguous done prefix. */
   get inFlight(): number {
-    return this.started.length;
+    return this.started.length - this.head;
   }
 
   /** Puts back a position whose commit failed, unless a newer one was offered since. */
@@ -94,6 +99,15 @@ export class PartitionTrack {
     const value = parseOffset(offset);
     if (this.committed !== undefined && value < this.committed) return;
     if (this.pending === undefined || this.pending < value) this.pending = value;
+  }
+
+  /** Passes the head; drops passed entries once they are at least half the array (amortised O(1)). */
+  private dropHead(): void {
+    this.head++;
+    if (this.head >= COMPACT_AFTER && this.head * 2 >= this.started.length) {
+      this.started.splice(0, this.head);
+      this.head = 0;
+    }
   }
 
   private offer(next: OffsetValue): void {

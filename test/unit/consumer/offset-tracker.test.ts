@@ -65,3 +65,22 @@ test('restore puts back failed positions unless a newer one waits; positions nev
   t.restore(latest);
   assert.equal(t.hasPending(), false, 'positions from before a reset are not restored');
 });
+
+test('large batches finished in order, in part out of order, keep exact positions and in-flight counts', () => {
+  const t = new OffsetTracker();
+  const track = t.partition('a', 0);
+  for (let o = 100; o < 5100; o++) track.start(String(o));
+  for (let o = 100; o < 2600; o++) track.finish(String(o));
+  assert.equal(t.inFlight(), 2500);
+  assert.deepEqual(t.takePending(), [{ topic: 'a', partition: 0, offset: '2600' }]);
+  for (let o = 2700; o < 5100; o++) track.finish(String(o), o !== 5099);
+  assert.equal(t.inFlight(), 2500, 'offset 2600 still holds back everything after it');
+  assert.equal(t.hasPending(), false);
+  for (let o = 2600; o < 2700; o++) track.start(String(o + 2500)); // later fetches keep arriving
+  for (let o = 2699; o >= 2600; o--) track.finish(String(o));
+  assert.deepEqual(t.takePending(), [{ topic: 'a', partition: 0, offset: '5099' }], '5099 was finished without commit');
+  assert.equal(t.inFlight(), 100);
+  for (let o = 5100; o < 5200; o++) track.finish(String(o));
+  assert.deepEqual(t.takePending(), [{ topic: 'a', partition: 0, offset: '5200' }]);
+  assert.equal(t.inFlight(), 0);
+});
