@@ -1,31 +1,18 @@
-import { Partitioners, type Kafka, type Message } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { encodeAvro, type AvroSchema } from '../avro.js';
-import { createKafkaClient } from '../client.js';
 import { resolveProducerConfig, type ProducerConfig, type ResolvedProducerConfig } from '../config/producer.js';
 import { ErrorStream } from '../error-stream.js';
-import {
-  describeCause,
-  InvalidMessageError,
-  KafkaConfigError,
-  KafkaError,
-  KafkaOperationError,
-  KafkaTimeoutError,
-  MessageTooLargeError,
-  ProducerClosedError,
-  ProducerNotInitialisedError,
-  ProducerQueueFullError,
-} from '../errors.js';
+import { describeCause, ProducerClosedError, type KafkaAuthorizationError } from '../errors.js';
 import type { KafkaLogger } from '../logger.js';
 import { Initialiser } from '../initialiser.js';
 import { toKafkaError } from '../security/authorization.js';
 import { AuthorizationStatus } from '../security/auth-status.js';
-import type { KafkaAuthorizationError } from '../errors.js';
-import { buildMessage, ProducerHeaders, toJsonValue, toRecordValue, type OutgoingMessage, type SendOptions } from './record.js';
-import { estimateRecordSize } from './record-size.js';
-import { outcomeWithin } from './outcome-within.js';
-import { QueueBound } from './queue-bound.js';
-import { SendBatcher, type ItemFailures } from './send-batcher.js';
-import { sendTopicBatch, type ProducerSink } from './topic-batch-sender.js';
+import { ProducerHeaders, toJsonValue, toRecordValue, type SendOptions } from './record.js';
+import { BatchDelivery } from './batch-delivery.js';
+import { kafkaClientFor, kafkaJsProducerFor } from './kafkajs-producer.js';
+import { closeTimeoutOf, flushAndDisconnect, type ProducerCloseOptions } from './close-sequence.js';
+import { SendQueue, type SendReadiness } from './send-queue.js';
+import type { ProducerSink } from './topic-batch-sender.js';
 import { DEFAULT_OUTPUT_HIGH_WATER_MARK, ProducerOutputStream, type OutputStreamOptions, type OutputTarget } from './output-stream.js';
 import { ConfigChecker } from '../config/validate.js';
 import { checkHealthOf, closeHealthCheckerOf } from '../health/checker-of.js';
@@ -33,23 +20,9 @@ import type { HealthReport } from '../health/health-types.js';
 
 export type { SendOptions } from './record.js';
 export type { ProducerSink } from './topic-batch-sender.js';
-
-/** How long `close()` waits for queued records to be acknowledged, by default, ms. */
-export const PRODUCER_CLOSE_TIMEOUT_MS = 10_000;
-
-/** How long `close()` waits for kafkajs to disconnect, ms. */
-const DISCONNECT_TIMEOUT_MS = 5_000;
-
-/** Options of {@link KafkaProducer.close}. */
-export interface ProducerCloseOptions {
-  /** Longest wait for queued and in-flight records, ms. Default {@link PRODUCER_CLOSE_TIMEOUT_MS}. */
-  timeout?: number;
-}
+export { PRODUCER_CLOSE_TIMEOUT_MS, type ProducerCloseOptions } from './close-sequence.js';
 
 type ProducerState = 'initialising' | 'initialised' | 'closing' | 'closed';
-
-/** What a send does when its record does not fit in `maxQueuedBytes`: fail at once, or wait for acks. */
-type WhenQueueFull = 'reject' | 'wait';
 
 const noop = (): void => {};
 
@@ -78,14 +51,13 @@ export class KafkaProducer {
   private readonly kafka: Kafka;
   private readonly producer: ProducerSink;
   private readonly headers: ProducerHeaders;
-  private readonly batcher: SendBatcher<Message>;
-  private readonly bound: QueueBound;
+  private readonly queue: SendQueue;
+  private readonly delivery: BatchDelivery;
   private readonly initialiser: Initialiser;
   private readonly authorization: AuthorizationStatus;
   private state: ProducerState = 'initialising';
   private closing: Promise<void> | undefined;
   private stopLoggingErrors: (() => void) | undefined;
-  private disconnecting = false;
 
   /**
    * Validates `config` and starts connecting in the background. Never touches the network
@@ -102,34 +74,22 @@ export class KafkaProducer {
     this.errors = new ErrorStream(this.logger);
     this.authorization = new AuthorizationStatus(this.errors);
     this.headers = new ProducerHeaders(this.config.requestId);
-    this.kafka = createKafkaClient(
-      {
-        brokers: [...this.config.brokers],
-        clientId: this.config.clientId,
-        security: this.config.security,
-        kafkaJsLogLevel: this.config.kafkaJsLogLevel,
-        connectionTimeout: this.config.connectionTimeout,
-      },
-      this.logger,
-    );
-    this.producer = sink ?? this.kafka.producer({
-      // Java-compatible murmur2 on the key: records with one key stay on one partition, in order.
-      // Passing it explicitly also silences kafkajs' partitioner-change warning.
-      createPartitioner: Partitioners.DefaultPartitioner,
-      idempotent: this.config.idempotent,
-      // kafkajs defaults differ from dp-kafka's (5 retries, 300 ms): set them explicitly.
-      retry: { retries: this.config.retryMax, initialRetryTime: this.config.retryBackoff },
-      allowAutoTopicCreation: true,
+    this.kafka = kafkaClientFor(this.config);
+    this.producer = sink ?? kafkaJsProducerFor(this.kafka, this.config);
+    this.delivery = new BatchDelivery({
+      sink: this.producer,
+      settings: this.config,
+      emit: (error) => this.errors.emit(error),
+      onAccepted: () => this.authorization.clear(), // the broker accepted a request: the topic is allowed again
     });
-    this.batcher = new SendBatcher<Message>({
-      lingerMs: this.config.lingerMs,
-      maxBatchBytes: this.config.maxBatchBytes,
-      maxBatchItems: this.config.maxBatchRecords,
-      maxInFlight: this.config.maxInFlightBatches,
-      flush: (messages) => this.sendBatch(messages),
-      onSettled: () => this.bound.release(),
+    this.queue = new SendQueue({
+      topic: this.topic,
+      config: this.config,
+      headers: this.headers,
+      readiness: () => this.readiness(),
+      flush: (messages) => this.delivery.send(messages),
+      emit: (error) => this.errors.emit(error),
     });
-    this.bound = new QueueBound(this.config.maxQueuedBytes, () => this.batcher.pendingBytes);
     this.initialiser = new Initialiser({
       connect: () => this.producer.connect(),
       // An injected sink (the test kit's) has no brokers to probe.
@@ -215,17 +175,17 @@ export class KafkaProducer {
    * {@link ProducerSendError} when the broker finally refuses it. Safe to leave unawaited.
    */
   send(schema: AvroSchema, event: unknown, options?: SendOptions): Promise<void> {
-    return this.submit(() => encodeAvro(schema, event), options);
+    return this.queue.submit(() => encodeAvro(schema, event), options);
   }
 
   /** Sends raw bytes (a string is sent as UTF-8). Settles and fails like {@link send}. */
   sendBytes(value: Buffer | Uint8Array | string, options?: SendOptions): Promise<void> {
-    return this.submit(() => toRecordValue(this.topic, value), options);
+    return this.queue.submit(() => toRecordValue(this.topic, value), options);
   }
 
   /** Sends the JSON text of `value`. Settles and fails like {@link send}. */
   sendJSON(value: unknown, options?: SendOptions): Promise<void> {
-    return this.submit(() => toJsonValue(this.topic, value), options);
+    return this.queue.submit(() => toJsonValue(this.topic, value), options);
   }
 
   /**
@@ -246,7 +206,7 @@ export class KafkaProducer {
       topic: this.topic,
       errors: this.errors,
       waitUntilInitialised: () => this.waitUntilInitialised(),
-      sendBytes: (value, sendOptions) => this.submit(() => toRecordValue(this.topic, value), sendOptions, 'wait'),
+      sendBytes: (value, sendOptions) => this.queue.submit(() => toRecordValue(this.topic, value), sendOptions, 'wait'),
     };
     return new ProducerOutputStream(target, options.highWaterMark ?? DEFAULT_OUTPUT_HIGH_WATER_MARK);
   }
@@ -279,9 +239,11 @@ export class KafkaProducer {
    * except for an invalid `timeout` ({@link KafkaConfigError}, nothing closed).
    */
   close(options: ProducerCloseOptions = {}): Promise<void> {
-    const timeout = options.timeout ?? PRODUCER_CLOSE_TIMEOUT_MS;
-    if (!(typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 0)) {
-      return Promise.reject(new KafkaConfigError('producer close', [{ field: 'timeout', problem: 'must be a number >= 0' }]));
+    let timeout: number;
+    try {
+      timeout = closeTimeoutOf(options);
+    } catch (error) {
+      return Promise.reject(error);
     }
     this.closing ??= this.closeWithin(timeout);
     return this.closing;
@@ -291,23 +253,16 @@ export class KafkaProducer {
     const wasInitialised = this.state === 'initialised';
     this.state = 'closing';
     this.initialiser.cancel(new ProducerClosedError(this.topic));
-    if (wasInitialised && (await outcomeWithin(this.batcher.drain(), timeout)) === 'timeout') {
-      const error = new KafkaTimeoutError(
-        `kafka producer for topic ${this.topic} could not get its queued records acknowledged within ${timeout} ms of close`,
-        { topic: this.topic, timeoutMs: timeout },
-      );
-      // Waiters first: aborting the batcher must not admit them into a dead queue.
-      if (this.bound.rejectAll(error) + this.batcher.abort(error) > 0) this.errors.emit(error);
-    }
-    // Normally none are left (the drain admits them all); never drop one silently.
-    const stranded = new ProducerClosedError(this.topic);
-    if (this.bound.rejectAll(stranded) > 0) this.errors.emit(stranded);
-    this.disconnecting = true;
-    const disconnected = await outcomeWithin(this.producer.disconnect(), DISCONNECT_TIMEOUT_MS);
-    if (disconnected !== 'ok') {
-      const cause = disconnected === 'timeout' ? `disconnect took longer than ${DISCONNECT_TIMEOUT_MS} ms` : disconnected.error;
-      this.errors.emit(new KafkaOperationError('error closing kafka producer', { topic: this.topic }, cause));
-    }
+    await flushAndDisconnect(
+      {
+        topic: this.topic,
+        wasInitialised,
+        queue: this.queue,
+        disconnect: () => this.delivery.disconnect(),
+        emit: (error) => this.errors.emit(error),
+      },
+      timeout,
+    );
     this.state = 'closed';
     await closeHealthCheckerOf(this);
     this.authorization.dispose();
@@ -315,50 +270,8 @@ export class KafkaProducer {
     this.logger.info('kafka producer closed', { topic: this.topic });
   }
 
-  private submit(encode: () => Buffer | string, options: SendOptions | undefined, whenFull: WhenQueueFull = 'reject'): Promise<void> {
-    const result = this.enqueue(encode, options, whenFull);
-    result.catch(noop); // fire-and-forget callers: the failure is on `errors`, never unhandled
-    return result;
-  }
-
-  private enqueue(encode: () => Buffer | string, options: SendOptions | undefined, whenFull: WhenQueueFull): Promise<void> {
-    if (this.isClosed()) return this.fail(new ProducerClosedError(this.topic));
-    let message: OutgoingMessage;
-    let size: number;
-    try {
-      message = buildMessage(this.topic, encode(), options, this.headers);
-      size = estimateRecordSize(message.value, message.key, undefined) + this.headers.sizeOf(message.headers);
-    } catch (error) {
-      return this.fail(error instanceof KafkaError ? error : new InvalidMessageError(this.topic, describeCause(error), error));
-    }
-    if (size > this.config.maxMessageBytes) {
-      return this.fail(new MessageTooLargeError(this.topic, size, this.config.maxMessageBytes));
-    }
-    if (this.state !== 'initialised') return this.fail(new ProducerNotInitialisedError(this.topic));
-    if (whenFull === 'wait' && (this.bound.hasWaiters || !this.bound.fits(size))) {
-      // Admitted even while close() drains: the write was accepted before close began.
-      return this.bound.whenRoomFor(size, () => this.batcher.add(message, size));
-    }
-    if (!this.bound.fits(size)) {
-      return this.fail(new ProducerQueueFullError(this.topic, this.bound.usedBytes, this.bound.maxBytes, size));
-    }
-    return this.batcher.add(message, size);
-  }
-
-  private fail(error: KafkaError): Promise<never> {
-    this.errors.emit(error);
-    return Promise.reject(error);
-  }
-
-  private async sendBatch(messages: Message[]): Promise<ItemFailures | undefined> {
-    try {
-      const failures = await sendTopicBatch(this.producer, this.config, messages, (error) => this.errors.emit(error));
-      this.authorization.clear(); // the broker accepted a request: the topic is allowed again
-      return failures;
-    } finally {
-      // A batch abandoned by a timed-out close() can outlive the disconnect, and kafkajs reconnects
-      // to retry it: disconnect again so close() leaves no connection behind.
-      if (this.disconnecting) this.producer.disconnect().catch(noop);
-    }
+  private readiness(): SendReadiness {
+    if (this.isClosed()) return 'closed';
+    return this.state === 'initialised' ? 'ready' : 'not-initialised';
   }
 }
