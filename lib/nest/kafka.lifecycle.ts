@@ -7,6 +7,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { describeCause } from '../core/errors.js';
+import { outcomeWithin, type Outcome } from '../core/time-limit.js';
 import { KafkaModuleError } from './kafka-module.error.js';
 import { KafkaExplorer } from './kafka.explorer.js';
 import { KafkaClientRegistry } from './kafka.registry.js';
@@ -104,18 +105,14 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
 
   // Runs `work` for at most shutdownTimeout (plus a grace for the core's own timeout to fire).
   private async bounded(what: string, work: () => Promise<void>): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
     const limit = this.registry.shutdownTimeout;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), limit + 1_000);
-    });
+    let outcome: Outcome;
     try {
-      const outcome = await Promise.race([work().then(() => 'done' as const), timedOut]);
-      if (outcome === 'timeout') this.logger.warn(`${what} took longer than ${limit} ms; continuing shutdown`);
+      outcome = await outcomeWithin(work(), limit + 1_000);
     } catch (error) {
-      this.logger.error(`${what} failed: ${describeCause(error)}`);
-    } finally {
-      clearTimeout(timer);
+      outcome = { error }; // `work` threw before returning its promise
     }
+    if (outcome === 'timeout') this.logger.warn(`${what} took longer than ${limit} ms; continuing shutdown`);
+    else if (outcome !== 'ok') this.logger.error(`${what} failed: ${describeCause(outcome.error)}`);
   }
 }

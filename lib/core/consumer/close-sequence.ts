@@ -1,6 +1,6 @@
 import { KafkaOperationError, KafkaTimeoutError, type KafkaError, type LogData } from '../errors.js';
 import type { KafkaLogger } from '../logger.js';
-import { timedOut } from './deadline.js';
+import { outcomeWithin } from '../time-limit.js';
 
 /** Options of `close()`. */
 export interface ConsumerCloseOptions {
@@ -35,8 +35,11 @@ export interface CloseSteps {
  */
 export async function runCloseSequence(steps: CloseSteps, options: ConsumerCloseOptions): Promise<void> {
   const timeout = options.timeout ?? DEFAULT_CONSUMER_CLOSE_TIMEOUT;
-  if (await timedOut(closeInOrder(steps, options.onClosing ?? []), timeout)) {
+  const outcome = await outcomeWithin(closeInOrder(steps, options.onClosing ?? []), timeout);
+  if (outcome === 'timeout') {
     steps.emit(new KafkaTimeoutError(`consumer group close did not finish within ${timeout} ms`, { ...steps.logData(), timeout }));
+  } else if (outcome !== 'ok') {
+    throw outcome.error;
   }
 }
 

@@ -1,6 +1,6 @@
 import { describeCause } from '../errors.js';
 import type { KafkaJsSecurity } from '../security.js';
-import { withDeadline } from './deadline.js';
+import { withDeadline } from '../time-limit.js';
 import type { BrokerHealth } from './health-types.js';
 import { kafkaErrorName, SingleBrokerConnection, type RawMetadata } from './single-broker-connection.js';
 

@@ -3,7 +3,7 @@ import { ConfigChecker, checkBrokers } from '../config/validate.js';
 import { describeCause, type KafkaAuthorizationError } from '../errors.js';
 import { toKafkaJsSecurity } from '../security.js';
 import { BrokerProbe, type MetadataSource } from './broker-probe.js';
-import { withDeadline } from './deadline.js';
+import { withDeadline } from '../time-limit.js';
 import { LagReader } from './consumer-lag.js';
 import {
   MSG_CONSUMER_GROUP_NOT_INITIALISED,

@@ -5,7 +5,7 @@ import { KafkaOperationError } from '../errors.js';
 import type { KafkaLogger } from '../logger.js';
 import type { KafkaHealthChecker } from './health-checker.js';
 import { HEALTH_STATUSES, type HealthReport, type HealthStatus } from './health-types.js';
-import { withDeadline } from './deadline.js';
+import { withDeadline } from '../time-limit.js';
 import { HealthHysteresis, type HealthAction } from './hysteresis.js';
 
 /** Anything with a health `checker()`: a producer, a consumer group. */

@@ -1,5 +1,5 @@
 import { KafkaConfigError, KafkaOperationError, KafkaTimeoutError, ProducerClosedError, type KafkaError } from '../errors.js';
-import { outcomeWithin } from './outcome-within.js';
+import { outcomeWithin } from '../time-limit.js';
 
 /** How long `close()` waits for queued records to be acknowledged, by default, ms. */
 export const PRODUCER_CLOSE_TIMEOUT_MS = 10_000;
