@@ -5,6 +5,7 @@ import type { KafkaError } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
 import { createTopic, rawKafka, sharedBrokers, uniqueName } from '../../support/env.js';
+import { eventually } from '../../support/eventually.js';
 
 /** A fresh topic with `partitions` partitions and a fresh group name. */
 export async function freshTopic(prefix: string, partitions = 1): Promise<{ topic: string; groupName: string }> {
@@ -60,13 +61,9 @@ export async function committed(groupId: string, topic: string): Promise<Record<
   }
 }
 
-/** Polls `predicate` every 50 ms until it holds; throws after `timeoutMs`. */
-export async function waitUntil(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** {@link eventually} with the argument order these tests use. */
+export function waitUntil(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  return eventually(what, predicate, timeoutMs);
 }
 
 /** Resolves `state` or fails after `timeoutMs`. */

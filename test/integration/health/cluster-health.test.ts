@@ -26,17 +26,11 @@ import type { HealthReport, HealthStatus } from '../../../lib/core/health/health
 import { subscribeToHealth } from '../../../lib/core/health/subscription.js';
 import { silentLogger } from '../../../lib/core/logger.js';
 import { rawKafka, uniqueName } from '../../support/env.js';
+import { eventually } from '../../support/eventually.js';
 import { startCluster, type KafkaTestCluster } from '../../support/cluster.js';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function eventually(what: string | (() => string), read: () => Promise<boolean> | boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await read())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await wait(200);
-  }
-}
 
 async function statusBecomes(
   checker: KafkaHealthChecker,

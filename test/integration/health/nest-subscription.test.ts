@@ -14,6 +14,7 @@ import type { KafkaMessage } from '../../../lib/core/message.js';
 import { KafkaHandler, KafkaModule, getConsumerGroupToken } from '../../../lib/nest/index.js';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import { createTopic, rawKafka, sharedBrokers, uniqueName } from '../../support/env.js';
+import { eventually } from '../../support/eventually.js';
 
 const topic = uniqueName('nest-health-sub');
 let dependency: HealthStatus = 'CRITICAL';
@@ -52,13 +53,6 @@ function appModule(): new () => object {
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function eventually(what: string, check: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await wait(50);
-  }
-}
 
 async function produce(values: string[]): Promise<void> {
   const producer = rawKafka().producer();

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { KafkaModuleOptions } from '../../../lib/nest/index.js';
 import { rawKafka, sharedBrokers } from '../../support/env.js';
 
@@ -7,14 +6,7 @@ export function testConnection(): Pick<KafkaModuleOptions, 'brokers' | 'logLevel
   return { brokers: sharedBrokers(), logLevel: 'warn', kafkaJsLogLevel: 'nothing', shutdownTimeout: 15_000 };
 }
 
-/** Polls `check` until it returns true, failing with `what` after `timeoutMs`. */
-export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+export { eventually } from '../../support/eventually.js';
 
 /** The committed offset of each partition of `topic` for `groupId` (cross-check with raw kafkajs). */
 export async function committedOffsets(groupId: string, topic: string): Promise<Map<number, string>> {

@@ -13,6 +13,7 @@ import type { KafkaLogger } from '../../../lib/core/logger.js';
 import { KafkaProducer } from '../../../lib/core/producer/kafka-producer.js';
 import { findAuthFailure, isAuthorizationError, type SecurityConfig } from '../../../lib/core/security.js';
 import { uniqueName } from '../../support/env.js';
+import { eventually } from '../../support/eventually.js';
 import { startTlsBroker, type CertificateFiles, type TlsTestBroker } from '../../support/tls-broker.js';
 import { issueClientCert, pemBody, type IssuedCert } from './issue-cert.js';
 
@@ -33,13 +34,6 @@ function line(level: string, message: string, data?: LogData): string {
   return `${level} ${message} ${data ? JSON.stringify(data, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) : ''}`;
 }
 
-async function waitFor(what: string, ok: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('mTLS and ACLs on a real TLS broker', { timeout: 150_000 }, () => {
   let broker: TlsTestBroker;
@@ -117,7 +111,7 @@ describe('mTLS and ACLs on a real TLS broker', { timeout: 150_000 }, () => {
     const g = group(topic, mtls(app, 'files'), received);
     await allowGroup(g.groupName);
     await g.start();
-    await waitFor('the message over mTLS', () => received.length > 0);
+    await eventually('the message over mTLS', () => received.length > 0);
     assert.deepEqual(received, ['{"hello":"tls"}']);
   });
 
@@ -144,7 +138,7 @@ describe('mTLS and ACLs on a real TLS broker', { timeout: 150_000 }, () => {
     g.errors.on((e) => groupErrors.push(e));
     await allowGroup(g.groupName);
     await g.start();
-    await waitFor('the group to report the refusal', () => groupErrors.some((e) => isAuthorizationError(e)));
+    await eventually('the group to report the refusal', () => groupErrors.some((e) => isAuthorizationError(e)));
     const before = groupErrors.length;
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const inWindow = groupErrors.length - before;
@@ -154,7 +148,7 @@ describe('mTLS and ACLs on a real TLS broker', { timeout: 150_000 }, () => {
     // Granted as super user: both recover without a restart.
     await applyTopicAuthList(admin, { domain: APP.domain, brokers: broker.brokers, acls: [topicAuth(topic)] }, captureLogger);
     await p.sendJSON({ n: 2 });
-    await waitFor('the group to consume after the grant', () => received.includes('{"n":2}'));
+    await eventually('the group to consume after the grant', () => received.includes('{"n":2}'));
     assert.equal(p.authorizationFailure(), undefined, 'a successful send clears the refusal');
     assert.notEqual((await p.checker()).status, 'CRITICAL');
   });

@@ -1,3 +1,4 @@
+import { eventually } from '../../support/eventually.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
@@ -39,13 +40,7 @@ class FakeGroup implements HealthSubscriber {
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, ms = 2_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await wait(5);
-  }
-}
+const until = (cond: () => boolean, ms = 2_000) => eventually('condition', cond, ms, 5);
 
 describe('subscribeToHealth', () => {
   it('starts on OK, stops on CRITICAL, and restarts when health returns (never self-gated)', async () => {
