@@ -39,3 +39,15 @@ export async function createTopic(
     await admin.disconnect();
   }
 }
+
+/** Committed next-offsets of `groupId` on `topic`, by partition ('-1' = none), read with raw kafkajs. */
+export async function committedOffsets(groupId: string, topic: string, brokers: string[] = sharedBrokers()): Promise<Map<number, string>> {
+  const admin = rawKafka(brokers).admin();
+  await admin.connect();
+  try {
+    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return new Map((entry?.partitions ?? []).map((p) => [p.partition, p.offset]));
+  } finally {
+    await admin.disconnect();
+  }
+}

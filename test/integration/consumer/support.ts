@@ -1,10 +1,10 @@
-import type { Admin, Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import type { ConsumerGroupConfig } from '../../../lib/core/config/consumer.js';
 import type { KafkaError } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
-import { createTopic, rawKafka, sharedBrokers, uniqueName } from '../../support/env.js';
+import { committedOffsets, createTopic, rawKafka, sharedBrokers, uniqueName } from '../../support/env.js';
 import { eventually } from '../../support/eventually.js';
 
 /** A fresh topic with `partitions` partitions and a fresh group name. */
@@ -49,16 +49,7 @@ export async function produce(
 
 /** Committed next-offsets of `group` on `topic`, by partition ('-1' = none). */
 export async function committed(groupId: string, topic: string): Promise<Record<number, string>> {
-  const admin: Admin = rawKafka().admin();
-  await admin.connect();
-  try {
-    const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    const out: Record<number, string> = {};
-    for (const p of entry?.partitions ?? []) out[p.partition] = p.offset;
-    return out;
-  } finally {
-    await admin.disconnect();
-  }
+  return Object.fromEntries(await committedOffsets(groupId, topic));
 }
 
 /** {@link eventually} with the argument order these tests use. */

@@ -1,6 +1,6 @@
 import { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import { silentLogger } from '../../../lib/core/logger.js';
-import { createTopic, rawKafka, sharedBrokers, uniqueName } from '../../support/env.js';
+import { committedOffsets, createTopic, rawKafka, sharedBrokers, uniqueName } from '../../support/env.js';
 import { handlerSemanticsCases } from '../../unit/testing/handler-semantics.cases.js';
 
 // The same cases as test/unit/testing/handler-semantics.test.ts, on the real group and broker.
@@ -23,16 +23,8 @@ handlerSemanticsCases({
     }
   },
   async committed(groupName, topic) {
-    const admin = rawKafka().admin();
-    await admin.connect();
-    try {
-      const [entry] = await admin.fetchOffsets({ groupId: groupName, topics: [topic] });
-      const out: Record<number, string> = {};
-      for (const p of entry?.partitions ?? []) if (p.offset !== '-1') out[p.partition] = p.offset;
-      return out;
-    } finally {
-      await admin.disconnect();
-    }
+    const offsets = [...(await committedOffsets(groupName, topic))].filter(([, offset]) => offset !== '-1');
+    return Object.fromEntries(offsets);
   },
   timeoutMs: 30_000,
 });
