@@ -1,4 +1,4 @@
-import type { KafkaError } from './errors.js';
+import { errorLogData, type KafkaError } from './errors.js';
 import type { KafkaLogger } from './logger.js';
 
 /** Errors an iteration of an error stream holds for a slow reader, by default (dp-kafka's error channel holds 20). */
@@ -86,6 +86,6 @@ export class ErrorIterator implements AsyncIterator<KafkaError, undefined> {
   }
 
   private overflow(error: KafkaError, why: string): void {
-    this.fallbackLogger.error(error.message, { error: error.name, ...error.logData, note: why });
+    this.fallbackLogger.error(error.message, { ...errorLogData(error), note: why });
   }
 }

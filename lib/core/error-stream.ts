@@ -1,6 +1,6 @@
 import { DEFAULT_ERROR_BUFFER_SIZE, ErrorIterator, type ErrorIterationOptions } from './error-iterator.js';
 import { ConfigChecker } from './config/validate.js';
-import type { KafkaError } from './errors.js';
+import { describeCause, errorLogData, type KafkaError, type LogData } from './errors.js';
 import type { KafkaLogger } from './logger.js';
 
 /** A function that receives errors from an {@link ErrorStream}. */
@@ -8,11 +8,14 @@ export type ErrorListener = (error: KafkaError) => void;
 
 /**
  * Where asynchronous failures go. Unlike an EventEmitter `'error'` event, emitting with no
- * listener never throws: the error is then written to the fallback logger, so nothing is lost
- * silently and nothing crashes the host app. A throwing listener is isolated from the others.
+ * subscriber never throws: the error is then written to the fallback logger, so nothing is lost
+ * silently and nothing crashes the host app. A subscriber (an {@link on} listener, a `for await`
+ * loop, the owner's `logErrors()`) takes over from the fallback logger while it is subscribed;
+ * each error is logged at most once. A throwing listener is isolated from the others.
  */
 export class ErrorStream implements AsyncIterable<KafkaError> {
   private readonly listeners = new Set<ErrorListener>();
+  private readonly observers = new Set<ErrorListener>();
   private readonly endListeners = new Set<() => void>();
   private ended = false;
 
@@ -24,26 +27,39 @@ export class ErrorStream implements AsyncIterable<KafkaError> {
     return () => this.listeners.delete(listener);
   }
 
-  /** Number of current listeners. */
+  /**
+   * Watches every error without subscribing: the fallback logger still logs when there is no
+   * subscriber. For the library's own bookkeeping (e.g. the authorization status a health check
+   * reads), which must not silence the logs. Returns the function that stops watching.
+   */
+  observe(observer: ErrorListener): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  /** Number of current subscribers (listeners and `for await` loops; observers do not count). */
   get listenerCount(): number {
     return this.listeners.size;
   }
 
-  /** Delivers an error to every listener, or to the fallback logger when there is none. */
+  /** Delivers an error to every observer, then to every listener, or to the fallback logger when there is none. */
   emit(error: KafkaError): void {
+    for (const observer of this.observers) this.deliver(observer, error);
     if (this.listeners.size === 0) {
-      this.fallbackLogger.error(error.message, { error: error.name, ...error.logData });
+      this.fallbackLogger.error(error.message, errorLogData(error));
       return;
     }
-    for (const listener of this.listeners) {
-      try {
-        listener(error);
-      } catch (listenerError) {
-        this.fallbackLogger.error('kafka error listener threw', {
-          error: error.message,
-          listenerError: listenerError instanceof Error ? listenerError.message : String(listenerError),
-        });
-      }
+    for (const listener of this.listeners) this.deliver(listener, error);
+  }
+
+  private deliver(listener: ErrorListener, error: KafkaError): void {
+    try {
+      listener(error);
+    } catch (listenerError) {
+      this.fallbackLogger.error('kafka error listener threw', {
+        error: error.message,
+        listenerError: describeCause(listenerError),
+      });
     }
   }
 
@@ -88,8 +104,13 @@ export class ErrorStream implements AsyncIterable<KafkaError> {
     this.endListeners.clear();
   }
 
-  /** Logs every error at error level with its log data and the given context. */
-  logTo(logger: KafkaLogger, message: string, context: Record<string, unknown>): () => void {
-    return this.on((error) => logger.error(message, { ...context, ...error.logData, error: error.message }));
+  /**
+   * Subscribes a listener that logs every error at error level: `message`, then the owner's
+   * context as it is when the error arrives, the error's log data, its message and cause.
+   * Returns the unsubscribe function (the fallback logger takes over again).
+   */
+  logTo(logger: KafkaLogger, message: string, context: () => LogData): () => void {
+    return this.on((error) => logger.error(message, { ...context(), ...errorLogData(error), error: error.message }));
   }
 }
+

@@ -158,3 +158,12 @@ export function describeCause(cause: unknown): string {
   if (cause instanceof Error) return cause.message;
   return String(cause);
 }
+
+/** What a log line of `error` carries: its log data, its class name and its cause's message, if any. */
+export function errorLogData(error: KafkaError): LogData {
+  return {
+    ...error.logData,
+    error: error.name,
+    ...(error.cause === undefined ? {} : { cause: describeCause(error.cause) }),
+  };
+}

@@ -2,18 +2,10 @@ import type { ConsumerGroupConfig } from '../core/config/consumer.js';
 import { KafkaConsumerGroup } from '../core/consumer/kafka-consumer-group.js';
 import type { ProducerConfig } from '../core/config/producer.js';
 import { KafkaProducer } from '../core/producer/kafka-producer.js';
+import type { KafkaClientFactory } from '../core/client-factory.js';
 
-/**
- * Builds the clients of a `KafkaModule` from their resolved per-client configs. The module uses
- * {@link kafkajsClientFactory}; the test kit provides an in-memory one under
- * {@link KAFKA_CLIENT_FACTORY}, so an app runs unchanged on in-memory clients.
- */
-export interface KafkaClientFactory {
-  /** A producer for `config`; must not touch the network synchronously. */
-  createProducer(config: ProducerConfig): KafkaProducer;
-  /** A consumer group for `config`; must not touch the network synchronously. */
-  createConsumerGroup(config: ConsumerGroupConfig): KafkaConsumerGroup;
-}
+// The type lives in the core so that the test kit can implement it without the Nest layer.
+export type { KafkaClientFactory } from '../core/client-factory.js';
 
 /** Injection token of the module's {@link KafkaClientFactory} (override it in tests). */
 export const KAFKA_CLIENT_FACTORY = 'nestjs-kafka-channels:client-factory';

@@ -1,14 +1,32 @@
 import type { KafkaConsumerGroup } from '../core/consumer/kafka-consumer-group.js';
 import { KafkaConfigError, KafkaError, describeCause, type ConfigProblem } from '../core/errors.js';
-import type { ConnectionConfig } from '../core/config/connection.js';
-import { ConfigChecker } from '../core/config/validate.js';
+import { CONNECTION_OPTION_NAMES, type ConnectionConfig } from '../core/config/connection.js';
+import { CONSUMER_GROUP_ONLY_OPTION_NAMES } from '../core/config/consumer.js';
+import { PRODUCER_ONLY_OPTION_NAMES } from '../core/config/producer.js';
+import { ConfigChecker, optionNames } from '../core/config/validate.js';
 import type { KafkaProducer } from '../core/producer/kafka-producer.js';
 import { kafkajsClientFactory, type KafkaClientFactory } from './kafka-client.factory.js';
 import { DEFAULT_NEST_LOG_LEVEL, DEFAULT_SHUTDOWN_TIMEOUT } from './kafka.constants.js';
 import { KafkaModuleError } from './kafka-module.error.js';
-import type { KafkaDeclaredNames, KafkaModuleOptions } from './kafka-module.options.js';
+import type { KafkaConsumerGroupOptions, KafkaDeclaredNames, KafkaModuleOptions } from './kafka-module.options.js';
 import { NestKafkaLogger } from './nest-kafka-logger.js';
 import type { KafkaGroupHealthSubscription } from './health/kafka-health-subscription.js';
+
+const MODULE_OPTION_NAMES = [
+  ...CONNECTION_OPTION_NAMES,
+  ...optionNames<Omit<KafkaModuleOptions, keyof ConnectionConfig>>({ producers: true, consumerGroups: true, logLevel: true, shutdownTimeout: true }),
+];
+const GROUP_ENTRY_OPTION_NAMES = [
+  ...CONSUMER_GROUP_ONLY_OPTION_NAMES,
+  ...optionNames<Pick<KafkaConsumerGroupOptions, 'autoStart' | 'healthSubscription'>>({ autoStart: true, healthSubscription: true }),
+];
+const HEALTH_SUBSCRIPTION_ENTRY_NAMES = optionNames<KafkaGroupHealthSubscription>({
+  source: true,
+  interval: true,
+  upAfter: true,
+  downAfter: true,
+  evaluationTimeout: true,
+});
 
 /** A consumer group built by the module, with the Nest-only settings kept beside it. */
 export interface RegisteredGroup {
@@ -44,26 +62,33 @@ export class KafkaClientRegistry {
     factory: KafkaClientFactory = kafkajsClientFactory,
   ): Promise<KafkaClientRegistry> {
     checkDeclaredNames(options, declared);
-    checkModuleFields(options);
-    const { producers = {}, consumerGroups = {}, logLevel, logger, shutdownTimeout, ...shared } = options;
+    // Every problem of the module options and of every entry goes into one KafkaConfigError.
+    const problems: ConfigProblem[] = [...moduleFieldProblems(options)];
+    const { producers = {}, consumerGroups = {}, logLevel, logger, shutdownTimeout } = options;
+    // Only known keys reach the core clients: an unknown one is reported once, here, not again by each client.
+    const { logger: _logger, ...shared } = pickKnown<ConnectionConfig>(options, CONNECTION_OPTION_NAMES);
     // One Nest logger context per client, e.g. `Kafka:producer:events`, so logs say which one.
     const connection = (context: string): ConnectionConfig => ({
       ...shared,
       logger: logger ?? new NestKafkaLogger(`Kafka:${context}`, logLevel ?? DEFAULT_NEST_LOG_LEVEL),
     });
 
-    const problems: ConfigProblem[] = [];
     const built: Array<KafkaProducer | KafkaConsumerGroup> = [];
     const producerMap = new Map<string, KafkaProducer>();
     const groupMap = new Map<string, RegisteredGroup>();
     for (const [name, entry] of Object.entries(producers)) {
-      const producer = build(`producers.${name}`, problems, () => factory.createProducer({ ...connection(`producer:${name}`), ...entry }));
+      // Connection settings are module-wide: in an entry they are unknown keys (the core would accept them).
+      problems.push(...entryKeyProblems(entry, PRODUCER_ONLY_OPTION_NAMES, `producers.${name}.`, CONNECTION_OPTION_NAMES));
+      const known = pickKnown(entry, PRODUCER_ONLY_OPTION_NAMES);
+      const producer = build(`producers.${name}`, problems, () => factory.createProducer({ ...connection(`producer:${name}`), ...known }));
       if (!producer) continue;
       built.push(producer);
       producerMap.set(name, producer);
     }
     for (const [name, entry] of Object.entries(consumerGroups)) {
-      const { autoStart = true, healthSubscription, ...groupConfig } = entry;
+      problems.push(...entryKeyProblems(entry, GROUP_ENTRY_OPTION_NAMES, `consumerGroups.${name}.`, CONNECTION_OPTION_NAMES));
+      const { autoStart = true, healthSubscription, ...groupConfig } = pickKnown(entry, GROUP_ENTRY_OPTION_NAMES);
+      problems.push(...entryKeyProblems(healthSubscription, HEALTH_SUBSCRIPTION_ENTRY_NAMES, `consumerGroups.${name}.healthSubscription.`, []));
       const group = build(`consumerGroups.${name}`, problems, () => factory.createConsumerGroup({ ...connection(`group:${name}`), ...groupConfig }));
       if (!group) continue;
       built.push(group);
@@ -124,15 +149,36 @@ function build<T>(field: string, problems: ConfigProblem[], create: () => T): T 
   }
 }
 
-function checkModuleFields(options: KafkaModuleOptions): void {
+function moduleFieldProblems(options: KafkaModuleOptions): readonly ConfigProblem[] {
   const checker = new ConfigChecker();
+  checker.knownKeys(options, MODULE_OPTION_NAMES);
   checker.positive(options.shutdownTimeout, 'shutdownTimeout');
   checker.oneOf(options.logLevel, ['debug', 'info', 'warn', 'error', 'nothing'], 'logLevel');
   for (const field of ['producers', 'consumerGroups'] as const) {
     const value: unknown = options[field];
     checker.require(value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value)), field, 'must be an object keyed by name');
   }
-  checker.throwIfAny('KafkaModule');
+  return checker.recorded;
+}
+
+/**
+ * Unknown keys of one producer, group or health-subscription entry. A connection setting there
+ * gets its own hint, since it is a real option in the wrong place.
+ */
+function entryKeyProblems(entry: unknown, known: readonly string[], prefix: string, moduleWide: readonly string[]): readonly ConfigProblem[] {
+  if (typeof entry !== 'object' || entry === null) return [];
+  const checker = new ConfigChecker();
+  const misplaced = Object.keys(entry).filter((key) => moduleWide.includes(key));
+  for (const key of misplaced) checker.require(false, `${prefix}${key}`, 'is a connection setting: set it once at the top level of the KafkaModule options');
+  const rest = Object.fromEntries(Object.entries(entry).filter(([key]) => !moduleWide.includes(key)));
+  checker.knownKeys(rest, known, prefix);
+  return checker.recorded;
+}
+
+/** The keys of `options` that are in `known`; the others were reported and must not be reported again by the core. */
+function pickKnown<T extends object>(options: T, known: readonly string[]): T {
+  if (typeof options !== 'object' || options === null) return options;
+  return Object.fromEntries(Object.entries(options).filter(([key]) => known.includes(key))) as T;
 }
 
 function checkDeclaredNames(options: KafkaModuleOptions, declared: KafkaDeclaredNames): void {

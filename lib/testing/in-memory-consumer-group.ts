@@ -87,7 +87,7 @@ export class InMemoryConsumerGroup extends ConsumerGroupCore {
       concurrency: resolved.numWorkers,
       fetchSize: fetchSize ?? DEFAULT_IN_MEMORY_FETCH_SIZE,
     });
-    super(resolved, transport, resolved.logger ?? IN_MEMORY_CONNECTION.logger!);
+    super(resolved, transport, resolved.logger);
     this.broker = broker;
     this.source = transport;
   }

@@ -1,6 +1,6 @@
 import type { ConsumerGroupConfig } from '../core/config/consumer.js';
 import type { ProducerConfig } from '../core/config/producer.js';
-import type { KafkaClientFactory } from '../nest/kafka-client.factory.js';
+import type { KafkaClientFactory } from '../core/client-factory.js';
 import { InMemoryBroker, type InMemoryBrokerOptions } from './in-memory-broker.js';
 import { DEFAULT_TEST_WAIT_TIMEOUT } from './in-memory-config.js';
 import { InMemoryConsumerGroup } from './in-memory-consumer-group.js';

@@ -1,8 +1,7 @@
 import type { Admin } from 'kafkajs';
 import { createKafkaClient } from '../client.js';
-import { createConsoleLogger } from '../logger.js';
 import { describeSecurity, toKafkaError } from '../security.js';
-import { ADMIN_DEFAULTS, validateAdminConfig, type AdminConfig } from './admin-config.js';
+import { resolveAdminConfig, type AdminConfig } from './admin-config.js';
 
 /**
  * Creates and connects a kafkajs admin client (dp-kafka's `NewAdmin`) with the config's
@@ -13,14 +12,11 @@ import { ADMIN_DEFAULTS, validateAdminConfig, type AdminConfig } from './admin-c
  * @throws KafkaOperationError when the brokers cannot be reached
  */
 export async function createAdmin(config: AdminConfig): Promise<Admin> {
-  validateAdminConfig(config);
-  const logger = config.logger ?? createConsoleLogger();
-  const retry = {
-    retries: config.retryMax ?? ADMIN_DEFAULTS.retryMax,
-    initialRetryTime: config.retryBackoff ?? ADMIN_DEFAULTS.retryBackoff,
-  };
+  const resolved = resolveAdminConfig(config);
+  const { logger } = resolved;
+  const retry = { retries: resolved.retryMax, initialRetryTime: resolved.retryBackoff };
   // kafkajs takes the connection retries from the client and the request retries from the admin.
-  const admin = createKafkaClient(config, logger, { retry }).admin({ retry });
+  const admin = createKafkaClient(resolved, logger, { retry }).admin({ retry });
   try {
     await admin.connect();
   } catch (error) {

@@ -1,5 +1,11 @@
-import { ConfigChecker } from './validate.js';
-import { CONNECTION_DEFAULTS, checkConnectionConfig, type ConnectionConfig } from './connection.js';
+import { ConfigChecker, optionNames } from './validate.js';
+import {
+  CONNECTION_OPTION_NAMES,
+  checkConnectionConfig,
+  resolveConnectionConfig,
+  type ConnectionConfig,
+  type ResolvedConnectionConfig,
+} from './connection.js';
 
 /** Where a group with no committed offset starts reading a partition. */
 export type ConsumerOffsetReset = 'oldest' | 'newest';
@@ -28,8 +34,8 @@ export interface ConsumerGroupConfig extends ConnectionConfig {
   commitInterval?: number;
 }
 
-/** A config with every default applied and topics as a list. */
-export interface ResolvedConsumerGroupConfig extends ConnectionConfig {
+/** A config with every default applied (connection settings included) and topics as a list. */
+export interface ResolvedConsumerGroupConfig extends ResolvedConnectionConfig {
   readonly topics: readonly string[];
   readonly groupName: string;
   readonly numWorkers: number;
@@ -42,8 +48,6 @@ export interface ResolvedConsumerGroupConfig extends ConnectionConfig {
   readonly commitInterval: number;
   /** Heartbeat period: a third of the session timeout, at most 3 s (kafkajs' default). */
   readonly heartbeatInterval: number;
-  readonly minRetryPeriod: number;
-  readonly maxRetryPeriod: number;
 }
 
 /** Consumer defaults: dp-kafka's where it has one. */
@@ -59,6 +63,22 @@ export const CONSUMER_GROUP_DEFAULTS = {
   commitInterval: 1_000,
 } as const;
 
+/** The consumer-group-only option names (the connection ones are in {@link CONNECTION_OPTION_NAMES}). */
+export const CONSUMER_GROUP_ONLY_OPTION_NAMES = optionNames<Omit<ConsumerGroupConfig, keyof ConnectionConfig>>({
+  topic: true,
+  groupName: true,
+  numWorkers: true,
+  batchSize: true,
+  batchWaitTime: true,
+  minBrokersHealthy: true,
+  messageConsumeTimeout: true,
+  offset: true,
+  fetchMaxWaitTime: true,
+  commitInterval: true,
+});
+
+const CONSUMER_GROUP_OPTION_NAMES = [...CONNECTION_OPTION_NAMES, ...CONSUMER_GROUP_ONLY_OPTION_NAMES];
+
 /** Longest heartbeat period (kafkajs' and sarama's default). */
 export const MAX_HEARTBEAT_INTERVAL = 3_000;
 
@@ -69,6 +89,7 @@ export const MAX_HEARTBEAT_INTERVAL = 3_000;
 export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): ResolvedConsumerGroupConfig {
   const checker = new ConfigChecker();
   const c: Partial<ConsumerGroupConfig> = typeof config === 'object' && config !== null ? config : {};
+  checker.knownKeys(c, CONSUMER_GROUP_OPTION_NAMES);
   checkConnectionConfig(checker, c);
   const topics = Array.isArray(c.topic) ? [...c.topic] : c.topic === undefined ? [] : [c.topic];
   if (checker.require(topics.length > 0, 'topic', 'is required (a topic name or a non-empty array of names)')) {
@@ -90,8 +111,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
 
   const sessionTimeout = c.messageConsumeTimeout ?? CONSUMER_GROUP_DEFAULTS.messageConsumeTimeout;
   return Object.freeze({
-    ...c,
-    brokers: [...(c.brokers ?? [])],
+    ...resolveConnectionConfig(c as ConsumerGroupConfig),
     topics: Object.freeze(topics.map((t) => t.trim())),
     groupName: (c.groupName ?? '').trim(),
     numWorkers: c.numWorkers ?? CONSUMER_GROUP_DEFAULTS.numWorkers,
@@ -103,7 +123,5 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
     fetchMaxWaitTime: c.fetchMaxWaitTime ?? CONSUMER_GROUP_DEFAULTS.fetchMaxWaitTime,
     commitInterval: c.commitInterval ?? CONSUMER_GROUP_DEFAULTS.commitInterval,
     heartbeatInterval: Math.max(1, Math.min(MAX_HEARTBEAT_INTERVAL, Math.floor(sessionTimeout / 3))),
-    minRetryPeriod: c.minRetryPeriod ?? CONNECTION_DEFAULTS.minRetryPeriod,
-    maxRetryPeriod: c.maxRetryPeriod ?? CONNECTION_DEFAULTS.maxRetryPeriod,
   });
 }

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { createConsoleLogger, type KafkaLogger, type KafkaLogLevel } from '../logger.js';
-import type { SecurityConfig } from '../security.js';
-import { CONNECTION_DEFAULTS, checkConnectionConfig, type ConnectionConfig } from './connection.js';
-import { ConfigChecker } from './validate.js';
+import {
+  CONNECTION_OPTION_NAMES,
+  checkConnectionConfig,
+  resolveConnectionConfig,
+  type ConnectionConfig,
+  type ResolvedConnectionConfig,
+} from './connection.js';
+import { ConfigChecker, optionNames } from './validate.js';
 
 /** Acknowledgement a produce request waits for: none, the leader only, or every in-sync replica. */
 export type ProducerAcks = 0 | 1 | 'all';
@@ -106,16 +110,8 @@ export const PRODUCER_DEFAULTS = {
  * A validated producer config with every default filled in. Each field is the
  * {@link ProducerConfig} field of the same name (see there), brokers trimmed, frozen.
  */
-export interface ResolvedProducerConfig {
-  readonly brokers: readonly string[];
+export interface ResolvedProducerConfig extends ResolvedConnectionConfig {
   readonly topic: string;
-  readonly clientId: string;
-  readonly security: SecurityConfig | undefined;
-  readonly logger: KafkaLogger;
-  readonly kafkaJsLogLevel: KafkaLogLevel;
-  readonly minRetryPeriod: number;
-  readonly maxRetryPeriod: number;
-  readonly connectionTimeout: number;
   readonly maxMessageBytes: number;
   readonly retryMax: number;
   readonly retryBackoff: number;
@@ -133,6 +129,27 @@ export interface ResolvedProducerConfig {
   readonly requestId: string;
 }
 
+/** The producer-only option names (the connection ones are in {@link CONNECTION_OPTION_NAMES}). */
+export const PRODUCER_ONLY_OPTION_NAMES = optionNames<Omit<ProducerConfig, keyof ConnectionConfig>>({
+  topic: true,
+  maxMessageBytes: true,
+  retryMax: true,
+  retryBackoff: true,
+  minBrokersHealthy: true,
+  acks: true,
+  idempotent: true,
+  compression: true,
+  lingerMs: true,
+  maxBatchBytes: true,
+  maxBatchRecords: true,
+  maxInFlightBatches: true,
+  maxQueuedBytes: true,
+  requestTimeout: true,
+  requestId: true,
+});
+
+const PRODUCER_OPTION_NAMES = [...CONNECTION_OPTION_NAMES, ...PRODUCER_ONLY_OPTION_NAMES];
+
 // Kafka's own rule for topic names.
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
 
@@ -147,26 +164,20 @@ export function resolveProducerConfig(config: ProducerConfig): ResolvedProducerC
     checker.require(false, 'config', 'must be an object');
     checker.throwIfAny('producer');
   }
+  checker.knownKeys(config, PRODUCER_OPTION_NAMES);
   checkConnectionConfig(checker, config);
   checkProducerFields(checker, config);
   checker.throwIfAny('producer');
 
-  const brokers = config.brokers.map((b) => b.trim());
+  const connection = resolveConnectionConfig(config);
   const idempotent = config.idempotent ?? PRODUCER_DEFAULTS.idempotent;
   return Object.freeze({
-    brokers: Object.freeze(brokers),
+    ...connection,
     topic: config.topic,
-    clientId: config.clientId ?? CONNECTION_DEFAULTS.clientId,
-    security: config.security ? { ...config.security } : undefined,
-    logger: config.logger ?? createConsoleLogger(),
-    kafkaJsLogLevel: config.kafkaJsLogLevel ?? CONNECTION_DEFAULTS.kafkaJsLogLevel,
-    minRetryPeriod: config.minRetryPeriod ?? CONNECTION_DEFAULTS.minRetryPeriod,
-    maxRetryPeriod: config.maxRetryPeriod ?? CONNECTION_DEFAULTS.maxRetryPeriod,
-    connectionTimeout: config.connectionTimeout ?? CONNECTION_DEFAULTS.connectionTimeout,
     maxMessageBytes: config.maxMessageBytes ?? PRODUCER_DEFAULTS.maxMessageBytes,
     retryMax: config.retryMax ?? PRODUCER_DEFAULTS.retryMax,
     retryBackoff: config.retryBackoff ?? PRODUCER_DEFAULTS.retryBackoff,
-    minBrokersHealthy: config.minBrokersHealthy ?? Math.min(PRODUCER_DEFAULTS.minBrokersHealthy, brokers.length),
+    minBrokersHealthy: config.minBrokersHealthy ?? Math.min(PRODUCER_DEFAULTS.minBrokersHealthy, connection.brokers.length),
     acks: config.acks ?? (idempotent ? 'all' : PRODUCER_DEFAULTS.acks),
     idempotent,
     compression: config.compression ?? PRODUCER_DEFAULTS.compression,
@@ -213,14 +224,6 @@ function checkProducerFields(checker: ConfigChecker, config: Partial<ProducerCon
     checker.require(config.retryMax !== 0, 'retryMax', 'must be > 0 when idempotent is true');
   }
   if (config.requestId !== undefined) checker.nonEmptyString(config.requestId, 'requestId');
-  if (config.logger !== undefined) {
-    const logger = config.logger as Partial<KafkaLogger> | null;
-    checker.require(
-      typeof logger === 'object' && logger !== null && ['debug', 'info', 'warn', 'error'].every((m) => typeof logger[m as keyof KafkaLogger] === 'function'),
-      'logger',
-      'must have debug, info, warn and error methods',
-    );
-  }
 }
 
 /** `maxQueuedBytes`: a positive integer that leaves room for at least one record of the largest size. */

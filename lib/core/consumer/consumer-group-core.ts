@@ -250,9 +250,13 @@ export class ConsumerGroupCore {
     return checkHealthOf(this);
   }
 
-  /** Writes every error of {@link errors} to the logger (once, however often it is called). */
+  /**
+   * Writes every error of {@link errors} to the logger (once, however often it is called), with
+   * the group's context at the time of the error. Without it, and with no other subscriber,
+   * errors still reach the logger through the stream's fallback; this only adds that context.
+   */
   logErrors(): void {
-    this.unsubscribeLog ??= this.errors.logTo(this.logger, 'kafka consumer group error', this.logData());
+    this.unsubscribeLog ??= this.errors.logTo(this.logger, 'kafka consumer group error', () => this.logData());
   }
 
   /** Installs a dispatcher (e.g. a channel-style API). Throws if a handler is already registered. */

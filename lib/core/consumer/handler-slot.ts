@@ -31,14 +31,14 @@ export class HandlerSlot {
   message(handler: MessageHandler): void {
     this.checkHandler(handler);
     const { pipeline, numWorkers, emit, logData } = this.options;
-    this.install(new MessageDispatcher({ handler, numWorkers, tracker: pipeline.tracker, emit, logData: logData() }));
+    this.install(new MessageDispatcher({ handler, numWorkers, tracker: pipeline.tracker, emit, logData }));
   }
 
   /** Installs a batch handler (batches of `batchSize`, or fewer after `batchWaitTime`). */
   batch(handler: BatchHandler): void {
     this.checkHandler(handler);
     const { pipeline, batchSize, batchWaitTime, emit, logData } = this.options;
-    this.install(new BatchDispatcher({ handler, batchSize, batchWaitTime, tracker: pipeline.tracker, emit, logData: logData() }));
+    this.install(new BatchDispatcher({ handler, batchSize, batchWaitTime, tracker: pipeline.tracker, emit, logData }));
   }
 
   /** The channel-style reader, installed on first call; it follows the group's state to end its loops. */

@@ -1,6 +1,5 @@
 import type { Kafka } from 'kafkajs';
 import { resolveConsumerGroupConfig, type ConsumerGroupConfig } from '../config/consumer.js';
-import { createConsoleLogger } from '../logger.js';
 import { ConsumerGroupCore } from './consumer-group-core.js';
 import { KafkaJsConsumerTransport } from './kafkajs-transport.js';
 
@@ -23,8 +22,7 @@ export class KafkaConsumerGroup extends ConsumerGroupCore {
   /** Validates `config` (throws one KafkaConfigError naming every bad field); never touches the network synchronously. */
   constructor(config: ConsumerGroupConfig) {
     const resolved = resolveConsumerGroupConfig(config);
-    const logger = resolved.logger ?? createConsoleLogger();
-    super(resolved, new KafkaJsConsumerTransport(resolved, logger), logger);
+    super(resolved, new KafkaJsConsumerTransport(resolved, resolved.logger), resolved.logger);
   }
 
   /** The underlying kafkajs client (for health probes and admin work). */

@@ -1,6 +1,5 @@
 import type { Consumer, ConsumerCrashEvent, ConsumerGroupJoinEvent, EachBatchPayload, Kafka } from 'kafkajs';
 import { createKafkaClient } from '../client.js';
-import { CONNECTION_DEFAULTS } from '../config/connection.js';
 import type { ResolvedConsumerGroupConfig } from '../config/consumer.js';
 import type { KafkaLogger } from '../logger.js';
 import type { ReachabilityProbe } from '../reachability.js';
@@ -36,7 +35,7 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
   constructor(private readonly config: ResolvedConsumerGroupConfig, logger: KafkaLogger) {
     // Without it, a stop() racing a broker-set change can block the event loop for good.
     installKafkaJsStopGuard();
-    this.reachability = { brokers: config.brokers.map((b) => b.trim()), timeoutMs: config.connectionTimeout ?? CONNECTION_DEFAULTS.connectionTimeout };
+    this.reachability = { brokers: config.brokers.map((b) => b.trim()), timeoutMs: config.connectionTimeout };
     this.client = createKafkaClient(config, logger);
     this.consumer = this.client.consumer({
       groupId: config.groupName,

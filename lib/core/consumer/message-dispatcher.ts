@@ -16,7 +16,8 @@ export interface MessageDispatcherOptions {
   readonly numWorkers: number;
   readonly tracker: OffsetTracker;
   readonly emit: (error: KafkaError) => void;
-  readonly logData: LogData;
+  /** The group's context (read when an error is built, so it carries the current state). */
+  readonly logData: () => LogData;
 }
 
 /**
@@ -75,7 +76,7 @@ export class MessageDispatcher implements Dispatcher {
     } catch (error) {
       const commit = shouldCommit(error);
       this.options.emit(
-        handlerError('failed to handle message', { ...this.options.logData, ...message.logData(), workerId }, error, commit),
+        handlerError('failed to handle message', { ...this.options.logData(), ...message.logData(), workerId }, error, commit),
       );
       return commit;
     }

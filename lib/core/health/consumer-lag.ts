@@ -1,9 +1,8 @@
 import type { Admin } from 'kafkajs';
 import { createKafkaClient } from '../client.js';
-import type { HealthConnection } from './health-checker.js';
 import { describeCause } from '../errors.js';
 import { silentLogger } from '../logger.js';
-import type { PartitionLag } from './health-types.js';
+import type { PartitionLag, ResolvedHealthConnection } from './health-types.js';
 
 /** A consumer group's lag per partition and in total. */
 export interface GroupLag {
@@ -55,7 +54,7 @@ export async function computeLag(source: OffsetSource, groupId: string, topics: 
 export class LagReader {
   private admin: Admin | undefined;
 
-  constructor(private readonly connection: HealthConnection) {}
+  constructor(private readonly connection: ResolvedHealthConnection) {}
 
   /** Lag of `groupId` on `topics`; rejects with the cause when offsets cannot be read. */
   async read(groupId: string, topics: readonly string[]): Promise<GroupLag> {
@@ -85,7 +84,7 @@ export class LagReader {
   private async connected(): Promise<Admin> {
     if (this.admin) return this.admin;
     // Lag is a detail of the report: its failures are reported there, not logged per check.
-    const client = createKafkaClient({ ...this.connection, brokers: [...this.connection.brokers], kafkaJsLogLevel: 'nothing' }, silentLogger);
+    const client = createKafkaClient({ ...this.connection, kafkaJsLogLevel: 'nothing' }, silentLogger);
     const admin = client.admin({ retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 1_000 } });
     this.admin = admin;
     await admin.connect();

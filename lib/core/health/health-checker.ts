@@ -1,5 +1,5 @@
-import { CONNECTION_DEFAULTS, type ConnectionConfig } from '../config/connection.js';
-import { ConfigChecker, checkBrokers } from '../config/validate.js';
+import { resolveConnectionConfig } from '../config/connection.js';
+import { ConfigChecker, checkBrokers, optionNames } from '../config/validate.js';
 import { describeCause, type KafkaAuthorizationError } from '../errors.js';
 import { toKafkaJsSecurity } from '../security.js';
 import { BrokerProbe, type MetadataSource } from './broker-probe.js';
@@ -11,6 +11,7 @@ import {
   MSG_HEALTHY_PRODUCER,
   MSG_PRODUCER_NOT_INITIALISED,
   type ConsumerGroupHealth,
+  type HealthConnection,
   type HealthReport,
   type HealthStatus,
   type HealthSubject,
@@ -42,8 +43,13 @@ export interface HealthCheckOptions {
   includeLag?: boolean;
 }
 
-/** The connection settings a health check uses (a subset of `ConnectionConfig`, read-only). */
-export type HealthConnection = Readonly<Omit<ConnectionConfig, 'brokers'>> & { readonly brokers: readonly string[] };
+const HEALTH_CHECK_OPTION_NAMES = optionNames<HealthCheckOptions>({
+  cacheTtlMs: true,
+  brokerTimeoutMs: true,
+  lagTimeoutMs: true,
+  partialStatus: true,
+  includeLag: true,
+});
 
 /** What a {@link KafkaHealthChecker} checks. */
 export interface HealthCheckerTarget {
@@ -89,16 +95,14 @@ export class KafkaHealthChecker {
     connectTo?: (address: string) => MetadataSource,
   ) {
     this.options = resolveHealthCheckOptions(target, options);
-    const security = toKafkaJsSecurity(target.connection.security);
-    const clientId = target.connection.clientId ?? CONNECTION_DEFAULTS.clientId;
-    this.probes = target.connection.brokers.map(
-      (address) =>
-        new BrokerProbe(
-          { address: address.trim(), clientId, security, timeoutMs: this.options.brokerTimeoutMs },
-          connectTo?.(address.trim()),
-        ),
+    // The owner's config is resolved already; a hand-built target gets the same defaults here.
+    const connection = resolveConnectionConfig(target.connection);
+    const security = toKafkaJsSecurity(connection.security);
+    const { clientId } = connection;
+    this.probes = connection.brokers.map(
+      (address) => new BrokerProbe({ address, clientId, security, timeoutMs: this.options.brokerTimeoutMs }, connectTo?.(address)),
     );
-    this.lagReader = target.consumerGroup && this.options.includeLag ? new LagReader(target.connection) : undefined;
+    this.lagReader = target.consumerGroup && this.options.includeLag ? new LagReader(connection) : undefined;
   }
 
   /** The current report (cached for `cacheTtlMs`). Never rejects. */
@@ -210,6 +214,7 @@ export function resolveHealthCheckOptions(target: HealthCheckerTarget, options: 
   checkBrokers(checker, target.connection?.brokers);
   checker.require(Array.isArray(target.topics) && target.topics.length > 0, 'topics', 'is required (at least one topic)');
   checker.positive(target.minBrokersHealthy, 'minBrokersHealthy', { integer: true });
+  checker.knownKeys(options, HEALTH_CHECK_OPTION_NAMES, 'health.');
   checker.positive(options.cacheTtlMs, 'health.cacheTtlMs', { allowZero: true });
   checker.positive(options.brokerTimeoutMs, 'health.brokerTimeoutMs');
   checker.positive(options.lagTimeoutMs, 'health.lagTimeoutMs');

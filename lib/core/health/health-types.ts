@@ -1,3 +1,11 @@
+import type { ConnectionConfig, ResolvedConnectionConfig } from '../config/connection.js';
+
+/** The connection settings a health check uses (a subset of `ConnectionConfig`, read-only). */
+export type HealthConnection = Readonly<Omit<ConnectionConfig, 'brokers'>> & { readonly brokers: readonly string[] };
+
+/** {@link HealthConnection} with the defaults applied (by the checker, once). */
+export type ResolvedHealthConnection = Readonly<Pick<ResolvedConnectionConfig, 'brokers' | 'clientId' | 'security' | 'connectionTimeout' | 'kafkaJsLogLevel'>>;
+
 /** Health statuses, as dp-healthcheck names them. */
 export type HealthStatus = 'OK' | 'WARNING' | 'CRITICAL';
 

@@ -1,6 +1,7 @@
 import { ConsumerState, consumerStateName } from '../consumer/state.js';
 import type { KafkaAuthorizationError } from '../errors.js';
-import { KafkaHealthChecker, type HealthCheckOptions, type HealthConnection } from './health-checker.js';
+import { KafkaHealthChecker, type HealthCheckOptions } from './health-checker.js';
+import type { HealthConnection } from './health-types.js';
 
 /** The producer surface a health checker needs (KafkaProducer fits it). */
 export interface CheckableProducer {

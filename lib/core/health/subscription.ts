@@ -1,5 +1,5 @@
 import { ConsumerState } from '../consumer/state.js';
-import { ConfigChecker } from '../config/validate.js';
+import { ConfigChecker, optionNames } from '../config/validate.js';
 import type { ErrorStream } from '../error-stream.js';
 import { KafkaOperationError } from '../errors.js';
 import type { KafkaLogger } from '../logger.js';
@@ -57,6 +57,15 @@ export const HEALTH_SUBSCRIPTION_DEFAULTS = {
   downAfter: 1,
   evaluationTimeout: 10_000,
 } as const;
+
+/** The option names of {@link HealthSubscriptionOptions}. */
+export const HEALTH_SUBSCRIPTION_OPTION_NAMES = optionNames<HealthSubscriptionOptions>({
+  interval: true,
+  upAfter: true,
+  downAfter: true,
+  evaluationTimeout: true,
+  logger: true,
+});
 
 /** Stops a health subscription. Calling it again does nothing. */
 export type HealthUnsubscribe = () => void;
@@ -146,6 +155,7 @@ function resolveSubscriptionOptions(
   options: HealthSubscriptionOptions,
 ): Required<Omit<HealthSubscriptionOptions, 'logger'>> {
   const checker = new ConfigChecker();
+  checker.knownKeys(options, HEALTH_SUBSCRIPTION_OPTION_NAMES);
   checker.positive(options.interval, 'interval');
   checker.positive(options.upAfter, 'upAfter', { integer: true });
   checker.positive(options.downAfter, 'downAfter', { integer: true });

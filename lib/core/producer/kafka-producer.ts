@@ -227,9 +227,13 @@ export class KafkaProducer {
     return checkHealthOf(this);
   }
 
-  /** Logs every error of {@link errors} with the configured logger. Calling it again does nothing. */
+  /**
+   * Logs every error of {@link errors} with the configured logger, with the producer's topic.
+   * Calling it again does nothing. Without it, and with no other subscriber, errors still reach
+   * the logger through the stream's fallback.
+   */
   logErrors(): void {
-    this.stopLoggingErrors ??= this.errors.logTo(this.logger, 'received kafka producer error', { topic: this.topic });
+    this.stopLoggingErrors ??= this.errors.logTo(this.logger, 'received kafka producer error', () => ({ topic: this.topic }));
   }
 
   /**

@@ -5,16 +5,7 @@ import type { ProducerSink } from './topic-batch-sender.js';
 
 /** The kafkajs client of a producer config: its brokers, client id, TLS/SASL and logger. */
 export function kafkaClientFor(config: ResolvedProducerConfig): Kafka {
-  return createKafkaClient(
-    {
-      brokers: [...config.brokers],
-      clientId: config.clientId,
-      security: config.security,
-      kafkaJsLogLevel: config.kafkaJsLogLevel,
-      connectionTimeout: config.connectionTimeout,
-    },
-    config.logger,
-  );
+  return createKafkaClient(config, config.logger);
 }
 
 /** A kafkajs producer on `kafka` with dp-kafka's partitioning, idempotence and retry settings. */

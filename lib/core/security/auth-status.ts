@@ -5,7 +5,7 @@ import { asAuthorizationError } from './authorization.js';
 /**
  * Remembers the latest authorization failure of a producer or consumer group until the client
  * proves it is allowed again, so a health check can report CRITICAL while the broker refuses it.
- * Subscribe it to the owner's error stream and call {@link clear} after a successful send,
+ * It observes the owner's error stream (without silencing the fallback logger) and call {@link clear} after a successful send,
  * fetch or group join.
  */
 export class AuthorizationStatus {
@@ -14,7 +14,7 @@ export class AuthorizationStatus {
 
   /** @param errors - the owner's error stream; authorization failures on it are recorded */
   constructor(errors?: ErrorStream) {
-    this.unsubscribe = errors ? errors.on((error) => this.record(error)) : () => undefined;
+    this.unsubscribe = errors ? errors.observe((error) => this.record(error)) : () => undefined;
   }
 
   /** Records `error` when it is (or wraps) an authorization failure; anything else leaves the status as it is. */

@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import type { ConfigChecker } from '../config/validate.js';
+import { optionNames, type ConfigChecker } from '../config/validate.js';
 import { SASL_MECHANISMS, type SaslConfig, type SecurityConfig } from './config.js';
 import { describePemSource, loadPem, pemBlocks } from './pem.js';
 
@@ -21,6 +21,8 @@ export interface ResolvedSecurity {
 
 const PRIVATE_KEY_LABELS = new Set(['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'DSA PRIVATE KEY']);
 const PEM_FIELDS = ['caCerts', 'clientCert', 'clientKey'] as const;
+const SECURITY_OPTION_NAMES = optionNames<SecurityConfig>({ tls: true, caCerts: true, clientCert: true, clientKey: true, insecureSkipVerify: true, sasl: true });
+const SASL_OPTION_NAMES = optionNames<SaslConfig>({ mechanism: true, username: true, password: true });
 
 /**
  * Validates `security` into `checker` (every problem under `<field>.<name>`) and loads its PEM
@@ -33,7 +35,9 @@ export function resolveSecurity(checker: ConfigChecker, security: unknown, field
   if (security === undefined) return undefined;
   if (!checker.require(isObject(security), field, 'must be an object')) return undefined;
   const config = security as Partial<Record<keyof SecurityConfig, unknown>>;
-  let ok = true;
+  const problemsBefore = checker.recorded.length;
+  checker.knownKeys(security, SECURITY_OPTION_NAMES, `${field}.`);
+  let ok = checker.recorded.length === problemsBefore;
   const problem = (name: string, text: string) => {
     checker.require(false, `${field}.${name}`, text);
     ok = false;
@@ -151,6 +155,9 @@ function loadPrivateKey(value: string, field: string, checker: ConfigChecker): {
 function checkSasl(checker: ConfigChecker, sasl: unknown, field: string): SaslConfig | undefined {
   if (sasl === undefined) return undefined;
   if (!checker.require(isObject(sasl), field, 'must be an object with mechanism, username and password')) return undefined;
+  const problemsBefore = checker.recorded.length;
+  checker.knownKeys(sasl, SASL_OPTION_NAMES, `${field}.`);
+  const okKeys = checker.recorded.length === problemsBefore;
   const { mechanism, username, password } = sasl as Partial<Record<keyof SaslConfig, unknown>>;
   const okMechanism = checker.require(
     typeof mechanism === 'string' && (SASL_MECHANISMS as readonly string[]).includes(mechanism),
@@ -159,7 +166,7 @@ function checkSasl(checker: ConfigChecker, sasl: unknown, field: string): SaslCo
   );
   const okUser = checker.require(typeof username === 'string' && username.trim() !== '', `${field}.username`, 'is required (non-empty string)');
   const okPassword = checker.require(typeof password === 'string' && password !== '', `${field}.password`, 'is required (non-empty string)');
-  if (!okMechanism || !okUser || !okPassword) return undefined;
+  if (!okKeys || !okMechanism || !okUser || !okPassword) return undefined;
   return { mechanism: mechanism as SaslConfig['mechanism'], username: username as string, password: password as string };
 }
 

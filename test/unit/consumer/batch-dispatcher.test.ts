@@ -40,7 +40,7 @@ test('a batch mixing partitions and topics commits each partition at its own las
     batchWaitTime: 60_000,
     tracker,
     emit: () => undefined,
-    logData: {},
+    logData: () => ({}),
   });
   const resolved: string[] = [];
   await dispatcher.dispatch(partitionBatch('a', 0, [10, 11], resolved), open);
@@ -69,7 +69,7 @@ test('a batch failing with DoNotCommitError leaves its partitions uncommitted an
     batchWaitTime: 60_000,
     tracker,
     emit: (e) => void errors.push(e),
-    logData: {},
+    logData: () => ({}),
   });
   await dispatcher.dispatch(partitionBatch('a', 0, [1, 2], []), open);
   await dispatcher.dispatch(partitionBatch('a', 1, [3], []), open);
