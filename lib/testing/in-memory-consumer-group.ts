@@ -139,10 +139,10 @@ export class InMemoryConsumerGroup extends ConsumerGroupCore {
     const deadline = Date.now() + timeoutMs;
     const details = () => ({ group: this.groupName, state: consumerStateName(this.state), inFlight: this.pipeline.tracker.inFlight() });
     await waitUntil(
+      `consumer group ${this.groupName} to handle every pushed record`,
       () => this.state === ConsumerState.Consuming && this.source.isCaughtUp() && this.pipeline.tracker.inFlight() === 0,
       timeoutMs,
-      `consumer group ${this.groupName} to handle every pushed record`,
-      details,
+      { details },
     );
     // Commits are chained, so a flush settles every earlier one; a failed commit puts its
     // offsets back, so keep flushing until they are stored.

@@ -84,10 +84,9 @@ export class InMemoryProducer extends KafkaProducer {
 
   /** Resolves with the first `count` records sent once there are that many; KafkaTimeoutError after `timeoutMs`. */
   async waitForMessages(count: number, timeoutMs: number = DEFAULT_TEST_WAIT_TIMEOUT): Promise<KafkaMessage[]> {
-    await waitUntil(() => this.sink.sent.length >= count, timeoutMs, `${count} records sent to ${this.topic}`, () => ({
-      topic: this.topic,
-      sent: this.sink.sent.length,
-    }));
+    await waitUntil(`${count} records sent to ${this.topic}`, () => this.sink.sent.length >= count, timeoutMs, {
+      details: () => ({ topic: this.topic, sent: this.sink.sent.length }),
+    });
     return this.messages().slice(0, count);
   }
 
@@ -109,7 +108,7 @@ export class InMemoryProducer extends KafkaProducer {
   async waitNoMessageSent(windowMs: number): Promise<void> {
     const before = this.sink.sent.length;
     const deadline = Date.now() + windowMs;
-    await waitUntil(() => this.sink.sent.length > before || Date.now() >= deadline, windowMs + 1_000, 'the quiet window');
+    await waitUntil('the quiet window', () => this.sink.sent.length > before || Date.now() >= deadline, windowMs + 1_000);
     if (this.sink.sent.length > before) {
       throw new UnexpectedMessageError(`a record was sent to ${this.topic} within the ${windowMs} ms window`, {
         topic: this.topic,
@@ -121,7 +120,9 @@ export class InMemoryProducer extends KafkaProducer {
 
   private async takeNext(timeoutMs: number): Promise<KafkaMessage> {
     const index = this.cursor;
-    await waitUntil(() => this.sink.sent.length > index, timeoutMs, `a record sent to ${this.topic}`, () => ({ topic: this.topic, taken: index }));
+    await waitUntil(`a record sent to ${this.topic}`, () => this.sink.sent.length > index, timeoutMs, {
+      details: () => ({ topic: this.topic, taken: index }),
+    });
     this.cursor = Math.max(this.cursor, index + 1);
     return this.sink.sent[index]!.message;
   }

@@ -1,23 +1,35 @@
 import { KafkaTimeoutError, type LogData } from '../core/errors.js';
 
-/** How often the test kit re-checks a condition, ms. */
-const POLL_INTERVAL_MS = 5;
+/** How often a condition is re-checked by default, ms. */
+export const DEFAULT_POLL_INTERVAL_MS = 5;
+
+/** Tunables of {@link waitUntil}. */
+export interface WaitUntilOptions {
+  /** Pause between two checks, ms. Default {@link DEFAULT_POLL_INTERVAL_MS}. */
+  readonly intervalMs?: number;
+  /** Context added to the timeout error's log data, read when the wait times out. */
+  readonly details?: () => LogData;
+}
 
 /**
- * Resolves once `condition` holds, checking every few ms; rejects with {@link KafkaTimeoutError}
- * naming `what` (and the `details` at that moment) after `timeoutMs`.
+ * The one polling wait of the project (the test kit's waits and the repository's tests use it):
+ * resolves once `condition` holds, re-checking every `intervalMs`; rejects with
+ * {@link KafkaTimeoutError} naming `what` (read at that moment when it is a function) after
+ * `timeoutMs`.
  */
 export async function waitUntil(
-  condition: () => boolean,
+  what: string | (() => string),
+  condition: () => boolean | Promise<boolean>,
   timeoutMs: number,
-  what: string,
-  details: () => LogData = () => ({}),
+  options: WaitUntilOptions = {},
 ): Promise<void> {
+  const { intervalMs = DEFAULT_POLL_INTERVAL_MS, details = () => ({}) } = options;
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() >= deadline) {
-      throw new KafkaTimeoutError(`timed out after ${timeoutMs} ms waiting for ${what}`, { timeoutMs, ...details() });
+      const name = typeof what === 'string' ? what : what();
+      throw new KafkaTimeoutError(`timed out after ${timeoutMs} ms waiting for ${name}`, { timeoutMs, ...details() });
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { SingleBrokerConnection, type RawMetadata } from '../../lib/core/health/single-broker-connection.js';
+import { eventually } from './eventually.js';
 
 /**
  * Brokers of the cluster integration tests use: `KAFKA_ADDR` (comma-separated), which the test
@@ -24,7 +26,11 @@ export function rawKafka(brokers: string[] = sharedBrokers()): Kafka {
   return new Kafka({ clientId: 'test-support', brokers, logLevel: logLevel.NOTHING });
 }
 
-/** Creates a topic and waits until it has leaders. */
+/**
+ * Creates a topic and waits until every broker's metadata shows a leader for every partition.
+ * kafkajs' `waitForLeaders` asks one broker only: on a cluster, a metadata call right after it
+ * can reach a broker that does not know the topic yet (UNKNOWN_TOPIC_OR_PARTITION).
+ */
 export async function createTopic(
   topic: string,
   numPartitions = 1,
@@ -34,9 +40,56 @@ export async function createTopic(
   const admin = rawKafka(brokers).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions, replicationFactor }], waitForLeaders: false });
   } finally {
     await admin.disconnect();
+  }
+  await waitForLeadersOnEveryBroker(topic, numPartitions, brokers);
+}
+
+/**
+ * Waits until each broker (the given addresses and every broker their metadata names) answers
+ * a metadata request for `topic` with `numPartitions` partitions, each with a leader and no error.
+ */
+export async function waitForLeadersOnEveryBroker(topic: string, numPartitions: number, brokers: string[], timeoutMs = 30_000): Promise<void> {
+  const connections = new Map<string, SingleBrokerConnection>();
+  const connectionTo = (address: string): SingleBrokerConnection => {
+    let connection = connections.get(address);
+    if (!connection) {
+      const [host = '', port = ''] = address.split(':');
+      connection = new SingleBrokerConnection({ host, port: Number(port), clientId: 'test-support', security: {}, timeoutMs: 5_000 });
+      connections.set(address, connection);
+    }
+    return connection;
+  };
+  const addresses = new Set(brokers);
+  const notReady = new Set<string>(brokers);
+  const ready = (metadata: RawMetadata): boolean => {
+    const entry = metadata.topicMetadata.find((t) => t.topic === topic);
+    return (
+      entry !== undefined &&
+      entry.topicErrorCode === 0 &&
+      entry.partitionMetadata.length === numPartitions &&
+      entry.partitionMetadata.every((p) => p.partitionErrorCode === 0 && (p.leader ?? -1) >= 0)
+    );
+  };
+  try {
+    await eventually(
+      () => `every broker to show a leader for the ${numPartitions} partition(s) of ${topic} (not yet: ${[...notReady].join(', ')})`,
+      async () => {
+        for (const address of [...addresses]) {
+          const metadata = await connectionTo(address).fetchMetadata([topic]).catch(() => undefined);
+          for (const b of metadata?.brokers ?? []) addresses.add(`${b.host}:${b.port}`);
+          if (metadata && ready(metadata)) notReady.delete(address);
+          else notReady.add(address);
+        }
+        return notReady.size === 0;
+      },
+      timeoutMs,
+      100,
+    );
+  } finally {
+    await Promise.all([...connections.values()].map((c) => c.close()));
   }
 }
 

@@ -1,18 +1,14 @@
+import { waitUntil } from '../../lib/testing/wait-until.js';
+
 /**
- * Polls `check` until it holds; fails naming `what` (read at failure time when it is a function)
- * after `timeoutMs`. The one polling wait the tests share.
+ * The tests' polling wait: the test kit's {@link waitUntil} (same argument order) with the
+ * defaults integration tests want, 30 s and a check every 50 ms.
  */
-export async function eventually(
+export function eventually(
   what: string | (() => string),
   check: () => boolean | Promise<boolean>,
   timeoutMs = 30_000,
   intervalMs = 50,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+  return waitUntil(what, check, timeoutMs, { intervalMs });
 }

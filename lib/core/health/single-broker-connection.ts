@@ -18,7 +18,7 @@ const require = createRequire(import.meta.url);
 export interface RawTopicMetadata {
   readonly topicErrorCode: number;
   readonly topic: string;
-  readonly partitionMetadata: readonly { readonly partitionErrorCode: number; readonly partitionId: number }[];
+  readonly partitionMetadata: readonly { readonly partitionErrorCode: number; readonly partitionId: number; readonly leader?: number }[];
 }
 
 /** The decoded metadata response, before kafkajs' `parse` would throw on error codes. */

@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { logLevel, Kafka, type Admin } from 'kafkajs';
 import { uniqueName } from '../../support/env.js';
+import { eventually } from '../../support/eventually.js';
 import { startCluster, type KafkaTestCluster } from '../../support/cluster.js';
-
-/** Polls until `check` returns a value, or fails with `what` after `timeoutMs`. */
-async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 async function partitionState(admin: Admin, topic: string): Promise<{ leader: number; isr: number[] }> {
   const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
@@ -86,10 +75,12 @@ describe('harness: three-node cluster', () => {
       // Not waitForLeaders: on several nodes, metadata reaches brokers at different moments and
       // kafkajs gives up on UNKNOWN_TOPIC_OR_PARTITION; poll the ISR instead.
       await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: false });
-      const initial = await eventually('three in-sync replicas', 30_000, async () => {
-        const state = await partitionState(admin, topic);
-        return state.isr.length === 3 ? state : undefined;
-      });
+      // A metadata call may fail while the cluster settles: that is "not yet".
+      let initial = { leader: -1, isr: [] as number[] };
+      await eventually('three in-sync replicas', async () => {
+        initial = await partitionState(admin, topic).catch(() => initial);
+        return initial.isr.length === 3;
+      }, 30_000, 250);
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
         eachMessage: async ({ message }) => {
@@ -106,12 +97,13 @@ describe('harness: three-node cluster', () => {
 
       await cluster.startNode(initial.leader);
       await produce('after', 20);
-      await eventually('the restarted node back in the ISR', 60_000, async () =>
-        (await partitionState(admin, topic)).isr.includes(initial.leader) ? true : undefined,
+      await eventually(
+        'the restarted node back in the ISR',
+        async () => (await partitionState(admin, topic).catch(() => ({ isr: [] as number[] }))).isr.includes(initial.leader),
+        60_000,
+        250,
       );
-      await eventually('every acknowledged message consumed', 60_000, async () =>
-        acked.every((v) => received.has(v)) ? true : undefined,
-      );
+      await eventually('every acknowledged message consumed', () => acked.every((v) => received.has(v)), 60_000, 250);
       assert.equal(acked.length, 60);
       assert.deepEqual(
         acked.filter((v) => !received.has(v)),

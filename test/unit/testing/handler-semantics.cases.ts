@@ -9,7 +9,7 @@ import { DoNotCommitError } from '../../../lib/core/consumer/commit-rule.js';
 import type { ConsumerGroupCore } from '../../../lib/core/consumer/consumer-group-core.js';
 import { MessageHandlerError, type KafkaError } from '../../../lib/core/errors.js';
 import type { KafkaMessage } from '../../../lib/core/message.js';
-import { waitUntil as waitFor } from '../../../lib/testing/wait-until.js';
+import { waitUntil } from '../../../lib/testing/wait-until.js';
 
 /** Settings a case gives its group. */
 export interface CaseGroupConfig {
@@ -78,7 +78,7 @@ export function handlerSemanticsCases(h: SemanticsHarness): void {
         inFlightByPartition.set(message.partition, perPartition - 1);
       });
       await group.start();
-      await waitFor(() => seen.length === records.length, h.timeoutMs, 'every record handled');
+      await waitUntil('every record handled', () => seen.length === records.length, h.timeoutMs);
       for (const partition of [0, 1, 2]) {
         const order = seen.filter((s) => s.partition === partition).map((s) => s.n);
         assert.deepEqual(order, records.filter((r) => r.partition === partition).map((r) => r.n), `order of partition ${partition}`);
@@ -100,7 +100,7 @@ export function handlerSemanticsCases(h: SemanticsHarness): void {
         batches.push(messages.map(nOf));
       });
       await group.start();
-      await waitFor(() => batches.flat().length === 23, h.timeoutMs, '23 records in batches');
+      await waitUntil('23 records in batches', () => batches.flat().length === 23, h.timeoutMs);
       assert.deepEqual(batches.map((b) => b.length), [10, 10, 3]);
       assert.deepEqual(batches.flat(), Array.from({ length: 23 }, (_, n) => n));
       await group.stopAndWait();
@@ -118,7 +118,7 @@ export function handlerSemanticsCases(h: SemanticsHarness): void {
         throw new Error('downstream unavailable', { cause: new DoNotCommitError() });
       });
       await group.start();
-      await waitFor(() => batches.length === 1, h.timeoutMs, 'one batch handled');
+      await waitUntil('one batch handled', () => batches.length === 1, h.timeoutMs);
       await group.stopAndWait();
       assert.deepEqual(batches, [[0, 1, 2]]);
       assert.deepEqual(await h.committed(groupName, topic), {});
@@ -135,7 +135,7 @@ export function handlerSemanticsCases(h: SemanticsHarness): void {
         if (nOf(message) === 2) throw new Error('boom');
       });
       await group.start();
-      await waitFor(() => handled.length === 3, h.timeoutMs, 'three records handled');
+      await waitUntil('three records handled', () => handled.length === 3, h.timeoutMs);
       await group.stopAndWait();
       assert.deepEqual(await h.committed(groupName, topic), { 0: '3' });
       const failures = errors.filter((e) => e instanceof MessageHandlerError);
@@ -153,7 +153,7 @@ export function handlerSemanticsCases(h: SemanticsHarness): void {
         if (nOf(message) === 1) throw new DoNotCommitError('not yet');
       });
       await first.group.start();
-      await waitFor(() => handled.length === 2, h.timeoutMs, 'two records handled');
+      await waitUntil('two records handled', () => handled.length === 2, h.timeoutMs);
       await first.group.stopAndWait();
       assert.deepEqual(await h.committed(groupName, topic), { 0: '1' });
       assert.equal(first.errors.filter((e) => e instanceof MessageHandlerError)[0]?.logData.commit, false);
@@ -165,7 +165,7 @@ export function handlerSemanticsCases(h: SemanticsHarness): void {
         again.push(nOf(message));
       });
       await second.group.start();
-      await waitFor(() => again.length === 1, h.timeoutMs, 'the uncommitted record again');
+      await waitUntil('the uncommitted record again', () => again.length === 1, h.timeoutMs);
       await second.group.stopAndWait();
       assert.deepEqual(again, [1]);
       assert.deepEqual(await h.committed(groupName, topic), { 0: '2' });
