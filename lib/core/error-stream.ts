@@ -72,6 +72,7 @@ export class ErrorStream implements AsyncIterable<KafkaError> {
    */
   iterate(options: ErrorIterationOptions = {}): AsyncIterable<KafkaError> {
     const checker = new ConfigChecker();
+    checker.knownKeys(options, ['bufferSize']);
     checker.positive(options.bufferSize, 'bufferSize', { integer: true });
     checker.throwIfAny('error iteration');
     const bufferSize = options.bufferSize ?? DEFAULT_ERROR_BUFFER_SIZE;

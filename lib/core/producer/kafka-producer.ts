@@ -200,6 +200,7 @@ export class KafkaProducer {
    */
   output(options: OutputStreamOptions = {}): ProducerOutputStream {
     const checker = new ConfigChecker();
+    checker.knownKeys(options, ['highWaterMark']);
     checker.positive(options.highWaterMark, 'highWaterMark', { integer: true });
     checker.throwIfAny('producer output stream');
     const target: OutputTarget = {
