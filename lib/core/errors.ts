@@ -94,8 +94,33 @@ export class InvalidMessageError extends KafkaError {
 
 /** A send reached the broker but finally failed (after the client's retries). */
 export class ProducerSendError extends KafkaError {
-  constructor(topic: string, cause: unknown) {
-    super(`failed to send to topic ${topic}: ${describeCause(cause)}`, { topic }, { cause });
+  /**
+   * @param problem - what went wrong, when it is not simply the cause's message
+   * @param logData - context beyond the topic
+   */
+  constructor(topic: string, cause: unknown, problem: string = describeCause(cause), logData: LogData = {}) {
+    super(`failed to send to topic ${topic}: ${problem}`, { ...logData, topic }, cause === undefined ? undefined : { cause });
+  }
+}
+
+/**
+ * Records went out in requests that succeeded, yet no answer acknowledged their partition, not
+ * even after `resends` resends with the producer's retry settings. They may or may not have been
+ * written. kafkajs 2.2.4 can drop a partition whose leader moved during a request's retries
+ * (kafkajs#1303); the producer resends such records, and this is what remains when that fails too.
+ */
+export class PartitionNotAcknowledgedError extends ProducerSendError {
+  /** The partition whose acknowledgement never came. */
+  readonly partition: number;
+
+  constructor(topic: string, partition: number, records: number, resends: number) {
+    super(
+      topic,
+      undefined,
+      `partition ${partition} never acknowledged ${records} record(s), also after ${resends} resend(s)`,
+      { partition, records, resends },
+    );
+    this.partition = partition;
   }
 }
 

@@ -6,7 +6,10 @@ import { storedFromSent } from './test-record.js';
 
 /** One record a producer handed to the broker: as sent, and as a consumer reads it back. */
 export interface SentRecord {
-  /** The kafkajs message the producer built (value, key, headers, partition as given). */
+  /**
+   * The kafkajs message the producer built (value, key, headers); `partition` is the one it was
+   * written to (the sink records its choice on the message, as the kafkajs partitioner does).
+   */
   readonly raw: Readonly<Message>;
   /** The stored record with its partition and offset: `decode`, `json`, `getHeader` work on it. */
   readonly message: KafkaMessage;
@@ -21,7 +24,9 @@ function simulatedFailure(): Error {
  * A {@link ProducerSink} that appends batches to an {@link InMemoryBroker}, so `KafkaProducer`
  * runs its real send path (record building, headers, size check, batcher) and only the network
  * is replaced. It acknowledges like a broker: a record with an explicit partition the topic does
- * not have gets no ack (the producer fails it). It can be told to fail sends.
+ * not have gets no ack (the producer fails it). Like the kafkajs sink, it writes the partition it
+ * chose onto each message, so the producer's ack check covers every record. It can be told to
+ * fail sends.
  */
 export class InMemoryProducerSink implements ProducerSink {
   /** Every record the broker accepted, in order. */
@@ -50,6 +55,10 @@ export class InMemoryProducerSink implements ProducerSink {
     this.failuresLeft = 0;
   }
 
+  partitionCount(topic: string): number {
+    return this.broker.partitionCount(topic);
+  }
+
   async connect(): Promise<void> {}
 
   async disconnect(): Promise<void> {}
@@ -64,6 +73,7 @@ export class InMemoryProducerSink implements ProducerSink {
     for (const { topic, raw } of messages) {
       if (raw.partition !== undefined && raw.partition >= this.broker.partitionCount(topic)) continue;
       const message = this.broker.append(topic, storedFromSent(raw), raw.partition);
+      raw.partition = message.partition;
       this.sent.push({ raw, message });
       const key = `${topic}/${message.partition}`;
       if (!acks.has(key)) acks.set(key, { topicName: topic, partition: message.partition, errorCode: 0, baseOffset: message.offset });

@@ -1,7 +1,7 @@
 import type { Message } from 'kafkajs';
 import type { KafkaError } from '../errors.js';
 import type { ItemFailures } from './send-batcher.js';
-import { sendTopicBatch, type ProducerSink, type TopicBatchSettings } from './topic-batch-sender.js';
+import { sendTopicBatch, type ProducerSink, type ResendEvent, type TopicBatchSettings, type TopicBatchTarget } from './topic-batch-sender.js';
 
 const noop = (): void => {};
 
@@ -12,6 +12,8 @@ export interface BatchDeliveryOptions {
   readonly emit: (error: KafkaError) => void;
   /** The broker accepted a request: the topic is allowed (clears an authorization refusal). */
   readonly onAccepted: () => void;
+  /** Records whose partition went unacknowledged are about to be sent again (for a log line). */
+  readonly onResend?: (event: ResendEvent) => void;
 }
 
 /**
@@ -21,15 +23,24 @@ export interface BatchDeliveryOptions {
  */
 export class BatchDelivery {
   private disconnecting = false;
+  private readonly target: TopicBatchTarget;
 
-  constructor(private readonly options: BatchDeliveryOptions) {}
+  constructor(private readonly options: BatchDeliveryOptions) {
+    this.target = {
+      sink: options.sink,
+      settings: options.settings,
+      emit: options.emit,
+      onResend: options.onResend,
+      // After the final disconnect a resend could only fail: the batch was given up already.
+      stopped: () => this.disconnecting,
+    };
+  }
 
   /** Sends one batch; resolves with the records that still failed, rejects when all of it failed. */
   async send(messages: Message[]): Promise<ItemFailures | undefined> {
-    const { sink, settings, emit, onAccepted } = this.options;
     try {
-      const failures = await sendTopicBatch(sink, settings, messages, emit);
-      onAccepted();
+      const failures = await sendTopicBatch(this.target, messages);
+      this.options.onAccepted();
       return failures;
     } finally {
       // A batch abandoned by a timed-out close() can outlive the disconnect, and kafkajs reconnects

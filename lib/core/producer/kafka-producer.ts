@@ -81,6 +81,7 @@ export class KafkaProducer {
       settings: this.config,
       emit: (error) => this.errors.emit(error),
       onAccepted: () => this.authorization.clear(), // the broker accepted a request: the topic is allowed again
+      onResend: (event) => this.logger.warn('kafka producer resending records whose partition was not acknowledged', { ...event }),
     });
     this.queue = new SendQueue({
       topic: this.topic,

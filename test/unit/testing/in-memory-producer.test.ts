@@ -73,6 +73,10 @@ describe('InMemoryProducer', () => {
     const byKey = new Map<string, Set<number>>();
     for (const m of messages) byKey.set(m.key!.toString(), (byKey.get(m.key!.toString()) ?? new Set()).add(m.partition));
     assert.ok([...byKey.values()].every((partitions) => partitions.size === 1));
+    assert.ok(
+      producer.sent.every((s) => s.raw.partition === s.message.partition),
+      'the sink records its placement on each record, so the ack check covers them',
+    );
     assert.ok(new Set(messages.map((m) => m.partition)).size > 1, 'more than one partition used');
   });
 
