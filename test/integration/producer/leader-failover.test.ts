@@ -12,7 +12,7 @@ import { KafkaProducer } from '../../../lib/core/producer/kafka-producer.js';
 import { silentLogger, type KafkaLogger } from '../../../lib/core/logger.js';
 import { startCluster, type KafkaTestCluster } from '../../support/cluster.js';
 import { eventually } from '../../support/eventually.js';
-import { uniqueName } from '../../support/env.js';
+import { createTopic, uniqueName } from '../../support/env.js';
 
 const PARTITIONS = 12;
 const SENDERS = 12;
@@ -33,38 +33,6 @@ async function leadersSeenBy(broker: string, topic: string): Promise<Map<number,
   } finally {
     await admin.disconnect();
   }
-}
-
-/**
- * Creates the topic and waits until every broker's metadata names a live leader for every
- * partition: on several nodes, `createTopics({ waitForLeaders: true })` can return before all of
- * them know the topic (a metadata call then fails with UNKNOWN_TOPIC_OR_PARTITION).
- */
-async function createReplicatedTopic(cluster: KafkaTestCluster, topic: string): Promise<void> {
-  const admin = clientOf(cluster.brokers).admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 3 }], waitForLeaders: false });
-  } finally {
-    await admin.disconnect();
-  }
-  await waitForLeaders(cluster, topic, new Set(cluster.nodes.map((n) => n.nodeId)));
-}
-
-async function waitForLeaders(cluster: KafkaTestCluster, topic: string, liveNodes: ReadonlySet<number>): Promise<void> {
-  const brokers = cluster.nodes.filter((n) => n.running).flatMap((n) => Object.values(n.addresses));
-  await eventually(
-    `a live leader for all ${PARTITIONS} partitions of ${topic} in every broker's metadata`,
-    async () => {
-      for (const broker of brokers) {
-        const leaders = await leadersSeenBy(broker, topic).catch(() => new Map<number, number>());
-        if (leaders.size !== PARTITIONS || [...leaders.values()].some((l) => !liveNodes.has(l))) return false;
-      }
-      return true;
-    },
-    30_000,
-    250,
-  );
 }
 
 /** Reads the topic from offset 0 until every value of `expected` was seen; returns those never seen. */
@@ -102,7 +70,7 @@ describe('producer: leader fail-over with acks all (3-node cluster)', () => {
 
   it('every acknowledged record is readable after the leader of most partitions is SIGKILLed and restarted', async (t) => {
     const topic = uniqueName('producer-failover');
-    await createReplicatedTopic(cluster, topic);
+    await createTopic(topic, PARTITIONS, cluster.brokers, 3);
     const initial = await leadersSeenBy(cluster.brokers[0]!, topic);
     const ledBy = new Map<number, number>();
     for (const leader of initial.values()) ledBy.set(leader, (ledBy.get(leader) ?? 0) + 1);
