@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { logLevel, Kafka, type Admin } from 'kafkajs';
-import { uniqueName } from '../../support/env.js';
+import { createTopic, uniqueName } from '../../support/env.js';
 import { eventually } from '../../support/eventually.js';
 import { startCluster, type KafkaTestCluster } from '../../support/cluster.js';
 
@@ -72,10 +72,10 @@ describe('harness: three-node cluster', () => {
     };
     try {
       await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
-      // Not waitForLeaders: on several nodes, metadata reaches brokers at different moments and
-      // kafkajs gives up on UNKNOWN_TOPIC_OR_PARTITION; poll the ISR instead.
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 3 }], waitForLeaders: false });
-      // A metadata call may fail while the cluster settles: that is "not yet".
+      // Not kafkajs' waitForLeaders: it asks one broker, and metadata reaches the others later, so
+      // the next metadata call (subscribe) could get UNKNOWN_TOPIC_OR_PARTITION. createTopic asks
+      // every broker; then the ISR is polled (a metadata call failing meanwhile is "not yet").
+      await createTopic(topic, 1, cluster.brokers, 3);
       let initial = { leader: -1, isr: [] as number[] };
       await eventually('three in-sync replicas', async () => {
         initial = await partitionState(admin, topic).catch(() => initial);
