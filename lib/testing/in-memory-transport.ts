@@ -103,15 +103,17 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
   }
 
   /**
-   * Simulates a rebalance: the core is told, in-flight batches finish (and commit), then the
-   * member joins a new generation and reads on from the committed offsets, so anything not
-   * committed is delivered again.
+   * Simulates a rebalance as the kafkajs transport runs one: the core is told, in-flight batches
+   * finish, and the member rejoins only once the core's hand-over (handlers finished, offsets
+   * committed) is done. It then joins a new generation and reads on from the committed offsets,
+   * so anything not committed is delivered again.
    */
   async rebalance(): Promise<void> {
     if (!this.running || !this.listener) return;
     this.rebalancing = true;
-    this.listener.onRebalancing();
+    const handedOver = this.listener.onRebalancing();
     await this.settleActive();
+    await handedOver;
     this.rebalancing = false;
     if (this.running) this.join();
   }

@@ -82,10 +82,12 @@ export class ConsumeRunner {
     this.options.logger.info('kafka consumer group joined', { ...this.logData(), assignment });
   }
 
-  private onRebalancing(): void {
-    if (this.state !== ConsumerState.Consuming && this.state !== ConsumerState.Starting) return;
-    this.options.pipeline.onRebalancing();
+  private onRebalancing(): Promise<void> {
+    // Stopping or closing: the drain commits instead.
+    if (this.state !== ConsumerState.Consuming && this.state !== ConsumerState.Starting) return Promise.resolve();
+    const handedOver = this.options.pipeline.onRebalancing();
     this.options.machine.moveTo(ConsumerState.Starting);
+    return handedOver;
   }
 
   /** Consumption stopped on an error: back off with getRetryTime, then reconnect and run again. */

@@ -7,9 +7,16 @@ import { KafkaMessage } from '../message.js';
 import type { PartitionOffset } from './offset-tracker.js';
 import type { ConsumerTransport, PartitionBatch, TransportListener } from './transport.js';
 import { installKafkaJsStopGuard } from './kafkajs-stop-guard.js';
+import { installKafkaJsRejoinHook, registerRejoinHook } from './kafkajs-rejoin-hook.js';
 
 /** kafkajs' rebalance time limit; also its default (and sarama's). */
 export const REBALANCE_TIMEOUT = 60_000;
+
+/**
+ * Longest a member holds back its JoinGroup for running handlers to finish and their offsets to
+ * be committed: well under {@link REBALANCE_TIMEOUT}, as the rest of the group waits for it.
+ */
+export const REJOIN_COMMIT_TIMEOUT = 20_000;
 
 /** Error types kafkajs reports while the group is rebalancing or has moved on without us. */
 const REBALANCE_ERROR_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
@@ -31,10 +38,17 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
   private running: Promise<void> | undefined;
   /** Commits through the running consumer group directly: unlike `consumer.commitOffsets`, it also works while kafkajs is stopping. */
   private committer: EachBatchPayload['commitOffsetsIfNecessary'] | undefined;
+  /** The core's answer to the last REBALANCING event: the hand-over kafkajs waits for before rejoining. */
+  private revoking: Promise<void> | undefined;
 
-  constructor(private readonly config: ResolvedConsumerGroupConfig, logger: KafkaLogger) {
+  constructor(
+    private readonly config: ResolvedConsumerGroupConfig,
+    private readonly logger: KafkaLogger,
+  ) {
     // Without it, a stop() racing a broker-set change can block the event loop for good.
     installKafkaJsStopGuard();
+    // Without it, a commit started on REBALANCING races the rejoin and can be refused.
+    installKafkaJsRejoinHook();
     this.reachability = { brokers: config.brokers.map((b) => b.trim()), timeoutMs: config.connectionTimeout };
     this.client = createKafkaClient(config, logger);
     this.consumer = this.client.consumer({
@@ -46,8 +60,12 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
       retry: { restartOnFailure: async () => false },
     });
     const { GROUP_JOIN, REBALANCING, CRASH } = this.consumer.events;
-    this.consumer.on(GROUP_JOIN, (event: ConsumerGroupJoinEvent) => this.listener?.onGroupJoin(event.payload.memberAssignment));
-    this.consumer.on(REBALANCING, () => this.listener?.onRebalancing());
+    this.consumer.on(GROUP_JOIN, (event: ConsumerGroupJoinEvent) => {
+      this.revoking = undefined;
+      this.listener?.onGroupJoin(event.payload.memberAssignment);
+    });
+    // kafkajs emits it synchronously just before it rejoins; the rejoin hook then waits for the answer.
+    this.consumer.on(REBALANCING, () => (this.revoking = this.listener?.onRebalancing()));
     this.consumer.on(CRASH, (event: ConsumerCrashEvent) => {
       this.committer = undefined;
       if (!event.payload.restart) this.listener?.onCrash(event.payload.error);
@@ -61,6 +79,7 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
   run(listener: TransportListener): Promise<void> {
     this.listener = listener;
     this.committer = undefined;
+    this.revoking = undefined;
     // Set synchronously so that a stop() arriving during subscribe or the group join waits for it.
     this.running = this.subscribeAndRun(listener);
     return this.running;
@@ -71,12 +90,35 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
       await this.consumer.subscribe({ topics: [...this.config.topics], fromBeginning: this.config.offset === 'oldest' });
       this.subscribed = true;
     }
+    const eachBatch = (payload: EachBatchPayload) => this.onEachBatch(payload, listener);
+    registerRejoinHook(eachBatch, {
+      beforeRejoin: () => this.beforeRejoin(listener),
+      timeoutMs: REJOIN_COMMIT_TIMEOUT,
+      heartbeatIntervalMs: this.config.heartbeatInterval,
+      onFailure: (outcome) =>
+        this.logger.warn('rejoining the group while handlers still run: what they finish now is not committed and goes to the next owner again', {
+          group: this.config.groupName,
+          topics: this.config.topics,
+          ...(outcome === 'timeout' ? { timeoutMs: REJOIN_COMMIT_TIMEOUT } : { error: String(outcome.error) }),
+        }),
+    });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.config.numWorkers,
-      eachBatch: (payload) => this.onEachBatch(payload, listener),
+      eachBatch,
     });
+  }
+
+  /**
+   * Runs before the member rejoins while it still holds its generation. Usually REBALANCING was
+   * just emitted and the core is already handing over; a rejoin without it (kafkajs resyncs after
+   * stale metadata) gives the partitions up all the same, so the core is told now.
+   */
+  private beforeRejoin(listener: TransportListener): Promise<void> {
+    const revoking = this.revoking ?? listener.onRebalancing();
+    this.revoking = undefined;
+    return revoking;
   }
 
   async commit(offsets: readonly PartitionOffset[]): Promise<void> {

@@ -86,10 +86,14 @@ export class ConsumePipeline implements DispatchGate {
     this.rebalancing = false;
   }
 
-  /** A rebalance began: stop handing out messages and commit what is finished while it is still ours. */
-  onRebalancing(): void {
+  /**
+   * A rebalance began: stops handing out messages, lets running handlers finish (a partial batch
+   * is handled) and commits what finished while the partitions are still ours. Resolves when that
+   * is done; never rejects.
+   */
+  onRebalancing(): Promise<void> {
     this.rebalancing = true;
-    void this.flushDispatcher().then(() => this.commits.flush());
+    return this.handOver();
   }
 
   /** Handles one partition batch (the transport awaits this: backpressure). Never rejects. */
@@ -149,6 +153,14 @@ export class ConsumePipeline implements DispatchGate {
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  private async handOver(): Promise<void> {
+    // First: a channel drops what no reader took, which ends the batches waiting on it.
+    await this.flushDispatcher();
+    while (this.active.size > 0) await Promise.allSettled([...this.active]);
+    await this.flushDispatcher();
+    await this.commits.flush();
   }
 
   private heartbeat(batch: PartitionBatch): void {

@@ -27,8 +27,14 @@ export interface TransportListener {
   onBatch(batch: PartitionBatch): Promise<void>;
   /** The member joined the group (again) with these partitions. */
   onGroupJoin(assignment: Readonly<Record<string, readonly number[]>>): void;
-  /** A rebalance began: everything assigned may be revoked. */
-  onRebalancing(): void;
+  /**
+   * A rebalance began (or the member is about to rejoin): everything assigned may be revoked. The
+   * core stops handing out messages, lets running handlers finish and commits what finished; the
+   * promise resolves when that is done and never rejects. The transport waits for it (bounded)
+   * before the member rejoins, so the commit carries the generation that still owns the
+   * partitions; once the member rejoined, a commit of the old positions would be refused.
+   */
+  onRebalancing(): Promise<void>;
   /** Consumption crashed and stopped; the core decides when to run again. */
   onCrash(error: unknown): void;
 }
@@ -48,7 +54,10 @@ export interface ConsumerTransport {
   connect(): Promise<void>;
   /** Subscribes (first time) and starts consuming; resolves once running or crashed. */
   run(listener: TransportListener): Promise<void>;
-  /** Commits next-offsets for the current group generation. */
+  /**
+   * Commits next-offsets for the current group generation. Rejects when the broker refuses (e.g.
+   * the generation moved on); the core reports it and, after the next join, forgets those positions.
+   */
   commit(offsets: readonly PartitionOffset[]): Promise<void>;
   /** Stops consuming and leaves the group; waits for running `onBatch` calls. */
   stop(): Promise<void>;

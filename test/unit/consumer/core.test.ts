@@ -46,7 +46,7 @@ test('start while Initialising is recorded and honoured; group join means Consum
   assert.equal(transport.runCalls, 1);
   transport.listener!.onGroupJoin({ t: [0] });
   assert.equal(group.state, ConsumerState.Consuming);
-  transport.listener!.onRebalancing();
+  void transport.listener!.onRebalancing();
   assert.equal(group.state, ConsumerState.Starting);
   transport.listener!.onGroupJoin({ t: [0] });
   assert.equal(group.state, ConsumerState.Consuming);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Schema } from 'avsc';
 import { DoNotCommitError } from '../../../lib/core/consumer/commit-rule.js';
+import type { ConsumePipeline } from '../../../lib/core/consumer/pipeline.js';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
 import {
@@ -16,6 +17,7 @@ import { currentRequestId } from '../../../lib/core/request-context.js';
 import { InMemoryBroker } from '../../../lib/testing/in-memory-broker.js';
 import { InMemoryConsumerGroup, type InMemoryConsumerGroupConfig } from '../../../lib/testing/in-memory-consumer-group.js';
 import { InMemoryProducer } from '../../../lib/testing/in-memory-producer.js';
+import { eventually } from '../../support/eventually.js';
 
 const SCHEMA: Schema = { type: 'record', name: 'Order', fields: [{ name: 'id', type: 'string' }] };
 
@@ -137,6 +139,31 @@ describe('InMemoryConsumerGroup', () => {
     assert.equal(group.committedOffset(0), '1', 'the in-flight record was committed during the rebalance');
     await group.waitForIdle();
     assert.deepEqual(handled, ['0', '1'], 'no duplicate, nothing lost');
+  });
+
+  it('hands a held partial batch to the batch handler and commits it before the member rejoins', async () => {
+    const group = newGroup({ batchSize: 100, batchWaitTime: 60_000, commitInterval: 60_000 });
+    const batches: string[][] = [];
+    group.registerBatchHandler(async (messages) => {
+      await new Promise((resolve) => setImmediate(resolve)); // some work: the commit cannot start at once
+      batches.push(messages.map((m) => m.offset));
+    });
+    const joins: number[] = [];
+    await group.start();
+    await group.waitForState(ConsumerState.Consuming);
+    group.onStateChange((state) => {
+      if (state === ConsumerState.Consuming) joins.push(group.commits.length);
+    });
+    for (let i = 0; i < 3; i++) group.queueJSON(i);
+    const { tracker } = (group as unknown as { pipeline: ConsumePipeline }).pipeline;
+    await eventually('the three records collected', () => tracker.inFlight() === 3, 5_000, 1);
+    assert.deepEqual(batches, [], 'held: neither full nor timed out');
+    await group.rebalance();
+    assert.deepEqual(batches, [['0', '1', '2']]);
+    assert.equal(group.committedOffset(0), '3');
+    assert.deepEqual(joins, [1], 'the commit came before the rejoin');
+    await group.waitForIdle();
+    assert.deepEqual(batches, [['0', '1', '2']], 'nothing redelivered after the rejoin');
   });
 
   it('recovers from a simulated crash and reports it', async () => {
