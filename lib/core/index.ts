@@ -64,6 +64,18 @@ export type { KafkaMessageInit, MessageControl, RawHeaderValue } from './message
 export { REQUEST_ID_HEADER, currentRequestId, runWithRequestId } from './request-context.js';
 export { encodeAvro, decodeAvro } from './avro.js';
 export type { AvroSchema } from './avro.js';
+export type {
+  AvroValue,
+  AvroSchemaDefinition,
+  AvroPrimitiveName,
+  AvroPrimitiveDefinition,
+  AvroRecordDefinition,
+  AvroFieldDefinition,
+  AvroEnumDefinition,
+  AvroArrayDefinition,
+  AvroMapDefinition,
+  AvroFixedDefinition,
+} from './avro-schema.js';
 
 // Producer.
 export { KafkaProducer } from './producer/kafka-producer.js';
