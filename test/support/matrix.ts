@@ -46,7 +46,8 @@ export function packageDependencies(): Record<string, string> {
 /** `npm pack` of the built package into a fresh temp folder; returns the tarball's path. */
 export async function packTarball(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'nkc-pack-'));
-  const out = await run('npm', ['pack', '--silent', '--pack-destination', dir], projectRoot);
+  // --ignore-scripts: `prepare` (the build) already ran in `npm test`; rebuilding here would rewrite dist/ under running tests.
+  const out = await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], projectRoot);
   const file = out.trim().split('\n').pop() ?? '';
   const path = join(dir, file);
   if (!existsSync(path)) throw new Error(`npm pack did not produce ${path}: ${out}`);
@@ -95,6 +96,8 @@ export async function installDependencies(app: MatrixApp): Promise<{ base: strin
       rmSync(staging, { recursive: true, force: true });
     }
   }
+  // Only a run folder may hold the package: a copy here would be found by every run.
+  rmSync(join(base, 'node_modules', 'nestjs-kafka-channels'), { recursive: true, force: true });
   return { base, manifest };
 }
 
