@@ -1,34 +1,26 @@
 /**
- * nestjs-kafka-channels: the public API. The framework-free core comes first; the Nest layer
- * is exported from the same entry point.
+ * `nestjs-kafka-channels`: the NestJS module (`KafkaModule`, handler decorators, injection
+ * helpers) together with everything in `nestjs-kafka-channels/core`.
+ *
+ * Needs `@nestjs/common`, `@nestjs/core`, `reflect-metadata` and `rxjs`; without them this entry
+ * throws a `MissingPeerDependencyError` that names what to install (`./core` needs none of them).
+ * Terminus health is in `nestjs-kafka-channels/health`, the test kit in `nestjs-kafka-channels/testing`.
+ *
+ * @packageDocumentation
  */
-export * from './core/errors.js';
-export * from './core/logger.js';
-export * from './core/retry.js';
-export * from './core/initialiser.js';
-export * from './core/reachability.js';
-export * from './core/error-stream.js';
-export * from './core/error-iterator.js';
-export * from './core/security.js';
-export * from './core/admin/index.js';
-export * from './core/config/connection.js';
-export * from './core/avro.js';
-export * from './core/request-context.js';
-export * from './core/config/consumer.js';
-export * from './core/message.js';
-export * from './core/consumer/index.js';
-export * from './core/config/producer.js';
-export * from './core/producer/kafka-producer.js';
-export * from './core/producer/output-stream.js';
-export * from './core/producer/record-size.js';
-export * from './core/config/env.js';
-export * from './core/health/health-types.js';
-export * from './core/health/status-rules.js';
-export * from './core/health/health-checker.js';
-export * from './core/health/checker-of.js';
-export * from './core/health/owner-checkers.js';
-export * from './core/health/consumer-lag.js';
-export * from './core/health/hysteresis.js';
-export * from './core/health/subscription.js';
-export * from './nest/health/kafka-health-subscription.js';
-export * from './nest/index.js';
+import './nest/nest-peers.js';
+
+export * from './core/index.js';
+export { MissingPeerDependencyError } from './nest/peer-check.js';
+export { KafkaModule } from './nest/kafka.module.js';
+export type { KafkaModuleAsyncOptions, KafkaModuleSyncOptions } from './nest/kafka.module.js';
+export type { KafkaModuleExtras } from './nest/kafka.module-definition.js';
+export type { KafkaModuleOptions, KafkaProducerOptions, KafkaConsumerGroupOptions } from './nest/kafka-module.options.js';
+export type { KafkaGroupHealthSubscription } from './nest/health/kafka-health-subscription.js';
+export { KafkaModuleError } from './nest/kafka-module.error.js';
+export { KafkaHandler, KafkaBatchHandler, InjectProducer, InjectConsumerGroup } from './nest/decorators/index.js';
+export type { KafkaHandlerOptions, KafkaBatchHandlerOptions } from './nest/decorators/index.js';
+export { getProducerToken, getConsumerGroupToken } from './nest/kafka.tokens.js';
+export { DEFAULT_KAFKA_NAME } from './nest/kafka.constants.js';
+export { KAFKA_CLIENT_FACTORY, kafkajsClientFactory } from './nest/kafka-client.factory.js';
+export type { KafkaClientFactory } from './nest/kafka-client.factory.js';

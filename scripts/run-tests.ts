@@ -18,7 +18,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { constants } from 'node:os';
 import type { EmbeddedKafka } from './kafka/embedded-kafka.js';
 import { projectRoot } from './kafka/paths.js';
@@ -86,6 +86,10 @@ async function main(): Promise<number> {
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
 
+  // The compatibility-matrix apps install their npm dependencies once (cached outside the repo);
+  // done here, while the broker starts, so a cold install does not eat a test file's time limit.
+  const matrixReady = files.some((f) => f.includes(`${sep}matrix${sep}`)) ? installMatrix() : Promise.resolve();
+
   try {
     if (process.env.KAFKA_ADDR) {
       process.stderr.write(`[run-tests] using the cluster in KAFKA_ADDR=${process.env.KAFKA_ADDR}\n`);
@@ -96,6 +100,7 @@ async function main(): Promise<number> {
         `[run-tests] embedded Kafka ${kafka.version.text} ready at ${process.env.KAFKA_ADDR} in ${(kafka.startupMs / 1000).toFixed(1)} s\n`,
       );
     }
+    await matrixReady;
     if (interrupted) return 128 + constants.signals[interrupted];
 
     const args = [
@@ -131,6 +136,18 @@ async function main(): Promise<number> {
     if (kafka) {
       await kafka.close().catch((err: unknown) => process.stderr.write(`[run-tests] stopping the broker failed: ${String(err)}\n`));
     }
+  }
+}
+
+/** Installs the matrix apps' dependencies; a failure is reported and left to the matrix tests. */
+async function installMatrix(): Promise<void> {
+  const started = Date.now();
+  try {
+    const { installMatrixApps } = await import('../test/support/matrix/apps.js');
+    await installMatrixApps();
+    process.stderr.write(`[run-tests] matrix app dependencies ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  } catch (err) {
+    process.stderr.write(`[run-tests] installing the matrix apps' dependencies failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
   }
 }
 

@@ -1,8 +1,12 @@
 import avro from 'avsc';
+import type { AvroSchemaDefinition } from './avro-schema.js';
 import { AvroCodecError } from './errors.js';
 
-/** An Avro schema: a schema definition (object or JSON text) or an already parsed avsc `Type`. */
-export type AvroSchema = avro.Type | avro.Schema | string;
+/**
+ * An Avro schema: a definition (object, `as const` welcome, or JSON text) or an already parsed
+ * avsc `Type`. See {@link AvroValue} for the event type of an `as const` schema.
+ */
+export type AvroSchema = avro.Type | avro.Schema | AvroSchemaDefinition;
 
 // Parsing a schema is far slower than encoding with it, so each definition is parsed once.
 const parsedByDefinition = new Map<string, avro.Type>();
@@ -26,9 +30,10 @@ export function toAvroType(schema: AvroSchema): avro.Type {
   return type;
 }
 
-function parse(schema: avro.Schema | string): avro.Type {
+function parse(schema: avro.Schema | AvroSchemaDefinition): avro.Type {
   try {
-    return avro.Type.forSchema(typeof schema === 'string' ? (JSON.parse(schema) as avro.Schema) : schema);
+    // avsc reads the definition and never mutates it; its typings just do not say `readonly`.
+    return avro.Type.forSchema((typeof schema === 'string' ? JSON.parse(schema) : schema) as avro.Schema);
   } catch (cause) {
     throw new AvroCodecError(`invalid avro schema: ${cause instanceof Error ? cause.message : String(cause)}`, {}, cause);
   }

@@ -1,14 +1,7 @@
-import type { Schema } from 'avsc';
+import type { AvroSchema, AvroValue } from '../../lib/index.js';
 
-/** The event POST /events publishes, as Avro. */
-export interface SampleEvent {
-  id: string;
-  message: string;
-  createdAt: string;
-}
-
-/** Avro schema of {@link SampleEvent}; producer and handler share it. */
-export const SAMPLE_EVENT_SCHEMA: Schema = {
+/** Avro schema of the event POST /events publishes; producer and handler share it. */
+export const SAMPLE_EVENT_SCHEMA = {
   type: 'record',
   name: 'SampleEvent',
   namespace: 'sample',
@@ -17,4 +10,7 @@ export const SAMPLE_EVENT_SCHEMA: Schema = {
     { name: 'message', type: 'string' },
     { name: 'createdAt', type: 'string' },
   ],
-};
+} as const satisfies AvroSchema;
+
+/** The event itself, derived from the schema: `{ id: string; message: string; createdAt: string }`. */
+export type SampleEvent = AvroValue<typeof SAMPLE_EVENT_SCHEMA>;

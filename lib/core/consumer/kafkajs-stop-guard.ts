@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 
 /** The kafkajs release whose internals this guard was written against (package.json pins it). */
 export const KAFKAJS_GUARDED_VERSION = '2.2.4';
@@ -47,7 +46,7 @@ export function installKafkaJsStopGuard(): StopGuardOutcome {
 function loadRunnerPrototype(): RunnerPrototype | undefined {
   try {
     // The same file the public `kafkajs` entry point loads, so the consumers it builds see the patch.
-    const Runner: unknown = createRequire(import.meta.url)('kafkajs/src/consumer/runner.js');
+    const Runner: unknown = require('kafkajs/src/consumer/runner.js');
     const prototype = (Runner as { prototype?: RunnerPrototype } | undefined)?.prototype;
     return typeof prototype?.fetch === 'function' ? prototype : undefined;
   } catch {

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { logLevel, type logCreator } from 'kafkajs';
 import type { KafkaJsSecurity } from '../security.js';
@@ -11,8 +10,6 @@ import type { KafkaJsSecurity } from '../security.js';
  * kafkajs 2.2.4, which this package pins exactly; `test/unit/health` checks their shape so an
  * upgrade that moves them fails loudly instead of silently.
  */
-
-const require = createRequire(import.meta.url);
 
 /** One topic of a decoded metadata response (kafkajs' field names). */
 export interface RawTopicMetadata {

@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import { encodeAvro, type AvroSchema } from '../avro.js';
+import type { AvroValue } from '../avro-schema.js';
 import { resolveProducerConfig, type ProducerConfig, type ResolvedProducerConfig } from '../config/producer.js';
 import { ErrorStream } from '../error-stream.js';
 import { describeCause, ProducerClosedError, type KafkaAuthorizationError } from '../errors.js';
@@ -168,14 +169,15 @@ export class KafkaProducer {
   }
 
   /**
-   * Encodes `event` with the Avro `schema` and sends it.
+   * Encodes `event` with the Avro `schema` and sends it. With a schema written `as const`, `event`
+   * is type-checked against it ({@link AvroValue}); other schemas take any event.
    *
    * @returns settles when the broker acknowledges the record. Rejects with {@link AvroCodecError}
    * (bad schema or event), {@link InvalidMessageError}, {@link MessageTooLargeError},
    * {@link ProducerNotInitialisedError}, {@link ProducerQueueFullError} or {@link ProducerClosedError} at once, and with
    * {@link ProducerSendError} when the broker finally refuses it. Safe to leave unawaited.
    */
-  send(schema: AvroSchema, event: unknown, options?: SendOptions): Promise<void> {
+  send<S extends AvroSchema>(schema: S, event: AvroValue<S>, options?: SendOptions): Promise<void> {
     return this.queue.submit(() => encodeAvro(schema, event), options);
   }
 

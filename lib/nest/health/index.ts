@@ -1,7 +1,12 @@
 /**
- * Health for the Nest layer, a separate entry point (`nestjs-kafka-channels/health`) so that the
- * main entry never loads `@nestjs/terminus`, an optional peer dependency.
+ * `nestjs-kafka-channels/health`: the Terminus indicator and `KafkaHealthModule`. A separate
+ * entry point so that the root entry never loads `@nestjs/terminus`, an optional peer dependency.
+ *
+ * @packageDocumentation
  */
-export * from './kafka.health-indicator.js';
-export * from './kafka-health.module.js';
-export * from './kafka-health.summary.js';
+import './terminus-peers.js';
+
+export { KafkaHealthIndicator } from './kafka.health-indicator.js';
+export type { KafkaHealthTarget } from './kafka.health-indicator.js';
+export { KafkaHealthModule } from './kafka-health.module.js';
+export type { KafkaClientHealthSummary } from './kafka-health.summary.js';

@@ -1,0 +1,124 @@
+/**
+ * `nestjs-kafka-channels/core`: the framework-free API (kafkajs, avsc and Node only). It loads
+ * no `@nestjs/*` package, so plain Node services, workers and scripts can use it.
+ *
+ * Every name here is a promise to users: the list is explicit (no `export *`) and checked
+ * against `api/core.api.md` by `npm run api:check`. Internals (pipeline, offset tracking, worker
+ * pool, commit scheduling, record sizing, …) stay importable only by relative path, for our tests.
+ *
+ * @packageDocumentation
+ */
+
+// Errors: every failure the library reports is one of these.
+export {
+  KafkaError,
+  KafkaConfigError,
+  ProducerNotInitialisedError,
+  ProducerClosedError,
+  MessageTooLargeError,
+  ProducerQueueFullError,
+  AvroCodecError,
+  InvalidMessageError,
+  ProducerSendError,
+  ConsumerStateError,
+  HandlerRegistrationError,
+  MessageHandlerError,
+  KafkaOperationError,
+  KafkaAuthorizationError,
+  KafkaTimeoutError,
+  MessageDecodeError,
+  AclCreationError,
+  UnexpectedMessageError,
+  NotInMemoryClientError,
+} from './errors.js';
+export type { LogData, ConfigProblem } from './errors.js';
+export type { ConfigChecker } from './config/validate.js';
+
+// Logging and error streams.
+export { createConsoleLogger, silentLogger } from './logger.js';
+export type { KafkaLogger, KafkaLogLevel } from './logger.js';
+export type { ErrorStream, ErrorListener } from './error-stream.js';
+export type { ErrorIterationOptions } from './error-iterator.js';
+export { getRetryTime } from './retry.js';
+
+// Connection, environment and security.
+export type { ConnectionConfig } from './config/connection.js';
+export { kafkaConfigFromEnv, KAFKA_ENV } from './config/env.js';
+export type { KafkaEnvConfig, KafkaEnvDefaults } from './config/env.js';
+export {
+  SASL_MECHANISMS,
+  getSecurityConfig,
+  checkSecurityConfig,
+  describeSecurity,
+  toKafkaJsSecurity,
+  toKafkaError,
+  isAuthorizationError,
+  findAuthFailure,
+  AuthorizationStatus,
+} from './security.js';
+export type { SecurityConfig, SaslConfig, SaslMechanism, KafkaJsSecurity, AuthFailure, AuthFailureReason } from './security.js';
+
+// Messages, request ids and Avro.
+export { KafkaMessage } from './message.js';
+export type { KafkaMessageInit, MessageControl, RawHeaderValue } from './message.js';
+export { REQUEST_ID_HEADER, currentRequestId, runWithRequestId } from './request-context.js';
+export { encodeAvro, decodeAvro } from './avro.js';
+export type { AvroSchema } from './avro.js';
+export type {
+  AvroValue,
+  AvroSchemaDefinition,
+  AvroPrimitiveName,
+  AvroPrimitiveDefinition,
+  AvroRecordDefinition,
+  AvroFieldDefinition,
+  AvroEnumDefinition,
+  AvroArrayDefinition,
+  AvroMapDefinition,
+  AvroFixedDefinition,
+} from './avro-schema.js';
+
+// Producer.
+export { KafkaProducer } from './producer/kafka-producer.js';
+export { DEFAULT_MAX_QUEUED_BYTES } from './config/producer.js';
+export type { ProducerConfig, ResolvedProducerConfig, ProducerAcks, ProducerCompression } from './config/producer.js';
+export type { SendOptions } from './producer/record.js';
+export type { ProducerCloseOptions } from './producer/close-sequence.js';
+export type { ProducerOutputStream, OutputRecord, OutputRecordObject, OutputStreamOptions } from './producer/output-stream.js';
+
+// Consumer group.
+export { KafkaConsumerGroup, ConsumerGroupCore, KafkaJsConsumerTransport, ConsumerState, consumerStateName, DoNotCommitError, shouldCommit } from './consumer/index.js';
+export type {
+  ConsumerTransport,
+  TransportListener,
+  PartitionBatch,
+  Dispatcher,
+  DispatchGate,
+  StateListener,
+  CommitDecision,
+  MessageHandler,
+  BatchHandler,
+  MessageChannelOptions,
+} from './consumer/index.js';
+export type { ConsumerCloseOptions } from './consumer/close-sequence.js';
+export type { ConsumerGroupConfig, ResolvedConsumerGroupConfig, ConsumerOffsetReset } from './config/consumer.js';
+
+// Health.
+export { KafkaHealthChecker } from './health/health-checker.js';
+export type { HealthCheckOptions, HealthCheckerTarget, HealthConnection } from './health/health-checker.js';
+export { checkHealthOf } from './health/checker-of.js';
+export type { CheckableProducer, CheckableConsumerGroup } from './health/owner-checkers.js';
+export { subscribeToHealth } from './health/subscription.js';
+export type {
+  HealthSubscriptionOptions,
+  HealthUnsubscribe,
+  HealthSource,
+  HealthSubscriber,
+  HealthCheckable,
+  HealthReportSource,
+} from './health/subscription.js';
+export type { HealthStatus, HealthReport, HealthSubject, BrokerHealth, ConsumerGroupHealth, PartitionLag } from './health/health-types.js';
+export type { PartialHealthStatus } from './health/status-rules.js';
+
+// Admin client and ACLs.
+export { createAdmin, getPrincipal, getTopicAcls, applyAcls, applyTopicAuthList, ACL_OPERATIONS } from './admin/index.js';
+export type { AdminConfig, TopicAuth, TopicAuthList, TopicAcl, AclOperation, AclAdmin } from './admin/index.js';
