@@ -20,6 +20,7 @@ export {
   AvroCodecError,
   InvalidMessageError,
   ProducerSendError,
+  PartitionNotAcknowledgedError,
   ConsumerStateError,
   HandlerRegistrationError,
   MessageHandlerError,
@@ -104,7 +105,8 @@ export type { ConsumerGroupConfig, ResolvedConsumerGroupConfig, ConsumerOffsetRe
 
 // Health.
 export { KafkaHealthChecker } from './health/health-checker.js';
-export type { HealthCheckOptions, HealthCheckerTarget, HealthConnection } from './health/health-checker.js';
+export type { HealthCheckOptions, HealthCheckerTarget } from './health/health-checker.js';
+export type { HealthConnection } from './health/health-types.js';
 export { checkHealthOf } from './health/checker-of.js';
 export type { CheckableProducer, CheckableConsumerGroup } from './health/owner-checkers.js';
 export { subscribeToHealth } from './health/subscription.js';

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { outcomeWithin, type Outcome } from '../time-limit.js';
 
 /** The kafkajs release whose internals this hook was written against (package.json pins it). */
@@ -123,7 +122,7 @@ async function runHook(group: KafkaJsConsumerGroup, hook: RejoinHook): Promise<v
 function loadRunnerPrototype(): RunnerPrototype | undefined {
   try {
     // The same file the public `kafkajs` entry point loads, so the consumers it builds see the patch.
-    const Runner: unknown = createRequire(import.meta.url)('kafkajs/src/consumer/runner.js');
+    const Runner: unknown = require('kafkajs/src/consumer/runner.js');
     const prototype = (Runner as { prototype?: RunnerPrototype } | undefined)?.prototype;
     return typeof prototype?.start === 'function' ? prototype : undefined;
   } catch {
