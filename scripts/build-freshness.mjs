@@ -36,7 +36,8 @@ export function buildFingerprint(root) {
     }
   };
   for (const dir of SOURCE_DIRS) if (existsSync(join(root, dir))) walk(join(root, dir));
-  for (const entry of readdirSync(root, { withFileTypes: true })) if (entry.isFile() && ROOT_INPUT.test(entry.name)) add(join(root, entry.name));
+  for (const entry of readdirSync(root, { withFileTypes: true }))
+    if (entry.isFile() && ROOT_INPUT.test(entry.name)) add(join(root, entry.name));
   return createHash('sha256').update(lines.sort().join('\n')).digest('hex');
 }
 

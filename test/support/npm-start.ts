@@ -30,13 +30,20 @@ export async function npmStartStopsCleanly(signal: NodeJS.Signals, to: 'npm' | '
     tree = descendants(npm.pid!);
     const jvm = tree.find((p) => p.commandLine.includes('kafka.Kafka'));
     assert.ok(jvm, `a broker JVM under npm start; processes:\n${tree.map((p) => p.commandLine).join('\n')}`);
-    assert.ok(tree.some((p) => p.commandLine.includes('dist/sample/main.js')), 'the sample app runs under npm start');
+    assert.ok(
+      tree.some((p) => p.commandLine.includes('dist/sample/main.js')),
+      'the sample app runs under npm start',
+    );
 
     process.kill(to === 'npm' ? npm.pid! : -npm.pid!, signal); // detached: npm leads its own group
 
     await eventually(`port ${port} to close`, async () => !(await portOpen(port)), 30_000, 100);
     await eventually(
-      () => `every process of the run to exit; still running:\n${tree.filter((p) => isRunning(p.pid)).map((p) => `${p.pid} ${p.commandLine.slice(0, 120)}`).join('\n')}`,
+      () =>
+        `every process of the run to exit; still running:\n${tree
+          .filter((p) => isRunning(p.pid))
+          .map((p) => `${p.pid} ${p.commandLine.slice(0, 120)}`)
+          .join('\n')}`,
       () => tree.every((p) => !isRunning(p.pid)),
       30_000,
       100,

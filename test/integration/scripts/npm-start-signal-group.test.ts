@@ -5,5 +5,7 @@
 import { test } from 'node:test';
 import { npmStartStopsCleanly } from '../../support/npm-start.js';
 
-test('SIGTERM to the npm start process group stops the sample app and its broker, leaving no JVM', () => npmStartStopsCleanly('SIGTERM', 'group'));
-test('SIGINT to the npm start process group stops the sample app and its broker, leaving no JVM', () => npmStartStopsCleanly('SIGINT', 'group'));
+test('SIGTERM to the npm start process group stops the sample app and its broker, leaving no JVM', () =>
+  npmStartStopsCleanly('SIGTERM', 'group'));
+test('SIGINT to the npm start process group stops the sample app and its broker, leaving no JVM', () =>
+  npmStartStopsCleanly('SIGINT', 'group'));

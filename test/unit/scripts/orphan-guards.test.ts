@@ -38,7 +38,11 @@ test('onParentExit fires once the parent is SIGKILLed and the child is re-parent
     assert.ok(childPid, 'the child runs under the parent');
     assert.doesNotMatch(parent.output(), /parent gone/, 'nothing fires while the parent lives');
     process.kill(parent.pid, 'SIGKILL');
-    await eventually(() => `the child to notice; output: ${parent.output()}`, () => parent.output().includes('parent gone'), 10_000);
+    await eventually(
+      () => `the child to notice; output: ${parent.output()}`,
+      () => parent.output().includes('parent gone'),
+      10_000,
+    );
     await eventually('the child to exit', () => !isRunning(childPid!), 10_000);
   } finally {
     for (const pid of [parent.pid, childPid]) if (pid !== undefined && isRunning(pid)) process.kill(pid, 'SIGKILL');
@@ -58,7 +62,11 @@ test('exit-with-parent.js turns the IPC channel closing (parent SIGKILLed) into 
     appPid = descendants(parent.pid)[0]?.pid;
     assert.ok(appPid, 'the app runs under the parent');
     process.kill(parent.pid, 'SIGKILL');
-    await eventually(() => `the app to get SIGTERM; output: ${parent.output()}`, () => parent.output().includes('SIGTERM received'), 10_000);
+    await eventually(
+      () => `the app to get SIGTERM; output: ${parent.output()}`,
+      () => parent.output().includes('SIGTERM received'),
+      10_000,
+    );
     await eventually('the app to exit', () => !isRunning(appPid!), 10_000);
   } finally {
     for (const pid of [parent.pid, appPid]) if (pid !== undefined && isRunning(pid)) process.kill(pid, 'SIGKILL');
