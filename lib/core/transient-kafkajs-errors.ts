@@ -24,10 +24,19 @@ export const TRANSIENT_KAFKAJS_ERRORS: ReadonlySet<string> = new Set([
   'Consumer is not aware of all assigned partitions, refreshing metadata',
 ]);
 
-/** The transient error an entry reports (its own message or its `error` field), if any. */
+/**
+ * The transient error an entry reports, if any: its `error` field (`Response GroupCoordinator(…)`
+ * entries), its message, or the end of its message after a colon (`Crash: KafkaJSProtocolError: …`
+ * when a consumer stops on one and the library restarts it, `Failed to send messages: …`).
+ */
 export function transientKafkaJsError(message: string, error: unknown): string | undefined {
   if (typeof error === 'string' && TRANSIENT_KAFKAJS_ERRORS.has(error)) return error;
-  return TRANSIENT_KAFKAJS_ERRORS.has(message) ? message : undefined;
+  if (TRANSIENT_KAFKAJS_ERRORS.has(message)) return message;
+  for (let colon = message.indexOf(': '); colon >= 0; colon = message.indexOf(': ', colon + 2)) {
+    const tail = message.slice(colon + 2);
+    if (TRANSIENT_KAFKAJS_ERRORS.has(tail)) return tail;
+  }
+  return undefined;
 }
 
 /** How long a transient error may go on at debug level before it is a warning. */

@@ -86,9 +86,10 @@ describe('kafkajs start-up noise (transient retriable errors)', () => {
       first.log({ namespace: 'x', level: logLevel.ERROR, label: 'ERROR', log: { timestamp: 'now', logger: 'kafkajs', message, ...extra } });
     entry('Response Metadata(key: 3, version: 6)', { error: 'This server does not host this topic-partition' });
     entry('The group is rebalancing, re-joining');
+    entry("Crash: KafkaJSProtocolError: The coordinator is loading and hence can't process requests for this group", { groupId: 'g' });
     entry('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
     entry('Response Produce(key: 0, version: 7)', { error: 'Topic authorization failed' });
-    assert.deepEqual(first.levels(), ['debug', 'warn', 'debug', 'debug', 'warn', 'warn']);
+    assert.deepEqual(first.levels(), ['debug', 'warn', 'debug', 'debug', 'debug', 'warn', 'warn']);
     assert.deepEqual(second.levels(), ['debug']);
   });
 
@@ -120,4 +121,7 @@ test('the transient texts are still kafkajs 2.2.4 error messages of the expected
   for (const text of [...TRANSIENT_KAFKAJS_ERRORS].filter((t) => !byMessage.has(t))) {
     assert.ok(sources.includes(`'${text}'`), `kafkajs still logs '${text}'`);
   }
+  // Prefixed forms the bridge recognises by the text after the colon.
+  const consumer = readFileSync(require.resolve('kafkajs/src/consumer/index.js'), 'utf8');
+  assert.ok(consumer.includes('`Crash: ${e.name}: ${e.message}`'), 'kafkajs still logs consumer crashes as "Crash: <name>: <message>"');
 });
