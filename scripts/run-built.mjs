@@ -8,7 +8,8 @@
  * itself (a shell between us would swallow them: dash dies on SIGTERM without passing it on, and
  * waits out a SIGINT).
  *
- * NO_BUILD=1 skips the freshness check (the npm start test uses it: the suite already built).
+ * Without a script argument it only builds (when needed). NO_BUILD=1 skips the freshness check (the
+ * npm start test uses it: the suite already built).
  */
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,14 +17,12 @@ import { ensureBuilt } from './build-freshness.mjs';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const [target, ...args] = process.argv.slice(2);
-if (!target) {
-  process.stderr.write('usage: node scripts/run-built.mjs <dist/…/script.js> [args...]\n');
-  process.exit(2);
-}
 if (process.env.NO_BUILD !== '1' && !(await ensureBuilt(root))) {
   process.stderr.write('[build] the build failed; fix the errors above and run again\n');
   process.exit(1);
 }
+// Without a script: only build if needed (e.g. as `prepare`, so `npm ci` leaves a stamp behind).
+if (!target) process.exit(0);
 const script = resolve(root, target);
 process.argv = [process.argv[0], script, ...args];
 await import(pathToFileURL(script).href);
