@@ -128,6 +128,7 @@ async function main(): Promise<number> {
     clearTimeout(watchdog);
     // Anything a test leaked into the group (a forgotten child process) must not outlive the run.
     if (started.pid !== undefined) signalGroup(started.pid, 'SIGKILL');
+    // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- set by a signal handler; TS narrows it to never here
     return interrupted ? 128 + constants.signals[interrupted] : code;
   } catch (err) {
     process.stderr.write(`[run-tests] ${err instanceof Error ? err.message : String(err)}\n`);

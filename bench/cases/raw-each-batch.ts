@@ -13,6 +13,7 @@ runCaseProcess(async (params) => {
         await consumer.connect();
         await consumer.subscribe({ topics: [params.topic], fromBeginning: true });
         await consumer.run({
+          // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs passes closures, typed as methods
           eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
             for (const message of batch.messages) {
               const pending = onHandled(message.value);

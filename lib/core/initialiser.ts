@@ -92,6 +92,7 @@ export class Initialiser {
     }
     if (this.cancelled) {
       this.options.onLateConnection();
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- an Error; TS narrows it to never (it misses cancel() during the awaits above)
       throw this.cancelled;
     }
     this.done = true; // already true while onConnected runs, so state listeners see it

@@ -1,5 +1,6 @@
 import { logLevel, type logCreator } from 'kafkajs';
 import type { LogData } from './errors.js';
+import { TransientErrorEpisodes, transientKafkaJsError } from './transient-kafkajs-errors.js';
 
 /** The logger the library writes to. Nest's Logger, pino or console fit behind it. */
 export interface KafkaLogger {
@@ -48,16 +49,24 @@ export function toKafkaJsLogLevel(level: KafkaLogLevel): logLevel {
  * Routes kafkajs' own log entries to a {@link KafkaLogger}. kafkajs logs every retriable protocol
  * or connection error (a broker restarting, a coordinator still loading) at error level; those
  * arrive here as warnings, because the failures that matter reach the library's error stream as
- * typed errors and are logged from there.
+ * typed errors and are logged from there. The self-resolving ones of a cluster settling (coordinator
+ * not available, no leader yet for a new topic, a group forming) are debug for their first seconds
+ * and warnings only if they persist (see transient-kafkajs-errors.ts). One creator per client.
  */
 export function kafkaJsLogCreator(logger: KafkaLogger): logCreator {
+  const episodes = new TransientErrorEpisodes();
   return () =>
     ({ level, log }) => {
       const { message, timestamp: _timestamp, logger: _name, stack: _stack, ...rest } = log;
       const data: LogData = { ...rest, namespace: log.namespace ?? undefined };
       const text = `kafkajs: ${message}`;
-      if (level === logLevel.ERROR || level === logLevel.WARN) logger.warn(text, data);
-      else if (level === logLevel.INFO) logger.info(text, data);
+      if (level === logLevel.ERROR || level === logLevel.WARN) {
+        const transient = transientKafkaJsError(message, rest.error);
+        if (transient === undefined) return logger.warn(text, data);
+        const { quiet, failingForMs } = episodes.occurred(transient);
+        if (quiet) logger.debug(text, data);
+        else logger.warn(text, { ...data, failingForMs });
+      } else if (level === logLevel.INFO) logger.info(text, data);
       else logger.debug(text, data);
     };
 }

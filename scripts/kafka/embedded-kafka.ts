@@ -233,7 +233,7 @@ export class EmbeddedKafka {
     if (this.closed) return;
     this.closed = true;
     const graceful = options.graceful ?? this.states.length === 1;
-    await Promise.all(this.states.map((s) => (graceful ? s.process?.stop() : s.process?.kill())));
+    await Promise.all(this.states.map(async (s) => void (await (graceful ? s.process?.stop() : s.process?.kill()))));
     await rm(this.dir, { recursive: true, force: true });
     releaseDir(this.dir);
   }

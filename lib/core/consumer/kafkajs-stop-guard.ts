@@ -34,6 +34,7 @@ export function installKafkaJsStopGuard(): StopGuardOutcome {
   const runner = loadRunnerPrototype();
   if (!runner) return 'unavailable';
   if (runner[GUARDED]) return 'already-installed';
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- the original, called with .call(this) below
   const fetch = runner.fetch;
   runner.fetch = function guardedFetch(this: RunnerPrototype, nodeId: number): Promise<unknown[]> {
     if (!this.running) return Promise.reject(new Error('kafkajs consumer runner is stopped: ending a fetcher started after stop()'));

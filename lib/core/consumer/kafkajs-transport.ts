@@ -148,6 +148,7 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
 
   private async onEachBatch(payload: EachBatchPayload, listener: TransportListener): Promise<void> {
     const { batch } = payload;
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs passes a closure, typed as a method
     this.committer = payload.commitOffsetsIfNecessary;
     const partitionBatch: PartitionBatch = {
       topic: batch.topic,

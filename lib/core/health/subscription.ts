@@ -3,6 +3,7 @@ import { ConfigChecker, optionNames } from '../config/validate.js';
 import type { ErrorStream } from '../error-stream.js';
 import { KafkaOperationError } from '../errors.js';
 import type { KafkaLogger } from '../logger.js';
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- imported for the {@link} in the TSDoc below
 import type { KafkaHealthChecker } from './health-checker.js';
 import { HEALTH_STATUSES, type HealthReport, type HealthStatus } from './health-types.js';
 import { withDeadline } from '../time-limit.js';

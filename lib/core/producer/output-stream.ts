@@ -96,11 +96,12 @@ export class ProducerOutputStream extends Writable {
     );
     this.unacked.add(tracked);
     if (this.unacked.size < this.writableHighWaterMark) return callback();
-    Promise.race(this.unacked).then(() => callback());
+    // Tracked sends never reject (failures are recorded by fail()), so neither do these.
+    void Promise.race(this.unacked).then(() => callback());
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.settleAll().then(() => callback(this.failure));
+    void this.settleAll().then(() => callback(this.failure));
   }
 
   private async settleAll(): Promise<void> {

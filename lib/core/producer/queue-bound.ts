@@ -41,7 +41,7 @@ export class QueueBound {
    */
   whenRoomFor(size: number, admit: () => Promise<void>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.waiters.push({ size, admit: () => admit().then(resolve, reject), reject });
+      this.waiters.push({ size, admit: () => void admit().then(resolve, reject), reject });
       this.release();
     });
   }

@@ -67,7 +67,7 @@ export function findAuthFailure(cause: unknown): AuthFailure | undefined {
     const own = classify(value as Record<string, unknown>);
     if (own) return own;
     const links = value as { cause?: unknown; originalError?: unknown; errors?: unknown };
-    const nested = [links.cause, links.originalError, ...(Array.isArray(links.errors) ? links.errors : [])];
+    const nested = [links.cause, links.originalError, ...(Array.isArray(links.errors) ? (links.errors as unknown[]) : [])];
     for (const next of nested) {
       const found = visit(next, depth + 1);
       if (found) return found;

@@ -3,6 +3,7 @@
  * test, so the shared broker cannot be used): 200 while healthy, 503 once the broker is down.
  */
 import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { INestApplication } from '@nestjs/common';
@@ -48,7 +49,7 @@ describe('sample GET /health', { timeout: 90_000 }, () => {
     app = await createSampleApp();
     app.useLogger(['error']);
     await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    base = `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
   });
 
   after(async () => {

@@ -31,7 +31,7 @@ test('errors past the buffer go to the fallback logger, never lost', async () =>
   const it = stream.iterate({ bufferSize: 2 })[Symbol.asyncIterator]();
   for (const m of ['a', 'b', 'c']) stream.emit(new KafkaError(m));
   assert.deepEqual(logger.lines, ['c']);
-  assert.equal((await it.next()).value?.message, 'a');
+  assert.equal(((await it.next()).value as KafkaError | undefined)?.message, 'a');
   await it.return?.();
   assert.deepEqual(logger.lines, ['c', 'b'], 'unread errors are logged when the loop is left');
   stream.emit(new KafkaError('d'));

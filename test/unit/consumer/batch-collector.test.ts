@@ -19,10 +19,10 @@ test('flushes when full; the item that fills the batch waits until it is handled
 test('flushes a partial batch after the wait time without a new item (inactivity timer)', async () => {
   const batches: number[][] = [];
   const c = new BatchCollector<number>({ size: 10, waitTime: 30, handle: async (items) => void batches.push(items) });
-  c.add(1);
+  void c.add(1);
   const handled = c.whenOpenBatchHandled();
   await new Promise((r) => setTimeout(r, 15));
-  c.add(2); // restarts the countdown
+  void c.add(2); // restarts the countdown
   await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(batches, [], 'countdown restarted by the second item');
   await handled;
@@ -59,7 +59,7 @@ test('a rejecting handler is reported and still settles the ticket', async () =>
     handle: async () => Promise.reject(new Error('bad')),
     onError: (e) => errors.push(e),
   });
-  c.add(1);
+  void c.add(1);
   const handled = c.whenOpenBatchHandled();
   await c.flush();
   await handled;
@@ -79,7 +79,7 @@ test('a synchronous run of adds longer than the wait time does not count as inac
   let added = 0;
   while (performance.now() - start < 60) {
     if (performance.now() >= next) {
-      c.add(added++);
+      void c.add(added++);
       next += 1;
     }
   }
@@ -98,7 +98,7 @@ test('items added across several runs keep restarting the countdown', async () =
   const c = new BatchCollector<number>({ size: 100, waitTime: 30, handle: async (items) => void batches.push(items) });
   const handled = c.whenOpenBatchHandled();
   for (let i = 0; i < 4; i++) {
-    c.add(i);
+    void c.add(i);
     await new Promise((r) => setTimeout(r, 15));
   }
   assert.equal(batches.length, 0, 'each run restarted the countdown');

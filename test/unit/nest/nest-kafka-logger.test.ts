@@ -12,7 +12,9 @@ class CapturingLogger implements LoggerService {
 }
 
 describe('NestKafkaLogger', () => {
-  afterEach(() => Logger.overrideLogger(true));
+  afterEach(() => {
+    Logger.overrideLogger(true);
+  });
 
   it('maps levels onto Nest Logger methods with the context', () => {
     const sink = new CapturingLogger();

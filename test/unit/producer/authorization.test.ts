@@ -15,6 +15,7 @@ class RefusingSink implements ProducerSink {
   refuse = true;
   connectError: unknown;
   async connect(): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the fake throws whatever the test gave it
     if (this.connectError !== undefined) throw this.connectError;
   }
   async disconnect(): Promise<void> {}

@@ -38,6 +38,7 @@ class FakeSink implements ProducerSink {
     const messages = batch.topicMessages![0]!.messages;
     this.batches.push(messages);
     if (this.hold) await new Promise<void>((resolve) => this.held.push(resolve));
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the fake throws whatever the test gave it
     if (this.failWith !== undefined) throw this.failWith;
     return [{ topicName: 't', partition: 0, errorCode: 0 }];
   }

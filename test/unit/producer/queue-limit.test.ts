@@ -20,6 +20,7 @@ class HoldingSink implements ProducerSink {
   async sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
     this.batches.push(batch.topicMessages![0]!.messages);
     if (this.hold) await new Promise<void>((resolve) => this.held.push(resolve));
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the fake throws whatever the test gave it
     if (this.failWith !== undefined) throw this.failWith;
     return [{ topicName: 't', partition: 0, errorCode: 0 }];
   }

@@ -161,6 +161,7 @@ test('a batch that went through can still fail single items, leaving the others 
 });
 
 test('a batch rejected with undefined still rejects its items', async () => {
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a flush that rejects with no reason at all
   const batcher = new SendBatcher<number>({ lingerMs: 0, maxBatchBytes: 100, maxInFlight: 1, flush: () => Promise.reject(undefined) });
   const [outcome] = await Promise.allSettled([batcher.add(1, 1)]);
   assert.equal(outcome!.status, 'rejected');

@@ -1,6 +1,7 @@
 // The sample app (sample/) tested with the test kit only: no broker. This is the README example.
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { INestApplication } from '@nestjs/common';
@@ -25,7 +26,7 @@ describe('sample app on the test kit', () => {
       .compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+    base = `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
     await getInMemoryProducer(app, 'events').waitUntilInitialised();
   });
 

@@ -1,0 +1,82 @@
+/**
+ * kafkajs logs, at error or warn level, the retriable errors it meets while a cluster settles: a
+ * group coordinator still loading right after connect, a topic that has no leader yet just after it
+ * was created, members re-joining while a group forms. They resolve on their own within a few
+ * seconds and read like failures to anyone watching an app start. The log bridge logs them at debug
+ * while they are transient and as warnings once they persist (see {@link TransientErrorEpisodes}).
+ */
+
+/** kafkajs' texts (`protocol/error.js` messages and its own log messages) of self-resolving errors. */
+export const TRANSIENT_KAFKAJS_ERRORS: ReadonlySet<string> = new Set([
+  // GROUP_COORDINATOR_NOT_AVAILABLE, GROUP_LOAD_IN_PROGRESS, NOT_COORDINATOR_FOR_GROUP:
+  // the coordinator is being elected or loads __consumer_offsets after connect.
+  'The group coordinator is not available',
+  "The coordinator is loading and hence can't process requests for this group",
+  'This is not the correct coordinator for this group',
+  // UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, NOT_LEADER_FOR_PARTITION: a topic just
+  // created (or auto-created) whose partitions have no leader yet, or a leader that moved.
+  'This server does not host this topic-partition',
+  'There is no leader for this topic-partition as we are in the middle of a leadership election',
+  'This server is not the leader for that topic-partition',
+  // REBALANCE_IN_PROGRESS and the consumer's messages while a group forms.
+  'The group is rebalancing, so a rejoin is needed',
+  'The group is rebalancing, re-joining',
+  'Consumer is not aware of all assigned partitions, refreshing metadata',
+]);
+
+/**
+ * The transient error an entry reports, if any: its `error` field (`Response GroupCoordinator(…)`
+ * entries), its message, or the end of its message after a colon (`Crash: KafkaJSProtocolError: …`
+ * when a consumer stops on one and the library restarts it, `Failed to send messages: …`).
+ */
+export function transientKafkaJsError(message: string, error: unknown): string | undefined {
+  if (typeof error === 'string' && TRANSIENT_KAFKAJS_ERRORS.has(error)) return error;
+  if (TRANSIENT_KAFKAJS_ERRORS.has(message)) return message;
+  for (let colon = message.indexOf(': '); colon >= 0; colon = message.indexOf(': ', colon + 2)) {
+    const tail = message.slice(colon + 2);
+    if (TRANSIENT_KAFKAJS_ERRORS.has(tail)) return tail;
+  }
+  return undefined;
+}
+
+/** How long a transient error may go on at debug level before it is a warning. */
+export const TRANSIENT_GRACE_MS = 10_000;
+/** A transient error not seen for this long has resolved; its next occurrence starts afresh. */
+export const TRANSIENT_QUIET_MS = 60_000;
+
+/** Whether to log one occurrence quietly, and for how long its episode has lasted. */
+export interface TransientVerdict {
+  /** True while the episode is younger than the grace period: log at debug. */
+  readonly quiet: boolean;
+  /** Time since the episode's first occurrence. */
+  readonly failingForMs: number;
+}
+
+/**
+ * Episodes of each transient error, for one kafkajs client. An episode starts at an error's first
+ * occurrence (after connect, after a topic was created) and lasts while it recurs at least every
+ * {@link TRANSIENT_QUIET_MS}; kafkajs' retry backoff stays well below that. Occurrences in the
+ * first {@link TRANSIENT_GRACE_MS} of an episode are quiet; later ones are not, so an error that
+ * persists is a warning again.
+ */
+export class TransientErrorEpisodes {
+  private readonly episodes = new Map<string, { startedAt: number; lastAt: number }>();
+
+  constructor(
+    private readonly graceMs = TRANSIENT_GRACE_MS,
+    private readonly quietMs = TRANSIENT_QUIET_MS,
+  ) {}
+
+  /** Records one occurrence of `error` and says how to log it. */
+  occurred(error: string): TransientVerdict {
+    const now = Date.now();
+    const episode = this.episodes.get(error);
+    if (!episode || now - episode.lastAt >= this.quietMs) {
+      this.episodes.set(error, { startedAt: now, lastAt: now });
+      return { quiet: true, failingForMs: 0 };
+    }
+    episode.lastAt = now;
+    const failingForMs = now - episode.startedAt;
+    return { quiet: failingForMs < this.graceMs, failingForMs };
+  }
+}
