@@ -7,7 +7,7 @@
  * report, so every change to what users can import is a reviewed diff. Prints the number of
  * exported names per entry.
  */
-import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
+import { Extractor, ExtractorConfig, ExtractorMessageCategory } from '@microsoft/api-extractor';
 import { join } from 'node:path';
 import { projectRoot } from './kafka/paths.js';
 
@@ -20,7 +20,7 @@ function main(): number {
     const config = ExtractorConfig.loadFileAndPrepare(join(projectRoot, 'api', 'extractor', `${entry}.json`));
     const result = Extractor.invoke(config, { localBuild: update, showVerboseMessages: false, messageCallback: (m) => {
       // The report already lists these; printing them again would only be noise.
-      if (m.category === 'Extractor') m.handled = true;
+      if (m.category === ExtractorMessageCategory.Extractor) m.handled = true;
     } });
     const counted = result.succeeded ? `${result.apiReportChanged ? 'changed' : 'unchanged'}` : 'FAILED';
     process.stdout.write(`api ${entry}: ${counted}\n`);

@@ -34,7 +34,7 @@ export async function run(command: string, args: string[], cwd: string, env: Nod
     return `${stdout}${stderr}`;
   } catch (error) {
     const e = error as { message: string; stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}: ${e.message}\n--- stdout\n${e.stdout ?? ''}\n--- stderr\n${e.stderr ?? ''}`);
+    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}: ${e.message}\n--- stdout\n${e.stdout ?? ''}\n--- stderr\n${e.stderr ?? ''}`, { cause: error });
   }
 }
 

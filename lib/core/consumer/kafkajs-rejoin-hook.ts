@@ -1,3 +1,4 @@
+import { loadKafkaJsRunnerPrototype } from './kafkajs-runner.js';
 import { outcomeWithin, type Outcome } from '../time-limit.js';
 
 /** The kafkajs release whose internals this hook was written against (package.json pins it). */
@@ -82,7 +83,7 @@ export function registerRejoinHook(eachBatch: object, hook: RejoinHook): void {
  * `'unavailable'` is returned. Idempotent; never throws.
  */
 export function installKafkaJsRejoinHook(): RejoinHookOutcome {
-  const runner = loadRunnerPrototype();
+  const runner = loadKafkaJsRunnerPrototype<RunnerPrototype>('start');
   if (!runner) return 'unavailable';
   if (runner[INSTALLED]) return 'already-installed';
   const start = runner.start;
@@ -97,6 +98,7 @@ export function installKafkaJsRejoinHook(): RejoinHookOutcome {
 
 function hookJoins(group: KafkaJsConsumerGroup | undefined, hook: RejoinHook): void {
   if (!group || group[HOOKED] || typeof group.joinAndSync !== 'function') return;
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- the original, called with .call(this) below
   const joinAndSync = group.joinAndSync;
   group.joinAndSync = async function joinAfterHook(this: KafkaJsConsumerGroup): Promise<void> {
     if (this.memberId && this.generationId !== null && this.generationId !== undefined) await runHook(this, hook);
@@ -116,16 +118,5 @@ async function runHook(group: KafkaJsConsumerGroup, hook: RejoinHook): Promise<v
     // onFailure threw: nothing may reach kafkajs' rebalance path.
   } finally {
     clearInterval(keepAlive);
-  }
-}
-
-function loadRunnerPrototype(): RunnerPrototype | undefined {
-  try {
-    // The same file the public `kafkajs` entry point loads, so the consumers it builds see the patch.
-    const Runner: unknown = require('kafkajs/src/consumer/runner.js');
-    const prototype = (Runner as { prototype?: RunnerPrototype } | undefined)?.prototype;
-    return typeof prototype?.start === 'function' ? prototype : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -1,3 +1,4 @@
+import { loadKafkaJsRunnerPrototype } from './kafkajs-runner.js';
 
 /** The kafkajs release whose internals this guard was written against (package.json pins it). */
 export const KAFKAJS_GUARDED_VERSION = '2.2.4';
@@ -31,7 +32,7 @@ export type StopGuardOutcome = 'installed' | 'already-installed' | 'unavailable'
  * returned. Idempotent; never throws.
  */
 export function installKafkaJsStopGuard(): StopGuardOutcome {
-  const runner = loadRunnerPrototype();
+  const runner = loadKafkaJsRunnerPrototype<RunnerPrototype>('fetch');
   if (!runner) return 'unavailable';
   if (runner[GUARDED]) return 'already-installed';
   // eslint-disable-next-line @typescript-eslint/unbound-method -- the original, called with .call(this) below
@@ -42,15 +43,4 @@ export function installKafkaJsStopGuard(): StopGuardOutcome {
   };
   runner[GUARDED] = true;
   return 'installed';
-}
-
-function loadRunnerPrototype(): RunnerPrototype | undefined {
-  try {
-    // The same file the public `kafkajs` entry point loads, so the consumers it builds see the patch.
-    const Runner: unknown = require('kafkajs/src/consumer/runner.js');
-    const prototype = (Runner as { prototype?: RunnerPrototype } | undefined)?.prototype;
-    return typeof prototype?.fetch === 'function' ? prototype : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -65,7 +65,9 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
       this.listener?.onGroupJoin(event.payload.memberAssignment);
     });
     // kafkajs emits it synchronously just before it rejoins; the rejoin hook then waits for the answer.
-    this.consumer.on(REBALANCING, () => (this.revoking = this.listener?.onRebalancing()));
+    this.consumer.on(REBALANCING, () => {
+      this.revoking = this.listener?.onRebalancing();
+    });
     this.consumer.on(CRASH, (event: ConsumerCrashEvent) => {
       this.committer = undefined;
       if (!event.payload.restart) this.listener?.onCrash(event.payload.error);

@@ -66,6 +66,7 @@ let internals: KafkaJsInternals | undefined;
 
 /** Loads (once) the kafkajs internals the probe needs; throws if their shape changed. */
 export function loadKafkaJsInternals(): KafkaJsInternals {
+  /* eslint-disable @typescript-eslint/no-require-imports -- untyped deep kafkajs internals, loaded on first use */
   if (internals) return internals;
   const loaded: KafkaJsInternals = {
     Broker: require('kafkajs/src/broker/index.js') as BrokerConstructor,
@@ -77,6 +78,7 @@ export function loadKafkaJsInternals(): KafkaJsInternals {
       .Metadata,
     errorCodes: (require('kafkajs/src/protocol/error.js') as { errorCodes: KafkaJsInternals['errorCodes'] }).errorCodes,
   };
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const shapeOk =
     typeof loaded.Broker === 'function' &&
     typeof loaded.ConnectionPool === 'function' &&

@@ -20,7 +20,8 @@ class RecordingLogger implements LoggerService {
   debug(): void {}
   verbose(): void {}
   error(message: unknown, ...rest: unknown[]): void {
-    this.errors.push({ message: String(message), context: String(rest.at(-1) ?? '') });
+    const context = rest.at(-1);
+    this.errors.push({ message: String(message), context: typeof context === 'string' ? context : JSON.stringify(context) });
   }
 }
 
