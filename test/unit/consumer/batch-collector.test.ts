@@ -16,15 +16,26 @@ test('flushes when full; the item that fills the batch waits until it is handled
   c.dispose();
 });
 
-test('flushes a partial batch after the wait time without a new item (inactivity timer)', async () => {
+test('flushes a partial batch after the wait time without a new item (inactivity timer)', async (t) => {
+  // A fake clock for both the timer and the collector's idle measure: real sleeps race under load.
+  let now = 0;
+  t.mock.method(performance, 'now', () => now);
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const advance = async (ms: number): Promise<void> => {
+    await Promise.resolve(); // the collector stamps its last add in a microtask: let it run first
+    now += ms;
+    t.mock.timers.tick(ms);
+    await Promise.resolve();
+  };
   const batches: number[][] = [];
   const c = new BatchCollector<number>({ size: 10, waitTime: 30, handle: async (items) => void batches.push(items) });
   void c.add(1);
   const handled = c.whenOpenBatchHandled();
-  await new Promise((r) => setTimeout(r, 15));
+  await advance(15);
   void c.add(2); // restarts the countdown
-  await new Promise((r) => setTimeout(r, 20));
+  await advance(20); // 35 ms after the first add, 20 after the second
   assert.deepEqual(batches, [], 'countdown restarted by the second item');
+  await advance(10); // a full wait time after the second add
   await handled;
   assert.deepEqual(batches, [[1, 2]]);
 });
