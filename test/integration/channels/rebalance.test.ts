@@ -1,9 +1,10 @@
+import { eventually } from '../../support/eventually.js';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import type { KafkaMessage } from '../../../lib/core/message.js';
-import { committed, freshTopic, newGroup, nOf, produce, waitUntil } from '../consumer/support.js';
+import { committed, freshTopic, newGroup, nOf, produce } from '../consumer/support.js';
 
 const TOTAL = 400;
 
@@ -33,10 +34,10 @@ describe('messages() across a rebalance (real broker)', () => {
     const loopA = readAll(a.group.messages(), seenA);
     const messagesB = b.group.messages();
     await a.group.start();
-    await waitUntil(() => seenA.length >= 50, 20_000, 'the first member to read');
+    await eventually('the first member to read', () => seenA.length >= 50, 20_000);
     const loopB = readAll(messagesB, seenB);
     await b.group.start();
-    await waitUntil(() => new Set([...seenA, ...seenB]).size === TOTAL, 40_000, 'every message to be read by one member or the other');
+    await eventually('every message to be read by one member or the other', () => new Set([...seenA, ...seenB]).size === TOTAL, 40_000);
     await Promise.all([a.group.close(), b.group.close()]);
     await Promise.all([loopA, loopB]); // close ended both loops
 

@@ -1,10 +1,11 @@
+import { eventually } from '../../support/eventually.js';
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { DoNotCommitError } from '../../../lib/core/consumer/commit-rule.js';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
 import { MessageHandlerError } from '../../../lib/core/errors.js';
-import { committed, expectState, freshTopic, newGroup, nOf, produce, waitUntil } from './support.js';
+import { committed, expectState, freshTopic, newGroup, nOf, produce } from './support.js';
 
 const open: KafkaConsumerGroup[] = [];
 after(async () => {
@@ -22,7 +23,7 @@ describe('batch handler (real broker)', () => {
       batches.push(messages.map((m) => nOf(m.value)));
     });
     await group.start();
-    await waitUntil(() => batches.flat().length === 23, 20_000, '23 messages in batches');
+    await eventually('23 messages in batches', () => batches.flat().length === 23, 20_000);
     assert.deepEqual(batches.map((b) => b.length), [10, 10, 3]);
     assert.deepEqual(batches.flat(), Array.from({ length: 23 }, (_, i) => i));
     await group.stopAndWait();
@@ -59,7 +60,7 @@ describe('batch handler (real broker)', () => {
       throw new Error('wrapped', { cause: new DoNotCommitError('retry later') });
     });
     await group.start();
-    await waitUntil(() => calls === 1 && errors.length === 1, 20_000, 'one failing batch');
+    await eventually('one failing batch', () => calls === 1 && errors.length === 1, 20_000);
     await group.stopAndWait();
     assert.ok(errors[0] instanceof MessageHandlerError);
     assert.equal(errors[0].logData.commit, false);

@@ -1,10 +1,11 @@
+import { eventually } from '../../support/eventually.js';
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
 import type { KafkaError } from '../../../lib/core/errors.js';
 import { rawKafka } from '../../support/env.js';
-import { committed, freshTopic, newGroup, nOf, waitUntil } from './support.js';
+import { committed, freshTopic, newGroup, nOf } from './support.js';
 
 const open: KafkaConsumerGroup[] = [];
 after(async () => {
@@ -58,9 +59,10 @@ describe('graceful restarts under load (real broker)', () => {
       const survivors = [member(), member()];
       let restarted = member();
       for (const g of [...survivors, restarted]) await g.start();
-      await waitUntil(() => [...survivors, restarted].every(consuming), 30_000, 'three members consuming');
+      await eventually('three members consuming', () => [...survivors, restarted].every(consuming), 30_000);
 
-      const producer = rawKafka().producer();
+      // Idempotent: a send retried after a time-out must not write records twice (they are counted by id).
+      const producer = rawKafka().producer({ idempotent: true, maxInFlightRequests: 1 });
       await producer.connect();
       let produced = 0;
       const producing = (async () => {
@@ -83,7 +85,7 @@ describe('graceful restarts under load (real broker)', () => {
         await restarted.close({ timeout: 15_000 });
         restarted = member();
         await restarted.start();
-        await waitUntil(() => consuming(restarted), 30_000, `restarted member ${restarts + 1} consuming`);
+        await eventually(`restarted member ${restarts + 1} consuming`, () => consuming(restarted), 30_000);
         restarts++;
       }
       await producing;
@@ -97,13 +99,9 @@ describe('graceful restarts under load (real broker)', () => {
       } finally {
         await admin.disconnect();
       }
-      await waitUntil(() => handled.size === TOTAL, 45_000, `all ${TOTAL} records handled (have ${handled.size})`);
+      await eventually(`all ${TOTAL} records handled (have ${handled.size})`, () => handled.size === TOTAL, 45_000);
       // Once every partition is committed at its end, nothing can be delivered again.
-      await waitUntil(
-        async () => everyone().every(consuming) && Object.entries(await committed(groupName, topic)).every(([p, o]) => o === endOffsets.get(Number(p))),
-        30_000,
-        'every partition committed at its end',
-      );
+      await eventually('every partition committed at its end', async () => everyone().every(consuming) && Object.entries(await committed(groupName, topic)).every(([p, o]) => o === endOffsets.get(Number(p))), 30_000);
 
       const duplicates = [...handled].filter(([, count]) => count > 1);
       const missing = Array.from({ length: TOTAL }, (_, n) => n).filter((n) => !handled.has(n));

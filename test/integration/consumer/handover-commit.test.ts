@@ -4,7 +4,8 @@ import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consum
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
 import type { KafkaError } from '../../../lib/core/errors.js';
 import type { KafkaJsConsumerTransport } from '../../../lib/core/consumer/kafkajs-transport.js';
-import { committed, freshTopic, newGroup, nOf, produce, waitUntil } from './support.js';
+import { eventually } from '../../support/eventually.js';
+import { committed, freshTopic, newGroup, nOf, produce } from './support.js';
 
 const open: KafkaConsumerGroup[] = [];
 after(async () => {
@@ -39,7 +40,7 @@ describe('graceful hand-over: the surviving member commits before it rejoins (re
     const aStates: ConsumerState[] = [];
     a.group.onStateChange((state) => aStates.push(state));
     await a.group.start();
-    await waitUntil(() => handledBy.a.size === total, 30_000, `member a handled all ${total} records (has ${handledBy.a.size})`);
+    await eventually(`member a handled all ${total} records (has ${handledBy.a.size})`, () => handledBy.a.size === total, 30_000);
 
     // The set-up holds: everything is finished and nothing is committed yet.
     const before = await committed(groupName, topic);
@@ -51,11 +52,7 @@ describe('graceful hand-over: the surviving member commits before it rejoins (re
     const rejoinedFrom = aStates.length;
     await b.group.start();
     // a goes through Starting (rebalancing) and back to Consuming (joined the new generation).
-    await waitUntil(
-      () => aStates.slice(rejoinedFrom).includes(ConsumerState.Starting) && a.group.state === ConsumerState.Consuming && b.group.state === ConsumerState.Consuming,
-      30_000,
-      'both members consuming after the rebalance',
-    );
+    await eventually('both members consuming after the rebalance', () => aStates.slice(rejoinedFrom).includes(ConsumerState.Starting) && a.group.state === ConsumerState.Consuming && b.group.state === ConsumerState.Consuming, 30_000);
 
     const after = await committed(groupName, topic);
     assert.deepEqual(after, Object.fromEntries(Array.from({ length: PARTITIONS }, (_, p) => [p, String(PER_PARTITION)])), 'a committed everything it finished before rejoining');
@@ -84,14 +81,14 @@ describe('graceful hand-over: the surviving member commits before it rejoins (re
     const { END_BATCH_PROCESS } = transportOf(a.group).consumer.events;
     transportOf(a.group).consumer.on(END_BATCH_PROCESS, (event) => (collected += event.payload.batchSize));
     await a.group.start();
-    await waitUntil(() => collected === total, 30_000, `member a collected all ${total} records (has ${collected})`);
+    await eventually(() => `member a collected all ${total} records (has ${collected})`, () => collected === total, 30_000);
     assert.equal(handledBy.a.size, 0, 'the batch is held, not handled yet');
 
     const b = newGroup({ topic, groupName, ...holdAll, batchWaitTime: 200 });
     open.push(b.group);
     b.group.registerBatchHandler(slowBatch(handledBy.b));
     await b.group.start();
-    await waitUntil(() => handledBy.a.size === total && a.group.state === ConsumerState.Consuming && b.group.state === ConsumerState.Consuming, 30_000, 'the held batch handled and both members consuming');
+    await eventually('the held batch handled and both members consuming', () => handledBy.a.size === total && a.group.state === ConsumerState.Consuming && b.group.state === ConsumerState.Consuming, 30_000);
 
     assert.deepEqual(await committed(groupName, topic), Object.fromEntries(Array.from({ length: PARTITIONS }, (_, p) => [p, String(PER_PARTITION)])), 'a committed the flushed batch before rejoining');
     assert.equal(a.errors.length, 0, `member a reported no error (a refused commit would be one):\n${describeErrors(a.errors)}`);
@@ -116,22 +113,18 @@ describe('graceful hand-over: the surviving member commits before it rejoins (re
     });
     // Join one after the other so every member owns partitions when the records are handled.
     for (const m of members) await m.group.start();
-    await waitUntil(() => members.every((m) => m.group.state === ConsumerState.Consuming), 30_000, 'three members consuming');
-    await waitUntil(() => seen.size === total, 30_000, `all ${total} records handled (have ${seen.size})`);
+    await eventually('three members consuming', () => members.every((m) => m.group.state === ConsumerState.Consuming), 30_000);
+    await eventually(`all ${total} records handled (have ${seen.size})`, () => seen.size === total, 30_000);
 
     const [leaver, ...survivors] = members;
     await leaver!.group.stopAndWait();
     await leaver!.group.close({ timeout: 15_000 });
     const duplicates = () => [...seen].filter(([, count]) => count > 1).map(([n]) => n);
     // Either outcome ends the wait: every partition committed at its end, or a record came twice.
-    await waitUntil(
-      async () =>
+    await eventually('the survivors rejoined and every partition is committed at its end', async () =>
         duplicates().length > 0 ||
         (survivors.every((m) => m.group.state === ConsumerState.Consuming) &&
-          Object.values(await committed(groupName, topic)).every((o) => o === String(PER_PARTITION))),
-      30_000,
-      'the survivors rejoined and every partition is committed at its end',
-    );
+          Object.values(await committed(groupName, topic)).every((o) => o === String(PER_PARTITION))), 30_000);
 
     assert.deepEqual(duplicates(), [], 'no record handled twice');
     for (const m of members) assert.equal(m.errors.length, 0, describeErrors(m.errors));

@@ -1,3 +1,4 @@
+import { eventually } from '../../support/eventually.js';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, describe, it } from 'node:test';
@@ -8,7 +9,7 @@ import { silentLogger } from '../../../lib/core/logger.js';
 import { startSingleNode } from '../../../scripts/kafka/single.js';
 import type { EmbeddedKafka } from '../../../scripts/kafka/embedded-kafka.js';
 import { createTopic, uniqueName } from '../../support/env.js';
-import { expectState, nOf, waitUntil } from './support.js';
+import { expectState, nOf } from './support.js';
 import { Kafka, logLevel } from 'kafkajs';
 
 function freePort(): Promise<number> {
@@ -86,7 +87,7 @@ describe('consumer group without a broker', () => {
     await producer.disconnect();
 
     await expectState(group, ConsumerState.Consuming, 40_000);
-    await waitUntil(() => values.length === 3, 30_000, 'three messages');
+    await eventually('three messages', () => values.length === 3, 30_000);
     assert.deepEqual(values, [0, 1, 2]);
 
     // The broker crashes: the group reports Starting (backing off, never spinning) and resumes
@@ -95,11 +96,7 @@ describe('consumer group without a broker', () => {
     group.onStateChange((s) => states.push(s));
     const admin = new Kafka({ clientId: 'late-admin', brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    await waitUntil(
-      async () => (await admin.fetchOffsets({ groupId: group.groupName, topics: [topic] }))[0]?.partitions[0]?.offset === '3',
-      10_000,
-      'offsets committed (grouped commits, within commitInterval)',
-    );
+    await eventually('offsets committed (grouped commits, within commitInterval)', async () => (await admin.fetchOffsets({ groupId: group.groupName, topics: [topic] }))[0]?.partitions[0]?.offset === '3', 10_000);
     await admin.disconnect();
     const nodeId = kafka.nodes[0]!.nodeId;
     await kafka.killNode(nodeId);
@@ -110,7 +107,7 @@ describe('consumer group without a broker', () => {
     await again.connect();
     await again.send({ topic, messages: [{ value: JSON.stringify({ n: 3 }) }] });
     await again.disconnect();
-    await waitUntil(() => values.includes(3), 30_000, 'the message sent after the restart');
+    await eventually('the message sent after the restart', () => values.includes(3), 30_000);
     assert.deepEqual(values, [0, 1, 2, 3], 'nothing lost, nothing redelivered (offsets were committed before the crash)');
     assert.ok(states.every((s) => s === ConsumerState.Starting || s === ConsumerState.Consuming), `unexpected states ${states.join()}`);
   });

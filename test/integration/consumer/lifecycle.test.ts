@@ -1,10 +1,11 @@
+import { eventually } from '../../support/eventually.js';
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { ConsumerStateError, HandlerRegistrationError } from '../../../lib/core/errors.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
 import { currentRequestId } from '../../../lib/core/request-context.js';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
-import { committed, expectState, freshTopic, newGroup, nOf, produce, waitUntil } from './support.js';
+import { committed, expectState, freshTopic, newGroup, nOf, produce } from './support.js';
 
 const open: KafkaConsumerGroup[] = [];
 after(async () => {
@@ -35,7 +36,7 @@ describe('consumer group lifecycle (real broker)', () => {
 
     await group.start();
     await expectState(group, ConsumerState.Consuming);
-    await waitUntil(() => handled.length === 5, 20_000, '5 messages handled');
+    await eventually('5 messages handled', () => handled.length === 5, 20_000);
     assert.deepEqual(handled.map((h) => h.n), [0, 1, 2, 3, 4]);
     assert.ok(handled.every((h) => h.worker === 1 && h.requestId === `req-${h.n}` && h.ctx === h.requestId));
 
@@ -77,7 +78,7 @@ describe('consumer group lifecycle (real broker)', () => {
     assert.equal(values.length, countAfterStop, 'nothing handled after stopAndWait resolved');
     await group.start();
     await expectState(group, ConsumerState.Consuming);
-    await waitUntil(() => new Set(values).size === 2, 20_000, 'both messages');
+    await eventually('both messages', () => new Set(values).size === 2, 20_000);
     await group.close();
     assert.deepEqual(errors, []);
   });

@@ -1,8 +1,9 @@
+import { eventually } from '../../support/eventually.js';
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
-import { committed, expectState, freshTopic, newGroup, nOf, produce, waitUntil } from './support.js';
+import { committed, expectState, freshTopic, newGroup, nOf, produce } from './support.js';
 
 const open: KafkaConsumerGroup[] = [];
 after(async () => {
@@ -37,7 +38,7 @@ describe('single handler with a worker pool (real broker)', () => {
     });
     await group.start();
     await expectState(group, ConsumerState.Consuming);
-    await waitUntil(() => [...byPartition.values()].reduce((a, l) => a + l.length, 0) >= total, 30_000, 'all messages');
+    await eventually('all messages', () => [...byPartition.values()].reduce((a, l) => a + l.length, 0) >= total, 30_000);
     await group.stopAndWait();
 
     assert.equal(overlap, false, 'two messages of one partition ran at once');

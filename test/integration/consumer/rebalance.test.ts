@@ -1,8 +1,9 @@
+import { eventually } from '../../support/eventually.js';
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
-import { expectState, freshTopic, newGroup, nOf, produce, waitUntil } from './support.js';
+import { expectState, freshTopic, newGroup, nOf, produce } from './support.js';
 
 const open: KafkaConsumerGroup[] = [];
 after(async () => {
@@ -36,14 +37,14 @@ describe('rebalances (real broker)', () => {
       }
     })();
 
-    await waitUntil(() => seen.size >= total / 4, 30_000, 'a quarter handled');
+    await eventually('a quarter handled', () => seen.size >= total / 4, 30_000);
     const c = member();
     await c.group.start();
     await expectState(c.group, ConsumerState.Consuming, 30_000);
-    await waitUntil(() => seen.size >= total / 2, 30_000, 'half handled');
+    await eventually('half handled', () => seen.size >= total / 2, 30_000);
     await a.group.close({ timeout: 15_000 });
     await producing;
-    await waitUntil(() => seen.size >= total, 45_000, `all ${total} messages (have ${seen.size})`);
+    await eventually(`all ${total} messages (have ${seen.size})`, () => seen.size >= total, 45_000);
 
     if (process.env.CG_DEBUG) console.log("dups", [...seen.values()].filter((v) => v > 1).length, "errors", [...a.errors, ...b.errors, ...c.errors].map((e) => `${e.name}: ${e.message}`));
     const missing = Array.from({ length: total }, (_, i) => i).filter((n) => !seen.has(n));
@@ -65,12 +66,12 @@ describe('rebalances (real broker)', () => {
     open.push(a.group);
     a.group.registerHandler(slow);
     await a.group.start();
-    await waitUntil(() => started >= 1, 20_000, 'a handler running on the first member');
+    await eventually('a handler running on the first member', () => started >= 1, 20_000);
     const b = newGroup({ topic, groupName, numWorkers: 2 });
     open.push(b.group);
     b.group.registerHandler(slow);
     await b.group.start();
-    await waitUntil(() => seen.length >= 6, 45_000, `all 6 messages (have ${seen.length})`);
+    await eventually(`all 6 messages (have ${seen.length})`, () => seen.length >= 6, 45_000);
     await new Promise((r) => setTimeout(r, 1_000));
     assert.deepEqual([...seen].sort((x, y) => x - y), [0, 1, 2, 3, 4, 5], 'each message exactly once');
     assert.equal(b.group.state, ConsumerState.Consuming);

@@ -1,10 +1,11 @@
+import { eventually } from '../../support/eventually.js';
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { DoNotCommitError } from '../../../lib/core/consumer/commit-rule.js';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
 import { MessageHandlerError } from '../../../lib/core/errors.js';
-import { committed, expectState, freshTopic, newGroup, nOf, produce, waitUntil } from './support.js';
+import { committed, expectState, freshTopic, newGroup, nOf, produce } from './support.js';
 
 const open: KafkaConsumerGroup[] = [];
 after(async () => {
@@ -23,13 +24,13 @@ describe('commit rules and hand-over (real broker)', () => {
       if (deliveries === 1) throw new DoNotCommitError('not yet');
     });
     await group.start();
-    await waitUntil(() => deliveries === 1, 20_000, 'first delivery');
+    await eventually('first delivery', () => deliveries === 1, 20_000);
     await group.stopAndWait();
     assert.equal((await committed(groupName, topic))[0], '-1');
     assert.ok(errors[0] instanceof MessageHandlerError && errors[0].logData.commit === false);
 
     await group.start(); // same member restarts: reads from the committed position again
-    await waitUntil(() => deliveries === 2, 20_000, 'redelivery');
+    await eventually('redelivery', () => deliveries === 2, 20_000);
     await group.stopAndWait();
     assert.equal((await committed(groupName, topic))[0], '1');
 
@@ -41,7 +42,7 @@ describe('commit rules and hand-over (real broker)', () => {
       throw new Error('boom');
     });
     await failing.group.start();
-    await waitUntil(() => failing.errors.length === 1, 20_000, 'handler error');
+    await eventually('handler error', () => failing.errors.length === 1, 20_000);
     await failing.group.stopAndWait();
     assert.equal(failing.errors[0]!.logData.commit, true);
     assert.equal((await committed(groupName, topic))[0], '2');
@@ -59,7 +60,7 @@ describe('commit rules and hand-over (real broker)', () => {
       await new Promise((r) => setTimeout(r, 1));
     });
     await first.group.start();
-    await waitUntil(() => seen.length >= total / 3, 20_000, 'a third of the messages');
+    await eventually('a third of the messages', () => seen.length >= total / 3, 20_000);
     await first.group.stopAndWait(); // in-flight finished and committed when this resolves
     const handledByFirst = seen.length;
     assert.ok(handledByFirst < total, 'the first member should stop mid-stream');
@@ -71,7 +72,7 @@ describe('commit rules and hand-over (real broker)', () => {
     });
     await second.group.start();
     await expectState(second.group, ConsumerState.Consuming);
-    await waitUntil(() => seen.length >= total, 30_000, 'all messages');
+    await eventually('all messages', () => seen.length >= total, 30_000);
     await second.group.stopAndWait();
     assert.equal(seen.length, total, 'duplicates');
     assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: total }, (_, i) => i));

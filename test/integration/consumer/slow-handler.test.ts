@@ -1,8 +1,9 @@
+import { eventually } from '../../support/eventually.js';
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
-import { committed, expectState, freshTopic, newGroup, nOf, produce, waitUntil } from './support.js';
+import { committed, expectState, freshTopic, newGroup, nOf, produce } from './support.js';
 
 const open: KafkaConsumerGroup[] = [];
 after(async () => {
@@ -25,7 +26,7 @@ describe('long handlers (real broker)', () => {
     await expectState(group, ConsumerState.Consuming);
     const states: ConsumerState[] = [];
     group.onStateChange((s) => states.push(s));
-    await waitUntil(async () => (await committed(groupName, topic))[0] === '2', 25_000, 'both messages committed');
+    await eventually('both messages committed', async () => (await committed(groupName, topic))[0] === '2', 25_000);
     await new Promise((r) => setTimeout(r, 1_000));
     assert.deepEqual(deliveries, [0, 1]);
     assert.deepEqual(states, [], 'the member should never have left Consuming');

@@ -5,7 +5,6 @@ import type { KafkaError } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
 import { committedOffsets, createTopic, rawKafka, sharedBrokers, uniqueName } from '../../support/env.js';
-import { eventually } from '../../support/eventually.js';
 
 /** A fresh topic with `partitions` partitions and a fresh group name. */
 export async function freshTopic(prefix: string, partitions = 1): Promise<{ topic: string; groupName: string }> {
@@ -31,7 +30,9 @@ export async function produce(
   partitionOf: (n: number) => number = () => 0,
   start = 0,
 ): Promise<void> {
-  const producer: Producer = rawKafka().producer();
+  // Idempotent: on a loaded machine a send can time out and be retried after the broker wrote it;
+  // the tests count records by their n, so each must be in the topic once.
+  const producer: Producer = rawKafka().producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   try {
     const messages = Array.from({ length: count }, (_, i) => ({
@@ -52,10 +53,6 @@ export async function committed(groupId: string, topic: string): Promise<Record<
   return Object.fromEntries(await committedOffsets(groupId, topic));
 }
 
-/** {@link eventually} with the argument order these tests use. */
-export function waitUntil(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  return eventually(what, predicate, timeoutMs);
-}
 
 /** Resolves `state` or fails after `timeoutMs`. */
 export async function expectState(group: KafkaConsumerGroup, state: ConsumerState, timeoutMs = 20_000): Promise<void> {
