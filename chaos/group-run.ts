@@ -23,7 +23,8 @@ export interface FaultContext {
   readonly groupName: string;
   /** True once the load has sent its last record. */
   readonly loadDone: () => boolean;
-  readonly note: (line: string) => void;
+  /** Records a fault (and when it began: default now) with a line for the notes. */
+  readonly note: (line: string, at?: number) => void;
   readonly log: (line: string) => void;
 }
 
@@ -63,6 +64,8 @@ export interface GroupCounts {
   readonly lost: number;
   readonly duplicates: number;
   readonly ackedUnreadable: number;
+  /** Acknowledged ids that are not in the topic (lost by the producer side). */
+  readonly unreadable: ReadonlySet<number>;
   readonly faultTimes: readonly number[];
   readonly loadStartedAt: number;
 }
@@ -111,8 +114,8 @@ export async function runGroupScenario(spec: GroupRunSpec): Promise<RunResult> {
       topic,
       groupName,
       loadDone: () => loadDone || Date.now() > spec.deadline,
-      note: (line) => {
-        faultTimes.push(Date.now());
+      note: (line, at = Date.now()) => {
+        faultTimes.push(at);
         notes.push(line);
       },
       log: spec.log,
@@ -150,12 +153,12 @@ export async function runGroupScenario(spec: GroupRunSpec): Promise<RunResult> {
   const handledIds = new Map<number, number>();
   for (const h of handled) handledIds.set(h.id, (handledIds.get(h.id) ?? 0) + 1);
   let readable = 0;
-  let ackedUnreadable = 0;
+  let unreadable = new Set<number>();
   const acked = load?.acked ?? new Set<number>();
   try {
     const contents = await readTopic(brokers, topic);
     readable = contents.ids.size;
-    ackedUnreadable = [...acked].filter((id) => !contents.ids.has(id)).length;
+    unreadable = new Set([...acked].filter((id) => !contents.ids.has(id)));
   } catch (err) {
     error ??= `read-back failed: ${err instanceof Error ? err.message : String(err)}`;
   }
@@ -169,11 +172,15 @@ export async function runGroupScenario(spec: GroupRunSpec): Promise<RunResult> {
     handledIds,
     lost: lostIds.length,
     duplicates,
-    ackedUnreadable,
+    ackedUnreadable: unreadable.size,
+    unreadable,
     faultTimes,
     loadStartedAt: load?.startedAt ?? started,
   };
-  if (lostIds.length > 0) notes.push(`lost ids (first 10): ${lostIds.slice(0, 10).join(', ')}`);
+  if (lostIds.length > 0) {
+    const notInTopic = lostIds.filter((id) => unreadable.has(id)).length;
+    notes.push(`lost ids (first 10): ${lostIds.slice(0, 10).join(', ')}; ${notInTopic} of the ${lostIds.length} are not in the topic (acknowledged by the producer, never written)`);
+  }
   if (duplicates > 0) notes.push(...describeDuplicates(handled, handledIds));
   notes.push(...errorSummary(pool));
   if (load) notes.push(...countedLines(load.failureMessages, 3).map((l) => `send failed ${l}`));
@@ -190,7 +197,7 @@ export async function runGroupScenario(spec: GroupRunSpec): Promise<RunResult> {
     acked: acked.size,
     failed: counts.failed,
     readable,
-    ackedUnreadable,
+    ackedUnreadable: unreadable.size,
     handledUnique: handledIds.size,
     handledTotal: handled.length,
     lost: counts.lost,

@@ -17,7 +17,7 @@ import type { ChaosMode, RunResult, Scenario } from './types.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const scenarioScript = fileURLToPath(new URL('./scenario-main.js', import.meta.url));
-/** Time limit of a scenario at its default number of runs. */
+/** Time limit of a scenario (per variant) at its default number of runs. */
 const SCENARIO_LIMIT_MS = 10 * 60_000;
 
 function errorRow(scenario: Scenario, message: string): RunResult {
@@ -27,7 +27,8 @@ function errorRow(scenario: Scenario, message: string): RunResult {
 /** Runs one scenario process; a crash or time-out becomes an error row. */
 function runScenarioProcess(scenario: Scenario, mode: ChaosMode, runs: number): Promise<RunResult[]> {
   const defaultRuns = runsFor(scenario, mode);
-  const limitMs = SCENARIO_LIMIT_MS * Math.max(1, Math.ceil(runs / defaultRuns));
+  const variants = mode === 'full' ? (scenario.variants ?? 1) : 1;
+  const limitMs = SCENARIO_LIMIT_MS * variants * Math.max(1, Math.ceil(runs / defaultRuns));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [scenarioScript, JSON.stringify({ id: scenario.id, mode, runs })], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';

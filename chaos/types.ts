@@ -74,6 +74,8 @@ export interface Scenario {
   readonly quick: boolean;
   /** Runs per variant in full mode. */
   readonly fullRuns: number;
+  /** Variants (C3 has two: acks all and the default); the time limit is 10 min per variant. */
+  readonly variants?: number;
   /** Runs every variant `context.runs` times on its own cluster; never throws for a failed goal. */
   readonly run: (context: ScenarioContext) => Promise<RunResult[]>;
 }

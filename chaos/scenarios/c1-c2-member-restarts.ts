@@ -54,12 +54,13 @@ async function runRestarts(context: ScenarioContext, scenario: 'C1' | 'C2'): Pro
           every(RESTART_EVERY_MS, f.loadDone, async (n) => {
             const victim = f.pool.running[0];
             if (victim === undefined) return;
+            const at = Date.now();
             if (scenario === 'C1') {
               await victim.kill();
-              f.note(`restart ${n}: SIGKILLed ${victim.name}`);
+              f.note(`restart ${n}: SIGKILLed ${victim.name}`, at);
             } else {
               const stop = await victim.stop();
-              f.note(`restart ${n}: ${victim.name} stopped in ${stop.ms} ms${stop.graceful ? '' : ' (NOT graceful: killed after the time limit)'}`);
+              f.note(`restart ${n}: ${victim.name} stopped in ${stop.ms} ms${stop.graceful ? '' : ' (NOT graceful: killed after the time limit)'}`, at);
             }
             f.pool.spawn();
           }),
