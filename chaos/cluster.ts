@@ -5,7 +5,7 @@
  * code under test.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { startKafkaCluster } from '../scripts/kafka/cluster.js';
 import type { EmbeddedKafka } from '../scripts/kafka/embedded-kafka.js';
 import { killBrokersOnSignals } from '../scripts/kafka/registry.js';
@@ -171,11 +171,4 @@ export async function readTopic(brokers: readonly string[], topic: string, timeo
     await consumer.disconnect();
   }
   return { ids, withoutId, where, records };
-}
-
-/** An admin that is connected, for scenario steps that need several calls. */
-export async function connectedAdmin(brokers: readonly string[]): Promise<Admin> {
-  const admin = rawKafka(brokers).admin();
-  await admin.connect();
-  return admin;
 }

@@ -238,14 +238,20 @@ export function errorSummary(pool: MemberPool, limit = 4): string[] {
   return countedLines(counts, limit).map((l) => `member error log: ${l}`);
 }
 
-/** Calls `step` every `everyMs` (first after `everyMs`) until `until()`; returns the number of steps. */
-export async function every(everyMs: number, until: () => boolean, step: (n: number) => Promise<void>): Promise<number> {
-  const start = Date.now();
+/**
+ * Calls `step` every `everyMs` (the first after `everyMs`) until `until()`, and never less than
+ * `restMs` after the previous step ended (a step that waits for the group to settle stretches the
+ * period on a loaded machine instead of piling faults up). Returns the number of steps.
+ */
+export async function every(everyMs: number, until: () => boolean, step: (n: number) => Promise<void>, restMs = 1_000): Promise<number> {
+  let next = Date.now() + everyMs;
   let n = 0;
   for (;;) {
-    const wait = start + (n + 1) * everyMs - Date.now();
+    const wait = next - Date.now();
     if (wait > 0) await sleep(wait);
     if (until()) return n;
+    const began = Date.now();
     await step(++n);
+    next = Math.max(began + everyMs, Date.now() + restMs);
   }
 }

@@ -17,8 +17,8 @@ import type { ChaosMode, RunResult, Scenario } from './types.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const scenarioScript = fileURLToPath(new URL('./scenario-main.js', import.meta.url));
-/** Time limit of a scenario (per variant) at its default number of runs. */
-const SCENARIO_LIMIT_MS = 10 * 60_000;
+/** Time limit of one run of one variant; a scenario process gets this times its runs. */
+const RUN_LIMIT_MS = 10 * 60_000;
 
 function errorRow(scenario: Scenario, message: string): RunResult {
   return { scenario: scenario.id, variant: '', run: 1, durationMs: 0, sent: 0, acked: 0, failed: 0, readable: 0, ackedUnreadable: 0, lost: 0, faults: 0, goals: [], notes: [], error: message };
@@ -26,9 +26,8 @@ function errorRow(scenario: Scenario, message: string): RunResult {
 
 /** Runs one scenario process; a crash or time-out becomes an error row. */
 function runScenarioProcess(scenario: Scenario, mode: ChaosMode, runs: number): Promise<RunResult[]> {
-  const defaultRuns = runsFor(scenario, mode);
   const variants = mode === 'full' ? (scenario.variants ?? 1) : 1;
-  const limitMs = SCENARIO_LIMIT_MS * variants * Math.max(1, Math.ceil(runs / defaultRuns));
+  const limitMs = RUN_LIMIT_MS * variants * runs;
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [scenarioScript, JSON.stringify({ id: scenario.id, mode, runs })], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
@@ -61,6 +60,25 @@ async function main(): Promise<number> {
   const command = `npm run chaos${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const started = Date.now();
   const results: RunResult[] = [];
+  const dir = join(projectRoot, 'chaos', 'results');
+  mkdirSync(dir, { recursive: true });
+  // A quick or partial run never overwrites the results of a full run.
+  const suffix = `${options.only.length > 0 ? `-${options.only.join('+')}` : ''}${options.mode === 'quick' ? '-quick' : ''}`;
+  const file = join(dir, `${new Date().toISOString().slice(0, 10)}${suffix}.json`);
+  const write = (table: string, complete: boolean): void => {
+    const json = {
+      date: new Date().toISOString(),
+      command,
+      complete,
+      machine: machine(),
+      options,
+      minutes: Math.round((Date.now() - started) / 600) / 100,
+      scenarios: selected.map((s) => ({ id: s.id, title: s.title, goals: s.goals })),
+      results,
+      table,
+    };
+    writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  };
   for (const scenario of selected) {
     const runs = runsFor(scenario, options.mode, options.runs);
     process.stderr.write(`chaos: ${scenario.id} (${options.mode}, ${runs} run${runs > 1 ? 's' : ''}): ${scenario.title}\n`);
@@ -69,26 +87,13 @@ async function main(): Promise<number> {
     results.push(...rows);
     const missed = rows.filter((r) => r.error !== undefined || r.goals.some((g) => !g.met)).length;
     process.stderr.write(`chaos: ${scenario.id} done in ${Math.round((Date.now() - t0) / 1000)} s, ${missed === 0 ? 'every goal met' : `${missed} of ${rows.length} runs missed a goal`}\n`);
+    // Written after every scenario, so an interrupted suite still leaves what it measured.
+    write(formatResults(results), false);
   }
   const table = formatResults(results);
   const details = formatDetails(results);
   process.stdout.write(`\n${table}\n\n${details}\n`);
-  const dir = join(projectRoot, 'chaos', 'results');
-  mkdirSync(dir, { recursive: true });
-  // A quick or partial run never overwrites the results of a full run.
-  const suffix = `${options.only.length > 0 ? `-${options.only.join('+')}` : ''}${options.mode === 'quick' ? '-quick' : ''}`;
-  const file = join(dir, `${new Date().toISOString().slice(0, 10)}${suffix}.json`);
-  const json = {
-    date: new Date().toISOString(),
-    command,
-    machine: machine(),
-    options,
-    minutes: Math.round((Date.now() - started) / 600) / 100,
-    scenarios: selected.map((s) => ({ id: s.id, title: s.title, goals: s.goals })),
-    results,
-    table,
-  };
-  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  write(table, true);
   process.stderr.write(`chaos: results written to ${file} (${Math.round((Date.now() - started) / 1000)} s)\n`);
   return results.some((r) => r.error !== undefined || r.goals.some((g) => !g.met)) ? 1 : 0;
 }

@@ -9,6 +9,8 @@ import { every, runGroupScenario, type GroupCounts } from '../group-run.js';
 import type { GoalCheck, RunResult, Scenario, ScenarioContext } from '../types.js';
 
 const RESTART_EVERY_MS = 5_000;
+/** Longest wait for a replacement member to consume before the next restart. */
+const JOIN_LIMIT_MS = 60_000;
 /** Each scenario run's time limit. */
 const RUN_LIMIT_MS = 9 * 60_000;
 
@@ -62,7 +64,10 @@ async function runRestarts(context: ScenarioContext, scenario: 'C1' | 'C2'): Pro
               const stop = await victim.stop();
               f.note(`restart ${n}: ${victim.name} stopped in ${stop.ms} ms${stop.graceful ? '' : ' (NOT graceful: killed after the time limit)'}`, at);
             }
-            f.pool.spawn();
+            // The next restart waits until the replacement consumes: on a loaded machine a new
+            // member can take longer than the period to join, and faults would only pile up.
+            const replacement = f.pool.spawn();
+            await replacement.waitForState('Consuming', JOIN_LIMIT_MS).catch(() => f.log(`${scenario}: ${replacement.name} not consuming after ${JOIN_LIMIT_MS / 1000} s`));
           }),
         goals: (counts) =>
           scenario === 'C1'
