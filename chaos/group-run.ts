@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { KafkaProducer, type ProducerAcks } from '../lib/index.js';
 import type { EmbeddedKafka } from '../scripts/kafka/embedded-kafka.js';
 import { createTopicEverywhere, readTopic } from './cluster.js';
-import { countedLines, longestGap, ProducerLoad } from './load.js';
+import { countedLines, describeMissing, longestGap, ProducerLoad } from './load.js';
 import type { HandledLine } from './member-protocol.js';
 import { MemberPool } from './members.js';
 import type { GoalCheck, RunResult } from './types.js';
@@ -177,6 +177,7 @@ export async function runGroupScenario(spec: GroupRunSpec): Promise<RunResult> {
     faultTimes,
     loadStartedAt: load?.startedAt ?? started,
   };
+  if (unreadable.size > 0 && load) notes.push(describeMissing(topic, [...unreadable], spec.partitions, load.sentAt, faultTimes[0]));
   if (lostIds.length > 0) {
     const notInTopic = lostIds.filter((id) => unreadable.has(id)).length;
     notes.push(`lost ids (first 10): ${lostIds.slice(0, 10).join(', ')}; ${notInTopic} of the ${lostIds.length} are not in the topic (acknowledged by the producer, never written)`);

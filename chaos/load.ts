@@ -5,6 +5,7 @@
  * the `chaos-id` header and in a small JSON value.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Partitioners } from 'kafkajs';
 import type { KafkaProducer } from '../lib/index.js';
 import { ID_HEADER } from './cluster.js';
 
@@ -104,4 +105,30 @@ export function countedLines(counts: ReadonlyMap<string, number>, limit = 5): st
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)
     .map(([text, n]) => `${n}x ${text}`);
+}
+
+const partitioner = Partitioners.DefaultPartitioner();
+
+/** The partition of record `id` (its key, `key-<id mod 1000>`, through kafkajs' murmur2 partitioner). */
+export function partitionOfId(topic: string, id: number, partitions: number): number {
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 1, partitionErrorCode: 0, replicas: [1], isr: [1] }));
+  return partitioner({ topic, partitionMetadata, message: { key: `key-${id % 1000}`, value: null } });
+}
+
+/**
+ * Acknowledged records missing from the topic, for the notes: how many per partition (keyed
+ * records) and when they were sent relative to `faultAt`.
+ */
+export function describeMissing(topic: string, ids: readonly number[], partitions: number, sentAt: ReadonlyMap<number, number>, faultAt: number | undefined): string {
+  const byPartition = new Map<number, number>();
+  for (const id of ids) {
+    const p = partitionOfId(topic, id, partitions);
+    byPartition.set(p, (byPartition.get(p) ?? 0) + 1);
+  }
+  const times = ids.map((id) => sentAt.get(id)).filter((t): t is number => t !== undefined);
+  const when =
+    faultAt === undefined || times.length === 0
+      ? ''
+      : `, sent ${((Math.min(...times) - faultAt) / 1000).toFixed(2)} s to ${((Math.max(...times) - faultAt) / 1000).toFixed(2)} s after the fault`;
+  return `${ids.length} acknowledged records not in the topic: by partition ${[...byPartition.entries()].map(([p, n]) => `p${p}: ${n}`).join(', ')}${when}; ids ${ids.slice(0, 8).join(', ')}${ids.length > 8 ? ', ...' : ''}`;
 }

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaProducer, type ProducerAcks } from '../../lib/index.js';
 import type { EmbeddedKafka } from '../../scripts/kafka/embedded-kafka.js';
-import { createTopicEverywhere, leaderOfMost, readTopic, startChaosCluster } from '../cluster.js';
-import { countedLines, longestGap, ProducerLoad } from '../load.js';
+import { createTopicEverywhere, leaderOfMost, leaders, readTopic, startChaosCluster } from '../cluster.js';
+import { countedLines, describeMissing, longestGap, ProducerLoad } from '../load.js';
 import type { GoalCheck, RunResult, Scenario, ScenarioContext } from '../types.js';
 import { dropWorkspace, fileLogger, newWorkspace } from '../workspace.js';
 
@@ -50,9 +50,10 @@ async function runOnce(cluster: EmbeddedKafka, variant: Variant, run: number, co
     load = new ProducerLoad({ producer, records: Math.ceil((RATE * expectedMs) / 1000), ratePerSecond: RATE, concurrency: 16 });
     await sleep(BEFORE_KILL_MS);
     const victim = await leaderOfMost(brokers, topic);
+    const led = [...(await leaders(brokers, topic)).entries()].filter(([, l]) => l === victim.nodeId).map(([p]) => `p${p}`);
     killedAt = Date.now();
     await cluster.killNode(victim.nodeId);
-    notes.push(`SIGKILLed node ${victim.nodeId} (leader of ${victim.partitions} of 12 partitions) at ${((killedAt - load.startedAt) / 1000).toFixed(1)} s`);
+    notes.push(`SIGKILLed node ${victim.nodeId} (leader of ${led.join(', ')}) at ${((killedAt - load.startedAt) / 1000).toFixed(1)} s`);
     context.log(`${label}: killed node ${victim.nodeId}; sending on for ${killWindowMs / 1000} s`);
     await sleep(killWindowMs);
     const restartAt = Date.now();
@@ -74,10 +75,7 @@ async function runOnce(cluster: EmbeddedKafka, variant: Variant, run: number, co
     const contents = await readTopic(brokers, topic);
     readable = contents.ids.size;
     unreadable = [...acked].filter((id) => !contents.ids.has(id));
-    if (unreadable.length > 0) {
-      const sample = unreadable.slice(0, 5).map((id) => `${id} (sent ${(((load?.sentAt.get(id) ?? 0) - killedAt) / 1000).toFixed(2)} s after the kill)`);
-      notes.push(`acknowledged but not in the topic: ${sample.join(', ')}`);
-    }
+    if (unreadable.length > 0 && load) notes.push(describeMissing(topic, unreadable, 12, load.sentAt, killedAt));
   } catch (err) {
     error ??= `read-back failed: ${err instanceof Error ? err.message : String(err)}`;
   }

@@ -55,8 +55,8 @@ async function runBrokerFault(context: ScenarioContext, scenario: 'C4' | 'C7'): 
             }
           } else {
             const coordinator = await groupCoordinator(cluster.brokers, f.groupName);
-            const led = [...(await leaders(cluster.brokers, f.topic)).values()].filter((l) => l === coordinator).length;
-            f.note(`froze node ${coordinator} (group coordinator, leader of ${led} of 6 partitions) for ${FREEZE_MS / 1000} s`);
+            const led = [...(await leaders(cluster.brokers, f.topic)).entries()].filter(([, l]) => l === coordinator).map(([p]) => `p${p}`);
+            f.note(`froze node ${coordinator} (group coordinator, leader of ${led.join(', ') || 'no partition'}) for ${FREEZE_MS / 1000} s`);
             cluster.freezeNode(coordinator);
             try {
               await sleep(FREEZE_MS);
