@@ -213,6 +213,22 @@ export class EmbeddedKafka {
     await state.process?.kill();
   }
 
+  /**
+   * Freezes one node's JVM (SIGSTOP to its process group, then SIGCONT to the guard alone): the
+   * broker stops answering without closing a socket, like a long GC pause or a hung host. The
+   * guard keeps running, so the JVM is still killed if this process dies. Undo with {@link thawNode}.
+   */
+  freezeNode(nodeId: number): void {
+    const pid = this.runningPid(nodeId);
+    process.kill(-pid, 'SIGSTOP');
+    process.kill(pid, 'SIGCONT');
+  }
+
+  /** Resumes a node frozen by {@link freezeNode}. */
+  thawNode(nodeId: number): void {
+    process.kill(-this.runningPid(nodeId), 'SIGCONT');
+  }
+
   /** Starts a stopped node again on the same ports and data, and waits until every running node is listed. */
   async startNode(nodeId: number): Promise<void> {
     const state = this.state(nodeId);
@@ -268,6 +284,12 @@ export class EmbeddedKafka {
       clientConfig: this.options.readinessClient?.(),
       logTail: () => this.logTail(),
     });
+  }
+
+  private runningPid(nodeId: number): number {
+    const pid = this.state(nodeId).process?.running ? this.state(nodeId).process?.pid : undefined;
+    if (pid === undefined) throw new HarnessUsageError(`kafka node ${nodeId} is not running`);
+    return pid;
   }
 
   private state(nodeId: number): NodeState {
