@@ -1,5 +1,4 @@
 import type { KafkaConsumerGroup } from '../../core/consumer/kafka-consumer-group.js';
-import { checkHealthOf } from '../../core/health/checker-of.js';
 import type { HealthReport, HealthStatus } from '../../core/health/health-types.js';
 import { subscribeToHealth, type HealthSubscriptionOptions, type HealthUnsubscribe } from '../../core/health/subscription.js';
 import type { KafkaLogger } from '../../core/logger.js';
@@ -45,12 +44,12 @@ export function startHealthSubscriptions(
     if (!subscription) continue;
     const { source } = subscription;
     if (source === 'self') {
-      plans.push({ entry, subscription, source: () => checkHealthOf(entry.group) });
+      plans.push({ entry, subscription, source: () => entry.group.checker() });
     } else if (typeof source === 'function') {
       plans.push({ entry, subscription, source });
     } else {
       const producer = typeof source === 'object' && source !== null ? producerNamed(source.producer) : undefined;
-      if (producer) plans.push({ entry, subscription, source: () => checkHealthOf(producer) });
+      if (producer) plans.push({ entry, subscription, source: () => producer.checker() });
       else problems.push(`consumer group "${entry.name}" follows the health of producer "${describe(source)}", which is not declared`);
     }
   }
