@@ -56,6 +56,7 @@ export { encodeAvro, decodeAvro } from './avro.js';
 export type { AvroSchema } from './avro.js';
 export type {
   AvroValue,
+  AvroPrimitiveValue,
   AvroSchemaDefinition,
   AvroPrimitiveName,
   AvroPrimitiveDefinition,

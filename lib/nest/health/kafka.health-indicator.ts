@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { worstStatus, type HealthReport } from '../../core/health/health-types.js';
 import { describeCause } from '../../core/errors.js';
@@ -22,10 +22,12 @@ export type KafkaHealthTarget = { readonly producer: string } | { readonly group
  */
 @Injectable()
 export class KafkaHealthIndicator {
-  constructor(
-    private readonly indicators: HealthIndicatorService,
-    private readonly registry: KafkaClientRegistry,
-  ) {}
+  // Property injection keeps the module's internal registry out of the public constructor
+  // signature (users get the indicator from Nest, never construct it).
+  @Inject(KafkaClientRegistry) private readonly registry!: KafkaClientRegistry;
+
+  /** Built by Nest (inject it where a Terminus health check is defined). */
+  constructor(private readonly indicators: HealthIndicatorService) {}
 
   /**
    * Checks one named producer (`{ producer: name }`), one named group (`{ group: name }`), or,
