@@ -9,61 +9,93 @@ export type AvroPrimitiveName = 'null' | 'boolean' | 'int' | 'long' | 'float' | 
 
 /** A primitive written as an object, e.g. `{ type: 'int', logicalType: 'date' }`. */
 export interface AvroPrimitiveDefinition {
+  /** The primitive. */
   readonly type: AvroPrimitiveName;
+  /** A logical type on top of it, e.g. `date`, `timestamp-millis` (avsc reads the underlying primitive unless a logical type is registered). */
   readonly logicalType?: string;
+  /** Other attributes of the type (e.g. a logical type's `precision`), kept as written. */
   readonly [param: string]: unknown;
 }
 
 /** One field of a record. */
 export interface AvroFieldDefinition {
+  /** The field name (a literal type, with `as const`, becomes the event's property). */
   readonly name: string;
+  /** The field's schema. */
   readonly type: AvroSchemaDefinition;
+  /** Documentation for readers of the schema (no effect on encoding). */
   readonly doc?: string;
+  /** The value used when reading data written without this field. */
   readonly default?: unknown;
+  /** Sort order of the field (ordering only; no effect on encoding). */
   readonly order?: 'ascending' | 'descending' | 'ignore';
+  /** Other names of the field (for schema resolution). */
   readonly aliases?: readonly string[];
 }
 
 /** A record (or error) type. */
 export interface AvroRecordDefinition {
+  /** `record` (or `error`, the same encoding). */
   readonly type: 'record' | 'error';
+  /** The name (with `namespace`, its full name), by which other schemas refer to it. */
   readonly name: string;
+  /** The namespace that qualifies `name`. */
   readonly namespace?: string;
+  /** Documentation for readers of the schema (no effect on encoding). */
   readonly doc?: string;
+  /** Other names this type was known by (for schema resolution). */
   readonly aliases?: readonly string[];
+  /** The fields, in encoding order. */
   readonly fields: readonly AvroFieldDefinition[];
 }
 
 /** An enum type. */
 export interface AvroEnumDefinition {
+  /** An enum. */
   readonly type: 'enum';
+  /** The name (with `namespace`, its full name), by which other schemas refer to it. */
   readonly name: string;
+  /** The namespace that qualifies `name`. */
   readonly namespace?: string;
+  /** Documentation for readers of the schema (no effect on encoding). */
   readonly doc?: string;
+  /** Other names this type was known by (for schema resolution). */
   readonly aliases?: readonly string[];
+  /** The allowed values, in order. */
   readonly symbols: readonly string[];
+  /** The symbol used when reading a symbol this schema does not know. */
   readonly default?: string;
 }
 
 /** An array type. */
 export interface AvroArrayDefinition {
+  /** An array. */
   readonly type: 'array';
+  /** The schema of each item. */
   readonly items: AvroSchemaDefinition;
 }
 
 /** A map type (string keys). */
 export interface AvroMapDefinition {
+  /** A map (string keys). */
   readonly type: 'map';
+  /** The schema of each value. */
   readonly values: AvroSchemaDefinition;
 }
 
 /** A fixed-size bytes type. */
 export interface AvroFixedDefinition {
+  /** Fixed-size bytes. */
   readonly type: 'fixed';
+  /** The name (with `namespace`, its full name), by which other schemas refer to it. */
   readonly name: string;
+  /** The namespace that qualifies `name`. */
   readonly namespace?: string;
+  /** Other names this type was known by (for schema resolution). */
   readonly aliases?: readonly string[];
+  /** The number of bytes. */
   readonly size: number;
+  /** A logical type on top of it, e.g. `decimal` or `duration`. */
   readonly logicalType?: string;
 }
 

@@ -50,7 +50,7 @@ export type { SecurityConfig, SaslConfig, SaslMechanism, KafkaJsSecurity } from 
 
 // Messages, request ids and Avro.
 export { KafkaMessage } from './message.js';
-export type { KafkaMessageInit, MessageControl, RawHeaderValue } from './message.js';
+export type { KafkaMessageInit, RawHeaderValue } from './message.js';
 export { REQUEST_ID_HEADER, currentRequestId, runWithRequestId } from './request-context.js';
 export { encodeAvro, decodeAvro } from './avro.js';
 export type { AvroSchema } from './avro.js';

@@ -54,7 +54,16 @@ export type KafkaModuleAsyncOptions = ConfigurableModuleAsyncOptions<KafkaModule
  */
 @Module({})
 export class KafkaModule {
-  /** Registers the module with options known at import time. */
+  /**
+   * Registers the module with options known at import time. The config is checked when the
+   * clients are built (one `KafkaConfigError` names every bad field); no broker is contacted
+   * before the application starts, and an unreachable broker never fails the start-up.
+   *
+   * @example
+   * ```ts
+   * KafkaModule.forRoot({ brokers: ['localhost:9092'], isGlobal: true, producers: { orders: { topic: 'orders' } } })
+   * ```
+   */
   static forRoot(options: KafkaModuleSyncOptions): DynamicModule {
     const declared: KafkaDeclaredNames = {
       producers: Object.keys(options.producers ?? {}),

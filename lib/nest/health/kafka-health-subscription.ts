@@ -16,6 +16,7 @@ import { KafkaModuleError } from '../kafka-module.error.js';
  * - a function resolving to a status or report (a database ping, …).
  */
 export interface KafkaGroupHealthSubscription extends Omit<HealthSubscriptionOptions, 'logger'> {
+  /** What the group follows: `'self'` (its own brokers and topics), `{ producer: name }` (a producer of the module) or a function resolving to a status or report. */
   readonly source: 'self' | { readonly producer: string } | (() => Promise<HealthStatus | HealthReport>);
 }
 
