@@ -71,7 +71,6 @@ export type {
 // Producer.
 export { KafkaProducer } from './producer/kafka-producer.js';
 export { DEFAULT_MAX_QUEUED_BYTES } from './config/producer.js';
-export type { KafkaProducerConstructor } from './producer/kafka-producer.js';
 export type { ProducerConfig, ProducerAcks, ProducerCompression } from './config/producer.js';
 export type { SendOptions } from './producer/record.js';
 export type { ProducerCloseOptions } from './producer/close-sequence.js';
@@ -79,7 +78,7 @@ export type { ProducerOutputStream, OutputRecord, OutputRecordObject, OutputStre
 
 // Consumer group.
 export { KafkaConsumerGroup, ConsumerState, consumerStateName, DoNotCommitError, shouldCommit } from './consumer/index.js';
-export type { KafkaConsumerGroupConstructor, StateListener, CommitDecision, MessageHandler, BatchHandler } from './consumer/index.js';
+export type { StateListener, CommitDecision, MessageHandler, BatchHandler } from './consumer/index.js';
 export type { ConsumerCloseOptions } from './consumer/close-sequence.js';
 export type { ConsumerGroupConfig, ConsumerOffsetReset } from './config/consumer.js';
 

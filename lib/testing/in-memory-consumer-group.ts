@@ -257,13 +257,11 @@ export interface InMemoryConsumerGroup extends KafkaConsumerGroup {
   failCommits(count: number): void;
 }
 
-/** How {@link InMemoryConsumerGroup} is constructed. */
-export interface InMemoryConsumerGroupConstructor {
+
+/** Creates an {@link InMemoryConsumerGroup}: `new InMemoryConsumerGroup(config)`. */
+export const InMemoryConsumerGroup: {
   /** Validates `config` (one KafkaConfigError names every bad field); starts initialising on the next turn. */
   new (config: InMemoryConsumerGroupConfig): InMemoryConsumerGroup;
   /** For `instanceof`. */
   readonly prototype: InMemoryConsumerGroup;
-}
-
-/** Creates an {@link InMemoryConsumerGroup}: `new InMemoryConsumerGroup(config)`. */
-export const InMemoryConsumerGroup: InMemoryConsumerGroupConstructor = InMemoryConsumerGroupCore;
+} = InMemoryConsumerGroupCore;

@@ -158,13 +158,11 @@ export interface InMemoryProducer extends KafkaProducer {
   waitNoMessageSent(windowMs: number): Promise<void>;
 }
 
-/** How {@link InMemoryProducer} is constructed. */
-export interface InMemoryProducerConstructor {
+
+/** Creates an {@link InMemoryProducer}: `new InMemoryProducer(config)`. */
+export const InMemoryProducer: {
   /** Validates `config` (one KafkaConfigError names every bad field) and initialises in the background. */
   new (config: InMemoryProducerConfig): InMemoryProducer;
   /** For `instanceof`. */
   readonly prototype: InMemoryProducer;
-}
-
-/** Creates an {@link InMemoryProducer}: `new InMemoryProducer(config)`. */
-export const InMemoryProducer: InMemoryProducerConstructor = InMemoryProducerCore;
+} = InMemoryProducerCore;

@@ -16,9 +16,9 @@ export type { InMemoryBrokerOptions, AppendListener } from './in-memory-broker.j
 export type { StoredRecord } from './test-record.js';
 export type { PartitionOffset } from '../core/consumer/offset-tracker.js';
 export { InMemoryConsumerGroup } from './in-memory-consumer-group.js';
-export type { InMemoryConsumerGroupConfig, InMemoryConsumerGroupConstructor, PushInput, PushOptions } from './in-memory-consumer-group.js';
+export type { InMemoryConsumerGroupConfig, PushInput, PushOptions } from './in-memory-consumer-group.js';
 export { InMemoryProducer } from './in-memory-producer.js';
-export type { InMemoryProducerConfig, InMemoryProducerConstructor } from './in-memory-producer.js';
+export type { InMemoryProducerConfig } from './in-memory-producer.js';
 export type { SentRecord } from './in-memory-producer-sink.js';
 export { InMemoryKafka } from './in-memory-kafka.js';
 export { KafkaTestingModule } from './nest/kafka-testing.module.js';

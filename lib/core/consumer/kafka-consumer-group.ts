@@ -109,13 +109,6 @@ export interface KafkaConsumerGroup {
   logErrors(): void;
 }
 
-/** How {@link KafkaConsumerGroup} is constructed. */
-export interface KafkaConsumerGroupConstructor {
-  /** Validates `config` (throws one KafkaConfigError naming every bad field); never touches the network synchronously. */
-  new (config: ConsumerGroupConfig): KafkaConsumerGroup;
-  /** For `instanceof`. */
-  readonly prototype: KafkaConsumerGroup;
-}
 
 /** The implementation: {@link ConsumerGroupCore} over the kafkajs transport. Internal; users hold {@link KafkaConsumerGroup}. */
 export class KafkaJsConsumerGroup extends ConsumerGroupCore implements KafkaConsumerGroup {
@@ -131,4 +124,9 @@ export class KafkaJsConsumerGroup extends ConsumerGroupCore implements KafkaCons
 }
 
 /** Creates a {@link KafkaConsumerGroup}: `new KafkaConsumerGroup(config)`. */
-export const KafkaConsumerGroup: KafkaConsumerGroupConstructor = KafkaJsConsumerGroup;
+export const KafkaConsumerGroup: {
+  /** Validates `config` (throws one KafkaConfigError naming every bad field); never touches the network synchronously. */
+  new (config: ConsumerGroupConfig): KafkaConsumerGroup;
+  /** For `instanceof`. */
+  readonly prototype: KafkaConsumerGroup;
+} = KafkaJsConsumerGroup;

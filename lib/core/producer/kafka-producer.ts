@@ -373,8 +373,9 @@ export interface KafkaProducer {
   close(options?: ProducerCloseOptions): Promise<void>;
 }
 
-/** How {@link KafkaProducer} is constructed. */
-export interface KafkaProducerConstructor {
+
+/** Creates a {@link KafkaProducer}: `new KafkaProducer(config)`. */
+export const KafkaProducer: {
   /**
    * Validates `config` and starts connecting in the background. Never touches the network
    * synchronously and never fails because a broker is unreachable.
@@ -384,7 +385,4 @@ export interface KafkaProducerConstructor {
   new (config: ProducerConfig): KafkaProducer;
   /** For `instanceof`. */
   readonly prototype: KafkaProducer;
-}
-
-/** Creates a {@link KafkaProducer}: `new KafkaProducer(config)`. */
-export const KafkaProducer: KafkaProducerConstructor = ProducerCore;
+} = ProducerCore;

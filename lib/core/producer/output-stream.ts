@@ -55,10 +55,9 @@ export interface OutputTarget {
  *   the host process never crashes); records already queued are still sent, nothing after it.
  * - Closing the producer makes later writes fail with `ProducerClosedError`.
  */
-// The empty body is deliberate: the public type is Writable under its own name, so the class and its
-// constructor (an OutputTarget, internal) stay out of the public API.
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface ProducerOutputStream extends Writable {}
+// The public type is Writable under its own name, so the class and its constructor (an
+// OutputTarget, internal) stay out of the public API.
+export type ProducerOutputStream = Writable;
 
 /** The {@link ProducerOutputStream} implementation (internal; built by `KafkaProducer.output()`). */
 export class OutputWritable extends Writable implements ProducerOutputStream {
