@@ -3,13 +3,9 @@ import type { LogData } from './errors.js';
 
 /** The logger the library writes to. Nest's Logger, pino or console fit behind it. */
 export interface KafkaLogger {
-  /** Detail for diagnosis (retries, rebalances, kafkajs' debug output). */
   debug(message: string, data?: LogData): void;
-  /** Milestones: initialised, started, stopped, closed. */
   info(message: string, data?: LogData): void;
-  /** Trouble the client works around: retries, a broker down, a slow close. */
   warn(message: string, data?: LogData): void;
-  /** Failures: an error with no subscriber on `errors`, or `logErrors()` output. */
   error(message: string, data?: LogData): void;
 }
 
