@@ -4,7 +4,7 @@ import type { ConsumerGroupConfig } from '../lib/core/config/consumer.js';
 import type { ProducerConfig } from '../lib/core/config/producer.js';
 import { KafkaConsumerGroup } from '../lib/core/consumer/index.js';
 import { silentLogger } from '../lib/core/logger.js';
-import { KafkaProducer } from '../lib/core/producer/kafka-producer.js';
+import { ProducerCore } from '../lib/core/producer/kafka-producer.js';
 import type { ConsumerAdapter } from './consume-driver.js';
 import type { CaseParams } from './protocol.js';
 
@@ -17,9 +17,9 @@ function overrides<T>(variable: string): Partial<T> {
   return text ? (JSON.parse(text) as Partial<T>) : {};
 }
 
-/** A `KafkaProducer` with its defaults (linger, batch cap, acks 1), connected. */
-export async function openOurProducer(params: CaseParams, settings: Partial<ProducerConfig> = {}): Promise<KafkaProducer> {
-  const producer = new KafkaProducer({
+/** A `KafkaProducer` with its defaults (linger, batch cap, acks 1), connected (the internal class: the cases print its resolved config). */
+export async function openOurProducer(params: CaseParams, settings: Partial<ProducerConfig> = {}): Promise<ProducerCore> {
+  const producer = new ProducerCore({
     brokers: [...params.brokers],
     topic: params.topic,
     clientId: `bench-${params.name}`,

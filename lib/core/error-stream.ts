@@ -7,13 +7,37 @@ import type { KafkaLogger } from './logger.js';
 export type ErrorListener = (error: KafkaError) => void;
 
 /**
- * Where asynchronous failures go. Unlike an EventEmitter `'error'` event, emitting with no
+ * Where a producer's or consumer group's asynchronous failures go (its `errors`). Unlike an EventEmitter `'error'` event, emitting with no
  * subscriber never throws: the error is then written to the fallback logger, so nothing is lost
  * silently and nothing crashes the host app. A subscriber (an {@link on} listener, a `for await`
  * loop, the owner's `logErrors()`) takes over from the fallback logger while it is subscribed;
  * each error is logged at most once. A throwing listener is isolated from the others.
  */
-export class ErrorStream implements AsyncIterable<KafkaError> {
+export interface ErrorStream extends AsyncIterable<KafkaError> {
+  /** Subscribes a listener; returns the function that unsubscribes it. */
+  on(listener: ErrorListener): () => void;
+  /**
+   * The errors as an async iterable: `for await (const error of stream.iterate())`. Each loop
+   * gets every error emitted from when it starts; up to `bufferSize` wait while its body is busy
+   * and any overflow goes to the fallback logger. Loops end when the owner closes.
+   *
+   * @throws KafkaConfigError when `bufferSize` is not a positive integer
+   */
+  iterate(options?: ErrorIterationOptions): AsyncIterable<KafkaError>;
+  /** Calls `listener` when the stream ends (the owner closed; at once if it has); returns the unsubscribe function. */
+  onEnd(listener: () => void): () => void;
+  /** Number of current subscribers (listeners and `for await` loops). */
+  readonly listenerCount: number;
+  /** Delivers an error to every subscriber, or to the fallback logger when there is none (e.g. to report your own failures alongside the client's). */
+  emit(error: KafkaError): void;
+}
+
+/**
+ * The {@link ErrorStream} implementation, with the library's own plumbing: `observe` (watch
+ * without silencing the fallback logger), `logTo` (the owner's `logErrors()`) and `end` (the
+ * owner's close). Internal: users hold the {@link ErrorStream} interface.
+ */
+export class ErrorHub implements ErrorStream {
   private readonly listeners = new Set<ErrorListener>();
   private readonly observers = new Set<ErrorListener>();
   private readonly endListeners = new Set<() => void>();

@@ -29,6 +29,7 @@ export interface ConfigProblem {
 
 /** A configuration was rejected. `problems` names every bad field, not just the first. */
 export class KafkaConfigError extends KafkaError {
+  /** Every bad field with what is wrong with it, in the order found. */
   readonly problems: readonly ConfigProblem[];
 
   constructor(subject: string, problems: readonly ConfigProblem[]) {

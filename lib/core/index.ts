@@ -33,7 +33,6 @@ export {
   NotInMemoryClientError,
 } from './errors.js';
 export type { LogData, ConfigProblem } from './errors.js';
-export type { ConfigChecker } from './config/validate.js';
 
 // Logging and error streams.
 export { createConsoleLogger, silentLogger } from './logger.js';
@@ -46,27 +45,18 @@ export { getRetryTime } from './retry.js';
 export type { ConnectionConfig } from './config/connection.js';
 export { kafkaConfigFromEnv, KAFKA_ENV } from './config/env.js';
 export type { KafkaEnvConfig, KafkaEnvDefaults } from './config/env.js';
-export {
-  SASL_MECHANISMS,
-  getSecurityConfig,
-  checkSecurityConfig,
-  describeSecurity,
-  toKafkaJsSecurity,
-  toKafkaError,
-  isAuthorizationError,
-  findAuthFailure,
-  AuthorizationStatus,
-} from './security.js';
-export type { SecurityConfig, SaslConfig, SaslMechanism, KafkaJsSecurity, AuthFailure, AuthFailureReason } from './security.js';
+export { SASL_MECHANISMS, getSecurityConfig, describeSecurity, toKafkaJsSecurity } from './security.js';
+export type { SecurityConfig, SaslConfig, SaslMechanism, KafkaJsSecurity } from './security.js';
 
 // Messages, request ids and Avro.
 export { KafkaMessage } from './message.js';
-export type { KafkaMessageInit, MessageControl, RawHeaderValue } from './message.js';
+export type { KafkaMessageInit, RawHeaderValue } from './message.js';
 export { REQUEST_ID_HEADER, currentRequestId, runWithRequestId } from './request-context.js';
 export { encodeAvro, decodeAvro } from './avro.js';
 export type { AvroSchema } from './avro.js';
 export type {
   AvroValue,
+  AvroPrimitiveValue,
   AvroSchemaDefinition,
   AvroPrimitiveName,
   AvroPrimitiveDefinition,
@@ -81,34 +71,22 @@ export type {
 // Producer.
 export { KafkaProducer } from './producer/kafka-producer.js';
 export { DEFAULT_MAX_QUEUED_BYTES } from './config/producer.js';
-export type { ProducerConfig, ResolvedProducerConfig, ProducerAcks, ProducerCompression } from './config/producer.js';
+export type { ProducerConfig, ProducerAcks, ProducerCompression } from './config/producer.js';
 export type { SendOptions } from './producer/record.js';
 export type { ProducerCloseOptions } from './producer/close-sequence.js';
 export type { ProducerOutputStream, OutputRecord, OutputRecordObject, OutputStreamOptions } from './producer/output-stream.js';
 
 // Consumer group.
-export { KafkaConsumerGroup, ConsumerGroupCore, KafkaJsConsumerTransport, ConsumerState, consumerStateName, DoNotCommitError, shouldCommit } from './consumer/index.js';
-export type {
-  ConsumerTransport,
-  TransportListener,
-  PartitionBatch,
-  Dispatcher,
-  DispatchGate,
-  StateListener,
-  CommitDecision,
-  MessageHandler,
-  BatchHandler,
-  MessageChannelOptions,
-} from './consumer/index.js';
+export { KafkaConsumerGroup, ConsumerState, consumerStateName, DoNotCommitError, shouldCommit } from './consumer/index.js';
+export type { StateListener, CommitDecision, MessageHandler, BatchHandler } from './consumer/index.js';
 export type { ConsumerCloseOptions } from './consumer/close-sequence.js';
-export type { ConsumerGroupConfig, ResolvedConsumerGroupConfig, ConsumerOffsetReset } from './config/consumer.js';
+export type { ConsumerGroupConfig, ConsumerOffsetReset } from './config/consumer.js';
 
 // Health.
-export { KafkaHealthChecker } from './health/health-checker.js';
+export { createHealthChecker } from './health/create-health-checker.js';
+export type { HealthChecker } from './health/create-health-checker.js';
 export type { HealthCheckOptions, HealthCheckerTarget } from './health/health-checker.js';
 export type { HealthConnection } from './health/health-types.js';
-export { checkHealthOf } from './health/checker-of.js';
-export type { CheckableProducer, CheckableConsumerGroup } from './health/owner-checkers.js';
 export { subscribeToHealth } from './health/subscription.js';
 export type {
   HealthSubscriptionOptions,

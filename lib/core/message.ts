@@ -7,12 +7,17 @@ export type RawHeaderValue = Buffer | string | ReadonlyArray<Buffer | string> | 
 
 /** The fields a {@link KafkaMessage} is built from; any message source (kafkajs, in-memory) fills them. */
 export interface KafkaMessageInit {
+  /** Topic the record was read from. */
   readonly topic: string;
+  /** Partition the record was read from. */
   readonly partition: number;
   /** Offset as a decimal string (kafkajs' representation; 64-bit safe). */
   readonly offset: string;
+  /** Payload bytes (`null` for a tombstone). */
   readonly value: Buffer | null;
+  /** Record key bytes, if any. */
   readonly key?: Buffer | null;
+  /** Record headers as the source delivers them. */
   readonly headers?: Readonly<Record<string, RawHeaderValue>>;
   /** Record timestamp, ms since the epoch, as a decimal string. */
   readonly timestamp?: string;
@@ -29,6 +34,18 @@ export interface MessageControl {
   commit(): Promise<void>;
   /** Frees the partition for its next message. */
   release(): void;
+}
+
+// The channel-style controls of each message read from `messages()`; kept outside the class so
+// that attaching them is not part of the message's public API.
+const controls = new WeakMap<KafkaMessage, MessageControl>();
+
+/**
+ * Attaches the channel-style controls to `message` (once; later calls are ignored). Used by the
+ * consumer group's `messages()` iterable; internal.
+ */
+export function attachMessageControl(message: KafkaMessage, control: MessageControl): void {
+  if (!controls.has(message)) controls.set(message, control);
 }
 
 /** A consumed record, as handed to message and batch handlers. Read-only. */
@@ -48,7 +65,6 @@ export class KafkaMessage {
   private readonly rawHeaders: KafkaMessageInit['headers'];
   // Built on first use: most handlers never look at every header, and this runs per message.
   private headerView: Readonly<Record<string, Buffer | string | undefined>> | undefined;
-  private control: MessageControl | undefined;
 
   constructor(init: KafkaMessageInit) {
     this.topic = init.topic;
@@ -113,7 +129,7 @@ export class KafkaMessage {
    * outcome decides the commit.
    */
   mark(): void {
-    this.control?.mark();
+    controls.get(this)?.mark();
   }
 
   /**
@@ -122,7 +138,8 @@ export class KafkaMessage {
    * the next commit). For messages handed to a handler it resolves at once and does nothing.
    */
   commit(): Promise<void> {
-    return this.control ? this.control.commit() : Promise.resolve();
+    const control = controls.get(this);
+    return control ? control.commit() : Promise.resolve();
   }
 
   /**
@@ -131,7 +148,7 @@ export class KafkaMessage {
    * handler it does nothing.
    */
   release(): void {
-    this.control?.release();
+    controls.get(this)?.release();
   }
 
   /** Channel-style API: {@link commit}, then {@link release}. */
@@ -141,16 +158,6 @@ export class KafkaMessage {
     } finally {
       this.release();
     }
-  }
-
-  /**
-   * Attaches the channel-style controls (once; later calls are ignored). Used by the consumer
-   * group's `messages()` iterable.
-   *
-   * @internal
-   */
-  attachControl(control: MessageControl): void {
-    this.control ??= control;
   }
 
   /** Where the message came from, for logs. */

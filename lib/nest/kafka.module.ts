@@ -1,22 +1,17 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Module, type ConfigurableModuleAsyncOptions, type DynamicModule, type Provider } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { KAFKA_DECLARED_NAMES } from './kafka.constants.js';
 import { KAFKA_CLIENT_FACTORY, kafkajsClientFactory, type KafkaClientFactory } from './kafka-client.factory.js';
 import { KafkaExplorer } from './kafka.explorer.js';
 import { KafkaLifecycle } from './kafka.lifecycle.js';
 import { KafkaMetadataAccessor } from './kafka-metadata.accessor.js';
-import {
-  KAFKA_ASYNC_OPTIONS_TYPE,
-  KAFKA_MODULE_OPTIONS,
-  KAFKA_OPTIONS_TYPE,
-  KafkaConfigurableModule,
-} from './kafka.module-definition.js';
+import { KAFKA_MODULE_OPTIONS, KafkaConfigurableModule, type KafkaModuleExtras } from './kafka.module-definition.js';
 import type { KafkaDeclaredNames, KafkaModuleOptions } from './kafka-module.options.js';
 import { KafkaClientRegistry } from './kafka.registry.js';
 import { getConsumerGroupToken, getProducerToken } from './kafka.tokens.js';
 
-/** Options of {@link KafkaModule.forRoot}: the module options plus `isGlobal`. */
-export type KafkaModuleSyncOptions = typeof KAFKA_OPTIONS_TYPE;
+/** Options of {@link KafkaModule.forRoot}: the module options plus `isGlobal` (the builder's `OPTIONS_TYPE`, spelt out). */
+export type KafkaModuleSyncOptions = KafkaModuleOptions & KafkaModuleExtras;
 
 /**
  * Options of {@link KafkaModule.forRootAsync}: `imports`, `inject` and `useFactory` |
@@ -24,7 +19,8 @@ export type KafkaModuleSyncOptions = typeof KAFKA_OPTIONS_TYPE;
  * consumer-group names, which must be known before the factory runs because they become
  * injection tokens. The factory must return exactly those names.
  */
-export type KafkaModuleAsyncOptions = Omit<typeof KAFKA_ASYNC_OPTIONS_TYPE, 'producers' | 'consumerGroups'> & {
+export type KafkaModuleAsyncOptions = ConfigurableModuleAsyncOptions<KafkaModuleOptions, 'createKafkaOptions'> &
+  KafkaModuleExtras & {
   /** Names of the producers the factory returns. Default: none. */
   producers?: readonly string[];
   /** Names of the consumer groups the factory returns. Default: none. */
@@ -35,22 +31,54 @@ export type KafkaModuleAsyncOptions = Omit<typeof KAFKA_ASYNC_OPTIONS_TYPE, 'pro
  * Registers named core producers and consumer groups as Nest providers, binds decorated
  * handlers and drives the clients through the application lifecycle. Register it once (usually
  * with `isGlobal: true`): each registration builds its own clients.
+ *
+ * The module definition comes from Nest's `ConfigurableModuleBuilder` (kept internal: the
+ * generated base class is not part of the public API); each method returns the builder's
+ * dynamic module with this class as its `module`, exactly what `super.forRoot` gave.
+ *
+ * @example
+ * ```ts
+ * @Module({
+ *   imports: [
+ *     KafkaModule.forRoot({
+ *       brokers: ['localhost:9092'],
+ *       isGlobal: true,
+ *       producers: { orders: { topic: 'orders' } },
+ *       consumerGroups: { billing: { topic: 'orders', groupName: 'billing' } },
+ *     }),
+ *   ],
+ *   providers: [OrderHandler], // `@KafkaHandler({ group: 'billing' })` methods; `@InjectProducer('orders')`
+ * })
+ * export class AppModule {}
+ * ```
  */
 @Module({})
-export class KafkaModule extends KafkaConfigurableModule {
-  /** Registers the module with options known at import time. */
+export class KafkaModule {
+  /**
+   * Registers the module with options known at import time. The config is checked when the
+   * clients are built (one `KafkaConfigError` names every bad field); no broker is contacted
+   * before the application starts, and an unreachable broker never fails the start-up.
+   *
+   * @example
+   * ```ts
+   * KafkaModule.forRoot({ brokers: ['localhost:9092'], isGlobal: true, producers: { orders: { topic: 'orders' } } })
+   * ```
+   */
   static forRoot(options: KafkaModuleSyncOptions): DynamicModule {
     const declared: KafkaDeclaredNames = {
       producers: Object.keys(options.producers ?? {}),
       consumerGroups: Object.keys(options.consumerGroups ?? {}),
     };
-    return withClients(super.forRoot(options), declared);
+    return withClients({ ...KafkaConfigurableModule.forRoot(options), module: KafkaModule }, declared);
   }
 
   /** Registers the module with options produced by a factory, class or existing provider. */
   static forRootAsync(options: KafkaModuleAsyncOptions): DynamicModule {
     const { producers = [], consumerGroups = [], ...asyncOptions } = options;
-    return withClients(super.forRootAsync(asyncOptions), { producers: [...producers], consumerGroups: [...consumerGroups] });
+    return withClients(
+      { ...KafkaConfigurableModule.forRootAsync(asyncOptions), module: KafkaModule },
+      { producers: [...producers], consumerGroups: [...consumerGroups] },
+    );
   }
 }
 

@@ -3,6 +3,7 @@ import type { AvroSchema } from '../core/avro.js';
 import { createKafkaClient } from '../core/client.js';
 import { resolveConsumerGroupConfig, type ConsumerGroupConfig } from '../core/config/consumer.js';
 import { ConsumerGroupCore } from '../core/consumer/consumer-group-core.js';
+import type { KafkaConsumerGroup } from '../core/consumer/kafka-consumer-group.js';
 import type { PartitionOffset } from '../core/consumer/offset-tracker.js';
 import { ConsumerState, consumerStateName } from '../core/consumer/state.js';
 import { InvalidMessageError, KafkaOperationError, KafkaTimeoutError, type KafkaError } from '../core/errors.js';
@@ -39,26 +40,8 @@ export interface PushOptions extends TestRecordOptions {
 /** Input of {@link InMemoryConsumerGroup.push}: a payload (`value`, `json` or `schema` + `event`) and its options. */
 export type PushInput = TestRecordInput & PushOptions;
 
-/**
- * A consumer group for tests: the real core (state machine, background initialisation, worker
- * pool, one message in flight per partition, batch size and wait time, commit rules, drain on
- * stop and close) over an in-memory partition source instead of kafkajs. It is also assignable
- * to `KafkaConsumerGroup`, so code under test cannot tell the difference.
- *
- * Tests push records into partitions, wait with {@link waitForIdle}, and check what the group
- * committed ({@link committedOffset}, {@link commits}). {@link rebalance} and {@link crash}
- * simulate what a cluster does to a member. The member is alone in its group: it owns every
- * partition.
- *
- * @example
- * const group = new InMemoryConsumerGroup({ topic: 'orders', groupName: 'billing', numWorkers: 2 });
- * group.registerHandler(handler);
- * await group.start();
- * group.queueJSON({ id: 1 }, { key: 'a' });
- * await group.waitForIdle();
- * assert.equal(group.committedOffset(0), '1');
- */
-export class InMemoryConsumerGroup extends ConsumerGroupCore {
+/** The {@link InMemoryConsumerGroup} implementation (internal: users hold the interface). */
+export class InMemoryConsumerGroupCore extends ConsumerGroupCore implements InMemoryConsumerGroup {
   /** The broker this group reads from. */
   readonly broker: InMemoryBroker;
   /** Every error sent to {@link errors} so far (handler failures, commit failures, crashes). */
@@ -209,3 +192,76 @@ export class InMemoryConsumerGroup extends ConsumerGroupCore {
     super.emit(error);
   }
 }
+
+/**
+ * A consumer group for tests: the real core (state machine, background initialisation, worker
+ * pool, one message in flight per partition, batch size and wait time, commit rules, drain on
+ * stop and close) over an in-memory partition source instead of kafkajs. It is also assignable
+ * to `KafkaConsumerGroup`, so code under test cannot tell the difference.
+ *
+ * Tests push records into partitions, wait with {@link InMemoryConsumerGroup.waitForIdle}, and check what the group
+ * committed ({@link InMemoryConsumerGroup.committedOffset}, {@link InMemoryConsumerGroup.commits}). {@link InMemoryConsumerGroup.rebalance} and {@link InMemoryConsumerGroup.crash}
+ * simulate what a cluster does to a member. The member is alone in its group: it owns every
+ * partition.
+ *
+ * @example
+ * ```ts
+ * const group = new InMemoryConsumerGroup({ topic: 'orders', groupName: 'billing', numWorkers: 2 });
+ * group.registerHandler(handler);
+ * await group.start();
+ * group.queueJSON({ id: 1 }, { key: 'a' });
+ * await group.waitForIdle();
+ * assert.equal(group.committedOffset(0), '1');
+ * ```
+ */
+export interface InMemoryConsumerGroup extends KafkaConsumerGroup {
+  /** The broker this group reads from. */
+  readonly broker: InMemoryBroker;
+  /** Every error sent to `errors` so far (handler failures, commit failures, crashes). */
+  readonly emittedErrors: KafkaError[];
+  /** Every commit the group made, in order. */
+  readonly commits: readonly PartitionOffset[];
+  /**
+   * Appends a record to one of the group's topics and returns it as the handler will see it
+   * (with its partition and offset). The group delivers it once it is consuming.
+   *
+   * @throws InvalidMessageError for a topic the group does not consume or a bad record
+   */
+  push(input: PushInput): KafkaMessage;
+  /** Pushes `event` encoded with the Avro `schema` (dp-kafka's `QueueMessage`). */
+  queueMessage(schema: AvroSchema, event: unknown, options?: PushOptions): KafkaMessage;
+  /** Pushes the JSON text of `value`. */
+  queueJSON(value: unknown, options?: PushOptions): KafkaMessage;
+  /** Pushes raw bytes (a string as UTF-8). */
+  queueBytes(value: Buffer | Uint8Array | string | null, options?: PushOptions): KafkaMessage;
+  /**
+   * Resolves once the group is consuming, every pushed record was handed to the handler, every
+   * handler call finished (a partial batch waits for its wait time) and the finished offsets
+   * were committed. Rejects with KafkaTimeoutError, naming what is still pending, after `timeoutMs`.
+   */
+  waitForIdle(timeoutMs?: number): Promise<void>;
+  /** Whether `start()` was called and neither `stop()` nor `close()` since (it may still be initialising or joining). */
+  isStarted(): boolean;
+  /** The next offset committed for a partition (default 0 of the first topic; last handled + 1), or `undefined` if nothing was committed. */
+  committedOffset(partition?: number, topic?: string): string | undefined;
+  /**
+   * Simulates a rebalance: in-flight handlers finish and commit, then the group rejoins and reads
+   * on from the committed offsets, so uncommitted records are delivered again. Resolves once rejoined.
+   */
+  rebalance(): Promise<void>;
+  /** Simulates consumption crashing: the group reports it on `errors`, backs off and resumes. */
+  crash(error?: unknown): void;
+  /** Makes the next `count` connection attempts fail, as a broker that is not up yet (call before the first turn ends). */
+  failConnects(count: number): void;
+  /** Makes the next `count` commits fail; the offsets are retried with the next commit. */
+  failCommits(count: number): void;
+}
+
+
+/** Creates an {@link InMemoryConsumerGroup}: `new InMemoryConsumerGroup(config)`. */
+export const InMemoryConsumerGroup: {
+  /** Validates `config` (one KafkaConfigError names every bad field); starts initialising on the next turn. */
+  new (config: InMemoryConsumerGroupConfig): InMemoryConsumerGroup;
+  /** For `instanceof`. */
+  readonly prototype: InMemoryConsumerGroup;
+} = InMemoryConsumerGroupCore;

@@ -2,7 +2,7 @@ import type { AvroSchema } from '../core/avro.js';
 import { resolveProducerConfig, type ProducerConfig } from '../core/config/producer.js';
 import { UnexpectedMessageError } from '../core/errors.js';
 import type { KafkaMessage } from '../core/message.js';
-import { KafkaProducer } from '../core/producer/kafka-producer.js';
+import { ProducerCore, type KafkaProducer } from '../core/producer/kafka-producer.js';
 import { InMemoryBroker } from './in-memory-broker.js';
 import { DEFAULT_TEST_WAIT_TIMEOUT, IN_MEMORY_CONNECTION, resolveWithExtras } from './in-memory-config.js';
 import { InMemoryProducerSink, type SentRecord } from './in-memory-producer-sink.js';
@@ -18,20 +18,8 @@ export interface InMemoryProducerConfig extends Omit<ProducerConfig, 'brokers'> 
   partitions?: number;
 }
 
-/**
- * A `KafkaProducer` for tests: the real producer (config validation, background initialisation,
- * Avro/JSON/bytes encoding, headers and request id, size check, batching, close) writing to an
- * in-memory broker instead of kafkajs. It records every record sent, can be told to fail, and
- * offers waits for what was sent. It initialises on its first attempt, a turn after construction:
- * await {@link waitUntilInitialised} before sending, as with the real producer.
- *
- * @example
- * const producer = new InMemoryProducer({ topic: 'orders' });
- * await producer.waitUntilInitialised();
- * await service.placeOrder(producer);
- * const order = await producer.waitForMessageSent<Order>(ORDER_SCHEMA);
- */
-export class InMemoryProducer extends KafkaProducer {
+/** The {@link InMemoryProducer} implementation (internal: users hold the interface). */
+export class InMemoryProducerCore extends ProducerCore implements InMemoryProducer {
   /** The broker records go to. */
   readonly broker: InMemoryBroker;
   private readonly sink: InMemoryProducerSink;
@@ -127,3 +115,54 @@ export class InMemoryProducer extends KafkaProducer {
     return this.sink.sent[index]!.message;
   }
 }
+
+/**
+ * A `KafkaProducer` for tests: the real producer (config validation, background initialisation,
+ * Avro/JSON/bytes encoding, headers and request id, size check, batching, close) writing to an
+ * in-memory broker instead of kafkajs. It records every record sent, can be told to fail, and
+ * offers waits for what was sent. It initialises on its first attempt, a turn after construction:
+ * await `waitUntilInitialised()` before sending, as with the real producer.
+ *
+ * @example
+ * ```ts
+ * const producer = new InMemoryProducer({ topic: 'orders' });
+ * await producer.waitUntilInitialised();
+ * await service.placeOrder(producer);
+ * const order = await producer.waitForMessageSent<Order>(ORDER_SCHEMA);
+ * ```
+ */
+export interface InMemoryProducer extends KafkaProducer {
+  /** The broker records go to. */
+  readonly broker: InMemoryBroker;
+  /** Every record the broker accepted, raw and as read back, in order. */
+  readonly sent: readonly SentRecord[];
+  /** The records sent, as a consumer reads them (`decode`, `json`, `getHeader`, `requestId`). */
+  messages(): KafkaMessage[];
+  /** Fails the next `count` records with `error` (a batch holding one fails as a whole); the send rejects with ProducerSendError. */
+  failNextSends(count: number, error?: unknown): void;
+  /** Fails every send with `error` until {@link InMemoryProducer.stopFailing}. */
+  failAllSends(error?: unknown): void;
+  /** Ends simulated send failures. */
+  stopFailing(): void;
+  /** Resolves with the first `count` records sent once there are that many; KafkaTimeoutError after `timeoutMs`. */
+  waitForMessages(count: number, timeoutMs?: number): Promise<KafkaMessage[]>;
+  /**
+   * Takes the next record not yet taken by a `waitFor…Sent` call and decodes it with the Avro
+   * `schema` (dp-kafka's `WaitForMessageSent`). Rejects with KafkaTimeoutError when none comes in
+   * `timeoutMs`, or AvroCodecError when it does not decode.
+   */
+  waitForMessageSent<T = unknown>(schema: AvroSchema, timeoutMs?: number): Promise<T>;
+  /** Like {@link InMemoryProducer.waitForMessageSent} for a JSON record. Rejects with MessageDecodeError when it is not JSON. */
+  waitForJSONMessageSent<T = unknown>(timeoutMs?: number): Promise<T>;
+  /** Resolves after `windowMs` if no record was sent meanwhile; rejects with UnexpectedMessageError at the first one. */
+  waitNoMessageSent(windowMs: number): Promise<void>;
+}
+
+
+/** Creates an {@link InMemoryProducer}: `new InMemoryProducer(config)`. */
+export const InMemoryProducer: {
+  /** Validates `config` (one KafkaConfigError names every bad field) and initialises in the background. */
+  new (config: InMemoryProducerConfig): InMemoryProducer;
+  /** For `instanceof`. */
+  readonly prototype: InMemoryProducer;
+} = InMemoryProducerCore;

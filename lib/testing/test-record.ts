@@ -26,9 +26,13 @@ export type TestRecordInput = TestPayload & TestRecordOptions;
 
 /** A record ready to be stored in a partition: bytes, as a broker holds them. */
 export interface StoredRecord {
+  /** Payload bytes (`null` for a tombstone). */
   readonly value: Buffer | null;
+  /** Key bytes, if any. */
   readonly key: Buffer | null;
+  /** Headers (a repeated header as an array). */
   readonly headers: Record<string, Buffer | Buffer[]>;
+  /** Timestamp, ms since the epoch, as a decimal string. */
   readonly timestamp: string;
 }
 

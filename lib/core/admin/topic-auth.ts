@@ -46,7 +46,9 @@ export interface TopicAuth {
 export interface TopicAcl {
   /** e.g. `User:CN=app.subnet.domain`. */
   readonly principal: string;
+  /** The topic the ACL is for. */
   readonly topic: string;
+  /** The operation it allows. */
   readonly operation: AclOperation;
   /** Client host, or `*`. */
   readonly host: string;

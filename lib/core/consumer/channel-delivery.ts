@@ -1,4 +1,4 @@
-import type { KafkaMessage, MessageControl } from '../message.js';
+import { attachMessageControl, type KafkaMessage, type MessageControl } from '../message.js';
 import type { PartitionTrack } from './offset-tracker.js';
 
 /** Where a message handed out through the channel-style API is in its life. */
@@ -32,7 +32,7 @@ export class ChannelDelivery implements MessageControl {
     private readonly flushCommits: () => Promise<void>,
   ) {
     this.settled = new Promise<boolean>((resolve) => (this.settle = resolve));
-    message.attachControl(this);
+    attachMessageControl(message, this);
   }
 
   /** Stores offset + 1 for the next commit (once; never moves the partition's position back). */

@@ -1,5 +1,5 @@
 import type { ResolvedConsumerGroupConfig } from '../config/consumer.js';
-import { ErrorStream } from '../error-stream.js';
+import { ErrorHub } from '../error-stream.js';
 import {
   ConsumerStateError,
   HandlerRegistrationError,
@@ -39,7 +39,7 @@ export class ConsumerGroupCore {
   /** The config with defaults applied. */
   readonly config: Readonly<ResolvedConsumerGroupConfig>;
   /** Asynchronous failures: handler errors, commit failures, crashes, close time-outs. */
-  readonly errors: ErrorStream;
+  readonly errors: ErrorHub;
   /** The pipeline (offset tracker, dispatcher); for layers built on this core. */
   protected readonly pipeline: ConsumePipeline;
   protected readonly logger: KafkaLogger;
@@ -58,7 +58,7 @@ export class ConsumerGroupCore {
     this.topics = config.topics;
     this.groupName = config.groupName;
     this.logger = logger;
-    this.errors = new ErrorStream(logger);
+    this.errors = new ErrorHub(logger);
     this.authorization = new AuthorizationStatus(this.errors);
     this.machine = new ConsumerStateMachine((error) =>
       this.emit(new KafkaOperationError('a state-change listener threw', this.logData(), error)),

@@ -12,4 +12,4 @@ export * from './message-channel.js';
 export * from './pipeline.js';
 export * from './consumer-group-core.js';
 export * from './kafkajs-transport.js';
-export { KafkaConsumerGroup } from './kafka-consumer-group.js';
+export { KafkaConsumerGroup, KafkaJsConsumerGroup } from './kafka-consumer-group.js';

@@ -1,6 +1,8 @@
 /** The next offset to read of one partition: what a commit stores. */
 export interface PartitionOffset {
+  /** The topic. */
   readonly topic: string;
+  /** The partition number. */
   readonly partition: number;
   /** Next offset to read (last handled + 1), decimal string. */
   readonly offset: string;

@@ -51,12 +51,15 @@ const HEALTH_CHECK_OPTION_NAMES = optionNames<HealthCheckOptions>({
   includeLag: true,
 });
 
-/** What a {@link KafkaHealthChecker} checks. */
+/** What a health checker ({@link createHealthChecker}) checks: hand-built, or taken from a producer's or group's settings. */
 export interface HealthCheckerTarget {
+  /** Whether the report speaks of a producer or a consumer group (its messages say which). */
   readonly subject: HealthSubject;
   /** Connection settings: brokers to probe, client id, security. */
   readonly connection: HealthConnection;
+  /** Topics every healthy broker must know. */
   readonly topics: readonly string[];
+  /** Fewer healthy brokers than this is CRITICAL; at least this many but not all, WARNING. */
   readonly minBrokersHealthy: number;
   /** Whether the owner reached the broker; until then the report is WARNING and nothing is probed. */
   readonly isInitialised: () => boolean;

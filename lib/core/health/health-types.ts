@@ -44,7 +44,9 @@ export interface BrokerHealth {
 
 /** Consumer lag of one partition: how far the group's committed offset is behind the log end. */
 export interface PartitionLag {
+  /** The topic. */
   readonly topic: string;
+  /** The partition number. */
   readonly partition: number;
   /** Next offset the group will read; `null` when the group has committed nothing yet. */
   readonly committedOffset: string | null;
@@ -59,6 +61,7 @@ export interface PartitionLag {
 
 /** Consumer-group specifics of a {@link HealthReport} (beyond the seed: state and lag). */
 export interface ConsumerGroupHealth {
+  /** The consumer group id. */
   readonly groupName: string;
   /** The group's state name, e.g. `Consuming`. */
   readonly state: string;
@@ -72,9 +75,13 @@ export interface ConsumerGroupHealth {
 
 /** A typed health report, returned by `checker()`. */
 export interface HealthReport {
+  /** The overall status (dp-kafka v3.7.1's rules; see README, Health). */
   readonly status: HealthStatus;
+  /** Why: `kafka producer is healthy`, the unreachable brokers and missing topics, or the refusal. */
   readonly message: string;
+  /** Whether a producer or a consumer group was checked. */
   readonly subject: HealthSubject;
+  /** The topics every healthy broker must know. */
   readonly topics: readonly string[];
   /** Per configured broker, in configuration order (empty when not initialised). */
   readonly brokers: readonly BrokerHealth[];

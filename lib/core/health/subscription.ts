@@ -11,29 +11,38 @@ import { HealthHysteresis, type HealthAction } from './hysteresis.js';
 
 /** Anything with a health `checker()`: a producer, a consumer group. */
 export interface HealthCheckable {
+  /** The current health report (a producer's or group's `checker()`). */
   checker(): Promise<HealthReport>;
 }
 
-/** Anything with a `check()` returning a report, e.g. a {@link KafkaHealthChecker}. */
+/** Anything with a `check()` returning a report, e.g. a {@link HealthChecker} from {@link createHealthChecker}. */
 export interface HealthReportSource {
+  /** The current health report. */
   check(): Promise<HealthReport>;
 }
 
 /**
  * What a subscription follows: `'self'` (the group's own brokers and topics, through its
  * `checker()`), anything with a `checker()` (e.g. the producer the group writes to) or a
- * `check()` (a `KafkaHealthChecker`), or any function resolving to a status or a report.
+ * `check()` (a `HealthChecker` from `createHealthChecker`), or any function resolving to a status or a report.
  */
 export type HealthSource = 'self' | HealthCheckable | HealthReportSource | (() => Promise<HealthStatus | HealthReport>);
 
 /** The consumer-group surface a subscription drives (KafkaConsumerGroup fits it). */
 export interface HealthSubscriber {
+  /** The consumer group id (in logs and errors). */
   readonly groupName: string;
+  /** Where the subscription reports a failing source or a failed start or stop. */
   readonly errors: ErrorStream;
+  /** The group's current state. */
   readonly state: ConsumerState;
+  /** Called when the source turns healthy. */
   start(): Promise<void>;
+  /** Called when the source turns unhealthy. */
   stop(): Promise<void>;
+  /** Lets the subscription follow the group (it ends when the group closes). */
   onStateChange(listener: (state: ConsumerState, previous: ConsumerState) => void): () => void;
+  /** The group's own health (used by the `'self'` source). */
   checker?(): Promise<HealthReport>;
 }
 

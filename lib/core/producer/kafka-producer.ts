@@ -2,7 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { encodeAvro, type AvroSchema } from '../avro.js';
 import type { AvroValue } from '../avro-schema.js';
 import { resolveProducerConfig, type ProducerConfig, type ResolvedProducerConfig } from '../config/producer.js';
-import { ErrorStream } from '../error-stream.js';
+import { ErrorHub } from '../error-stream.js';
 import { describeCause, ProducerClosedError, type KafkaAuthorizationError } from '../errors.js';
 import type { KafkaLogger } from '../logger.js';
 import { Initialiser } from '../initialiser.js';
@@ -14,7 +14,8 @@ import { kafkaClientFor, kafkaJsProducerFor } from './kafkajs-producer.js';
 import { closeTimeoutOf, flushAndDisconnect, type ProducerCloseOptions } from './close-sequence.js';
 import { SendQueue, type SendReadiness } from './send-queue.js';
 import type { ProducerSink } from './topic-batch-sender.js';
-import { DEFAULT_OUTPUT_HIGH_WATER_MARK, ProducerOutputStream, type OutputStreamOptions, type OutputTarget } from './output-stream.js';
+import { DEFAULT_OUTPUT_HIGH_WATER_MARK, OutputWritable, type OutputStreamOptions, type OutputTarget, type ProducerOutputStream } from './output-stream.js';
+import type { ErrorStream } from '../error-stream.js';
 import { ConfigChecker } from '../config/validate.js';
 import { checkHealthOf, closeHealthCheckerOf } from '../health/checker-of.js';
 import type { HealthReport } from '../health/health-types.js';
@@ -28,25 +29,16 @@ type ProducerState = 'initialising' | 'initialised' | 'closing' | 'closed';
 const noop = (): void => {};
 
 /**
- * A producer for one topic with dp-kafka's guarantees on top of kafkajs.
- *
- * - Construction validates the config and never fails because the broker is down: the producer
- *   connects in the background, retrying on the `getRetryTime` schedule until it succeeds.
- * - Every `send*()` returns a promise that settles when the broker acknowledges the record or the
- *   send finally fails. Not awaiting it is safe (fire-and-forget): a failure never becomes an
- *   unhandled rejection, and every failure is also emitted on {@link errors}.
- * - Concurrent sends are coalesced into batches (linger window and byte cap), keeping the order of
- *   records per key and partition.
- * - Bytes queued or awaiting acks are capped by `maxQueuedBytes`: a send beyond it rejects at once
- *   with {@link ProducerQueueFullError}; {@link output} waits for room instead.
+ * The {@link KafkaProducer} implementation over any {@link ProducerSink} (a kafkajs producer, or
+ * the test kit's in-memory sink). Internal: users hold the {@link KafkaProducer} interface.
  */
-export class KafkaProducer {
+export class ProducerCore implements KafkaProducer {
   /** Topic this producer writes to. */
   readonly topic: string;
   /** The validated config with defaults filled in. */
   readonly config: Readonly<ResolvedProducerConfig>;
   /** Asynchronous failures (failed sends, rejected records, close problems). */
-  readonly errors: ErrorStream;
+  readonly errors: ErrorHub;
 
   private readonly logger: KafkaLogger;
   private readonly kafka: Kafka;
@@ -72,7 +64,7 @@ export class KafkaProducer {
     this.config = resolveProducerConfig(config);
     this.topic = this.config.topic;
     this.logger = this.config.logger;
-    this.errors = new ErrorStream(this.logger);
+    this.errors = new ErrorHub(this.logger);
     this.authorization = new AuthorizationStatus(this.errors);
     this.headers = new ProducerHeaders(this.config.requestId);
     this.kafka = kafkaClientFor(this.config);
@@ -212,7 +204,7 @@ export class KafkaProducer {
       waitUntilInitialised: () => this.waitUntilInitialised(),
       sendBytes: (value, sendOptions) => this.queue.submit(() => toRecordValue(this.topic, value), sendOptions, 'wait'),
     };
-    return new ProducerOutputStream(target, options.highWaterMark ?? DEFAULT_OUTPUT_HIGH_WATER_MARK);
+    return new OutputWritable(target, options.highWaterMark ?? DEFAULT_OUTPUT_HIGH_WATER_MARK);
   }
 
   /**
@@ -283,3 +275,114 @@ export class KafkaProducer {
     return this.state === 'initialised' ? 'ready' : 'not-initialised';
   }
 }
+
+/**
+ * A producer for one topic with dp-kafka's guarantees on top of kafkajs.
+ *
+ * - Construction validates the config and never fails because the broker is down: the producer
+ *   connects in the background, retrying on the `getRetryTime` schedule until it succeeds.
+ * - Every `send*()` returns a promise that settles when the broker acknowledges the record or the
+ *   send finally fails. Not awaiting it is safe (fire-and-forget): a failure never becomes an
+ *   unhandled rejection, and every failure is also emitted on {@link KafkaProducer.errors}.
+ * - Concurrent sends are coalesced into batches (linger window and byte cap), keeping the order of
+ *   records per key and partition.
+ * - Bytes queued or awaiting acks are capped by `maxQueuedBytes`: a send beyond it rejects at once
+ *   with {@link ProducerQueueFullError}; {@link KafkaProducer.output} waits for room instead.
+ *
+ * This interface is what users hold (what `@InjectProducer()` injects, and what the test kit's
+ * `InMemoryProducer` also is); build one with `new KafkaProducer(config)`.
+ *
+ * @example
+ * ```ts
+ * const producer = new KafkaProducer({ brokers: ['localhost:9092'], topic: 'orders' });
+ * producer.logErrors();
+ * await producer.sendJSON({ id: 'o-1' }, { key: 'o-1' }); // settles on the broker's ack
+ * await producer.send(ORDER_SCHEMA, { id: 'o-1' });       // Avro, type-checked with an `as const` schema
+ * await producer.close();
+ * ```
+ */
+export interface KafkaProducer {
+  /** Topic this producer writes to. */
+  readonly topic: string;
+  /** Asynchronous failures (failed sends, rejected records, close problems). */
+  readonly errors: ErrorStream;
+  /** True once connected, until `close()` begins. */
+  isInitialised(): boolean;
+  /**
+   * The broker's refusal (ACL, SASL, TLS certificate) this producer last met, until a send or
+   * connection succeeds again; while there is one, {@link KafkaProducer.checker} reports CRITICAL.
+   */
+  authorizationFailure(): KafkaAuthorizationError | undefined;
+  /** True once `close()` began. */
+  isClosed(): boolean;
+  /**
+   * Makes one connection attempt now (or joins the one in progress); resolves at once when already
+   * initialised. A failed attempt rejects with {@link KafkaOperationError}, and the background
+   * retries go on. Safe to leave unawaited.
+   */
+  initialise(): Promise<void>;
+  /** Resolves once initialised; rejects with {@link ProducerClosedError} if closed first. */
+  waitUntilInitialised(): Promise<void>;
+  /**
+   * Encodes `event` with the Avro `schema` and sends it. With a schema written `as const`, `event`
+   * is type-checked against it ({@link AvroValue}); other schemas take any event.
+   *
+   * @returns settles when the broker acknowledges the record. Rejects with {@link AvroCodecError}
+   * (bad schema or event), {@link InvalidMessageError}, {@link MessageTooLargeError},
+   * {@link ProducerNotInitialisedError}, {@link ProducerQueueFullError} or {@link ProducerClosedError} at once, and with
+   * {@link ProducerSendError} when the broker finally refuses it. Safe to leave unawaited.
+   */
+  send<S extends AvroSchema>(schema: S, event: AvroValue<S>, options?: SendOptions): Promise<void>;
+  /** Sends raw bytes (a string is sent as UTF-8). Settles and fails like {@link KafkaProducer.send}. */
+  sendBytes(value: Buffer | Uint8Array | string, options?: SendOptions): Promise<void>;
+  /** Sends the JSON text of `value`. Settles and fails like {@link KafkaProducer.send}. */
+  sendJSON(value: unknown, options?: SendOptions): Promise<void>;
+  /**
+   * dp-kafka's output channel as a Node `Writable` in object mode: write a `Buffer`, a string or
+   * `{ key, value, headers, partition }`; records join the same batches as {@link KafkaProducer.send}.
+   * `await pipeline(Readable.from(records), producer.output())` resolves once every record was
+   * acknowledged, and rejects with the first failure. See {@link ProducerOutputStream}.
+   * Its records never fail with {@link ProducerQueueFullError}: when `maxQueuedBytes` is reached a
+   * record waits for acks to free room (so the stream's writes wait too), in write order.
+   *
+   * @throws KafkaConfigError when `highWaterMark` is not a positive integer
+   */
+  output(options?: OutputStreamOptions): ProducerOutputStream;
+  /**
+   * Adds a header to every record sent from now on. An empty key is ignored; adding a key twice
+   * sends it twice (as dp-kafka does).
+   */
+  addHeader(key: string, value: string): void;
+  /**
+   * Health report (dp-kafka's `Checker`): WARNING until initialised, then each broker probed for
+   * the topic and judged against `minBrokersHealthy`. Cached for 1 s; never rejects. See README, Health.
+   */
+  checker(): Promise<HealthReport>;
+  /**
+   * Logs every error of {@link KafkaProducer.errors} with the configured logger, with the
+   * producer's topic. Calling it again does nothing. Without it, and with no other subscriber,
+   * errors still reach the logger through the stream's fallback.
+   */
+  logErrors(): void;
+  /**
+   * Stops accepting sends, flushes what is queued (waiting at most `timeout`), stops the background
+   * initialisation and disconnects. Records that could not be acknowledged in time are rejected
+   * with {@link KafkaTimeoutError}, never dropped silently. Safe to call twice; never rejects
+   * except for an invalid `timeout` ({@link KafkaConfigError}, nothing closed).
+   */
+  close(options?: ProducerCloseOptions): Promise<void>;
+}
+
+
+/** Creates a {@link KafkaProducer}: `new KafkaProducer(config)`. */
+export const KafkaProducer: {
+  /**
+   * Validates `config` and starts connecting in the background. Never touches the network
+   * synchronously and never fails because a broker is unreachable.
+   *
+   * @throws KafkaConfigError naming every invalid field
+   */
+  new (config: ProducerConfig): KafkaProducer;
+  /** For `instanceof`. */
+  readonly prototype: KafkaProducer;
+} = ProducerCore;

@@ -55,7 +55,12 @@ export interface OutputTarget {
  *   the host process never crashes); records already queued are still sent, nothing after it.
  * - Closing the producer makes later writes fail with `ProducerClosedError`.
  */
-export class ProducerOutputStream extends Writable {
+// The public type is Writable under its own name, so the class and its constructor (an
+// OutputTarget, internal) stay out of the public API.
+export type ProducerOutputStream = Writable;
+
+/** The {@link ProducerOutputStream} implementation (internal; built by `KafkaProducer.output()`). */
+export class OutputWritable extends Writable implements ProducerOutputStream {
   private readonly unacked = new Set<Promise<void>>();
   private failure: KafkaError | undefined;
 

@@ -1,4 +1,4 @@
-import type { ErrorStream } from '../error-stream.js';
+import type { ErrorHub } from '../error-stream.js';
 import type { KafkaAuthorizationError } from '../errors.js';
 import { asAuthorizationError } from './authorization.js';
 
@@ -13,7 +13,7 @@ export class AuthorizationStatus {
   private readonly unsubscribe: () => void;
 
   /** @param errors - the owner's error stream; authorization failures on it are recorded */
-  constructor(errors?: ErrorStream) {
+  constructor(errors?: ErrorHub) {
     this.unsubscribe = errors ? errors.observe((error) => this.record(error)) : () => undefined;
   }
 

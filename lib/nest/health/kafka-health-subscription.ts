@@ -1,5 +1,4 @@
 import type { KafkaConsumerGroup } from '../../core/consumer/kafka-consumer-group.js';
-import { checkHealthOf } from '../../core/health/checker-of.js';
 import type { HealthReport, HealthStatus } from '../../core/health/health-types.js';
 import { subscribeToHealth, type HealthSubscriptionOptions, type HealthUnsubscribe } from '../../core/health/subscription.js';
 import type { KafkaLogger } from '../../core/logger.js';
@@ -17,6 +16,7 @@ import { KafkaModuleError } from '../kafka-module.error.js';
  * - a function resolving to a status or report (a database ping, …).
  */
 export interface KafkaGroupHealthSubscription extends Omit<HealthSubscriptionOptions, 'logger'> {
+  /** What the group follows: `'self'` (its own brokers and topics), `{ producer: name }` (a producer of the module) or a function resolving to a status or report. */
   readonly source: 'self' | { readonly producer: string } | (() => Promise<HealthStatus | HealthReport>);
 }
 
@@ -45,12 +45,12 @@ export function startHealthSubscriptions(
     if (!subscription) continue;
     const { source } = subscription;
     if (source === 'self') {
-      plans.push({ entry, subscription, source: () => checkHealthOf(entry.group) });
+      plans.push({ entry, subscription, source: () => entry.group.checker() });
     } else if (typeof source === 'function') {
       plans.push({ entry, subscription, source });
     } else {
       const producer = typeof source === 'object' && source !== null ? producerNamed(source.producer) : undefined;
-      if (producer) plans.push({ entry, subscription, source: () => checkHealthOf(producer) });
+      if (producer) plans.push({ entry, subscription, source: () => producer.checker() });
       else problems.push(`consumer group "${entry.name}" follows the health of producer "${describe(source)}", which is not declared`);
     }
   }

@@ -4,6 +4,7 @@ import type { HealthReport, HealthStatus } from '../../core/health/health-types.
 export interface KafkaClientHealthSummary {
   /** `OK`, `WARNING` or `CRITICAL` (named `health`: `status` is reserved by Terminus). */
   readonly health: HealthStatus;
+  /** The report's message (why it is not OK, or that it is healthy). */
   readonly message: string;
   /** Brokers that did not answer. */
   readonly unreachableBrokers?: readonly string[];

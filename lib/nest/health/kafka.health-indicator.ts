@@ -1,6 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { checkHealthOf } from '../../core/health/checker-of.js';
 import { worstStatus, type HealthReport } from '../../core/health/health-types.js';
 import { describeCause } from '../../core/errors.js';
 import { KafkaClientRegistry } from '../kafka.registry.js';
@@ -23,10 +22,12 @@ export type KafkaHealthTarget = { readonly producer: string } | { readonly group
  */
 @Injectable()
 export class KafkaHealthIndicator {
-  constructor(
-    private readonly indicators: HealthIndicatorService,
-    private readonly registry: KafkaClientRegistry,
-  ) {}
+  // Property injection keeps the module's internal registry out of the public constructor
+  // signature (users get the indicator from Nest, never construct it).
+  @Inject(KafkaClientRegistry) private readonly registry!: KafkaClientRegistry;
+
+  /** Built by Nest (inject it where a Terminus health check is defined). */
+  constructor(private readonly indicators: HealthIndicatorService) {}
 
   /**
    * Checks one named producer (`{ producer: name }`), one named group (`{ group: name }`), or,
@@ -57,8 +58,8 @@ export class KafkaHealthIndicator {
     const producers = target === undefined ? this.registry.producers() : 'producer' in target ? [{ name: target.producer, producer: this.registry.producer(target.producer) }] : [];
     const groups = target === undefined ? this.registry.groups() : 'group' in target ? [{ name: target.group, group: this.registry.group(target.group) }] : [];
     const [producerReports, groupReports] = await Promise.all([
-      Promise.all(producers.map(({ producer }) => checkHealthOf(producer))),
-      Promise.all(groups.map(({ group }) => checkHealthOf(group))),
+      Promise.all(producers.map(({ producer }) => producer.checker())),
+      Promise.all(groups.map(({ group }) => group.checker())),
     ]);
     return {
       producers: byName(producers.map((p) => p.name), producerReports),

@@ -26,10 +26,15 @@ export type KafkaTestingModuleAsyncOptions = KafkaModuleAsyncOptions & {
  * override its client factory instead: `.overrideProvider(KAFKA_CLIENT_FACTORY).useValue(new InMemoryKafka())`.
  *
  * @example
+ * ```ts
  * const moduleRef = await Test.createTestingModule({
  *   imports: [KafkaTestingModule.forRoot({ producers: { orders: { topic: 'orders' } } })],
  *   providers: [OrdersService],
  * }).compile();
+ * await moduleRef.init();
+ * await moduleRef.get(OrdersService).placeOrder('o-1');
+ * const sent = await getInMemoryProducer(moduleRef, 'orders').waitForJSONMessageSent<{ id: string }>();
+ * ```
  */
 @Module({})
 export class KafkaTestingModule {

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import avro from 'avsc';
 import { decodeAvro } from '../../../lib/core/avro.js';
 import { silentLogger } from '../../../lib/core/logger.js';
-import { KafkaProducer } from '../../../lib/core/producer/kafka-producer.js';
+import { KafkaProducer, ProducerCore } from '../../../lib/core/producer/kafka-producer.js';
 import { runWithRequestId } from '../../../lib/core/request-context.js';
 import { createTopic, sharedBrokers, uniqueName } from '../../support/env.js';
 import { headerText, headerTexts, readBack } from './read-back.js';
@@ -76,7 +76,7 @@ describe('producer round trip on a real broker', () => {
   it('without a requestId the producer uses one random UUID for all its records', async () => {
     const topic2 = uniqueName('producer-uuid');
     await createTopic(topic2, 1);
-    const p = new KafkaProducer({ brokers: sharedBrokers(), topic: topic2, logger: silentLogger });
+    const p = new ProducerCore({ brokers: sharedBrokers(), topic: topic2, logger: silentLogger }); // the internal class: reads config.requestId
     try {
       await p.waitUntilInitialised();
       await Promise.all([p.sendBytes('one'), p.sendBytes('two')]);

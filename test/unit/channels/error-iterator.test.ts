@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorStream } from '../../../lib/core/error-stream.js';
+import { ErrorHub } from '../../../lib/core/error-stream.js';
 import { KafkaConfigError, KafkaError } from '../../../lib/core/errors.js';
 import type { KafkaLogger } from '../../../lib/core/logger.js';
 
@@ -12,7 +12,7 @@ function recordingLogger(): KafkaLogger & { lines: string[] } {
 
 test('for await over the stream receives errors in order and ends after the buffered ones when the stream ends', async () => {
   const logger = recordingLogger();
-  const stream = new ErrorStream(logger);
+  const stream = new ErrorHub(logger);
   const seen: string[] = [];
   const loop = (async () => {
     for await (const error of stream) seen.push(error.message);
@@ -27,7 +27,7 @@ test('for await over the stream receives errors in order and ends after the buff
 
 test('errors past the buffer go to the fallback logger, never lost', async () => {
   const logger = recordingLogger();
-  const stream = new ErrorStream(logger);
+  const stream = new ErrorHub(logger);
   const it = stream.iterate({ bufferSize: 2 })[Symbol.asyncIterator]();
   for (const m of ['a', 'b', 'c']) stream.emit(new KafkaError(m));
   assert.deepEqual(logger.lines, ['c']);
@@ -39,7 +39,7 @@ test('errors past the buffer go to the fallback logger, never lost', async () =>
 });
 
 test('an iteration started after the end is done at once; on() listeners still work after the end', async () => {
-  const stream = new ErrorStream(recordingLogger());
+  const stream = new ErrorHub(recordingLogger());
   stream.end();
   assert.deepEqual(await stream[Symbol.asyncIterator]().next(), { done: true, value: undefined });
   const seen: string[] = [];
@@ -49,6 +49,6 @@ test('an iteration started after the end is done at once; on() listeners still w
 });
 
 test('a bad bufferSize is a KafkaConfigError naming the field', () => {
-  const stream = new ErrorStream(recordingLogger());
+  const stream = new ErrorHub(recordingLogger());
   assert.throws(() => stream.iterate({ bufferSize: 0 }), (e: unknown) => e instanceof KafkaConfigError && /bufferSize/.test(e.message));
 });

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { InvalidMessageError, KafkaConfigError, ProducerSendError, type KafkaError } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
 import { KafkaProducer } from '../../../lib/core/producer/kafka-producer.js';
-import { ProducerOutputStream, type OutputTarget } from '../../../lib/core/producer/output-stream.js';
+import { OutputWritable, type OutputTarget } from '../../../lib/core/producer/output-stream.js';
 import type { SendOptions } from '../../../lib/core/producer/record.js';
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -44,7 +44,7 @@ test('pipeline delivers Buffers, strings and record objects in order and resolve
   target.initialise();
   await pipeline(
     Readable.from([Buffer.from('a'), 'b', { value: 'c', key: 'k', headers: { h: '1' } }]),
-    new ProducerOutputStream(target, 4),
+    new OutputWritable(target, 4),
   );
   assert.deepEqual(target.sent.map((s) => s.value), ['a', 'b', 'c']);
   assert.deepEqual(target.sent[2]!.options, { key: 'k', headers: { h: '1' } });
@@ -52,7 +52,7 @@ test('pipeline delivers Buffers, strings and record objects in order and resolve
 
 test('writes wait for initialisation, then at most highWaterMark records await acks; end waits for every ack', async () => {
   const target = fakeTarget(false);
-  const stream = new ProducerOutputStream(target, 2);
+  const stream = new OutputWritable(target, 2);
   for (const v of ['1', '2', '3', '4']) stream.write(v);
   let finished = false;
   stream.end(() => (finished = true));
@@ -78,7 +78,7 @@ test('a bad record errors the stream with InvalidMessageError and is not sent', 
   const target = fakeTarget();
   target.initialise();
   await assert.rejects(
-    pipeline(Readable.from(['ok', { value: 42 }, 'never']), new ProducerOutputStream(target, 4)),
+    pipeline(Readable.from(['ok', { value: 42 }, 'never']), new OutputWritable(target, 4)),
     (e: unknown) => e instanceof InvalidMessageError && /value must be/.test(e.message),
   );
   assert.deepEqual(target.sent.map((s) => s.value), ['ok']);
@@ -88,7 +88,7 @@ test('a bad record errors the stream with InvalidMessageError and is not sent', 
 test('with no error listener a failure ends the stream quietly instead of crashing the process', async () => {
   const target = fakeTarget();
   target.initialise();
-  const stream = new ProducerOutputStream(target, 4);
+  const stream = new OutputWritable(target, 4);
   stream.write(42);
   await settle();
   assert.equal(stream.destroyed, true);
@@ -99,7 +99,7 @@ test('a failed send errors the stream with that error', async () => {
   const target = fakeTarget(false);
   target.initialise();
   const failure = new ProducerSendError('t', new Error('broker said no'));
-  const done = pipeline(Readable.from(['a', 'b']), new ProducerOutputStream(target, 4));
+  const done = pipeline(Readable.from(['a', 'b']), new OutputWritable(target, 4));
   await settle();
   target.sent[0]!.fail(failure);
   await assert.rejects(done, (e: unknown) => e === failure);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ErrorStream } from '../../../lib/core/error-stream.js';
+import { ErrorHub } from '../../../lib/core/error-stream.js';
 import { KafkaError, MessageHandlerError, ProducerSendError } from '../../../lib/core/errors.js';
 import type { KafkaLogger } from '../../../lib/core/logger.js';
 import { AuthorizationStatus } from '../../../lib/core/security/auth-status.js';
@@ -23,7 +23,7 @@ function errorLines(): KafkaLogger & { lines: Line[] } {
 describe('errors with no subscriber go to the logger, once', () => {
   it('an observer (the authorization status) does not silence the fallback logger', () => {
     const logger = errorLines();
-    const stream = new ErrorStream(logger);
+    const stream = new ErrorHub(logger);
     const status = new AuthorizationStatus(stream);
     stream.emit(new KafkaError('boom', { topic: 't' }, { cause: new Error('root cause') }));
     assert.deepEqual(logger.lines, [{ message: 'boom', data: { topic: 't', error: 'KafkaError', cause: 'root cause' } }]);
@@ -32,7 +32,7 @@ describe('errors with no subscriber go to the logger, once', () => {
 
   it('a listener takes over; after it unsubscribes the fallback logs again', () => {
     const logger = errorLines();
-    const stream = new ErrorStream(logger);
+    const stream = new ErrorHub(logger);
     const seen: string[] = [];
     const off = stream.on((e) => seen.push(e.message));
     stream.emit(new KafkaError('one'));
@@ -46,7 +46,7 @@ describe('errors with no subscriber go to the logger, once', () => {
 
   it('a for-await loop takes over while it runs', async () => {
     const logger = errorLines();
-    const stream = new ErrorStream(logger);
+    const stream = new ErrorHub(logger);
     const iterator = stream[Symbol.asyncIterator]();
     stream.emit(new KafkaError('read by the loop'));
     assert.equal((await iterator.next()).value?.message, 'read by the loop');

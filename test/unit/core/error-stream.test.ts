@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ErrorStream } from '../../../lib/core/error-stream.js';
+import { ErrorHub } from '../../../lib/core/error-stream.js';
 import { KafkaError } from '../../../lib/core/errors.js';
 import type { KafkaLogger } from '../../../lib/core/logger.js';
 
@@ -12,13 +12,13 @@ function recordingLogger(): KafkaLogger & { lines: string[] } {
 
 test('with no listener an error goes to the fallback logger instead of being lost', () => {
   const logger = recordingLogger();
-  new ErrorStream(logger).emit(new KafkaError('boom', { topic: 't' }));
+  new ErrorHub(logger).emit(new KafkaError('boom', { topic: 't' }));
   assert.deepEqual(logger.lines, ['boom']);
 });
 
 test('listeners receive errors until they unsubscribe; a throwing listener does not stop the others', () => {
   const logger = recordingLogger();
-  const stream = new ErrorStream(logger);
+  const stream = new ErrorHub(logger);
   const seen: string[] = [];
   stream.on(() => {
     throw new Error('listener bug');

@@ -6,7 +6,7 @@ import { resolveConsumerGroupConfig, type ConsumerGroupConfig } from '../../../l
 import { closestName, editDistance } from '../../../lib/core/config/did-you-mean.js';
 import { resolveProducerConfig, type ProducerConfig } from '../../../lib/core/config/producer.js';
 import { brokerAddressProblem } from '../../../lib/core/config/validate.js';
-import { ErrorStream } from '../../../lib/core/error-stream.js';
+import { ErrorHub } from '../../../lib/core/error-stream.js';
 import { KafkaConfigError } from '../../../lib/core/errors.js';
 import { KafkaHealthChecker, type HealthCheckOptions } from '../../../lib/core/health/health-checker.js';
 import { subscribeToHealth, type HealthSubscriber, type HealthSubscriptionOptions } from '../../../lib/core/health/subscription.js';
@@ -99,7 +99,7 @@ describe('unknown option keys are KafkaConfigErrors at construction', () => {
   });
 
   it('error iteration and output stream options', () => {
-    const stream = new ErrorStream(silentLogger);
+    const stream = new ErrorHub(silentLogger);
     assert.deepEqual(problems(() => stream.iterate({ bufferSise: 5 } as never)), ['bufferSise is not a known option (did you mean bufferSize?)']);
   });
 

@@ -4,23 +4,28 @@ import { after, describe, it } from 'node:test';
 import { Test } from '@nestjs/testing';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
-import { closeHealthCheckerOf } from '../../../lib/core/health/checker-of.js';
+import { checkHealthOf, closeHealthCheckerOf } from '../../../lib/core/health/checker-of.js';
 import { KafkaHealthIndicator } from '../../../lib/nest/health/index.js';
 import { KafkaModuleError } from '../../../lib/nest/kafka-module.error.js';
 import { KafkaClientRegistry } from '../../../lib/nest/kafka.registry.js';
 
 // Clients that never reach a broker: one still initialising (WARNING), one "initialised" against
-// a port nobody listens on (CRITICAL: connection refused at once).
-const idleProducer = { topic: 't', config: { brokers: ['127.0.0.1:1'], minBrokersHealthy: 1 }, isInitialised: () => false };
-const brokenProducer = { topic: 't', config: { brokers: ['127.0.0.1:1'], minBrokersHealthy: 1 }, isInitialised: () => true };
-const idleGroup = {
+// a port nobody listens on (CRITICAL: connection refused at once). Their `checker()` is the real
+// clients' one (the shared checker of `checkHealthOf`), which the indicator calls.
+const idleProducer = withChecker({ topic: 't', config: { brokers: ['127.0.0.1:1'], minBrokersHealthy: 1 }, isInitialised: () => false });
+const brokenProducer = withChecker({ topic: 't', config: { brokers: ['127.0.0.1:1'], minBrokersHealthy: 1 }, isInitialised: () => true });
+const idleGroup = withChecker({
   topics: ['t'],
   groupName: 'g',
   config: { brokers: ['127.0.0.1:1'], minBrokersHealthy: 1 },
   state: ConsumerState.Initialising,
   isInitialised: () => false,
   onStateChange: () => () => {},
-};
+});
+
+function withChecker<T extends Parameters<typeof checkHealthOf>[0]>(client: T): T & { checker: () => ReturnType<typeof checkHealthOf> } {
+  return Object.assign(client, { checker: () => checkHealthOf(client) });
+}
 
 function fakeRegistry(producers: Record<string, object>, groups: Record<string, object>): Partial<KafkaClientRegistry> {
   return {

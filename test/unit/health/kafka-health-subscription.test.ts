@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
-import { ErrorStream } from '../../../lib/core/error-stream.js';
+import { ErrorHub } from '../../../lib/core/error-stream.js';
 import { silentLogger } from '../../../lib/core/logger.js';
 import { startHealthSubscriptions, type SubscribableGroup } from '../../../lib/nest/health/kafka-health-subscription.js';
 import { KafkaModuleError } from '../../../lib/nest/kafka-module.error.js';
@@ -10,7 +10,7 @@ function fakeGroup() {
   const calls: string[] = [];
   const group = {
     groupName: 'g',
-    errors: new ErrorStream(silentLogger),
+    errors: new ErrorHub(silentLogger),
     state: ConsumerState.Stopped,
     start: async () => void calls.push('start'),
     stop: async () => void calls.push('stop'),

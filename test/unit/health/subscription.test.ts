@@ -2,7 +2,7 @@ import { eventually } from '../../support/eventually.js';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
-import { ErrorStream } from '../../../lib/core/error-stream.js';
+import { ErrorHub } from '../../../lib/core/error-stream.js';
 import { KafkaConfigError, KafkaOperationError, type KafkaError } from '../../../lib/core/errors.js';
 import type { HealthStatus } from '../../../lib/core/health/health-types.js';
 import { subscribeToHealth, type HealthSubscriber } from '../../../lib/core/health/subscription.js';
@@ -11,7 +11,7 @@ import { silentLogger } from '../../../lib/core/logger.js';
 /** An in-memory group that records start/stop calls. */
 class FakeGroup implements HealthSubscriber {
   readonly groupName = 'g';
-  readonly errors = new ErrorStream(silentLogger);
+  readonly errors = new ErrorHub(silentLogger);
   state = ConsumerState.Stopped;
   calls: string[] = [];
   failNextStart = false;

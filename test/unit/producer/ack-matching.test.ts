@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Partitioners, type Message, type PartitionMetadata, type ProducerBatch, type RecordMetadata } from 'kafkajs';
 import { InvalidMessageError, PartitionNotAcknowledgedError, ProducerSendError, type KafkaError } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
-import { KafkaProducer } from '../../../lib/core/producer/kafka-producer.js';
+import { KafkaProducer, ProducerCore } from '../../../lib/core/producer/kafka-producer.js';
 import { RecordingPartitioner } from '../../../lib/core/producer/recording-partitioner.js';
 import { sendTopicBatch, type ProducerSink, type ResendEvent, type TopicBatchSettings } from '../../../lib/core/producer/topic-batch-sender.js';
 import { unacknowledged } from '../../../lib/core/producer/unacknowledged.js';
@@ -204,7 +204,7 @@ describe('KafkaProducer over a sink that leaves a partition out', () => {
     const sink = new ScriptedSink();
     sink.script.push(without(1));
     sink.holdCall = 1; // the resend's answer waits
-    const producer = new KafkaProducer(config, sink);
+    const producer = new ProducerCore(config, sink);
     await producer.waitUntilInitialised();
     const settled: string[] = [];
     const sends = (
@@ -225,7 +225,7 @@ describe('KafkaProducer over a sink that leaves a partition out', () => {
   test('a send whose partition is never acknowledged rejects with PartitionNotAcknowledgedError, also on the error stream', async () => {
     const sink = new ScriptedSink();
     sink.script.push(...Array.from({ length: 4 }, () => without(1)));
-    const producer = new KafkaProducer({ ...config, retryMax: 3 }, sink);
+    const producer = new ProducerCore({ ...config, retryMax: 3 }, sink);
     const errors: KafkaError[] = [];
     producer.errors.on((e) => errors.push(e));
     await producer.waitUntilInitialised();

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { ProducerBatch, RecordMetadata } from 'kafkajs';
 import { KafkaAuthorizationError, KafkaOperationError, type KafkaError } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
-import { KafkaProducer, type ProducerSink } from '../../../lib/core/producer/kafka-producer.js';
+import { ProducerCore, type ProducerSink } from '../../../lib/core/producer/kafka-producer.js';
 
 /** What kafkajs throws when the topic's ACL refuses a produce request. */
 const topicRefusal = Object.assign(new Error('Not authorized to access topics: [Topic authorization failed]'), {
@@ -29,7 +29,7 @@ const config = { brokers: ['127.0.0.1:9'], topic: 't', logger: silentLogger, min
 
 test('a refused send is a KafkaAuthorizationError, health is CRITICAL until a send succeeds', async () => {
   const sink = new RefusingSink();
-  const producer = new KafkaProducer(config, sink);
+  const producer = new ProducerCore(config, sink);
   const errors: KafkaError[] = [];
   producer.errors.on((e) => errors.push(e));
   await producer.waitUntilInitialised();
@@ -54,7 +54,7 @@ test('a refused send is a KafkaAuthorizationError, health is CRITICAL until a se
 test('an initialisation refused by the broker rejects with KafkaAuthorizationError and makes health CRITICAL', async () => {
   const sink = new RefusingSink();
   sink.connectError = Object.assign(new Error('SASL SCRAM SHA256 authentication failed'), { name: 'KafkaJSSASLAuthenticationError' });
-  const producer = new KafkaProducer(config, sink);
+  const producer = new ProducerCore(config, sink);
   const failure = await producer.initialise().then(() => assert.fail('refused connect succeeded'), (e: unknown) => e);
   assert.ok(failure instanceof KafkaAuthorizationError, String(failure));
   assert.equal(failure.logData.authFailure, 'sasl-authentication');

@@ -12,7 +12,7 @@ import {
   ProducerSendError,
 } from '../../../lib/core/errors.js';
 import { silentLogger, type KafkaLogger } from '../../../lib/core/logger.js';
-import { KafkaProducer, type ProducerSink } from '../../../lib/core/producer/kafka-producer.js';
+import { KafkaProducer, ProducerCore, type ProducerSink } from '../../../lib/core/producer/kafka-producer.js';
 
 /** An in-memory stand-in for the kafkajs producer, through the constructor's sink seam. */
 class FakeSink implements ProducerSink {
@@ -62,7 +62,7 @@ test('a bad config throws one KafkaConfigError from the constructor', () => {
 test('keeps retrying initialisation in the background until connect succeeds', async () => {
   const sink = new FakeSink();
   sink.connectFailures = 3;
-  const producer = new KafkaProducer(config, sink);
+  const producer = new ProducerCore(config, sink);
   const errors = collect(producer);
   assert.equal(producer.isInitialised(), false);
   await assert.rejects(producer.sendBytes('early'), ProducerNotInitialisedError);
@@ -78,7 +78,7 @@ test('keeps retrying initialisation in the background until connect succeeds', a
 test('initialise() makes one attempt now and rejects with KafkaOperationError when it fails', async () => {
   const sink = new FakeSink();
   sink.connectFailures = 1_000;
-  const producer = new KafkaProducer({ ...config, minRetryPeriod: 60_000, maxRetryPeriod: 60_000 }, sink);
+  const producer = new ProducerCore({ ...config, minRetryPeriod: 60_000, maxRetryPeriod: 60_000 }, sink);
   await sleep(5);
   const before = sink.connects;
   await assert.rejects(producer.initialise(), KafkaOperationError);
@@ -96,7 +96,7 @@ test('fire-and-forget sends that fail never become unhandled rejections', async 
   process.on('unhandledRejection', onUnhandled);
   try {
     const sink = new FakeSink();
-    const producer = new KafkaProducer(config, sink);
+    const producer = new ProducerCore(config, sink);
     const errors = collect(producer);
     await producer.waitUntilInitialised();
     sink.failWith = new Error('NOT_LEADER_FOR_PARTITION');
@@ -117,7 +117,7 @@ test('fire-and-forget sends that fail never become unhandled rejections', async 
 
 test('close() flushes queued records before disconnecting', async () => {
   const sink = new FakeSink();
-  const producer = new KafkaProducer({ ...config, lingerMs: 60_000 }, sink);
+  const producer = new ProducerCore({ ...config, lingerMs: 60_000 }, sink);
   await producer.waitUntilInitialised();
   const sends = [producer.sendBytes('1'), producer.sendBytes('2')];
   assert.equal(sink.batches.length, 0, 'still lingering');
@@ -130,7 +130,7 @@ test('close() flushes queued records before disconnecting', async () => {
 test('close() gives up after its timeout: unacknowledged records reject with KafkaTimeoutError', async () => {
   const sink = new FakeSink();
   sink.hold = true;
-  const producer = new KafkaProducer(config, sink);
+  const producer = new ProducerCore(config, sink);
   const errors = collect(producer);
   await producer.waitUntilInitialised();
   const send = producer.sendBytes('stuck');
@@ -146,7 +146,7 @@ test('close() gives up after its timeout: unacknowledged records reject with Kaf
 
 test('close() is safe twice, and an invalid timeout is a KafkaConfigError that closes nothing', async () => {
   const sink = new FakeSink();
-  const producer = new KafkaProducer(config, sink);
+  const producer = new ProducerCore(config, sink);
   await producer.waitUntilInitialised();
   await assert.rejects(producer.close({ timeout: Number.NaN }), KafkaConfigError);
   assert.equal(producer.isClosed(), false);
@@ -159,7 +159,7 @@ test('close() is safe twice, and an invalid timeout is a KafkaConfigError that c
 test('closing before initialisation rejects the initialised signal and stops the retries', async () => {
   const sink = new FakeSink();
   sink.connectFailures = 1_000;
-  const producer = new KafkaProducer(config, sink);
+  const producer = new ProducerCore(config, sink);
   const signal = producer.waitUntilInitialised();
   await sleep(30);
   await producer.close();
@@ -172,7 +172,7 @@ test('closing before initialisation rejects the initialised signal and stops the
 test('logErrors() logs each emitted error once with the topic', async () => {
   const lines: Array<[string, Record<string, unknown> | undefined]> = [];
   const logger: KafkaLogger = { ...silentLogger, error: (m, d) => lines.push([m, d]) };
-  const producer = new KafkaProducer({ ...config, logger }, new FakeSink());
+  const producer = new ProducerCore({ ...config, logger }, new FakeSink());
   producer.logErrors();
   producer.logErrors();
   await producer.close();

@@ -6,7 +6,7 @@ import type { Message, ProducerBatch, RecordMetadata } from 'kafkajs';
 import { DEFAULT_MAX_QUEUED_BYTES, resolveProducerConfig, type ProducerConfig } from '../../../lib/core/config/producer.js';
 import { KafkaConfigError, KafkaTimeoutError, ProducerQueueFullError, ProducerSendError, type KafkaError } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
-import { KafkaProducer, type ProducerSink } from '../../../lib/core/producer/kafka-producer.js';
+import { KafkaProducer, ProducerCore, type ProducerSink } from '../../../lib/core/producer/kafka-producer.js';
 
 /** An in-memory kafkajs producer stand-in whose acks the test holds back and releases. */
 class HoldingSink implements ProducerSink {
@@ -47,7 +47,7 @@ const config: ProducerConfig = {
 };
 
 async function openProducer(sink: HoldingSink): Promise<{ producer: KafkaProducer; errors: KafkaError[] }> {
-  const producer = new KafkaProducer(config, sink);
+  const producer = new ProducerCore(config, sink);
   const errors: KafkaError[] = [];
   producer.errors.on((e) => errors.push(e));
   await producer.waitUntilInitialised();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import kafkajs from 'kafkajs';
-import { ErrorStream } from '../../../lib/core/error-stream.js';
+import { ErrorHub } from '../../../lib/core/error-stream.js';
 import { KafkaAuthorizationError, KafkaOperationError, ProducerClosedError, ProducerSendError } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
 import { asAuthorizationError, AuthorizationStatus, findAuthFailure, isAuthorizationError, toKafkaError } from '../../../lib/core/security.js';
@@ -115,7 +115,7 @@ describe('asAuthorizationError and AuthorizationStatus', () => {
   });
 
   it('remembers the latest authorization failure from an error stream until cleared', () => {
-    const errors = new ErrorStream(silentLogger);
+    const errors = new ErrorHub(silentLogger);
     const status = new AuthorizationStatus(errors);
     const failure = (): unknown => status.failure;
     errors.emit(new KafkaOperationError('flaky', {}));

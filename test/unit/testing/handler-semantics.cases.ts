@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { DoNotCommitError } from '../../../lib/core/consumer/commit-rule.js';
-import type { ConsumerGroupCore } from '../../../lib/core/consumer/consumer-group-core.js';
+import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import { MessageHandlerError, type KafkaError } from '../../../lib/core/errors.js';
 import type { KafkaMessage } from '../../../lib/core/message.js';
 import { waitUntil } from '../../../lib/testing/wait-until.js';
@@ -33,7 +33,7 @@ export interface SemanticsHarness {
   /** A topic with `partitions` partitions no other test uses, and a fresh group name. */
   freshTopic(prefix: string, partitions: number): Promise<{ topic: string; groupName: string }>;
   /** A group under test (not started). */
-  createGroup(config: CaseGroupConfig): ConsumerGroupCore;
+  createGroup(config: CaseGroupConfig): KafkaConsumerGroup;
   /** Writes the records, in order. */
   produce(topic: string, records: readonly CaseRecord[]): Promise<void>;
   /** Committed next-offsets of the group, by partition (absent = none). */
@@ -44,7 +44,7 @@ export interface SemanticsHarness {
 
 /** Registers the shared cases under one `describe`. */
 export function handlerSemanticsCases(h: SemanticsHarness): void {
-  const open: ConsumerGroupCore[] = [];
+  const open: KafkaConsumerGroup[] = [];
   const newGroup = (config: CaseGroupConfig) => {
     const group = h.createGroup(config);
     open.push(group);
