@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Partitioners, type Message, type PartitionMetadata, type ProducerBatch, type RecordMetadata } from 'kafkajs';
 import { InvalidMessageError, PartitionNotAcknowledgedError, ProducerSendError, type KafkaError } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
-import { KafkaProducer, ProducerCore } from '../../../lib/core/producer/kafka-producer.js';
+import { ProducerCore } from '../../../lib/core/producer/kafka-producer.js';
 import { RecordingPartitioner } from '../../../lib/core/producer/recording-partitioner.js';
 import { sendTopicBatch, type ProducerSink, type ResendEvent, type TopicBatchSettings } from '../../../lib/core/producer/topic-batch-sender.js';
 import { unacknowledged } from '../../../lib/core/producer/unacknowledged.js';
