@@ -70,6 +70,27 @@ export interface TopicContents {
 /** Header that carries the record id in every scenario. */
 export const ID_HEADER = 'chaos-id';
 
+/** A run's read-back: what is in the topic, and which acknowledged ids are not. */
+export interface ReadBack {
+  /** Distinct ids in the topic (0 when the read-back failed). */
+  readonly readable: number;
+  /** Acknowledged ids not in the topic, in acknowledgement order (none when the read-back failed). */
+  readonly unreadable: number[];
+  readonly contents?: TopicContents;
+  /** `read-back failed: <why>`, when it did. */
+  readonly error?: string;
+}
+
+/** {@link readTopic} against the acknowledged ids; a failure is returned as `error`, never thrown. */
+export async function readBack(brokers: readonly string[], topic: string, acked: ReadonlySet<number>): Promise<ReadBack> {
+  try {
+    const contents = await readTopic(brokers, topic);
+    return { readable: contents.ids.size, unreadable: [...acked].filter((id) => !contents.ids.has(id)), contents };
+  } catch (err) {
+    return { readable: 0, unreadable: [], error: `read-back failed: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
 /**
  * Reads every partition of `topic` from offset 0 to its end offset (taken before reading) with a
  * raw kafkajs consumer in a fresh group, and counts record ids.

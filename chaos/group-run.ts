@@ -8,12 +8,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { KafkaProducer, type ProducerAcks } from '../lib/index.js';
 import type { EmbeddedKafka } from '../scripts/kafka/embedded-kafka.js';
-import { readTopic } from './cluster.js';
+import { readBack } from './cluster.js';
 import { countedLines, describeMissing, longestGap, ProducerLoad } from './load.js';
 import type { HandledLine } from './member-protocol.js';
-import { MemberPool } from './members.js';
+import { countHandled, MemberPool } from './members.js';
 import type { GoalCheck, RunResult } from './types.js';
-import { dropWorkspace, fileLogger, newWorkspace } from './workspace.js';
+import { fileLogger, finishRun, newWorkspace } from './workspace.js';
 
 /** What the fault loop gets. */
 export interface FaultContext {
@@ -151,18 +151,12 @@ export async function runGroupScenario(spec: GroupRunSpec): Promise<RunResult> {
     await producer.close();
   }
   const handled = pool.handled();
-  const handledIds = new Map<number, number>();
-  for (const h of handled) handledIds.set(h.id, (handledIds.get(h.id) ?? 0) + 1);
-  let readable = 0;
-  let unreadable = new Set<number>();
+  const handledIds = countHandled(handled);
   const acked = load?.acked ?? new Set<number>();
-  try {
-    const contents = await readTopic(brokers, topic);
-    readable = contents.ids.size;
-    unreadable = new Set([...acked].filter((id) => !contents.ids.has(id)));
-  } catch (err) {
-    error ??= `read-back failed: ${err instanceof Error ? err.message : String(err)}`;
-  }
+  const back = await readBack(brokers, topic, acked);
+  error ??= back.error;
+  const { readable } = back;
+  const unreadable = new Set(back.unreadable);
   const lostIds = [...acked].filter((id) => !handledIds.has(id));
   const duplicates = handled.length - handledIds.size;
   const counts: GroupCounts = {
@@ -190,7 +184,7 @@ export async function runGroupScenario(spec: GroupRunSpec): Promise<RunResult> {
   const lastHandled = handledTimes.length > 0 ? Math.max(...handledTimes) : started;
   const goals = spec.goals(counts);
   const recover = spec.recover?.(counts);
-  const result: RunResult = {
+  return finishRun(dir, {
     scenario: spec.scenario,
     variant: spec.variant,
     run: spec.run,
@@ -211,10 +205,12 @@ export async function runGroupScenario(spec: GroupRunSpec): Promise<RunResult> {
     goals,
     notes,
     ...(error === undefined ? {} : { error }),
-  };
-  if (error === undefined && goals.every((g) => g.met)) dropWorkspace(dir);
-  else notes.push(`files kept in ${dir}`);
-  return result;
+  });
+}
+
+/** The progress line of a consumer scenario run: lost and duplicated records, and the harness error if any. */
+export function lossSummary(result: RunResult): string {
+  return `${result.lost} lost, ${result.duplicates} duplicates${result.error ? `, error: ${result.error}` : ''}`;
 }
 
 /** A few duplicated records with where they were handled, for the report. */
@@ -232,8 +228,7 @@ function describeDuplicates(handled: readonly HandledLine[], counts: ReadonlyMap
 /** Error-level log entries of every member, grouped by their text with numbers stripped. */
 export function errorSummary(pool: MemberPool, limit = 4): string[] {
   const counts = new Map<string, number>();
-  for (const entry of pool.logs()) {
-    if (entry.level !== 'error') continue;
+  for (const entry of pool.errorLogs()) {
     const text = entry.message.replace(/\d+/g, 'N').slice(0, 150);
     counts.set(text, (counts.get(text) ?? 0) + 1);
   }

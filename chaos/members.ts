@@ -18,6 +18,22 @@ function killAllMembers(): void {
   live.clear();
 }
 
+/** One parsed line of a member's log file. */
+export interface MemberLogEntry {
+  readonly at: number;
+  readonly member: string;
+  readonly level: string;
+  readonly message: string;
+  readonly data?: unknown;
+}
+
+/** How many times each id was handled. */
+export function countHandled(handled: readonly HandledLine[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const h of handled) counts.set(h.id, (counts.get(h.id) ?? 0) + 1);
+  return counts;
+}
+
 /** One member process. */
 export class Member {
   /** Latest state the member reported, e.g. `Consuming`. */
@@ -117,7 +133,7 @@ export class MemberPool {
   }
 
   /** Every log entry of every member, parsed. */
-  logs(): { at: number; member: string; level: string; message: string; data?: unknown }[] {
+  logs(): MemberLogEntry[] {
     return this.members.flatMap((m) =>
       existsSync(m.params.logFile)
         ? readFileSync(m.params.logFile, 'utf8')
@@ -125,13 +141,18 @@ export class MemberPool {
             .filter(Boolean)
             .flatMap((line) => {
               try {
-                return [JSON.parse(line) as { at: number; member: string; level: string; message: string; data?: unknown }];
+                return [JSON.parse(line) as MemberLogEntry];
               } catch {
                 return [];
               }
             })
         : [],
     );
+  }
+
+  /** The error-level entries of {@link logs}. */
+  errorLogs(): MemberLogEntry[] {
+    return this.logs().filter((e) => e.level === 'error');
   }
 
   /** Stops every running member gracefully (in parallel). */

@@ -4,8 +4,8 @@
  * nothing lost); C2 stops it gracefully with `stopAndWait()` + `close()` (nothing lost and
  * nothing handled twice).
  */
-import { startChaosCluster } from '../cluster.js';
-import { every, runGroupScenario, type GroupCounts } from '../group-run.js';
+import { runOnChaosCluster } from '../cluster-runs.js';
+import { every, lossSummary, runGroupScenario, type GroupCounts } from '../group-run.js';
 import type { GoalCheck, RunResult, Scenario, ScenarioContext } from '../types.js';
 
 const RESTART_EVERY_MS = 5_000;
@@ -33,12 +33,11 @@ export function recoverAfterFaults(counts: GroupCounts): { ms: number; meaning: 
   return worst < 0 ? undefined : { ms: worst, meaning: 'longest time from a fault to the next handled record' };
 }
 
-async function runRestarts(context: ScenarioContext, scenario: 'C1' | 'C2'): Promise<RunResult[]> {
-  const cluster = await startChaosCluster();
-  const results: RunResult[] = [];
-  try {
-    for (let run = 1; run <= context.runs; run++) {
-      const result = await runGroupScenario({
+function runRestarts(context: ScenarioContext, scenario: 'C1' | 'C2'): Promise<RunResult[]> {
+  return runOnChaosCluster(
+    context,
+    (cluster, run) =>
+      runGroupScenario({
         scenario,
         variant: '',
         run,
@@ -74,14 +73,9 @@ async function runRestarts(context: ScenarioContext, scenario: 'C1' | 'C2'): Pro
             ? [lostGoal(counts)]
             : [lostGoal(counts), { goal: '0 duplicates', met: counts.duplicates === 0, measured: `${counts.duplicates} records handled more than once` }],
         recover: recoverAfterFaults,
-      });
-      context.log(`${scenario} run ${run}: ${result.lost} lost, ${result.duplicates} duplicates${result.error ? `, error: ${result.error}` : ''}`);
-      results.push(result);
-    }
-  } finally {
-    await cluster.close();
-  }
-  return results;
+      }),
+    lossSummary,
+  );
 }
 
 export const C1: Scenario = {

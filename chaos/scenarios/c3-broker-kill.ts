@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaProducer, type ProducerAcks } from '../../lib/index.js';
 import type { EmbeddedKafka } from '../../scripts/kafka/embedded-kafka.js';
-import { leaderOfMost, leaders, readTopic, startChaosCluster } from '../cluster.js';
+import { leaderOfMost, leaders, readBack } from '../cluster.js';
+import { runOnChaosCluster } from '../cluster-runs.js';
 import { countedLines, describeMissing, longestGap, ProducerLoad } from '../load.js';
 import type { GoalCheck, RunResult, Scenario, ScenarioContext } from '../types.js';
-import { dropWorkspace, fileLogger, newWorkspace } from '../workspace.js';
+import { fileLogger, finishRun, newWorkspace } from '../workspace.js';
 
 const RATE = 1_000;
 const BEFORE_KILL_MS = 5_000;
@@ -70,16 +71,9 @@ async function runOnce(cluster: EmbeddedKafka, variant: Variant, run: number, co
     await producer.close();
   }
   const acked = load?.acked ?? new Set<number>();
-  let readable = 0;
-  let unreadable: number[] = [];
-  try {
-    const contents = await readTopic(brokers, topic);
-    readable = contents.ids.size;
-    unreadable = [...acked].filter((id) => !contents.ids.has(id));
-    if (unreadable.length > 0 && load) notes.push(describeMissing(topic, unreadable, 12, load.sentAt, killedAt));
-  } catch (err) {
-    error ??= `read-back failed: ${err instanceof Error ? err.message : String(err)}`;
-  }
+  const { readable, unreadable, error: readBackError } = await readBack(brokers, topic, acked);
+  error ??= readBackError;
+  if (unreadable.length > 0 && load) notes.push(describeMissing(topic, unreadable, 12, load.sentAt, killedAt));
   const ackTimes = load?.ackTimes ?? [];
   const end = load?.lastAckAt ?? started;
   const stall = longestGap(ackTimes, load?.startedAt ?? started, end);
@@ -98,7 +92,7 @@ async function runOnce(cluster: EmbeddedKafka, variant: Variant, run: number, co
   if (variant.acks === 'all') {
     goals.unshift({ goal: 'every acknowledged record readable', met: unreadable.length === 0, measured: `${unreadable.length} of ${acked.size} acknowledged records missing` });
   }
-  const result: RunResult = {
+  return finishRun(dir, {
     scenario: 'C3',
     variant: variant.label,
     run,
@@ -115,10 +109,7 @@ async function runOnce(cluster: EmbeddedKafka, variant: Variant, run: number, co
     goals,
     notes,
     ...(error === undefined ? {} : { error }),
-  };
-  if (error === undefined && goals.every((g) => g.met)) dropWorkspace(dir);
-  else notes.push(`files kept in ${dir}`);
-  return result;
+  });
 }
 
 export const C3: Scenario = {
@@ -128,21 +119,12 @@ export const C3: Scenario = {
   quick: true,
   fullRuns: 5,
   variants: 2,
-  run: async (context) => {
-    const cluster = await startChaosCluster();
-    const results: RunResult[] = [];
-    try {
-      for (let run = 1; run <= context.runs; run++) {
-        // The quick set (and so `npm test`) runs the variant with a goal only: a node restart takes 10-30 s here.
-        for (const variant of context.mode === 'full' ? VARIANTS : VARIANTS.filter((v) => v.acks === 'all')) {
-          const result = await runOnce(cluster, variant, run, context);
-          context.log(`C3 ${variant.label} run ${run}: ${result.acked} acked, ${result.ackedUnreadable} acknowledged but unreadable, ack stall ${result.ackStallMs} ms${result.error ? `, error: ${result.error}` : ''}`);
-          results.push(result);
-        }
-      }
-    } finally {
-      await cluster.close();
-    }
-    return results;
-  },
+  run: (context) =>
+    runOnChaosCluster(
+      context,
+      (cluster, run, variant: Variant) => runOnce(cluster, variant, run, context),
+      (result) => `${result.acked} acked, ${result.ackedUnreadable} acknowledged but unreadable, ack stall ${result.ackStallMs} ms${result.error ? `, error: ${result.error}` : ''}`,
+      // The quick set (and so `npm test`) runs the variant with a goal only: a node restart takes 10-30 s here.
+      context.mode === 'full' ? VARIANTS : VARIANTS.filter((v) => v.acks === 'all'),
+    ),
 };

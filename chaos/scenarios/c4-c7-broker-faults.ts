@@ -6,8 +6,9 @@
  *   the broker session timeout, then resumes it.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { groupCoordinator, leaders, startChaosCluster } from '../cluster.js';
-import { runGroupScenario, type GroupCounts } from '../group-run.js';
+import { groupCoordinator, leaders } from '../cluster.js';
+import { runOnChaosCluster } from '../cluster-runs.js';
+import { lossSummary, runGroupScenario, type GroupCounts } from '../group-run.js';
 import type { RunResult, Scenario, ScenarioContext } from '../types.js';
 import { lostGoal, recoverAfterFaults } from './c1-c2-member-restarts.js';
 
@@ -16,13 +17,12 @@ const PAUSE_MS = 5_000;
 /** C7: frozen this long; above the 10 s group session timeout and the 3 s broker session timeout. */
 const FREEZE_MS = 20_000;
 
-async function runBrokerFault(context: ScenarioContext, scenario: 'C4' | 'C7'): Promise<RunResult[]> {
-  const cluster = await startChaosCluster();
-  const results: RunResult[] = [];
-  try {
-    for (let run = 1; run <= context.runs; run++) {
+function runBrokerFault(context: ScenarioContext, scenario: 'C4' | 'C7'): Promise<RunResult[]> {
+  return runOnChaosCluster(
+    context,
+    (cluster, run) => {
       let thawedAt = 0;
-      const result = await runGroupScenario({
+      return runGroupScenario({
         scenario,
         variant: '',
         run,
@@ -77,13 +77,9 @@ async function runBrokerFault(context: ScenarioContext, scenario: 'C4' | 'C7'): 
         recover: (counts) =>
           scenario === 'C7' && thawedAt > 0 ? fromThaw(counts, thawedAt) : recoverAfterFaults(counts),
       });
-      context.log(`${scenario} run ${run}: ${result.lost} lost, ${result.duplicates} duplicates${result.error ? `, error: ${result.error}` : ''}`);
-      results.push(result);
-    }
-  } finally {
-    await cluster.close();
-  }
-  return results;
+    },
+    lossSummary,
+  );
 }
 
 function fromThaw(counts: GroupCounts, thawedAt: number): { ms: number; meaning: string } | undefined {

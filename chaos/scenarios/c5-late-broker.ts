@@ -12,12 +12,12 @@ import { freePort } from '../../scripts/kafka/ports.js';
 import { killBrokersOnSignals } from '../../scripts/kafka/registry.js';
 import { startSingleNode } from '../../scripts/kafka/single.js';
 import type { EmbeddedKafka } from '../../scripts/kafka/embedded-kafka.js';
-import { readTopic } from '../cluster.js';
+import { readBack } from '../cluster.js';
 import { errorSummary } from '../group-run.js';
 import { countedLines, ProducerLoad } from '../load.js';
-import { MemberPool } from '../members.js';
+import { countHandled, MemberPool } from '../members.js';
 import type { GoalCheck, RunResult, Scenario, ScenarioContext } from '../types.js';
-import { dropWorkspace, fileLogger, newWorkspace } from '../workspace.js';
+import { fileLogger, finishRun, newWorkspace } from '../workspace.js';
 
 const BROKER_LATE_MS = 15_000;
 /** After the broker is ready, sending goes on this long. */
@@ -67,20 +67,17 @@ async function runOnce(run: number, context: ScenarioContext): Promise<RunResult
     await producer.close();
   }
   const handled = pool.handled();
-  const handledIds = new Set(handled.map((h) => h.id));
+  const handledIds = countHandled(handled);
   const acked = load?.acked ?? new Set<number>();
   const firstAck = load?.ackTimes[0];
   const firstHandled = handled.length > 0 ? Math.min(...handled.map((h) => h.at)) : undefined;
   let readable = 0;
   let unreadable = 0;
   if (broker) {
-    try {
-      const contents = await readTopic(brokers, topic);
-      readable = contents.ids.size;
-      unreadable = [...acked].filter((id) => !contents.ids.has(id)).length;
-    } catch (err) {
-      error ??= `read-back failed: ${err instanceof Error ? err.message : String(err)}`;
-    }
+    const back = await readBack(brokers, topic, acked);
+    error ??= back.error;
+    readable = back.readable;
+    unreadable = back.unreadable.length;
     await broker.close();
   }
   const lost = [...acked].filter((id) => !handledIds.has(id)).length;
@@ -93,7 +90,7 @@ async function runOnce(run: number, context: ScenarioContext): Promise<RunResult
     { goal: 'records handled once the broker is up, no restart', met: firstHandled !== undefined, measured: `first handled ${secs(firstHandled)} after ready` },
     { goal: '0 lost', met: lost === 0, measured: `${lost} of ${acked.size} acknowledged records never handled` },
   ];
-  const result: RunResult = {
+  return finishRun(dir, {
     scenario: 'C5',
     variant: '',
     run,
@@ -112,10 +109,7 @@ async function runOnce(run: number, context: ScenarioContext): Promise<RunResult
     goals,
     notes,
     ...(error === undefined ? {} : { error }),
-  };
-  if (error === undefined && goals.every((g) => g.met)) dropWorkspace(dir);
-  else notes.push(`files kept in ${dir}`);
-  return result;
+  });
 }
 
 export const C5: Scenario = {

@@ -9,12 +9,13 @@ import { createTopic } from '../../test/support/env.js';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaProducer } from '../../lib/index.js';
-import { ID_HEADER, readTopic, startChaosCluster } from '../cluster.js';
+import { ID_HEADER, readBack } from '../cluster.js';
+import { runOnChaosCluster } from '../cluster-runs.js';
 import { errorSummary } from '../group-run.js';
 import { CHAOS_AVRO_SCHEMA } from '../member-protocol.js';
-import { MemberPool } from '../members.js';
+import { countHandled, MemberPool } from '../members.js';
 import type { GoalCheck, RunResult, Scenario, ScenarioContext } from '../types.js';
-import { dropWorkspace, fileLogger, newWorkspace } from '../workspace.js';
+import { fileLogger, finishRun, newWorkspace } from '../workspace.js';
 import type { EmbeddedKafka } from '../../scripts/kafka/embedded-kafka.js';
 
 const PARTITIONS = 3;
@@ -72,26 +73,17 @@ async function runOnce(cluster: EmbeddedKafka, run: number, context: ScenarioCon
     await producer.close();
   }
   const handled = pool.handled();
-  const handledIds = new Map<number, number>();
-  for (const h of handled) handledIds.set(h.id, (handledIds.get(h.id) ?? 0) + 1);
-  let readable = 0;
-  let unreadable = 0;
-  let poisonOffset: string | undefined;
-  try {
-    const contents = await readTopic(brokers, topic);
-    readable = contents.ids.size;
-    unreadable = [...acked].filter((id) => !contents.ids.has(id)).length;
-    poisonOffset = contents.where.get(poisonId)?.offset;
-  } catch (err) {
-    error ??= `read-back failed: ${err instanceof Error ? err.message : String(err)}`;
-  }
+  const handledIds = countHandled(handled);
+  const back = await readBack(brokers, topic, acked);
+  error ??= back.error;
+  const poisonOffset = back.contents?.where.get(poisonId)?.offset;
   const lostIds = [...acked].filter((id) => !handledIds.has(id));
   const afterPoison = [...acked].filter((id) => id % PARTITIONS === 0 && id > poisonId);
   const afterPoisonHandled = afterPoison.filter((id) => handledIds.has(id)).length;
   const member = pool.members[0];
   const firstConsuming = member?.states.findIndex((s) => s.state === 'Consuming') ?? -1;
   const restarts = firstConsuming < 0 ? 0 : (member?.states.slice(firstConsuming + 1).filter((s) => s.state === 'Starting').length ?? 0);
-  const errorLines = pool.logs().filter((e) => e.level === 'error').map((e) => JSON.stringify(e));
+  const errorLines = pool.errorLogs().map((e) => JSON.stringify(e));
   const poisonLogged = poisonOffset !== undefined && errorLines.some((l) => l.includes(`"offset":"${poisonOffset}"`) && /"partition":"?0"?[,}]/.test(l));
   const throwLogged = errorLines.some((l) => l.includes(`refuses record ${throwId}`));
   notes.push(`poison id ${poisonId} at p0@${poisonOffset ?? '?'} handled ${handledIds.get(poisonId) ?? 0}x; throwing id ${throwId} handled ${handledIds.get(throwId) ?? 0}x`);
@@ -115,7 +107,7 @@ async function runOnce(cluster: EmbeddedKafka, run: number, context: ScenarioCon
       measured: `poison ${poisonLogged ? 'logged' : 'NOT logged'}, handler error ${throwLogged ? 'logged' : 'NOT logged'}`,
     },
   ];
-  const result: RunResult = {
+  return finishRun(dir, {
     scenario: 'C6',
     variant: '',
     run,
@@ -123,8 +115,8 @@ async function runOnce(cluster: EmbeddedKafka, run: number, context: ScenarioCon
     sent,
     acked: acked.size,
     failed,
-    readable,
-    ackedUnreadable: unreadable,
+    readable: back.readable,
+    ackedUnreadable: back.unreadable.length,
     handledUnique: handledIds.size,
     handledTotal: handled.length,
     lost: lostIds.length,
@@ -133,10 +125,7 @@ async function runOnce(cluster: EmbeddedKafka, run: number, context: ScenarioCon
     goals,
     notes,
     ...(error === undefined ? {} : { error }),
-  };
-  if (error === undefined && goals.every((g) => g.met)) dropWorkspace(dir);
-  else notes.push(`files kept in ${dir}`);
-  return result;
+  });
 }
 
 export const C6: Scenario = {
@@ -145,18 +134,10 @@ export const C6: Scenario = {
   goals: ['the partition keeps flowing', 'no crash loop', 'the error is logged with no subscription'],
   quick: true,
   fullRuns: 1,
-  run: async (context) => {
-    const cluster = await startChaosCluster();
-    const results: RunResult[] = [];
-    try {
-      for (let run = 1; run <= context.runs; run++) {
-        const result = await runOnce(cluster, run, context);
-        context.log(`C6 run ${run}: ${result.goals.map((g) => `${g.goal}: ${g.met ? 'met' : 'MISSED'}`).join('; ')}`);
-        results.push(result);
-      }
-    } finally {
-      await cluster.close();
-    }
-    return results;
-  },
+  run: (context) =>
+    runOnChaosCluster(
+      context,
+      (cluster, run) => runOnce(cluster, run, context),
+      (result) => result.goals.map((g) => `${g.goal}: ${g.met ? 'met' : 'MISSED'}`).join('; '),
+    ),
 };

@@ -1,23 +1,18 @@
-import type { KafkaError, LogData } from '../errors.js';
 import type { KafkaMessage } from '../message.js';
 import { BatchCollector } from './batch-collector.js';
 import { shouldCommit } from './commit-rule.js';
-import { batchLogData, handlerError, type DispatchGate, type Dispatcher } from './dispatch.js';
-import type { OffsetTracker, PartitionTrack } from './offset-tracker.js';
+import { batchLogData, handlerError, type DispatchGate, type Dispatcher, type DispatcherContext } from './dispatch.js';
+import type { PartitionTrack } from './offset-tracker.js';
 import type { PartitionBatch } from './transport.js';
 
 /** Handles a batch of messages, possibly from several partitions, each partition in order. */
 export type BatchHandler = (messages: KafkaMessage[]) => Promise<void>;
 
 /** Options of a {@link BatchDispatcher}. */
-export interface BatchDispatcherOptions {
+export interface BatchDispatcherOptions extends DispatcherContext {
   readonly handler: BatchHandler;
   readonly batchSize: number;
   readonly batchWaitTime: number;
-  readonly tracker: OffsetTracker;
-  readonly emit: (error: KafkaError) => void;
-  /** The group's context (read when an error is built, so it carries the current state). */
-  readonly logData: () => LogData;
 }
 
 /**

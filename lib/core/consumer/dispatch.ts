@@ -1,5 +1,6 @@
-import { MessageHandlerError, type LogData } from '../errors.js';
+import { MessageHandlerError, type KafkaError, type LogData } from '../errors.js';
 import type { KafkaMessage } from '../message.js';
+import type { OffsetTracker } from './offset-tracker.js';
 import type { PartitionBatch } from './transport.js';
 
 /** Tells a dispatcher whether it may hand out another message. */
@@ -22,6 +23,15 @@ export interface Dispatcher {
   flush(): Promise<void>;
   /** Releases timers. */
   dispose(): void;
+}
+
+/** What the built-in dispatchers get from their group besides the handler. */
+export interface DispatcherContext {
+  readonly tracker: OffsetTracker;
+  /** Where handler errors go (the group's error stream). */
+  readonly emit: (error: KafkaError) => void;
+  /** The group's context (read when an error is built, so it carries the current state). */
+  readonly logData: () => LogData;
 }
 
 /** What a handler error becomes on the error stream. */

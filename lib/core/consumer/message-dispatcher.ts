@@ -1,9 +1,7 @@
-import type { KafkaError, LogData } from '../errors.js';
 import type { KafkaMessage } from '../message.js';
 import { runWithRequestId } from '../request-context.js';
 import { shouldCommit } from './commit-rule.js';
-import { handlerError, type DispatchGate, type Dispatcher } from './dispatch.js';
-import type { OffsetTracker } from './offset-tracker.js';
+import { handlerError, type DispatchGate, type Dispatcher, type DispatcherContext } from './dispatch.js';
 import type { PartitionBatch } from './transport.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -11,13 +9,9 @@ import { WorkerPool } from './worker-pool.js';
 export type MessageHandler = (message: KafkaMessage, workerId: number) => Promise<void>;
 
 /** Options of a {@link MessageDispatcher}. */
-export interface MessageDispatcherOptions {
+export interface MessageDispatcherOptions extends DispatcherContext {
   readonly handler: MessageHandler;
   readonly numWorkers: number;
-  readonly tracker: OffsetTracker;
-  readonly emit: (error: KafkaError) => void;
-  /** The group's context (read when an error is built, so it carries the current state). */
-  readonly logData: () => LogData;
 }
 
 /**

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
+import { existsSync, rmSync } from 'node:fs';
 import { test } from 'node:test';
 import { KafkaConfigError } from '../../../lib/core/errors.js';
 import { runsFor, SCENARIOS } from '../../../chaos/catalogue.js';
 import { longestGap } from '../../../chaos/load.js';
 import { formatHandled, parseHandled } from '../../../chaos/member-protocol.js';
+import { countHandled } from '../../../chaos/members.js';
 import { parseChaosOptions } from '../../../chaos/options.js';
 import { formatResults } from '../../../chaos/report.js';
 import type { RunResult } from '../../../chaos/types.js';
+import { finishRun, newWorkspace } from '../../../chaos/workspace.js';
 
 const IDS = SCENARIOS.map((s) => s.id);
 
@@ -50,4 +53,34 @@ test('the table has one row per run and shows missed goals and errors', () => {
   assert.equal(table.length, 4);
   assert.match(table[2]!, /C2 #1 .*100,011 .* 11 .*MISSED: 0 duplicates/);
   assert.match(table[3]!, /C2 #2 .*ERROR: cluster did not start/);
+});
+
+test('countHandled counts each id once per handling', () => {
+  const line = (id: number) => ({ id, at: 0, partition: 0, offset: String(id), ok: true, member: 'm1' });
+  assert.deepEqual([...countHandled([line(1), line(2), line(1)]).entries()], [[1, 2], [2, 1]]);
+});
+
+test('finishRun drops the folder of a clean run and keeps (and names) the folder of a missed goal or an error', (t) => {
+  const keep = process.env.CHAOS_KEEP;
+  delete process.env.CHAOS_KEEP;
+  t.after(() => {
+    if (keep !== undefined) process.env.CHAOS_KEEP = keep;
+  });
+  const run = (goalMet: boolean, error?: string) => {
+    const dir = newWorkspace('unit');
+    const notes: string[] = [];
+    const result = finishRun(dir, {
+      scenario: 'C0', variant: '', run: 1, durationMs: 0, sent: 0, acked: 0, failed: 0, readable: 0, ackedUnreadable: 0, lost: 0, faults: 0,
+      goals: [{ goal: 'g', met: goalMet, measured: '' }],
+      notes,
+      ...(error === undefined ? {} : { error }),
+    });
+    return { dir, kept: existsSync(dir), notes: result.notes };
+  };
+  const clean = run(true);
+  assert.deepEqual([clean.kept, clean.notes], [false, []]);
+  for (const missed of [run(false), run(true, 'boom')]) {
+    assert.deepEqual([missed.kept, missed.notes], [true, [`files kept in ${missed.dir}`]]);
+    rmSync(missed.dir, { recursive: true, force: true });
+  }
 });
