@@ -56,7 +56,9 @@ function runBrokerFault(context: ScenarioContext, scenario: 'C4' | 'C7'): Promis
           } else {
             const coordinator = await groupCoordinator(cluster.brokers, f.groupName);
             const led = [...(await leaders(cluster.brokers, f.topic)).entries()].filter(([, l]) => l === coordinator).map(([p]) => `p${p}`);
-            f.note(`froze node ${coordinator} (group coordinator, leader of ${led.join(', ') || 'no partition'}) for ${FREEZE_MS / 1000} s`);
+            f.note(
+              `froze node ${coordinator} (group coordinator, leader of ${led.join(', ') || 'no partition'}) for ${FREEZE_MS / 1000} s`,
+            );
             cluster.freezeNode(coordinator);
             try {
               await sleep(FREEZE_MS);
@@ -70,12 +72,8 @@ function runBrokerFault(context: ScenarioContext, scenario: 'C4' | 'C7'): Promis
           await f.load.stop();
           return faults;
         },
-        goals: (counts) =>
-          scenario === 'C4'
-            ? [lostGoal(counts)]
-            : [lostGoal(counts), recoveredGoal(counts, thawedAt)],
-        recover: (counts) =>
-          scenario === 'C7' && thawedAt > 0 ? fromThaw(counts, thawedAt) : recoverAfterFaults(counts),
+        goals: (counts) => (scenario === 'C4' ? [lostGoal(counts)] : [lostGoal(counts), recoveredGoal(counts, thawedAt)]),
+        recover: (counts) => (scenario === 'C7' && thawedAt > 0 ? fromThaw(counts, thawedAt) : recoverAfterFaults(counts)),
       });
     },
     lossSummary,
@@ -83,7 +81,10 @@ function runBrokerFault(context: ScenarioContext, scenario: 'C4' | 'C7'): Promis
 }
 
 function fromThaw(counts: GroupCounts, thawedAt: number): { ms: number; meaning: string } | undefined {
-  const next = counts.handled.map((h) => h.at).filter((t) => t >= thawedAt).sort((a, b) => a - b)[0];
+  const next = counts.handled
+    .map((h) => h.at)
+    .filter((t) => t >= thawedAt)
+    .sort((a, b) => a - b)[0];
   return next === undefined ? undefined : { ms: next - thawedAt, meaning: 'from the resume to the next handled record' };
 }
 

@@ -154,7 +154,9 @@ export type AvroValue<S, Depth extends unknown[] = []> = Depth['length'] extends
           ? string extends N
             ? unknown
             : {
-                -readonly [K in F[number] as K extends { readonly name: infer M extends string } ? M : never]: K extends { readonly type: infer T }
+                -readonly [K in F[number] as K extends { readonly name: infer M extends string } ? M : never]: K extends {
+                  readonly type: infer T;
+                }
                   ? AvroValue<T, [...Depth, 0]>
                   : never;
               }

@@ -138,4 +138,3 @@ export class ErrorHub implements ErrorStream {
     return this.on((error) => logger.error(message, { ...context(), ...errorLogData(error), error: error.message }));
   }
 }
-

@@ -21,11 +21,11 @@ export type KafkaModuleSyncOptions = KafkaModuleOptions & KafkaModuleExtras;
  */
 export type KafkaModuleAsyncOptions = ConfigurableModuleAsyncOptions<KafkaModuleOptions, 'createKafkaOptions'> &
   KafkaModuleExtras & {
-  /** Names of the producers the factory returns. Default: none. */
-  producers?: readonly string[];
-  /** Names of the consumer groups the factory returns. Default: none. */
-  consumerGroups?: readonly string[];
-};
+    /** Names of the producers the factory returns. Default: none. */
+    producers?: readonly string[];
+    /** Names of the consumer groups the factory returns. Default: none. */
+    consumerGroups?: readonly string[];
+  };
 
 /**
  * Registers named core producers and consumer groups as Nest providers, binds decorated

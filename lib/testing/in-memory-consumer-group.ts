@@ -93,7 +93,10 @@ export class InMemoryConsumerGroupCore extends ConsumerGroupCore implements InMe
   push(input: PushInput): KafkaMessage {
     const topic = input?.topic ?? this.topics[0]!;
     if (!this.topics.includes(topic)) {
-      throw new InvalidMessageError(topic, `consumer group ${this.groupName} does not consume this topic (it consumes ${this.topics.join(', ')})`);
+      throw new InvalidMessageError(
+        topic,
+        `consumer group ${this.groupName} does not consume this topic (it consumes ${this.topics.join(', ')})`,
+      );
     }
     return this.broker.append(topic, toStoredRecord(topic, input), input.partition);
   }
@@ -132,7 +135,10 @@ export class InMemoryConsumerGroupCore extends ConsumerGroupCore implements InMe
     await this.pipeline.flushCommits();
     while (this.pipeline.tracker.hasPending()) {
       if (Date.now() >= deadline) {
-        throw new KafkaTimeoutError(`timed out after ${timeoutMs} ms waiting for consumer group ${this.groupName} to commit what it handled`, details());
+        throw new KafkaTimeoutError(
+          `timed out after ${timeoutMs} ms waiting for consumer group ${this.groupName} to commit what it handled`,
+          details(),
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, COMMIT_RETRY_PAUSE_MS));
       await this.pipeline.flushCommits();
@@ -256,7 +262,6 @@ export interface InMemoryConsumerGroup extends KafkaConsumerGroup {
   /** Makes the next `count` commits fail; the offsets are retried with the next commit. */
   failCommits(count: number): void;
 }
-
 
 /** Creates an {@link InMemoryConsumerGroup}: `new InMemoryConsumerGroup(config)`. */
 export const InMemoryConsumerGroup: {

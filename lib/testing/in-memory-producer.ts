@@ -158,7 +158,6 @@ export interface InMemoryProducer extends KafkaProducer {
   waitNoMessageSent(windowMs: number): Promise<void>;
 }
 
-
 /** Creates an {@link InMemoryProducer}: `new InMemoryProducer(config)`. */
 export const InMemoryProducer: {
   /** Validates `config` (one KafkaConfigError names every bad field) and initialises in the background. */

@@ -109,7 +109,6 @@ export interface KafkaConsumerGroup {
   logErrors(): void;
 }
 
-
 /** The implementation: {@link ConsumerGroupCore} over the kafkajs transport. Internal; users hold {@link KafkaConsumerGroup}. */
 export class KafkaJsConsumerGroup extends ConsumerGroupCore implements KafkaConsumerGroup {
   constructor(config: ConsumerGroupConfig) {

@@ -14,7 +14,13 @@ import { kafkaClientFor, kafkaJsProducerFor } from './kafkajs-producer.js';
 import { closeTimeoutOf, flushAndDisconnect, type ProducerCloseOptions } from './close-sequence.js';
 import { SendQueue, type SendReadiness } from './send-queue.js';
 import type { ProducerSink } from './topic-batch-sender.js';
-import { DEFAULT_OUTPUT_HIGH_WATER_MARK, OutputWritable, type OutputStreamOptions, type OutputTarget, type ProducerOutputStream } from './output-stream.js';
+import {
+  DEFAULT_OUTPUT_HIGH_WATER_MARK,
+  OutputWritable,
+  type OutputStreamOptions,
+  type OutputTarget,
+  type ProducerOutputStream,
+} from './output-stream.js';
 import type { ErrorStream } from '../error-stream.js';
 import { ConfigChecker } from '../config/validate.js';
 import { checkHealthOf, closeHealthCheckerOf } from '../health/checker-of.js';
@@ -372,7 +378,6 @@ export interface KafkaProducer {
    */
   close(options?: ProducerCloseOptions): Promise<void>;
 }
-
 
 /** Creates a {@link KafkaProducer}: `new KafkaProducer(config)`. */
 export const KafkaProducer: {
