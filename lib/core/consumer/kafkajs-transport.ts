@@ -106,7 +106,7 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
       timeoutMs: REJOIN_COMMIT_TIMEOUT,
       heartbeatIntervalMs: this.config.heartbeatInterval,
       onFailure: (outcome) =>
-        this.logger.warn('rejoining the group while handlers still run: what they finish now is not committed and goes to the next owner again', {
+        this.logger.warn('giving up the partitions (rejoin or crash) while handlers still run: what they finish now is not committed and goes to the next owner again', {
           group: this.config.groupName,
           topics: this.config.topics,
           ...(outcome === 'timeout' ? { timeoutMs: REJOIN_COMMIT_TIMEOUT } : { error: String(outcome.error) }),
