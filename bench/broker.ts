@@ -16,7 +16,10 @@ export interface BenchBroker {
 export async function openBenchBroker(env: Readonly<Record<string, string | undefined>> = process.env): Promise<BenchBroker> {
   const addr = env.KAFKA_ADDR?.trim();
   if (addr) {
-    const brokers = addr.split(',').map((s) => s.trim()).filter(Boolean);
+    const brokers = addr
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     return { brokers, source: `KAFKA_ADDR=${addr}`, close: async () => {} };
   }
   process.stderr.write('bench: KAFKA_ADDR not set, starting the embedded single-node broker...\n');

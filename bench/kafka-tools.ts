@@ -116,8 +116,19 @@ export async function runProducerPerf(o: ToolCaseOptions): Promise<CaseResult> {
   const run = await runTool(
     o.libsDir,
     'org.apache.kafka.tools.ProducerPerformance',
-    ['--topic', o.topic, '--num-records', String(o.messages), '--record-size', String(o.recordBytes), '--throughput', '-1',
-      '--producer-props', `bootstrap.servers=${o.brokers.join(',')}`, 'acks=1'],
+    [
+      '--topic',
+      o.topic,
+      '--num-records',
+      String(o.messages),
+      '--record-size',
+      String(o.recordBytes),
+      '--throughput',
+      '-1',
+      '--producer-props',
+      `bootstrap.servers=${o.brokers.join(',')}`,
+      'acks=1',
+    ],
     o.timeoutMs,
   );
   const s = parseProducerPerf(run.output);
@@ -139,7 +150,18 @@ export async function runConsumerPerf(o: ToolCaseOptions & { readonly groupId: s
   const run = await runTool(
     o.libsDir,
     'org.apache.kafka.tools.ConsumerPerformance',
-    ['--bootstrap-server', o.brokers.join(','), '--topic', o.topic, '--messages', String(o.messages), '--group', o.groupId, '--timeout', '30000'],
+    [
+      '--bootstrap-server',
+      o.brokers.join(','),
+      '--topic',
+      o.topic,
+      '--messages',
+      String(o.messages),
+      '--group',
+      o.groupId,
+      '--timeout',
+      '30000',
+    ],
     o.timeoutMs,
   );
   const s = parseConsumerPerf(run.output);

@@ -56,22 +56,45 @@ export function parseBenchOptions(argv: readonly string[], env: Readonly<Record<
     flags.set(match![1]!, match![2] ?? 'true');
   }
   const known = ['messages', 'record-bytes', 'cases', 'quick', 'memory-backlog', 'memory-seconds', 'concurrency', 'repeat', 'cpu-prof'];
-  for (const name of flags.keys()) checker.require(known.includes(name), `--${name}`, `is not a known option (${known.map((k) => `--${k}`).join(', ')})`);
+  for (const name of flags.keys())
+    checker.require(known.includes(name), `--${name}`, `is not a known option (${known.map((k) => `--${k}`).join(', ')})`);
 
   const quick = flags.get('quick') === 'true';
   const messages = readInt(checker, flags.get('messages') ?? env.BENCH_MESSAGES, '--messages', quick ? QUICK_MESSAGES : DEFAULT_MESSAGES);
   const sizesText = flags.get('record-bytes') ?? env.BENCH_RECORD_BYTES;
   const recordSizes =
     sizesText === undefined
-      ? quick ? [DEFAULT_RECORD_SIZES[0]!] : [...DEFAULT_RECORD_SIZES]
+      ? quick
+        ? [DEFAULT_RECORD_SIZES[0]!]
+        : [...DEFAULT_RECORD_SIZES]
       : sizesText.split(',').map((s, i) => readInt(checker, s, `--record-bytes[${i}]`, 0));
   recordSizes.forEach((size, i) =>
-    checker.require(size >= MIN_RECORD_BYTES && size <= MAX_RECORD_BYTES, `--record-bytes[${i}]`, `must be between ${MIN_RECORD_BYTES} and ${MAX_RECORD_BYTES}`),
+    checker.require(
+      size >= MIN_RECORD_BYTES && size <= MAX_RECORD_BYTES,
+      `--record-bytes[${i}]`,
+      `must be between ${MIN_RECORD_BYTES} and ${MAX_RECORD_BYTES}`,
+    ),
   );
   const casesText = flags.get('cases') ?? env.BENCH_CASES;
-  const cases = casesText === undefined ? [] : casesText.split(',').map((s) => s.trim()).filter(Boolean);
-  const memoryBacklog = readInt(checker, flags.get('memory-backlog'), '--memory-backlog', quick ? QUICK_MEMORY_BACKLOG : DEFAULT_MEMORY_BACKLOG);
-  const memorySeconds = readInt(checker, flags.get('memory-seconds'), '--memory-seconds', quick ? QUICK_MEMORY_SECONDS : DEFAULT_MEMORY_SECONDS);
+  const cases =
+    casesText === undefined
+      ? []
+      : casesText
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+  const memoryBacklog = readInt(
+    checker,
+    flags.get('memory-backlog'),
+    '--memory-backlog',
+    quick ? QUICK_MEMORY_BACKLOG : DEFAULT_MEMORY_BACKLOG,
+  );
+  const memorySeconds = readInt(
+    checker,
+    flags.get('memory-seconds'),
+    '--memory-seconds',
+    quick ? QUICK_MEMORY_SECONDS : DEFAULT_MEMORY_SECONDS,
+  );
   const sendConcurrency = readInt(checker, flags.get('concurrency'), '--concurrency', DEFAULT_SEND_CONCURRENCY);
   const repeat = readInt(checker, flags.get('repeat') ?? env.BENCH_REPEAT, '--repeat', 1);
   const cpuProf = flags.get('cpu-prof');

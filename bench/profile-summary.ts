@@ -7,7 +7,10 @@ import { readFileSync } from 'node:fs';
 
 /** The parts of a V8 `.cpuprofile` this summary reads. */
 export interface CpuProfile {
-  readonly nodes: ReadonlyArray<{ readonly id: number; readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number } }>;
+  readonly nodes: ReadonlyArray<{
+    readonly id: number;
+    readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  }>;
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
 }
@@ -58,7 +61,9 @@ function main(): void {
   const top = Number(topText ?? 25);
   const { byFunction, byFile, totalMs } = summariseProfile(JSON.parse(readFileSync(path, 'utf8')) as CpuProfile);
   const line = (s: SelfTime) => `${s.ms.toFixed(0).padStart(8)} ms ${(s.share * 100).toFixed(1).padStart(5)} %  ${s.key}`;
-  process.stdout.write(`total sampled ${totalMs.toFixed(0)} ms\n\nself time by function:\n${byFunction.slice(0, top).map(line).join('\n')}\n`);
+  process.stdout.write(
+    `total sampled ${totalMs.toFixed(0)} ms\n\nself time by function:\n${byFunction.slice(0, top).map(line).join('\n')}\n`,
+  );
   process.stdout.write(`\nself time by file:\n${byFile.slice(0, top).map(line).join('\n')}\n`);
 }
 

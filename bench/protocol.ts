@@ -80,6 +80,9 @@ export function emitCaseResult(result: CaseResult): void {
 
 /** Finds the result line in a case process's stdout. */
 export function parseCaseOutput(stdout: string): CaseResult | undefined {
-  const line = stdout.split('\n').reverse().find((l) => l.startsWith(RESULT_MARKER));
+  const line = stdout
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith(RESULT_MARKER));
   return line === undefined ? undefined : (JSON.parse(line.slice(RESULT_MARKER.length)) as CaseResult);
 }

@@ -3,7 +3,8 @@ import type { CaseResult } from './protocol.js';
 
 /** `value / reference`, or undefined when either is missing or the reference is 0. */
 export function ratio(value: number | undefined, reference: number | undefined): number | undefined {
-  if (value === undefined || reference === undefined || reference === 0 || !Number.isFinite(value) || !Number.isFinite(reference)) return undefined;
+  if (value === undefined || reference === undefined || reference === 0 || !Number.isFinite(value) || !Number.isFinite(reference))
+    return undefined;
   return value / reference;
 }
 
@@ -32,7 +33,14 @@ export const FIGURES = ['msgPerSec', 'mbPerSec', 'p50', 'p99', 'cpuUsPerMsg', 'p
 /** One of {@link FIGURES}. */
 export type FigureName = (typeof FIGURES)[number];
 
-const HEADINGS: Record<FigureName, string> = { msgPerSec: 'msg/s', mbPerSec: 'MB/s', p50: 'p50 ms', p99: 'p99 ms', cpuUsPerMsg: 'CPU us/msg', peakRssMiB: 'peak RSS MiB' };
+const HEADINGS: Record<FigureName, string> = {
+  msgPerSec: 'msg/s',
+  mbPerSec: 'MB/s',
+  p50: 'p50 ms',
+  p99: 'p99 ms',
+  cpuUsPerMsg: 'CPU us/msg',
+  peakRssMiB: 'peak RSS MiB',
+};
 
 function figure(result: CaseResult | undefined, name: FigureName): number | undefined {
   if (!result) return undefined;
@@ -86,10 +94,13 @@ export function formatTable(rows: readonly ReportRow[]): string {
   const body = rows.map((row) =>
     row.error !== undefined && row.result === undefined
       ? [row.name, `FAILED: ${row.error.split('\n')[0]!.slice(0, 100)}`, ...FIGURES.slice(1).map(() => '')]
-      : [row.name, ...FIGURES.map((f) => {
-          const [v, raw, tool] = row.figures[f];
-          return v === undefined ? '-' : `${formatNumber(v)} (${formatRatio(raw)} / ${formatRatio(tool)})`;
-        })],
+      : [
+          row.name,
+          ...FIGURES.map((f) => {
+            const [v, raw, tool] = row.figures[f];
+            return v === undefined ? '-' : `${formatNumber(v)} (${formatRatio(raw)} / ${formatRatio(tool)})`;
+          }),
+        ],
   );
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
   const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

@@ -36,7 +36,10 @@ export function sizeLabel(bytes: number): string {
 function selectCases(options: BenchOptions): CaseSpec[] {
   const unknown = options.cases.filter((n) => !CASES.some((c) => c.name === n));
   if (unknown.length > 0) {
-    throw new KafkaConfigError('bench', unknown.map((n) => ({ field: `--cases ${n}`, problem: `is not a case (${CASES.map((c) => c.name).join(', ')})` })));
+    throw new KafkaConfigError(
+      'bench',
+      unknown.map((n) => ({ field: `--cases ${n}`, problem: `is not a case (${CASES.map((c) => c.name).join(', ')})` })),
+    );
   }
   return CASES.filter((c) => options.cases.length === 0 || options.cases.includes(c.name));
 }
@@ -65,8 +68,12 @@ async function runCase(
     const base = { name: spec.name, brokers, topic, messages, recordBytes, timeoutMs: CASE_TIMEOUT_MS };
     let result: CaseResult;
     if (spec.runner.kind === 'tool') {
-      if (libsDir === undefined) throw new Error('no Kafka jars with kafka-tools found (run `npm run kafka:fetch` or set KAFKA_TOOLS_LIBS)');
-      result = spec.runner.tool === 'producer-perf' ? await runProducerPerf({ ...base, libsDir }) : await runConsumerPerf({ ...base, libsDir, groupId });
+      if (libsDir === undefined)
+        throw new Error('no Kafka jars with kafka-tools found (run `npm run kafka:fetch` or set KAFKA_TOOLS_LIBS)');
+      result =
+        spec.runner.tool === 'producer-perf'
+          ? await runProducerPerf({ ...base, libsDir })
+          : await runConsumerPerf({ ...base, libsDir, groupId });
     } else {
       const params: CaseParams = {
         name: spec.name,
@@ -111,7 +118,9 @@ function printReport(run: SizeRun, groups: readonly CaseGroup[]): string {
     for (const row of rows) {
       if (row.result?.rssGrowthMiB !== undefined) {
         const series = (row.result.rss ?? []).filter((_, i, all) => i % Math.max(1, Math.ceil(all.length / 12)) === 0);
-        out.push(`\n${row.name}: RSS growth ${row.result.rssGrowthMiB} MiB; ${row.result.msgPerSec} msg/s; RSS over time (s: MiB) ${series.map((s) => `${s.t}: ${s.rssMiB}`).join(', ')}`);
+        out.push(
+          `\n${row.name}: RSS growth ${row.result.rssGrowthMiB} MiB; ${row.result.msgPerSec} msg/s; RSS over time (s: MiB) ${series.map((s) => `${s.t}: ${s.rssMiB}`).join(', ')}`,
+        );
       }
     }
   }
@@ -121,7 +130,13 @@ function printReport(run: SizeRun, groups: readonly CaseGroup[]): string {
 
 function machine(): Record<string, unknown> {
   const kafkajs = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'kafkajs', 'package.json'), 'utf8')) as { version: string };
-  return { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, kafkajs: kafkajs.version };
+  return {
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    kafkajs: kafkajs.version,
+  };
 }
 
 async function main(): Promise<void> {
@@ -157,7 +172,15 @@ async function main(): Promise<void> {
       }
       for (const [name, list] of runs) {
         const median = medianRun(list);
-        run.results.set(name, list.length > 1 ? { ...median, notes: [...(median.notes ?? []), `median of ${list.length} runs: ${list.map((r) => r.msgPerSec).join(', ')} msg/s`] } : median);
+        run.results.set(
+          name,
+          list.length > 1
+            ? {
+                ...median,
+                notes: [...(median.notes ?? []), `median of ${list.length} runs: ${list.map((r) => r.msgPerSec).join(', ')} msg/s`],
+              }
+            : median,
+        );
       }
       const report = printReport(run, ['produce', 'consume', 'memory']);
       process.stdout.write(`${report}\n`);

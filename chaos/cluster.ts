@@ -20,7 +20,6 @@ export function rawKafka(brokers: readonly string[], clientId = 'chaos-check'): 
   return new Kafka({ clientId, brokers: [...brokers], logLevel: logLevel.NOTHING, retry: { retries: 8 } });
 }
 
-
 /** Partition leaders of a topic, by partition. */
 export async function leaders(brokers: readonly string[], topic: string): Promise<Map<number, number>> {
   const admin = rawKafka(brokers).admin();
@@ -95,7 +94,13 @@ export async function readTopic(brokers: readonly string[], topic: string, timeo
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`read-back of ${topic} did not reach the end of partitions ${[...remaining].join(', ')} within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(`read-back of ${topic} did not reach the end of partitions ${[...remaining].join(', ')} within ${timeoutMs} ms`),
+          ),
+        timeoutMs,
+      );
       consumer
         .run({
           eachBatch: async ({ batch }) => {

@@ -181,7 +181,9 @@ export async function runGroupScenario(spec: GroupRunSpec): Promise<RunResult> {
   if (unreadable.size > 0 && load) notes.push(describeMissing(topic, [...unreadable], spec.partitions, load.sentAt, faultTimes[0]));
   if (lostIds.length > 0) {
     const notInTopic = lostIds.filter((id) => unreadable.has(id)).length;
-    notes.push(`lost ids (first 10): ${lostIds.slice(0, 10).join(', ')}; ${notInTopic} of the ${lostIds.length} are not in the topic (acknowledged by the producer, never written)`);
+    notes.push(
+      `lost ids (first 10): ${lostIds.slice(0, 10).join(', ')}; ${notInTopic} of the ${lostIds.length} are not in the topic (acknowledged by the producer, never written)`,
+    );
   }
   if (duplicates > 0) notes.push(...describeDuplicates(handled, handledIds));
   notes.push(...errorSummary(pool));
@@ -226,7 +228,10 @@ function describeDuplicates(handled: readonly HandledLine[], counts: ReadonlyMap
     const lines = handled.filter((h) => h.id === id);
     return `id ${id} p${lines[0]?.partition}@${lines[0]?.offset} by ${lines.map((l) => `${l.member}@${new Date(l.at).toISOString().slice(11, 23)}`).join(' & ')}`;
   });
-  return [`${dupIds.length} ids handled more than once, by partition: ${[...byPartition.entries()].map(([p, n]) => `p${p}:${n}`).join(' ')}`, ...sample];
+  return [
+    `${dupIds.length} ids handled more than once, by partition: ${[...byPartition.entries()].map(([p, n]) => `p${p}:${n}`).join(' ')}`,
+    ...sample,
+  ];
 }
 
 /** Error-level log entries of every member, grouped by their text with numbers stripped. */

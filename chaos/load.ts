@@ -111,7 +111,13 @@ const partitioner = Partitioners.DefaultPartitioner();
 
 /** The partition of record `id` (its key, `key-<id mod 1000>`, through kafkajs' murmur2 partitioner). */
 export function partitionOfId(topic: string, id: number, partitions: number): number {
-  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 1, partitionErrorCode: 0, replicas: [1], isr: [1] }));
+  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
+    partitionId,
+    leader: 1,
+    partitionErrorCode: 0,
+    replicas: [1],
+    isr: [1],
+  }));
   return partitioner({ topic, partitionMetadata, message: { key: `key-${id % 1000}`, value: null } });
 }
 
@@ -119,7 +125,13 @@ export function partitionOfId(topic: string, id: number, partitions: number): nu
  * Acknowledged records missing from the topic, for the notes: how many per partition (keyed
  * records) and when they were sent relative to `faultAt`.
  */
-export function describeMissing(topic: string, ids: readonly number[], partitions: number, sentAt: ReadonlyMap<number, number>, faultAt: number | undefined): string {
+export function describeMissing(
+  topic: string,
+  ids: readonly number[],
+  partitions: number,
+  sentAt: ReadonlyMap<number, number>,
+  faultAt: number | undefined,
+): string {
   const byPartition = new Map<number, number>();
   for (const id of ids) {
     const p = partitionOfId(topic, id, partitions);

@@ -21,7 +21,9 @@ function say(event: MemberEvent): void {
 function writeLog(level: string, message: string, data?: LogData): void {
   let text: string;
   try {
-    text = JSON.stringify({ at: Date.now(), member: params.name, level, message, data }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    text = JSON.stringify({ at: Date.now(), member: params.name, level, message, data }, (_k, v: unknown) =>
+      typeof v === 'bigint' ? v.toString() : v,
+    );
   } catch {
     text = JSON.stringify({ at: Date.now(), member: params.name, level, message, data: '[unserialisable]' });
   }
@@ -56,7 +58,10 @@ const throwFor = new Set(params.throwForIds);
 group.registerHandler(async (message) => {
   const id = Number(message.getHeader(ID_HEADER));
   const done = (ok: boolean): void => {
-    writeSync(handledFd, formatHandled({ id, at: Date.now(), partition: message.partition, offset: message.offset, ok, member: params.name }));
+    writeSync(
+      handledFd,
+      formatHandled({ id, at: Date.now(), partition: message.partition, offset: message.offset, ok, member: params.name }),
+    );
   };
   try {
     if (params.avro) message.decode(CHAOS_AVRO_SCHEMA);

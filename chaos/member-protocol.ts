@@ -26,8 +26,7 @@ export interface MemberParams {
 
 /** Member to runner. */
 export type MemberEvent =
-  | { readonly kind: 'state'; readonly state: string; readonly at: number }
-  | { readonly kind: 'closed'; readonly at: number };
+  { readonly kind: 'state'; readonly state: string; readonly at: number } | { readonly kind: 'closed'; readonly at: number };
 
 /** Runner to member: graceful stop (`stopAndWait()` then `close()`), then exit. */
 export interface MemberCommand {

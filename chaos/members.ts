@@ -39,11 +39,13 @@ export class Member {
       this.states.push({ state: event.state, at: event.at });
       for (const w of this.waiters.filter((w) => w.state === event.state)) w.resolve();
     });
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
-      live.delete(child);
-      this.alive = false;
-      resolve({ code, signal });
-    }));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        live.delete(child);
+        this.alive = false;
+        resolve({ code, signal });
+      }),
+    );
   }
 
   get name(): string {
@@ -54,7 +56,10 @@ export class Member {
   waitForState(state: string, timeoutMs: number): Promise<void> {
     if (this.states.some((s) => s.state === state)) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`member ${this.name} did not reach ${state} within ${timeoutMs} ms (state ${this.state})`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`member ${this.name} did not reach ${state} within ${timeoutMs} ms (state ${this.state})`)),
+        timeoutMs,
+      );
       this.waiters.push({ state, resolve: () => (clearTimeout(timer), resolve()) });
       void this.exited.then(() => reject(new Error(`member ${this.name} exited before ${state}`)));
     });
@@ -96,7 +101,12 @@ export class MemberPool {
   /** Starts one more member (a fresh process, a fresh kafkajs member id). */
   spawn(): Member {
     const name = `m${++this.count}`;
-    const params: MemberParams = { ...this.base, name, handledFile: join(this.dir, `handled-${name}.txt`), logFile: join(this.dir, `log-${name}.jsonl`) };
+    const params: MemberParams = {
+      ...this.base,
+      name,
+      handledFile: join(this.dir, `handled-${name}.txt`),
+      logFile: join(this.dir, `log-${name}.jsonl`),
+    };
     const out = openSync(join(this.dir, `out-${name}.txt`), 'a');
     const child = fork(memberScript, [JSON.stringify(params)], { stdio: ['ignore', out, out, 'ipc'] });
     closeSync(out);

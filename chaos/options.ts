@@ -20,8 +20,12 @@ export function parseChaosOptions(argv: readonly string[], known: readonly strin
     const [name, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (name === '--quick' && value === undefined) mode = 'quick';
     else if (name === '--only' && value) {
-      only = value.split(',').map((v) => v.trim().toUpperCase()).filter(Boolean);
-      for (const id of only) if (!known.includes(id)) problems.push({ field: `--only ${id}`, problem: `is not a scenario (${known.join(', ')})` });
+      only = value
+        .split(',')
+        .map((v) => v.trim().toUpperCase())
+        .filter(Boolean);
+      for (const id of only)
+        if (!known.includes(id)) problems.push({ field: `--only ${id}`, problem: `is not a scenario (${known.join(', ')})` });
     } else if (name === '--runs' && value !== undefined) {
       runs = Number(value);
       if (!Number.isInteger(runs) || runs < 1) problems.push({ field: '--runs', problem: `must be a positive integer, got ${value}` });

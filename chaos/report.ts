@@ -16,7 +16,11 @@ const COLUMNS: readonly [string, (r: RunResult) => string][] = [
   ['handle stall s', (r) => s(r.handleStallMs)],
   ['recover s', (r) => s(r.recoverMs)],
   ['time s', (r) => s(r.durationMs)],
-  ['goals', (r) => (r.error ? `ERROR: ${r.error.split('\n')[0]!.slice(0, 80)}` : r.goals.map((g) => `${g.met ? 'met' : 'MISSED'}: ${g.goal}`).join('; '))],
+  [
+    'goals',
+    (r) =>
+      r.error ? `ERROR: ${r.error.split('\n')[0]!.slice(0, 80)}` : r.goals.map((g) => `${g.met ? 'met' : 'MISSED'}: ${g.goal}`).join('; '),
+  ],
 ];
 
 function n(value: number | undefined): string {

@@ -21,7 +21,22 @@ const scenarioScript = fileURLToPath(new URL('./scenario-main.js', import.meta.u
 const RUN_LIMIT_MS = 10 * 60_000;
 
 function errorRow(scenario: Scenario, message: string): RunResult {
-  return { scenario: scenario.id, variant: '', run: 1, durationMs: 0, sent: 0, acked: 0, failed: 0, readable: 0, ackedUnreadable: 0, lost: 0, faults: 0, goals: [], notes: [], error: message };
+  return {
+    scenario: scenario.id,
+    variant: '',
+    run: 1,
+    durationMs: 0,
+    sent: 0,
+    acked: 0,
+    failed: 0,
+    readable: 0,
+    ackedUnreadable: 0,
+    lost: 0,
+    faults: 0,
+    goals: [],
+    notes: [],
+    error: message,
+  };
 }
 
 /** Runs one scenario process; a crash or time-out becomes an error row. */
@@ -29,7 +44,9 @@ function runScenarioProcess(scenario: Scenario, mode: ChaosMode, runs: number): 
   const variants = mode === 'full' ? (scenario.variants ?? 1) : 1;
   const limitMs = RUN_LIMIT_MS * variants * runs;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [scenarioScript, JSON.stringify({ id: scenario.id, mode, runs })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [scenarioScript, JSON.stringify({ id: scenario.id, mode, runs })], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     let timedOut = false;
@@ -44,18 +61,35 @@ function runScenarioProcess(scenario: Scenario, mode: ChaosMode, runs: number): 
       process.removeListener('exit', stopChild);
       const results = parseScenarioOutput(stdout);
       if (results) resolve(results);
-      else resolve([errorRow(scenario, timedOut ? `killed at its time limit (${limitMs / 60_000} min)` : `scenario process ended with ${signal ?? `exit code ${code}`}`)]);
+      else
+        resolve([
+          errorRow(
+            scenario,
+            timedOut
+              ? `killed at its time limit (${limitMs / 60_000} min)`
+              : `scenario process ended with ${signal ?? `exit code ${code}`}`,
+          ),
+        ]);
     });
   });
 }
 
 function machine(): Record<string, unknown> {
   const kafkajs = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'kafkajs', 'package.json'), 'utf8')) as { version: string };
-  return { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, kafkajs: kafkajs.version };
+  return {
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    kafkajs: kafkajs.version,
+  };
 }
 
 async function main(): Promise<number> {
-  const options = parseChaosOptions(process.argv.slice(2), SCENARIOS.map((s) => s.id));
+  const options = parseChaosOptions(
+    process.argv.slice(2),
+    SCENARIOS.map((s) => s.id),
+  );
   const selected = SCENARIOS.filter((s) => (options.only.length > 0 ? options.only.includes(s.id) : options.mode === 'full' || s.quick));
   const command = `npm run chaos${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const started = Date.now();
@@ -86,7 +120,9 @@ async function main(): Promise<number> {
     const rows = await runScenarioProcess(scenario, options.mode, runs);
     results.push(...rows);
     const missed = rows.filter((r) => r.error !== undefined || r.goals.some((g) => !g.met)).length;
-    process.stderr.write(`chaos: ${scenario.id} done in ${Math.round((Date.now() - t0) / 1000)} s, ${missed === 0 ? 'every goal met' : `${missed} of ${rows.length} runs missed a goal`}\n`);
+    process.stderr.write(
+      `chaos: ${scenario.id} done in ${Math.round((Date.now() - t0) / 1000)} s, ${missed === 0 ? 'every goal met' : `${missed} of ${rows.length} runs missed a goal`}\n`,
+    );
     // Written after every scenario, so an interrupted suite still leaves what it measured.
     write(formatResults(results), false);
   }

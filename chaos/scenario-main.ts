@@ -10,7 +10,10 @@ export const RESULT_MARKER = '@@chaos-result ';
 
 /** Finds the results line in a scenario process's stdout. */
 export function parseScenarioOutput(stdout: string): RunResult[] | undefined {
-  const line = stdout.split('\n').reverse().find((l) => l.startsWith(RESULT_MARKER));
+  const line = stdout
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith(RESULT_MARKER));
   return line === undefined ? undefined : (JSON.parse(line.slice(RESULT_MARKER.length)) as RunResult[]);
 }
 

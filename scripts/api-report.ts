@@ -18,10 +18,14 @@ function main(): number {
   let failed = 0;
   for (const entry of ENTRIES) {
     const config = ExtractorConfig.loadFileAndPrepare(join(projectRoot, 'api', 'extractor', `${entry}.json`));
-    const result = Extractor.invoke(config, { localBuild: update, showVerboseMessages: false, messageCallback: (m) => {
-      // The report already lists these; printing them again would only be noise.
-      if (m.category === ExtractorMessageCategory.Extractor) m.handled = true;
-    } });
+    const result = Extractor.invoke(config, {
+      localBuild: update,
+      showVerboseMessages: false,
+      messageCallback: (m) => {
+        // The report already lists these; printing them again would only be noise.
+        if (m.category === ExtractorMessageCategory.Extractor) m.handled = true;
+      },
+    });
     const counted = result.succeeded ? `${result.apiReportChanged ? 'changed' : 'unchanged'}` : 'FAILED';
     process.stdout.write(`api ${entry}: ${counted}\n`);
     if (!result.succeeded || (!update && result.apiReportChanged)) failed++;

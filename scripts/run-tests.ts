@@ -32,7 +32,10 @@ const AREAS = ['unit', 'integration'] as const;
 
 /** Compiled test files whose TypeScript source still exists (dist/ can hold stale output). */
 function findTestFiles(root = projectRoot, only = process.env.TEST_ONLY): string[] {
-  const filters = (only ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const filters = (only ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const files: string[] = [];
   const walk = (dir: string): void => {
     if (!existsSync(dir)) return;
@@ -148,7 +151,9 @@ async function installMatrix(): Promise<void> {
     await installMatrixApps();
     process.stderr.write(`[run-tests] matrix app dependencies ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   } catch (err) {
-    process.stderr.write(`[run-tests] installing the matrix apps' dependencies failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`);
+    process.stderr.write(
+      `[run-tests] installing the matrix apps' dependencies failed: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}\n`,
+    );
   }
 }
 

@@ -4,5 +4,7 @@ import { ourConsumerAdapter } from '../ours-clients.js';
 
 // This module: KafkaConsumerGroup batch handler, `params.batchSize` records per call.
 runCaseProcess(async (params) => {
-  await runConsumer(params, ourConsumerAdapter(params, true), [`batchSize ${params.batchSize}, other settings default (batchWaitTime 200 ms)`]);
+  await runConsumer(params, ourConsumerAdapter(params, true), [
+    `batchSize ${params.batchSize}, other settings default (batchWaitTime 200 ms)`,
+  ]);
 });

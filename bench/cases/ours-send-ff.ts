@@ -20,6 +20,8 @@ runCaseProcess(async (params) => {
         if (failures > 0) throw new Error(`${failures} fire-and-forget sends failed`);
       },
     },
-    [`lingerMs ${producer.config.lingerMs}, maxBatchBytes ${producer.config.maxBatchBytes}, maxInFlightBatches ${producer.config.maxInFlightBatches}`],
+    [
+      `lingerMs ${producer.config.lingerMs}, maxBatchBytes ${producer.config.maxBatchBytes}, maxInFlightBatches ${producer.config.maxInFlightBatches}`,
+    ],
   );
 });

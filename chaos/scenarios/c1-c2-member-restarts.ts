@@ -62,20 +62,30 @@ async function runRestarts(context: ScenarioContext, scenario: 'C1' | 'C2'): Pro
               f.note(`restart ${n}: SIGKILLed ${victim.name}`, at);
             } else {
               const stop = await victim.stop();
-              f.note(`restart ${n}: ${victim.name} stopped in ${stop.ms} ms${stop.graceful ? '' : ' (NOT graceful: killed after the time limit)'}`, at);
+              f.note(
+                `restart ${n}: ${victim.name} stopped in ${stop.ms} ms${stop.graceful ? '' : ' (NOT graceful: killed after the time limit)'}`,
+                at,
+              );
             }
             // The next restart waits until the replacement consumes: on a loaded machine a new
             // member can take longer than the period to join, and faults would only pile up.
             const replacement = f.pool.spawn();
-            await replacement.waitForState('Consuming', JOIN_LIMIT_MS).catch(() => f.log(`${scenario}: ${replacement.name} not consuming after ${JOIN_LIMIT_MS / 1000} s`));
+            await replacement
+              .waitForState('Consuming', JOIN_LIMIT_MS)
+              .catch(() => f.log(`${scenario}: ${replacement.name} not consuming after ${JOIN_LIMIT_MS / 1000} s`));
           }),
         goals: (counts) =>
           scenario === 'C1'
             ? [lostGoal(counts)]
-            : [lostGoal(counts), { goal: '0 duplicates', met: counts.duplicates === 0, measured: `${counts.duplicates} records handled more than once` }],
+            : [
+                lostGoal(counts),
+                { goal: '0 duplicates', met: counts.duplicates === 0, measured: `${counts.duplicates} records handled more than once` },
+              ],
         recover: recoverAfterFaults,
       });
-      context.log(`${scenario} run ${run}: ${result.lost} lost, ${result.duplicates} duplicates${result.error ? `, error: ${result.error}` : ''}`);
+      context.log(
+        `${scenario} run ${run}: ${result.lost} lost, ${result.duplicates} duplicates${result.error ? `, error: ${result.error}` : ''}`,
+      );
       results.push(result);
     }
   } finally {

@@ -39,7 +39,13 @@ async function runOnce(cluster: EmbeddedKafka, variant: Variant, run: number, co
   const brokers = cluster.brokers;
   const notes: string[] = [];
   const logger = fileLogger(join(dir, 'producer.jsonl'));
-  const producer = new KafkaProducer({ brokers, topic, clientId: `chaos-${label}`, logger, ...(variant.acks === undefined ? {} : { acks: variant.acks }) });
+  const producer = new KafkaProducer({
+    brokers,
+    topic,
+    clientId: `chaos-${label}`,
+    logger,
+    ...(variant.acks === undefined ? {} : { acks: variant.acks }),
+  });
   let load: ProducerLoad | undefined;
   let killedAt = 0;
   let backAt = 0;
@@ -96,7 +102,11 @@ async function runOnce(cluster: EmbeddedKafka, variant: Variant, run: number, co
     },
   ];
   if (variant.acks === 'all') {
-    goals.unshift({ goal: 'every acknowledged record readable', met: unreadable.length === 0, measured: `${unreadable.length} of ${acked.size} acknowledged records missing` });
+    goals.unshift({
+      goal: 'every acknowledged record readable',
+      met: unreadable.length === 0,
+      measured: `${unreadable.length} of ${acked.size} acknowledged records missing`,
+    });
   }
   const result: RunResult = {
     scenario: 'C3',
@@ -111,7 +121,9 @@ async function runOnce(cluster: EmbeddedKafka, variant: Variant, run: number, co
     lost: unreadable.length,
     faults: killedAt > 0 ? 1 : 0,
     ackStallMs: stall.ms,
-    ...(killedAt > 0 ? { recoverMs: afterKill.end - killedAt, recoverMeaning: 'from the kill to the end of the longest ack gap after it' } : {}),
+    ...(killedAt > 0
+      ? { recoverMs: afterKill.end - killedAt, recoverMeaning: 'from the kill to the end of the longest ack gap after it' }
+      : {}),
     goals,
     notes,
     ...(error === undefined ? {} : { error }),
@@ -123,7 +135,8 @@ async function runOnce(cluster: EmbeddedKafka, variant: Variant, run: number, co
 
 export const C3: Scenario = {
   id: 'C3',
-  title: 'broker kill under awaited sends: 12 partitions RF 3, SIGKILL the leader of most partitions, send on 20 s, restart it; acks all and default',
+  title:
+    'broker kill under awaited sends: 12 partitions RF 3, SIGKILL the leader of most partitions, send on 20 s, restart it; acks all and default',
   goals: ['acks all: every acknowledged record readable (5 runs)', 'producer recovers without a restart', 'stall time reported'],
   quick: true,
   fullRuns: 5,
@@ -136,7 +149,9 @@ export const C3: Scenario = {
         // The quick set (and so `npm test`) runs the variant with a goal only: a node restart takes 10-30 s here.
         for (const variant of context.mode === 'full' ? VARIANTS : VARIANTS.filter((v) => v.acks === 'all')) {
           const result = await runOnce(cluster, variant, run, context);
-          context.log(`C3 ${variant.label} run ${run}: ${result.acked} acked, ${result.ackedUnreadable} acknowledged but unreadable, ack stall ${result.ackStallMs} ms${result.error ? `, error: ${result.error}` : ''}`);
+          context.log(
+            `C3 ${variant.label} run ${run}: ${result.acked} acked, ${result.ackedUnreadable} acknowledged but unreadable, ack stall ${result.ackStallMs} ms${result.error ? `, error: ${result.error}` : ''}`,
+          );
           results.push(result);
         }
       }

@@ -56,7 +56,9 @@ async function runBrokerFault(context: ScenarioContext, scenario: 'C4' | 'C7'): 
           } else {
             const coordinator = await groupCoordinator(cluster.brokers, f.groupName);
             const led = [...(await leaders(cluster.brokers, f.topic)).entries()].filter(([, l]) => l === coordinator).map(([p]) => `p${p}`);
-            f.note(`froze node ${coordinator} (group coordinator, leader of ${led.join(', ') || 'no partition'}) for ${FREEZE_MS / 1000} s`);
+            f.note(
+              `froze node ${coordinator} (group coordinator, leader of ${led.join(', ') || 'no partition'}) for ${FREEZE_MS / 1000} s`,
+            );
             cluster.freezeNode(coordinator);
             try {
               await sleep(FREEZE_MS);
@@ -70,14 +72,12 @@ async function runBrokerFault(context: ScenarioContext, scenario: 'C4' | 'C7'): 
           await f.load.stop();
           return faults;
         },
-        goals: (counts) =>
-          scenario === 'C4'
-            ? [lostGoal(counts)]
-            : [lostGoal(counts), recoveredGoal(counts, thawedAt)],
-        recover: (counts) =>
-          scenario === 'C7' && thawedAt > 0 ? fromThaw(counts, thawedAt) : recoverAfterFaults(counts),
+        goals: (counts) => (scenario === 'C4' ? [lostGoal(counts)] : [lostGoal(counts), recoveredGoal(counts, thawedAt)]),
+        recover: (counts) => (scenario === 'C7' && thawedAt > 0 ? fromThaw(counts, thawedAt) : recoverAfterFaults(counts)),
       });
-      context.log(`${scenario} run ${run}: ${result.lost} lost, ${result.duplicates} duplicates${result.error ? `, error: ${result.error}` : ''}`);
+      context.log(
+        `${scenario} run ${run}: ${result.lost} lost, ${result.duplicates} duplicates${result.error ? `, error: ${result.error}` : ''}`,
+      );
       results.push(result);
     }
   } finally {
@@ -87,7 +87,10 @@ async function runBrokerFault(context: ScenarioContext, scenario: 'C4' | 'C7'): 
 }
 
 function fromThaw(counts: GroupCounts, thawedAt: number): { ms: number; meaning: string } | undefined {
-  const next = counts.handled.map((h) => h.at).filter((t) => t >= thawedAt).sort((a, b) => a - b)[0];
+  const next = counts.handled
+    .map((h) => h.at)
+    .filter((t) => t >= thawedAt)
+    .sort((a, b) => a - b)[0];
   return next === undefined ? undefined : { ms: next - thawedAt, meaning: 'from the resume to the next handled record' };
 }
 

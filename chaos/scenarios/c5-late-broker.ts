@@ -31,7 +31,16 @@ async function runOnce(run: number, context: ScenarioContext): Promise<RunResult
   const brokers = [`127.0.0.1:${port}`];
   const topic = `chaos-${label}-${process.pid}-${Date.now().toString(36)}`.toLowerCase();
   const notes: string[] = [];
-  const pool = new MemberPool(dir, { brokers, topic, groupName: `${topic}-group`, numWorkers: 4, handlerMs: 0, avro: false, throwForIds: [], subscribeErrors: true });
+  const pool = new MemberPool(dir, {
+    brokers,
+    topic,
+    groupName: `${topic}-group`,
+    numWorkers: 4,
+    handlerMs: 0,
+    avro: false,
+    throwForIds: [],
+    subscribeErrors: true,
+  });
   const producer = new KafkaProducer({ brokers, topic, clientId: `chaos-${label}`, logger: fileLogger(join(dir, 'producer.jsonl')) });
   let broker: EmbeddedKafka | undefined;
   let load: ProducerLoad | undefined;
@@ -40,14 +49,21 @@ async function runOnce(run: number, context: ScenarioContext): Promise<RunResult
   try {
     pool.spawn();
     // Sends before the producer is connected fail at once (ProducerNotInitialisedError): counted as failed.
-    load = new ProducerLoad({ producer, records: 100 * ((BROKER_LATE_MS + SEND_AFTER_READY_MS + 120_000) / 1000), ratePerSecond: 100, concurrency: 1 });
+    load = new ProducerLoad({
+      producer,
+      records: 100 * ((BROKER_LATE_MS + SEND_AFTER_READY_MS + 120_000) / 1000),
+      ratePerSecond: 100,
+      concurrency: 1,
+    });
     await sleep(BROKER_LATE_MS);
     killBrokersOnSignals();
     const brokerStart = Date.now();
     broker = await startSingleNode({ port });
     await createTopic(topic, 3, [...brokers], 1);
     readyAt = Date.now();
-    notes.push(`broker started ${((brokerStart - load.startedAt) / 1000).toFixed(1)} s after the clients, ready (with the topic) in ${((readyAt - brokerStart) / 1000).toFixed(1)} s`);
+    notes.push(
+      `broker started ${((brokerStart - load.startedAt) / 1000).toFixed(1)} s after the clients, ready (with the topic) in ${((readyAt - brokerStart) / 1000).toFixed(1)} s`,
+    );
     context.log(`${label}: broker ready on port ${port}`);
     const deadline = readyAt + 120_000;
     // Run at least SEND_AFTER_READY_MS, and until the first ack and the first handled record, or the limit.
@@ -89,8 +105,16 @@ async function runOnce(run: number, context: ScenarioContext): Promise<RunResult
   if (load) notes.push(...countedLines(load.failureMessages, 2).map((l) => `send failed ${l}`));
   notes.push(...errorSummary(pool, 2));
   const goals: GoalCheck[] = [
-    { goal: 'sends acknowledged once the broker is up, no restart', met: firstAck !== undefined && firstAck >= readyAt, measured: `first ack ${secs(firstAck)} after ready` },
-    { goal: 'records handled once the broker is up, no restart', met: firstHandled !== undefined, measured: `first handled ${secs(firstHandled)} after ready` },
+    {
+      goal: 'sends acknowledged once the broker is up, no restart',
+      met: firstAck !== undefined && firstAck >= readyAt,
+      measured: `first ack ${secs(firstAck)} after ready`,
+    },
+    {
+      goal: 'records handled once the broker is up, no restart',
+      met: firstHandled !== undefined,
+      measured: `first handled ${secs(firstHandled)} after ready`,
+    },
     { goal: '0 lost', met: lost === 0, measured: `${lost} of ${acked.size} acknowledged records never handled` },
   ];
   const result: RunResult = {
@@ -108,7 +132,12 @@ async function runOnce(run: number, context: ScenarioContext): Promise<RunResult
     lost,
     duplicates: handled.length - handledIds.size,
     faults: 1,
-    ...(firstAck !== undefined && readyAt > 0 ? { recoverMs: Math.max(firstAck, firstHandled ?? firstAck) - readyAt, recoverMeaning: 'from broker ready to both the first ack and the first handled record' } : {}),
+    ...(firstAck !== undefined && readyAt > 0
+      ? {
+          recoverMs: Math.max(firstAck, firstHandled ?? firstAck) - readyAt,
+          recoverMeaning: 'from broker ready to both the first ack and the first handled record',
+        }
+      : {}),
     goals,
     notes,
     ...(error === undefined ? {} : { error }),

@@ -32,8 +32,23 @@ async function runOnce(cluster: EmbeddedKafka, run: number, context: ScenarioCon
   const brokers = cluster.brokers;
   const topic = `chaos-${label}-${process.pid}-${Date.now().toString(36)}`.toLowerCase();
   const notes: string[] = [];
-  const pool = new MemberPool(dir, { brokers, topic, groupName: `${topic}-group`, numWorkers: 2, handlerMs: 0, avro: true, throwForIds: [throwId], subscribeErrors: false });
-  const producer = new KafkaProducer({ brokers, topic, clientId: `chaos-${label}`, acks: 'all', logger: fileLogger(join(dir, 'producer.jsonl')) });
+  const pool = new MemberPool(dir, {
+    brokers,
+    topic,
+    groupName: `${topic}-group`,
+    numWorkers: 2,
+    handlerMs: 0,
+    avro: true,
+    throwForIds: [throwId],
+    subscribeErrors: false,
+  });
+  const producer = new KafkaProducer({
+    brokers,
+    topic,
+    clientId: `chaos-${label}`,
+    acks: 'all',
+    logger: fileLogger(join(dir, 'producer.jsonl')),
+  });
   const acked = new Set<number>();
   let sent = 0;
   let failed = 0;
@@ -91,10 +106,16 @@ async function runOnce(cluster: EmbeddedKafka, run: number, context: ScenarioCon
   const member = pool.members[0];
   const firstConsuming = member?.states.findIndex((s) => s.state === 'Consuming') ?? -1;
   const restarts = firstConsuming < 0 ? 0 : (member?.states.slice(firstConsuming + 1).filter((s) => s.state === 'Starting').length ?? 0);
-  const errorLines = pool.logs().filter((e) => e.level === 'error').map((e) => JSON.stringify(e));
-  const poisonLogged = poisonOffset !== undefined && errorLines.some((l) => l.includes(`"offset":"${poisonOffset}"`) && /"partition":"?0"?[,}]/.test(l));
+  const errorLines = pool
+    .logs()
+    .filter((e) => e.level === 'error')
+    .map((e) => JSON.stringify(e));
+  const poisonLogged =
+    poisonOffset !== undefined && errorLines.some((l) => l.includes(`"offset":"${poisonOffset}"`) && /"partition":"?0"?[,}]/.test(l));
   const throwLogged = errorLines.some((l) => l.includes(`refuses record ${throwId}`));
-  notes.push(`poison id ${poisonId} at p0@${poisonOffset ?? '?'} handled ${handledIds.get(poisonId) ?? 0}x; throwing id ${throwId} handled ${handledIds.get(throwId) ?? 0}x`);
+  notes.push(
+    `poison id ${poisonId} at p0@${poisonOffset ?? '?'} handled ${handledIds.get(poisonId) ?? 0}x; throwing id ${throwId} handled ${handledIds.get(throwId) ?? 0}x`,
+  );
   notes.push(`${errorLines.length} error-level log lines from the member`);
   notes.push(...errorSummary(pool, 3));
   if (lostIds.length > 0) notes.push(`never handled (first 10): ${lostIds.slice(0, 10).join(', ')}`);

@@ -134,5 +134,9 @@ type ValueOf<S, D extends unknown[]> = D['length'] extends MaxDepth
 type RecordValue<Field, D extends unknown[]> = [Field] extends [{ readonly name: infer N }]
   ? string extends N
     ? unknown
-    : { -readonly [K in Field as K extends { readonly name: infer M extends string } ? M : never]: K extends { readonly type: infer T } ? ValueOf<T, D> : never }
+    : {
+        -readonly [K in Field as K extends { readonly name: infer M extends string } ? M : never]: K extends { readonly type: infer T }
+          ? ValueOf<T, D>
+          : never;
+      }
   : unknown;

@@ -114,4 +114,3 @@ export class ErrorStream implements AsyncIterable<KafkaError> {
     return this.on((error) => logger.error(message, { ...context(), ...errorLogData(error), error: error.message }));
   }
 }
-

@@ -32,10 +32,9 @@ export class KafkaConfigError extends KafkaError {
   readonly problems: readonly ConfigProblem[];
 
   constructor(subject: string, problems: readonly ConfigProblem[]) {
-    super(
-      `invalid ${subject} config: ${problems.map((p) => `${p.field} ${p.problem}`).join('; ')}`,
-      { fields: problems.map((p) => p.field) },
-    );
+    super(`invalid ${subject} config: ${problems.map((p) => `${p.field} ${p.problem}`).join('; ')}`, {
+      fields: problems.map((p) => p.field),
+    });
     this.problems = problems;
   }
 }
@@ -114,12 +113,11 @@ export class PartitionNotAcknowledgedError extends ProducerSendError {
   readonly partition: number;
 
   constructor(topic: string, partition: number, records: number, resends: number) {
-    super(
-      topic,
-      undefined,
-      `partition ${partition} never acknowledged ${records} record(s), also after ${resends} resend(s)`,
-      { partition, records, resends },
-    );
+    super(topic, undefined, `partition ${partition} never acknowledged ${records} record(s), also after ${resends} resend(s)`, {
+      partition,
+      records,
+      resends,
+    });
     this.partition = partition;
   }
 }

@@ -87,7 +87,15 @@ export type { ProducerCloseOptions } from './producer/close-sequence.js';
 export type { ProducerOutputStream, OutputRecord, OutputRecordObject, OutputStreamOptions } from './producer/output-stream.js';
 
 // Consumer group.
-export { KafkaConsumerGroup, ConsumerGroupCore, KafkaJsConsumerTransport, ConsumerState, consumerStateName, DoNotCommitError, shouldCommit } from './consumer/index.js';
+export {
+  KafkaConsumerGroup,
+  ConsumerGroupCore,
+  KafkaJsConsumerTransport,
+  ConsumerState,
+  consumerStateName,
+  DoNotCommitError,
+  shouldCommit,
+} from './consumer/index.js';
 export type {
   ConsumerTransport,
   TransportListener,

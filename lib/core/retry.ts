@@ -13,12 +13,7 @@ import { randomInt } from 'node:crypto';
  * @param maxPeriod - longest pause, ms (>= minPeriod)
  * @param draw - source of an integer in [0, 50); injectable for tests
  */
-export function getRetryTime(
-  attempt: number,
-  minPeriod: number,
-  maxPeriod: number,
-  draw: () => number = () => randomInt(50),
-): number {
+export function getRetryTime(attempt: number, minPeriod: number, maxPeriod: number, draw: () => number = () => randomInt(50)): number {
   const n = Math.max(1, Math.floor(attempt));
   const cycle = Math.floor(Math.log2(Math.floor(maxPeriod / minPeriod))) + 1;
   const base = 2 ** ((n - 1) % cycle) * minPeriod;

@@ -14,7 +14,13 @@ export async function outcomeWithin(promise: Promise<unknown>, ms: number): Prom
     timer = setTimeout(() => resolve('timeout'), ms);
   });
   try {
-    return await Promise.race([promise.then(() => 'ok' as const, (error: unknown) => ({ error })), timedOut]);
+    return await Promise.race([
+      promise.then(
+        () => 'ok' as const,
+        (error: unknown) => ({ error }),
+      ),
+      timedOut,
+    ]);
   } finally {
     clearTimeout(timer);
   }

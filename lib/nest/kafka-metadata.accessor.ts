@@ -5,8 +5,7 @@ import { KAFKA_BATCH_HANDLER_METADATA, KAFKA_HANDLER_METADATA } from './kafka.co
 
 /** What a handler decorator recorded on one method. */
 export type KafkaHandlerMetadata =
-  | { readonly kind: 'message'; readonly group: string; readonly schema?: AvroSchema }
-  | { readonly kind: 'batch'; readonly group: string };
+  { readonly kind: 'message'; readonly group: string; readonly schema?: AvroSchema } | { readonly kind: 'batch'; readonly group: string };
 
 /** Owns every read of the handler decorators' metadata, so the explorer stays readable. */
 @Injectable()

@@ -39,14 +39,18 @@ export class KafkaExplorer {
     const byGroup = new Map<string, FoundHandler[]>();
     for (const handler of this.findHandlers(problems)) {
       if (!this.registry.hasGroup(handler.meta.group)) {
-        problems.push(`${decoratorName(handler.meta)} on ${handler.label} names consumer group "${handler.meta.group}", which is not declared in consumerGroups (declared: ${this.registry.groupNames()})`);
+        problems.push(
+          `${decoratorName(handler.meta)} on ${handler.label} names consumer group "${handler.meta.group}", which is not declared in consumerGroups (declared: ${this.registry.groupNames()})`,
+        );
         continue;
       }
       byGroup.set(handler.meta.group, [...(byGroup.get(handler.meta.group) ?? []), handler]);
     }
     for (const [group, handlers] of byGroup) {
       if (handlers.length > 1) {
-        problems.push(`consumer group "${group}" has ${handlers.length} handlers (${handlers.map((h) => h.label).join(', ')}); a group takes exactly one @KafkaHandler or @KafkaBatchHandler`);
+        problems.push(
+          `consumer group "${group}" has ${handlers.length} handlers (${handlers.map((h) => h.label).join(', ')}); a group takes exactly one @KafkaHandler or @KafkaBatchHandler`,
+        );
         continue;
       }
       this.register(handlers[0]!, problems);
@@ -88,7 +92,9 @@ export class KafkaExplorer {
     const metatype: unknown = wrapper.metatype;
     if (typeof metatype !== 'function') return;
     for (const { methodName } of this.decoratedMethods(metatype.prototype)) {
-      this.logger.warn(`${metatype.name}.${methodName} is a Kafka handler on a request-scoped or transient provider and is skipped: handlers need a singleton provider`);
+      this.logger.warn(
+        `${metatype.name}.${methodName} is a Kafka handler on a request-scoped or transient provider and is skipped: handlers need a singleton provider`,
+      );
     }
   }
 
@@ -111,7 +117,9 @@ export class KafkaExplorer {
       problems.push(`${handler.label} could not be registered on consumer group "${handler.meta.group}": ${describeCause(error)}`);
       return;
     }
-    this.logger.log(`${handler.label} handles consumer group "${handler.meta.group}" (${group.topics.join(', ')})${handler.meta.kind === 'batch' ? ' in batches' : ''}`);
+    this.logger.log(
+      `${handler.label} handles consumer group "${handler.meta.group}" (${group.topics.join(', ')})${handler.meta.kind === 'batch' ? ' in batches' : ''}`,
+    );
   }
 }
 

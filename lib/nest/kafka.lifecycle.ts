@@ -47,7 +47,10 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
       const idle = this.registry.groups().filter((g) => !g.group.hasHandler());
       if (idle.length > 0) {
         throw new KafkaModuleError(
-          idle.map((g) => `consumer group "${g.name}" has no handler: decorate one provider method with @KafkaHandler({ group: '${g.name}' }) or @KafkaBatchHandler({ group: '${g.name}' }), or read it with group.messages() from onModuleInit`),
+          idle.map(
+            (g) =>
+              `consumer group "${g.name}" has no handler: decorate one provider method with @KafkaHandler({ group: '${g.name}' }) or @KafkaBatchHandler({ group: '${g.name}' }), or read it with group.messages() from onModuleInit`,
+          ),
         );
       }
     });

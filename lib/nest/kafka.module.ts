@@ -5,12 +5,7 @@ import { KAFKA_CLIENT_FACTORY, kafkajsClientFactory, type KafkaClientFactory } f
 import { KafkaExplorer } from './kafka.explorer.js';
 import { KafkaLifecycle } from './kafka.lifecycle.js';
 import { KafkaMetadataAccessor } from './kafka-metadata.accessor.js';
-import {
-  KAFKA_ASYNC_OPTIONS_TYPE,
-  KAFKA_MODULE_OPTIONS,
-  KAFKA_OPTIONS_TYPE,
-  KafkaConfigurableModule,
-} from './kafka.module-definition.js';
+import { KAFKA_ASYNC_OPTIONS_TYPE, KAFKA_MODULE_OPTIONS, KAFKA_OPTIONS_TYPE, KafkaConfigurableModule } from './kafka.module-definition.js';
 import type { KafkaDeclaredNames, KafkaModuleOptions } from './kafka-module.options.js';
 import { KafkaClientRegistry } from './kafka.registry.js';
 import { getConsumerGroupToken, getProducerToken } from './kafka.tokens.js';

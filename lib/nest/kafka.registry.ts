@@ -14,7 +14,12 @@ import type { KafkaGroupHealthSubscription } from './health/kafka-health-subscri
 
 const MODULE_OPTION_NAMES = [
   ...CONNECTION_OPTION_NAMES,
-  ...optionNames<Omit<KafkaModuleOptions, keyof ConnectionConfig>>({ producers: true, consumerGroups: true, logLevel: true, shutdownTimeout: true }),
+  ...optionNames<Omit<KafkaModuleOptions, keyof ConnectionConfig>>({
+    producers: true,
+    consumerGroups: true,
+    logLevel: true,
+    shutdownTimeout: true,
+  }),
 ];
 const GROUP_ENTRY_OPTION_NAMES = [
   ...CONSUMER_GROUP_ONLY_OPTION_NAMES,
@@ -88,8 +93,12 @@ export class KafkaClientRegistry {
     for (const [name, entry] of Object.entries(consumerGroups)) {
       problems.push(...entryKeyProblems(entry, GROUP_ENTRY_OPTION_NAMES, `consumerGroups.${name}.`, CONNECTION_OPTION_NAMES));
       const { autoStart = true, healthSubscription, ...groupConfig } = pickKnown(entry, GROUP_ENTRY_OPTION_NAMES);
-      problems.push(...entryKeyProblems(healthSubscription, HEALTH_SUBSCRIPTION_ENTRY_NAMES, `consumerGroups.${name}.healthSubscription.`, []));
-      const group = build(`consumerGroups.${name}`, problems, () => factory.createConsumerGroup({ ...connection(`group:${name}`), ...groupConfig }));
+      problems.push(
+        ...entryKeyProblems(healthSubscription, HEALTH_SUBSCRIPTION_ENTRY_NAMES, `consumerGroups.${name}.healthSubscription.`, []),
+      );
+      const group = build(`consumerGroups.${name}`, problems, () =>
+        factory.createConsumerGroup({ ...connection(`group:${name}`), ...groupConfig }),
+      );
       if (!group) continue;
       built.push(group);
       groupMap.set(name, { name, group, autoStart, ...(healthSubscription ? { healthSubscription } : {}) });
@@ -156,7 +165,11 @@ function moduleFieldProblems(options: KafkaModuleOptions): readonly ConfigProble
   checker.oneOf(options.logLevel, ['debug', 'info', 'warn', 'error', 'nothing'], 'logLevel');
   for (const field of ['producers', 'consumerGroups'] as const) {
     const value: unknown = options[field];
-    checker.require(value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value)), field, 'must be an object keyed by name');
+    checker.require(
+      value === undefined || (typeof value === 'object' && value !== null && !Array.isArray(value)),
+      field,
+      'must be an object keyed by name',
+    );
   }
   return checker.recorded;
 }
@@ -165,11 +178,17 @@ function moduleFieldProblems(options: KafkaModuleOptions): readonly ConfigProble
  * Unknown keys of one producer, group or health-subscription entry. A connection setting there
  * gets its own hint, since it is a real option in the wrong place.
  */
-function entryKeyProblems(entry: unknown, known: readonly string[], prefix: string, moduleWide: readonly string[]): readonly ConfigProblem[] {
+function entryKeyProblems(
+  entry: unknown,
+  known: readonly string[],
+  prefix: string,
+  moduleWide: readonly string[],
+): readonly ConfigProblem[] {
   if (typeof entry !== 'object' || entry === null) return [];
   const checker = new ConfigChecker();
   const misplaced = Object.keys(entry).filter((key) => moduleWide.includes(key));
-  for (const key of misplaced) checker.require(false, `${prefix}${key}`, 'is a connection setting: set it once at the top level of the KafkaModule options');
+  for (const key of misplaced)
+    checker.require(false, `${prefix}${key}`, 'is a connection setting: set it once at the top level of the KafkaModule options');
   const rest = Object.fromEntries(Object.entries(entry).filter(([key]) => !moduleWide.includes(key)));
   checker.knownKeys(rest, known, prefix);
   return checker.recorded;
@@ -193,8 +212,10 @@ function compareNames(field: string, actual: readonly string[], declared: readon
   const missing = declared.filter((n) => !actual.includes(n));
   const extra = actual.filter((n) => !declared.includes(n));
   const problems: string[] = [];
-  if (missing.length > 0) problems.push(`the options factory returned no ${field} entry for ${quote(missing)}, declared in forRootAsync({ ${field} })`);
-  if (extra.length > 0) problems.push(`the options factory returned ${field} ${quote(extra)}, which forRootAsync({ ${field} }) does not declare`);
+  if (missing.length > 0)
+    problems.push(`the options factory returned no ${field} entry for ${quote(missing)}, declared in forRootAsync({ ${field} })`);
+  if (extra.length > 0)
+    problems.push(`the options factory returned ${field} ${quote(extra)}, which forRootAsync({ ${field} }) does not declare`);
   return problems;
 }
 

@@ -110,7 +110,10 @@ export class InMemoryConsumerGroup extends ConsumerGroupCore {
   push(input: PushInput): KafkaMessage {
     const topic = input?.topic ?? this.topics[0]!;
     if (!this.topics.includes(topic)) {
-      throw new InvalidMessageError(topic, `consumer group ${this.groupName} does not consume this topic (it consumes ${this.topics.join(', ')})`);
+      throw new InvalidMessageError(
+        topic,
+        `consumer group ${this.groupName} does not consume this topic (it consumes ${this.topics.join(', ')})`,
+      );
     }
     return this.broker.append(topic, toStoredRecord(topic, input), input.partition);
   }
@@ -149,7 +152,10 @@ export class InMemoryConsumerGroup extends ConsumerGroupCore {
     await this.pipeline.flushCommits();
     while (this.pipeline.tracker.hasPending()) {
       if (Date.now() >= deadline) {
-        throw new KafkaTimeoutError(`timed out after ${timeoutMs} ms waiting for consumer group ${this.groupName} to commit what it handled`, details());
+        throw new KafkaTimeoutError(
+          `timed out after ${timeoutMs} ms waiting for consumer group ${this.groupName} to commit what it handled`,
+          details(),
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, COMMIT_RETRY_PAUSE_MS));
       await this.pipeline.flushCommits();

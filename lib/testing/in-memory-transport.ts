@@ -154,7 +154,8 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
     let position = this.positions.get(key);
     if (position === undefined) {
       const committed = this.broker.committed(this.options.groupName, topic, partition);
-      position = committed !== undefined ? Number(committed) : this.options.offset === 'oldest' ? 0 : this.broker.endOffset(topic, partition);
+      position =
+        committed !== undefined ? Number(committed) : this.options.offset === 'oldest' ? 0 : this.broker.endOffset(topic, partition);
       this.positions.set(key, position);
     }
     return position;

@@ -29,7 +29,9 @@ const requireFromHere = createRequire(import.meta.url);
 
 function writeEsmFace(base: string): string[] {
   const cjs = requireFromHere(join(libDir, `${base}.js`)) as Record<string, unknown>;
-  const names = Object.keys(cjs).filter((name) => name !== '__esModule' && name !== 'default').sort();
+  const names = Object.keys(cjs)
+    .filter((name) => name !== '__esModule' && name !== 'default')
+    .sort();
   const file = base.split('/').pop() ?? base;
   writeFileSync(
     join(libDir, `${base}.mjs`),

@@ -147,7 +147,11 @@ export class BrokerProcess implements KillableProcess {
   startFailure(exit: BrokerExit): Error {
     const text = this.log.text();
     const bind = BIND_FAILURE.exec(text);
-    if (bind) return new PortTakenError(bind[1] ? Number(bind[1]) : undefined, `already in use (kafka node ${this.launch.nodeId} could not bind it)`);
+    if (bind)
+      return new PortTakenError(
+        bind[1] ? Number(bind[1]) : undefined,
+        `already in use (kafka node ${this.launch.nodeId} could not bind it)`,
+      );
     return new BrokerExitedError(this.launch.nodeId, describeExit(exit), text);
   }
 

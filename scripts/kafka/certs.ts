@@ -98,24 +98,56 @@ async function load(dir: string, name: string, subject: string): Promise<Certifi
 
 async function selfSignedCa(dir: string, name: string, subject: string): Promise<CertificateFiles> {
   await openssl([
-    'req', '-x509', '-newkey', KEY_SPEC, '-nodes',
-    '-keyout', join(dir, `${name}.key`), '-out', join(dir, `${name}.crt`),
-    '-days', VALIDITY_DAYS, '-subj', subject,
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    '-newkey',
+    KEY_SPEC,
+    '-nodes',
+    '-keyout',
+    join(dir, `${name}.key`),
+    '-out',
+    join(dir, `${name}.crt`),
+    '-days',
+    VALIDITY_DAYS,
+    '-subj',
+    subject,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   return load(dir, name, subject);
 }
 
-async function signed(dir: string, name: string, subject: string, issuer: CertificateFiles, extensions: string[]): Promise<CertificateFiles> {
+async function signed(
+  dir: string,
+  name: string,
+  subject: string,
+  issuer: CertificateFiles,
+  extensions: string[],
+): Promise<CertificateFiles> {
   const csr = join(dir, `${name}.csr`);
   const ext = join(dir, `${name}.ext`);
   await openssl(['req', '-newkey', KEY_SPEC, '-nodes', '-keyout', join(dir, `${name}.key`), '-out', csr, '-subj', subject]);
   await writeFile(ext, `${extensions.join('\n')}\n`);
   await openssl([
-    'x509', '-req', '-in', csr, '-CA', issuer.certPath, '-CAkey', issuer.keyPath,
-    '-set_serial', `0x${randomBytes(8).toString('hex')}`,
-    '-out', join(dir, `${name}.crt`), '-days', VALIDITY_DAYS, '-sha256', '-extfile', ext,
+    'x509',
+    '-req',
+    '-in',
+    csr,
+    '-CA',
+    issuer.certPath,
+    '-CAkey',
+    issuer.keyPath,
+    '-set_serial',
+    `0x${randomBytes(8).toString('hex')}`,
+    '-out',
+    join(dir, `${name}.crt`),
+    '-days',
+    VALIDITY_DAYS,
+    '-sha256',
+    '-extfile',
+    ext,
   ]);
   return load(dir, name, subject);
 }

@@ -9,14 +9,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  acceptsConnections,
-  backgroundLogFile,
-  clearState,
-  processAlive,
-  readState,
-  type BackgroundState,
-} from './background-state.js';
+import { acceptsConnections, backgroundLogFile, clearState, processAlive, readState, type BackgroundState } from './background-state.js';
 import type { DaemonMessage } from './daemon.js';
 import { HarnessUsageError, KafkaHarnessError } from './errors.js';
 import { ensureKafkaJars } from './fetch.js';
@@ -68,10 +61,7 @@ async function upCommand(args: string[]): Promise<void> {
   });
   await log.close();
   const message = await new Promise<DaemonMessage>((resolve) => {
-    const timer = setTimeout(
-      () => resolve({ type: 'failed', message: `no readiness report within ${UP_TIMEOUT_MS} ms` }),
-      UP_TIMEOUT_MS,
-    );
+    const timer = setTimeout(() => resolve({ type: 'failed', message: `no readiness report within ${UP_TIMEOUT_MS} ms` }), UP_TIMEOUT_MS);
     daemon.once('message', (m: DaemonMessage) => {
       clearTimeout(timer);
       resolve(m);

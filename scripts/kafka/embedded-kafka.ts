@@ -301,7 +301,8 @@ export class EmbeddedKafka {
 }
 
 function validate(options: EmbeddedKafkaOptions): void {
-  if (!Number.isInteger(options.nodes) || options.nodes < 1) throw new HarnessUsageError(`nodes must be a positive integer, got ${options.nodes}`);
+  if (!Number.isInteger(options.nodes) || options.nodes < 1)
+    throw new HarnessUsageError(`nodes must be a positive integer, got ${options.nodes}`);
   if (options.listeners.length === 0) throw new HarnessUsageError('at least one client listener is needed');
   if (!options.listeners.some((l) => l.name === options.interBrokerListener)) {
     throw new HarnessUsageError(`interBrokerListener ${options.interBrokerListener} is not one of the listeners`);

@@ -22,10 +22,9 @@ export class MissingToolError extends KafkaHarnessError {
 /** Maven could not download Kafka's jars; the message ends with the tail of Maven's output. */
 export class JarFetchError extends KafkaHarnessError {
   constructor(version: string, detail: string, outputTail: string) {
-    super(
-      `could not fetch Apache Kafka ${version} jars from Maven Central: ${detail}\n--- last lines of mvn output ---\n${outputTail}`,
-      { version },
-    );
+    super(`could not fetch Apache Kafka ${version} jars from Maven Central: ${detail}\n--- last lines of mvn output ---\n${outputTail}`, {
+      version,
+    });
   }
 }
 

@@ -56,7 +56,8 @@ export async function ensureKafkaJars(
   const deadline = Date.now() + LOCK_WAIT_MS;
   while (!(await tryLock(lockDir))) {
     if (cachedJars(version).complete) return { libsDir: cache.libsDir, cached: true, elapsedMs: Date.now() - started };
-    if (Date.now() > deadline) throw new KafkaHarnessError(`timed out waiting for another fetch of Kafka ${version.text} (lock ${lockDir})`);
+    if (Date.now() > deadline)
+      throw new KafkaHarnessError(`timed out waiting for another fetch of Kafka ${version.text} (lock ${lockDir})`);
     await sleep(LOCK_POLL_MS);
   }
   try {

@@ -38,9 +38,9 @@ export async function waitForCluster(options: {
   );
   let lastProblem = 'no attempt yet';
   while (Date.now() < options.deadline) {
-    const problems = (await Promise.all(clients.map((kafka, i) => brokerProblem(kafka, options.brokers[i]!, options.expectedNodes)))).filter(
-      (p): p is string => p !== undefined,
-    );
+    const problems = (
+      await Promise.all(clients.map((kafka, i) => brokerProblem(kafka, options.brokers[i]!, options.expectedNodes)))
+    ).filter((p): p is string => p !== undefined);
     if (problems.length === 0) return;
     lastProblem = problems.join('; ');
     await sleep(POLL_MS);

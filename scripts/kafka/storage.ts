@@ -28,10 +28,7 @@ export async function formatStorage(options: {
   nodeId: number;
   scram?: readonly ScramCredential[];
 }): Promise<void> {
-  const scramArgs = (options.scram ?? []).flatMap((c) => [
-    '--add-scram',
-    `${c.mechanism}=[name=${c.username},password=${c.password}]`,
-  ]);
+  const scramArgs = (options.scram ?? []).flatMap((c) => ['--add-scram', `${c.mechanism}=[name=${c.username},password=${c.password}]`]);
   const { code, output } = await runCommand('java', [
     '-Xmx256m',
     '-XX:+UseSerialGC',

@@ -34,11 +34,7 @@ export function runCommand(
     child.stderr?.on('data', (c: Buffer) => chunks.push(c));
     if (options.input !== undefined) child.stdin?.end(options.input);
     child.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        err.code === 'ENOENT'
-          ? new MissingToolError(command, HINTS[command] ?? `\`${command}\` was not found on PATH`, err)
-          : err,
-      );
+      reject(err.code === 'ENOENT' ? new MissingToolError(command, HINTS[command] ?? `\`${command}\` was not found on PATH`, err) : err);
     });
     child.once('close', (code) => resolvePromise({ code, output: Buffer.concat(chunks).toString('utf8') }));
   });

@@ -28,7 +28,10 @@ export interface TestBroker {
  * a fresh embedded broker. Call `close()` in an `after` hook.
  */
 export async function startSingleBroker(options: SingleNodeOptions = {}): Promise<TestBroker> {
-  const external = process.env.KAFKA_ADDR?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+  const external =
+    process.env.KAFKA_ADDR?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) ?? [];
   if (external.length > 0) {
     return { brokers: external, started: false, embedded: undefined, close: async () => undefined };
   }

@@ -13,7 +13,10 @@ export function sharedBrokers(): string[] {
   if (!addr) {
     throw new Error('KAFKA_ADDR is not set: run the tests with `npm test` (it starts a broker) or set KAFKA_ADDR');
   }
-  return addr.split(',').map((s) => s.trim()).filter(Boolean);
+  return addr
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** A name no other test run uses (topics, groups). */
@@ -51,7 +54,12 @@ export async function createTopic(
  * Waits until each broker (the given addresses and every broker their metadata names) answers
  * a metadata request for `topic` with `numPartitions` partitions, each with a leader and no error.
  */
-export async function waitForLeadersOnEveryBroker(topic: string, numPartitions: number, brokers: string[], timeoutMs = 30_000): Promise<void> {
+export async function waitForLeadersOnEveryBroker(
+  topic: string,
+  numPartitions: number,
+  brokers: string[],
+  timeoutMs = 30_000,
+): Promise<void> {
   const connections = new Map<string, SingleBrokerConnection>();
   const connectionTo = (address: string): SingleBrokerConnection => {
     let connection = connections.get(address);
@@ -78,7 +86,9 @@ export async function waitForLeadersOnEveryBroker(topic: string, numPartitions: 
       () => `every broker to show a leader for the ${numPartitions} partition(s) of ${topic} (not yet: ${[...notReady].join(', ')})`,
       async () => {
         for (const address of [...addresses]) {
-          const metadata = await connectionTo(address).fetchMetadata([topic]).catch(() => undefined);
+          const metadata = await connectionTo(address)
+            .fetchMetadata([topic])
+            .catch(() => undefined);
           for (const b of metadata?.brokers ?? []) addresses.add(`${b.host}:${b.port}`);
           if (metadata && ready(metadata)) notReady.delete(address);
           else notReady.add(address);

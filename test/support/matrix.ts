@@ -28,13 +28,22 @@ export interface MatrixApp {
 }
 
 /** Runs a command; on failure the error message carries its output, so the test report shows why. */
-export async function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env, timeoutMs = 150_000): Promise<string> {
+export async function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+  timeoutMs = 150_000,
+): Promise<string> {
   try {
     const { stdout, stderr } = await execFileAsync(command, args, { cwd, env, timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 });
     return `${stdout}${stderr}`;
   } catch (error) {
     const e = error as { message: string; stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}: ${e.message}\n--- stdout\n${e.stdout ?? ''}\n--- stderr\n${e.stderr ?? ''}`, { cause: error });
+    throw new Error(
+      `${command} ${args.join(' ')} failed in ${cwd}: ${e.message}\n--- stdout\n${e.stdout ?? ''}\n--- stderr\n${e.stderr ?? ''}`,
+      { cause: error },
+    );
   }
 }
 
@@ -79,7 +88,10 @@ export interface PreparedApp {
  */
 export async function installDependencies(app: MatrixApp): Promise<{ base: string; manifest: Record<string, unknown> }> {
   const deps = { dependencies: app.dependencies, devDependencies: app.devDependencies ?? {} };
-  const key = createHash('sha256').update(JSON.stringify({ deps, node: process.versions.node.split('.')[0] })).digest('hex').slice(0, 12);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ deps, node: process.versions.node.split('.')[0] }))
+    .digest('hex')
+    .slice(0, 12);
   const base = join(matrixCacheRoot(), `${app.name}-${key}`);
   const manifest = { name: app.name, version: '0.0.1', private: true, ...app.manifest, ...deps };
   if (!existsSync(join(base, '.installed'))) {

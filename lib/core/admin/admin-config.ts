@@ -25,7 +25,10 @@ export const ADMIN_DEFAULTS = {
   retryBackoff: 100,
 } as const;
 
-const ADMIN_OPTION_NAMES = [...CONNECTION_OPTION_NAMES, ...optionNames<Omit<AdminConfig, keyof ConnectionConfig>>({ retryMax: true, retryBackoff: true })];
+const ADMIN_OPTION_NAMES = [
+  ...CONNECTION_OPTION_NAMES,
+  ...optionNames<Omit<AdminConfig, keyof ConnectionConfig>>({ retryMax: true, retryBackoff: true }),
+];
 
 /** An admin config after validation, every default applied. */
 export interface ResolvedAdminConfig extends ResolvedConnectionConfig {

@@ -98,7 +98,9 @@ export function checkConnectionConfig(checker: ConfigChecker, config: Partial<Co
   if (config.logger !== undefined) {
     const logger = config.logger as Partial<KafkaLogger> | null;
     checker.require(
-      typeof logger === 'object' && logger !== null && ['debug', 'info', 'warn', 'error'].every((m) => typeof logger[m as keyof KafkaLogger] === 'function'),
+      typeof logger === 'object' &&
+        logger !== null &&
+        ['debug', 'info', 'warn', 'error'].every((m) => typeof logger[m as keyof KafkaLogger] === 'function'),
       'logger',
       'must have debug, info, warn and error methods',
     );

@@ -48,7 +48,13 @@ export function kafkaConfigFromEnv(
   };
 
   const addr = read(KAFKA_ENV.brokers);
-  const brokers = addr === undefined ? defaults.brokers : addr.split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers =
+    addr === undefined
+      ? defaults.brokers
+      : addr
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean);
   checkBrokers(checker, brokers, KAFKA_ENV.brokers);
 
   const protocol = read(KAFKA_ENV.protocol);

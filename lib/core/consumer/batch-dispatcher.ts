@@ -70,7 +70,9 @@ export class BatchDispatcher implements Dispatcher {
       await this.options.handler([...messages]);
     } catch (error) {
       commit = shouldCommit(error);
-      this.options.emit(handlerError('failed to handle message batch', { ...this.options.logData(), ...batchLogData(messages) }, error, commit));
+      this.options.emit(
+        handlerError('failed to handle message batch', { ...this.options.logData(), ...batchLogData(messages) }, error, commit),
+      );
     }
     // Messages are appended in offset order per partition, so one handle lookup per run of one
     // partition suffices (compared field by field: a key string per message costs more).

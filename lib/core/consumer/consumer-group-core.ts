@@ -53,7 +53,11 @@ export class ConsumerGroupCore {
   private readonly handlers: HandlerSlot;
   private unsubscribeLog: (() => void) | undefined;
 
-  constructor(config: ResolvedConsumerGroupConfig, protected readonly transport: ConsumerTransport, logger: KafkaLogger) {
+  constructor(
+    config: ResolvedConsumerGroupConfig,
+    protected readonly transport: ConsumerTransport,
+    logger: KafkaLogger,
+  ) {
     this.config = config;
     this.topics = config.topics;
     this.groupName = config.groupName;
@@ -192,7 +196,10 @@ export class ConsumerGroupCore {
       throw new ConsumerStateError('consumer group cannot be started because it is closing', this.logData());
     }
     if (!this.pipeline.hasDispatcher) {
-      throw new HandlerRegistrationError('consumer group cannot start without a handler: call registerHandler, registerBatchHandler or messages() first', this.logData());
+      throw new HandlerRegistrationError(
+        'consumer group cannot start without a handler: call registerHandler, registerBatchHandler or messages() first',
+        this.logData(),
+      );
     }
     this.wantRunning = true;
     if (this.state === ConsumerState.Stopped) this.runner.start();
@@ -285,9 +292,9 @@ export class ConsumerGroupCore {
 
   /** Connected after close() began (and possibly after its disconnect): let go again. */
   private releaseLateConnection(): void {
-    this.transport.disconnect().catch((error: unknown) =>
-      this.emit(new KafkaOperationError('error disconnecting after a late connection', this.logData(), error)),
-    );
+    this.transport
+      .disconnect()
+      .catch((error: unknown) => this.emit(new KafkaOperationError('error disconnecting after a late connection', this.logData(), error)));
   }
 
   private beginStop(): void {

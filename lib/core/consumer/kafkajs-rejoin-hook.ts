@@ -144,7 +144,10 @@ async function runHook(group: KafkaJsConsumerGroup, hook: RejoinHook): Promise<v
   // A heartbeat answers REBALANCE_IN_PROGRESS now, and still renews the member's session.
   const keepAlive = setInterval(() => void group.heartbeat({ interval: 0 }).catch(() => undefined), hook.heartbeatIntervalMs);
   try {
-    const outcome = await outcomeWithin(Promise.resolve().then(() => hook.beforeRejoin()), hook.timeoutMs);
+    const outcome = await outcomeWithin(
+      Promise.resolve().then(() => hook.beforeRejoin()),
+      hook.timeoutMs,
+    );
     if (outcome !== 'ok') hook.onFailure(outcome);
   } catch {
     // onFailure threw: nothing may reach kafkajs' rebalance path.

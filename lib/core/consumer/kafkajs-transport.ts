@@ -9,7 +9,12 @@ import type { ConsumerTransport, PartitionBatch, TransportListener } from './tra
 import { installKafkaJsStopGuard } from './kafkajs-stop-guard.js';
 import { installKafkaJsRejoinHook, registerRejoinHook } from './kafkajs-rejoin-hook.js';
 import { COMMIT_RETRY_DEFAULTS, commitWithRetry } from './commit-retry.js';
-import { isCoordinatorError, isKafkaJsCoordinatorHolder, refreshKafkaJsCoordinator, type KafkaJsCoordinatorHolder } from './kafkajs-coordinator.js';
+import {
+  isCoordinatorError,
+  isKafkaJsCoordinatorHolder,
+  refreshKafkaJsCoordinator,
+  type KafkaJsCoordinatorHolder,
+} from './kafkajs-coordinator.js';
 
 /** kafkajs' rebalance time limit; also its default (and sarama's). */
 export const REBALANCE_TIMEOUT = 60_000;
@@ -106,11 +111,14 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
       timeoutMs: REJOIN_COMMIT_TIMEOUT,
       heartbeatIntervalMs: this.config.heartbeatInterval,
       onFailure: (outcome) =>
-        this.logger.warn('giving up the partitions (rejoin or crash) while handlers still run: what they finish now is not committed and goes to the next owner again', {
-          group: this.config.groupName,
-          topics: this.config.topics,
-          ...(outcome === 'timeout' ? { timeoutMs: REJOIN_COMMIT_TIMEOUT } : { error: String(outcome.error) }),
-        }),
+        this.logger.warn(
+          'giving up the partitions (rejoin or crash) while handlers still run: what they finish now is not committed and goes to the next owner again',
+          {
+            group: this.config.groupName,
+            topics: this.config.topics,
+            ...(outcome === 'timeout' ? { timeoutMs: REJOIN_COMMIT_TIMEOUT } : { error: String(outcome.error) }),
+          },
+        ),
       onRunnerStart: (group) => {
         this.group = isKafkaJsCoordinatorHolder(group) ? group : undefined;
         if (this.group) this.refreshCoordinatorOnFailedHeartbeat(this.group);

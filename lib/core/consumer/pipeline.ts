@@ -149,7 +149,13 @@ export class ConsumePipeline implements DispatchGate {
         await this.commits.flush();
       }
     } catch (error) {
-      this.options.emit(new KafkaOperationError('unexpected error while dispatching messages', { ...this.options.logData, topic: batch.topic, partition: batch.partition }, error));
+      this.options.emit(
+        new KafkaOperationError(
+          'unexpected error while dispatching messages',
+          { ...this.options.logData, topic: batch.topic, partition: batch.partition },
+          error,
+        ),
+      );
     } finally {
       clearInterval(heartbeat);
     }
@@ -169,7 +175,13 @@ export class ConsumePipeline implements DispatchGate {
         if (!ok) this.rebalancing = true;
       },
       (error: unknown) =>
-        this.options.emit(new KafkaOperationError('heartbeat failed while handling messages', { ...this.options.logData, topic: batch.topic, partition: batch.partition }, error)),
+        this.options.emit(
+          new KafkaOperationError(
+            'heartbeat failed while handling messages',
+            { ...this.options.logData, topic: batch.topic, partition: batch.partition },
+            error,
+          ),
+        ),
     );
   }
 

@@ -48,7 +48,11 @@ export class BrokerProbe {
       const remaining = deadline - Date.now();
       if (remaining <= 0) break;
       try {
-        const metadata = await withDeadline(this.connection.fetchMetadata(topics), remaining, `no answer from ${this.address} within ${this.timeoutMs} ms`);
+        const metadata = await withDeadline(
+          this.connection.fetchMetadata(topics),
+          remaining,
+          `no answer from ${this.address} within ${this.timeoutMs} ms`,
+        );
         return topicHealth(this.address, topics, metadata);
       } catch (error) {
         lastError = error;

@@ -13,7 +13,10 @@ export interface GroupLag {
 /** Where {@link computeLag} reads offsets from (kafkajs' admin, or a test double). */
 export interface OffsetSource {
   /** Committed offsets of the group (`-1` = none). */
-  fetchOffsets(groupId: string, topics: readonly string[]): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
+  fetchOffsets(
+    groupId: string,
+    topics: readonly string[],
+  ): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
   /** Log start and end offsets of a topic's partitions. */
   fetchTopicOffsets(topic: string): Promise<{ partition: number; high: string; low: string }[]>;
 }
@@ -23,10 +26,7 @@ export interface OffsetSource {
  * in the log (end minus start), an upper bound of what the group will read.
  */
 export async function computeLag(source: OffsetSource, groupId: string, topics: readonly string[]): Promise<GroupLag> {
-  const [committed, ...ends] = await Promise.all([
-    source.fetchOffsets(groupId, topics),
-    ...topics.map((t) => source.fetchTopicOffsets(t)),
-  ]);
+  const [committed, ...ends] = await Promise.all([source.fetchOffsets(groupId, topics), ...topics.map((t) => source.fetchTopicOffsets(t))]);
   const partitions: PartitionLag[] = [];
   topics.forEach((topic, i) => {
     const commits = committed.find((c) => c.topic === topic)?.partitions ?? [];

@@ -142,9 +142,7 @@ export class KafkaHealthChecker {
       healthyMessage: this.target.subject === 'producer' ? MSG_HEALTHY_PRODUCER : MSG_HEALTHY_CONSUMER_GROUP,
       partialStatus: this.options.partialStatus,
     });
-    const consumerGroup = this.target.consumerGroup
-      ? await this.groupHealth(brokers.some((b) => b.reachable))
-      : undefined;
+    const consumerGroup = this.target.consumerGroup ? await this.groupHealth(brokers.some((b) => b.reachable)) : undefined;
     const report: HealthReport = {
       ...this.base(),
       status,
@@ -195,7 +193,13 @@ export class KafkaHealthChecker {
 
   // Defensive: the steps above do not reject, but a health check must never throw.
   private failedReport(error: unknown): HealthReport {
-    return { ...this.base(), status: 'CRITICAL', message: `health check failed: ${describeCause(error)}`, brokers: [], checkedAt: new Date() };
+    return {
+      ...this.base(),
+      status: 'CRITICAL',
+      message: `health check failed: ${describeCause(error)}`,
+      brokers: [],
+      checkedAt: new Date(),
+    };
   }
 
   private closedReport(): HealthReport {

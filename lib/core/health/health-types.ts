@@ -4,7 +4,9 @@ import type { ConnectionConfig, ResolvedConnectionConfig } from '../config/conne
 export type HealthConnection = Readonly<Omit<ConnectionConfig, 'brokers'>> & { readonly brokers: readonly string[] };
 
 /** {@link HealthConnection} with the defaults applied (by the checker, once). */
-export type ResolvedHealthConnection = Readonly<Pick<ResolvedConnectionConfig, 'brokers' | 'clientId' | 'security' | 'connectionTimeout' | 'kafkaJsLogLevel'>>;
+export type ResolvedHealthConnection = Readonly<
+  Pick<ResolvedConnectionConfig, 'brokers' | 'clientId' | 'security' | 'connectionTimeout' | 'kafkaJsLogLevel'>
+>;
 
 /** Health statuses, as dp-healthcheck names them. */
 export type HealthStatus = 'OK' | 'WARNING' | 'CRITICAL';

@@ -48,10 +48,7 @@ export function createProducerHealthChecker(producer: CheckableProducer, options
  * The health checker behind `KafkaConsumerGroup.checker()`: its brokers and topics, its state
  * and lag. It closes itself (probe connections, lag admin client) when the group starts closing.
  */
-export function createConsumerGroupHealthChecker(
-  group: CheckableConsumerGroup,
-  options: HealthCheckOptions = {},
-): KafkaHealthChecker {
+export function createConsumerGroupHealthChecker(group: CheckableConsumerGroup, options: HealthCheckOptions = {}): KafkaHealthChecker {
   const { config } = group;
   const checker = new KafkaHealthChecker(
     {

@@ -74,8 +74,7 @@ export function loadKafkaJsInternals(): KafkaJsInternals {
     createLogger: (require('kafkajs/src/loggers/index.js') as { createLogger: KafkaJsInternals['createLogger'] }).createLogger,
     socketFactory: require('kafkajs/src/network/socketFactory.js') as KafkaJsInternals['socketFactory'],
     metadataApiKey: (require('kafkajs/src/protocol/requests/apiKeys.js') as { Metadata: number }).Metadata,
-    metadataDefinition: (require('kafkajs/src/protocol/requests/index.js') as { requests: { Metadata: unknown } }).requests
-      .Metadata,
+    metadataDefinition: (require('kafkajs/src/protocol/requests/index.js') as { requests: { Metadata: unknown } }).requests.Metadata,
     errorCodes: (require('kafkajs/src/protocol/error.js') as { errorCodes: KafkaJsInternals['errorCodes'] }).errorCodes,
   };
   /* eslint-enable @typescript-eslint/no-require-imports */
@@ -128,7 +127,10 @@ export class SingleBrokerConnection {
     try {
       if (!broker.isConnected()) await broker.connect();
       const k = loadKafkaJsInternals();
-      const { request, response } = broker.lookupRequest(k.metadataApiKey, k.metadataDefinition)({
+      const { request, response } = broker.lookupRequest(
+        k.metadataApiKey,
+        k.metadataDefinition,
+      )({
         topics: [...topics],
         allowAutoTopicCreation: false,
       });

@@ -114,7 +114,10 @@ export function subscribeToHealth(
     pending.catch((error: unknown) => {
       hysteresis.forgetDecision();
       if (!active) return;
-      const what = action === 'start' ? 'error starting consumer-group on a healthy state report' : `error stopping consumer-group on a ${status.toLowerCase()} state report`;
+      const what =
+        action === 'start'
+          ? 'error starting consumer-group on a healthy state report'
+          : `error stopping consumer-group on a ${status.toLowerCase()} state report`;
       group.errors.emit(new KafkaOperationError(what, { group: group.groupName, status }, error));
     });
   };
@@ -164,7 +167,9 @@ function resolveSubscriptionOptions(
   const validSource =
     (source === 'self' && typeof group.checker === 'function') ||
     typeof source === 'function' ||
-    (typeof source === 'object' && source !== null && ('checker' in source ? typeof source.checker === 'function' : typeof source.check === 'function'));
+    (typeof source === 'object' &&
+      source !== null &&
+      ('checker' in source ? typeof source.checker === 'function' : typeof source.check === 'function'));
   checker.require(validSource, 'source', "must be 'self' (on a group with checker()), an object with checker() or check(), or a function");
   checker.throwIfAny('health subscription');
   return {

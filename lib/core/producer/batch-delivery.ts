@@ -1,7 +1,13 @@
 import type { Message } from 'kafkajs';
 import type { KafkaError } from '../errors.js';
 import type { ItemFailures } from './send-batcher.js';
-import { sendTopicBatch, type ProducerSink, type ResendEvent, type TopicBatchSettings, type TopicBatchTarget } from './topic-batch-sender.js';
+import {
+  sendTopicBatch,
+  type ProducerSink,
+  type ResendEvent,
+  type TopicBatchSettings,
+  type TopicBatchTarget,
+} from './topic-batch-sender.js';
 
 const noop = (): void => {};
 

@@ -121,13 +121,17 @@ export class ProducerOutputStream extends Writable {
 export function toSendArguments(topic: string, chunk: unknown): { value: Buffer | Uint8Array | string; options?: SendOptions } {
   if (typeof chunk === 'string' || chunk instanceof Uint8Array) return { value: chunk };
   if (chunk === null || typeof chunk !== 'object') {
-    throw new InvalidMessageError(topic, `output stream accepts a Buffer, a string or { key, value, headers }, got ${chunk === null ? 'null' : typeof chunk}`);
+    throw new InvalidMessageError(
+      topic,
+      `output stream accepts a Buffer, a string or { key, value, headers }, got ${chunk === null ? 'null' : typeof chunk}`,
+    );
   }
   const { value, key, headers, partition } = chunk as Partial<OutputRecordObject>;
   const problems: string[] = [];
   if (!(typeof value === 'string' || value instanceof Uint8Array)) problems.push('value must be a Buffer, Uint8Array or string');
   if (key !== undefined && !(typeof key === 'string' || Buffer.isBuffer(key))) problems.push('key must be a string or Buffer');
-  if (headers !== undefined && (headers === null || typeof headers !== 'object' || Array.isArray(headers))) problems.push('headers must be an object');
+  if (headers !== undefined && (headers === null || typeof headers !== 'object' || Array.isArray(headers)))
+    problems.push('headers must be an object');
   if (partition !== undefined && !(Number.isInteger(partition) && partition >= 0)) problems.push('partition must be an integer >= 0');
   if (problems.length > 0) throw new InvalidMessageError(topic, `output stream record: ${problems.join('; ')}`);
   const options: SendOptions = {};

@@ -142,7 +142,11 @@ export function toJsonValue(topic: string, value: unknown): string {
   try {
     text = JSON.stringify(value);
   } catch (cause) {
-    throw new InvalidMessageError(topic, `value cannot be serialised as JSON: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
+    throw new InvalidMessageError(
+      topic,
+      `value cannot be serialised as JSON: ${cause instanceof Error ? cause.message : String(cause)}`,
+      cause,
+    );
   }
   if (text === undefined) throw new InvalidMessageError(topic, `value of type ${describeType(value)} has no JSON form`);
   return text;

@@ -122,7 +122,15 @@ async function confirmByResending(target: TopicBatchTarget, messages: Message[],
       return failures;
     }
     const stillMissing = unacknowledged(settings.topic, batch, acked);
-    pending = stillMissing === undefined ? [] : failUnknownPartitions(target, messages, stillMissing.map((i) => pending[i]!), failures);
+    pending =
+      stillMissing === undefined
+        ? []
+        : failUnknownPartitions(
+            target,
+            messages,
+            stillMissing.map((i) => pending[i]!),
+            failures,
+          );
   }
   if (pending.length > 0) failUnacknowledged(target, messages, pending, resends, failures);
   return failures.size > 0 ? failures : undefined;

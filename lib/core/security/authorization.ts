@@ -7,13 +7,7 @@ import { describeCause, KafkaAuthorizationError, KafkaError, KafkaOperationError
  * broker). None of these heals by retrying at once.
  */
 export type AuthFailureReason =
-  | 'topic'
-  | 'group'
-  | 'cluster'
-  | 'transactional-id'
-  | 'delegation-token'
-  | 'sasl-authentication'
-  | 'tls-handshake';
+  'topic' | 'group' | 'cluster' | 'transactional-id' | 'delegation-token' | 'sasl-authentication' | 'tls-handshake';
 
 /** An authorization or authentication failure found in a (possibly wrapped) kafkajs error. */
 export interface AuthFailure {
@@ -51,7 +45,8 @@ const TLS_REFUSAL_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 /** kafkajs keeps only the text of some socket errors; these phrases identify a refused handshake. */
-const TLS_REFUSAL_TEXT = /alert (unknown ca|bad certificate|certificate required|certificate unknown|access denied)|self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer certificate/i;
+const TLS_REFUSAL_TEXT =
+  /alert (unknown ca|bad certificate|certificate required|certificate unknown|access denied)|self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer certificate/i;
 /** How deep to follow `cause` / `originalError` / `errors` links. */
 const MAX_DEPTH = 6;
 
@@ -131,9 +126,14 @@ function classify(error: Record<string, unknown>): AuthFailure | undefined {
   }
   const code = typeof error.code === 'string' ? error.code : undefined;
   const phrase = TLS_REFUSAL_TEXT.exec(message)?.[0];
-  if (code !== undefined && TLS_REFUSAL_CODES.has(code)) return { reason: 'tls-handshake', type: code, message: shortTlsMessage(message, phrase) };
+  if (code !== undefined && TLS_REFUSAL_CODES.has(code))
+    return { reason: 'tls-handshake', type: code, message: shortTlsMessage(message, phrase) };
   if (phrase !== undefined) {
-    return { reason: 'tls-handshake', type: code ?? `TLS_${phrase.toUpperCase().replace(/[^A-Z]+/g, '_')}`, message: shortTlsMessage(message, phrase) };
+    return {
+      reason: 'tls-handshake',
+      type: code ?? `TLS_${phrase.toUpperCase().replace(/[^A-Z]+/g, '_')}`,
+      message: shortTlsMessage(message, phrase),
+    };
   }
   return undefined;
 }

@@ -51,12 +51,7 @@ export const PEM_PREFIX = '-----BEGIN ';
  * Builds a {@link SecurityConfig} from dp-kafka's four positional values (`GetSecurityConfig`),
  * leaving out empty strings.
  */
-export function getSecurityConfig(
-  caCerts: string,
-  clientCert: string,
-  clientKey: string,
-  insecureSkipVerify: boolean,
-): SecurityConfig {
+export function getSecurityConfig(caCerts: string, clientCert: string, clientKey: string, insecureSkipVerify: boolean): SecurityConfig {
   return {
     ...(caCerts ? { caCerts } : {}),
     ...(clientCert ? { clientCert } : {}),

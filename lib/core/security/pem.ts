@@ -57,9 +57,7 @@ export function loadPem(value: string): PemLoadResult {
   } catch (error) {
     return { ok: false, problem: `cannot be read from file "${value}": ${fileErrorReason(error)}` };
   }
-  return pemBlocks(text).length > 0
-    ? { ok: true, text }
-    : { ok: false, problem: `names file "${value}", which does not contain PEM text` };
+  return pemBlocks(text).length > 0 ? { ok: true, text } : { ok: false, problem: `names file "${value}", which does not contain PEM text` };
 }
 
 /**

@@ -21,7 +21,14 @@ export interface ResolvedSecurity {
 
 const PRIVATE_KEY_LABELS = new Set(['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'DSA PRIVATE KEY']);
 const PEM_FIELDS = ['caCerts', 'clientCert', 'clientKey'] as const;
-const SECURITY_OPTION_NAMES = optionNames<SecurityConfig>({ tls: true, caCerts: true, clientCert: true, clientKey: true, insecureSkipVerify: true, sasl: true });
+const SECURITY_OPTION_NAMES = optionNames<SecurityConfig>({
+  tls: true,
+  caCerts: true,
+  clientCert: true,
+  clientKey: true,
+  insecureSkipVerify: true,
+  sasl: true,
+});
 const SASL_OPTION_NAMES = optionNames<SaslConfig>({ mechanism: true, username: true, password: true });
 
 /**
@@ -164,8 +171,16 @@ function checkSasl(checker: ConfigChecker, sasl: unknown, field: string): SaslCo
     `${field}.mechanism`,
     `must be one of ${SASL_MECHANISMS.join(', ')}`,
   );
-  const okUser = checker.require(typeof username === 'string' && username.trim() !== '', `${field}.username`, 'is required (non-empty string)');
-  const okPassword = checker.require(typeof password === 'string' && password !== '', `${field}.password`, 'is required (non-empty string)');
+  const okUser = checker.require(
+    typeof username === 'string' && username.trim() !== '',
+    `${field}.username`,
+    'is required (non-empty string)',
+  );
+  const okPassword = checker.require(
+    typeof password === 'string' && password !== '',
+    `${field}.password`,
+    'is required (non-empty string)',
+  );
   if (!okKeys || !okMechanism || !okUser || !okPassword) return undefined;
   return { mechanism: mechanism as SaslConfig['mechanism'], username: username as string, password: password as string };
 }

@@ -39,7 +39,11 @@ export function startHealthSubscriptions(
   logger: KafkaLogger,
 ): HealthUnsubscribe {
   const problems: string[] = [];
-  const plans: Array<{ entry: SubscribableGroup; subscription: KafkaGroupHealthSubscription; source: () => Promise<HealthStatus | HealthReport> }> = [];
+  const plans: Array<{
+    entry: SubscribableGroup;
+    subscription: KafkaGroupHealthSubscription;
+    source: () => Promise<HealthStatus | HealthReport>;
+  }> = [];
   for (const entry of groups) {
     const subscription = entry.healthSubscription;
     if (!subscription) continue;

@@ -54,15 +54,31 @@ export class KafkaHealthIndicator {
     producers: Record<string, KafkaClientHealthSummary>;
     consumerGroups: Record<string, KafkaClientHealthSummary>;
   }> {
-    const producers = target === undefined ? this.registry.producers() : 'producer' in target ? [{ name: target.producer, producer: this.registry.producer(target.producer) }] : [];
-    const groups = target === undefined ? this.registry.groups() : 'group' in target ? [{ name: target.group, group: this.registry.group(target.group) }] : [];
+    const producers =
+      target === undefined
+        ? this.registry.producers()
+        : 'producer' in target
+          ? [{ name: target.producer, producer: this.registry.producer(target.producer) }]
+          : [];
+    const groups =
+      target === undefined
+        ? this.registry.groups()
+        : 'group' in target
+          ? [{ name: target.group, group: this.registry.group(target.group) }]
+          : [];
     const [producerReports, groupReports] = await Promise.all([
       Promise.all(producers.map(({ producer }) => checkHealthOf(producer))),
       Promise.all(groups.map(({ group }) => checkHealthOf(group))),
     ]);
     return {
-      producers: byName(producers.map((p) => p.name), producerReports),
-      consumerGroups: byName(groups.map((g) => g.name), groupReports),
+      producers: byName(
+        producers.map((p) => p.name),
+        producerReports,
+      ),
+      consumerGroups: byName(
+        groups.map((g) => g.name),
+        groupReports,
+      ),
     };
   }
 }

@@ -48,7 +48,9 @@ export class KafkaTestingModule {
 
 /** Swaps the module's client factory for `kafka` and makes `kafka` injectable. */
 function onInMemoryKafka(base: DynamicModule, kafka: InMemoryKafka): DynamicModule {
-  const providers: Provider[] = (base.providers ?? []).filter((p) => !(typeof p === 'object' && 'provide' in p && p.provide === KAFKA_CLIENT_FACTORY));
+  const providers: Provider[] = (base.providers ?? []).filter(
+    (p) => !(typeof p === 'object' && 'provide' in p && p.provide === KAFKA_CLIENT_FACTORY),
+  );
   return {
     ...base,
     providers: [...providers, { provide: KAFKA_CLIENT_FACTORY, useValue: kafka }, { provide: InMemoryKafka, useValue: kafka }],

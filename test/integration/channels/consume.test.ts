@@ -24,8 +24,15 @@ describe('messages(): the channel-style consumer (real broker)', () => {
     assert.deepEqual(new Set(seen.map((m) => nOf(m.value))).size, 200);
     for (const [partition, list] of byPartition(seen)) {
       const ns = list.map((m) => nOf(m.value));
-      assert.deepEqual(ns, [...ns].sort((a, b) => a - b), `partition ${partition} in order`);
-      assert.deepEqual(list.map((m) => Number(m.offset)), Array.from({ length: 50 }, (_, i) => i));
+      assert.deepEqual(
+        ns,
+        [...ns].sort((a, b) => a - b),
+        `partition ${partition} in order`,
+      );
+      assert.deepEqual(
+        list.map((m) => Number(m.offset)),
+        Array.from({ length: 50 }, (_, i) => i),
+      );
     }
     assert.deepEqual(await committed(groupName, topic), { 0: '50', 1: '50', 2: '50', 3: '50' });
     assert.deepEqual(first.errors, []);
@@ -38,7 +45,10 @@ describe('messages(): the channel-style consumer (real broker)', () => {
     await second.group.start();
     const fresh = await readMessages(second.group, again, 4, (m) => m.commitAndRelease());
     await second.group.close();
-    assert.deepEqual(fresh.map((m) => nOf(m.value)).sort((a, b) => a - b), [200, 201, 202, 203]);
+    assert.deepEqual(
+      fresh.map((m) => nOf(m.value)).sort((a, b) => a - b),
+      [200, 201, 202, 203],
+    );
   });
 
   it('marks without commit are committed by stop; stop ends the loop', async () => {
@@ -94,7 +104,10 @@ describe('messages(): the channel-style consumer (real broker)', () => {
     await second.group.start();
     const redelivered = await readMessages(second.group, again, 10, (m) => m.commitAndRelease());
     await second.group.close();
-    assert.deepEqual(redelivered.map((m) => nOf(m.value)), seen.map((m) => nOf(m.value)));
+    assert.deepEqual(
+      redelivered.map((m) => nOf(m.value)),
+      seen.map((m) => nOf(m.value)),
+    );
     assert.deepEqual(await committed(groupName, topic), { 0: '10' });
   });
 });

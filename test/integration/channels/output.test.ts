@@ -23,7 +23,10 @@ describe('producer.output(): the writable stream (real broker)', () => {
     try {
       await pipeline(Readable.from(records), producer.output({ highWaterMark: 8 }));
       const read = await readBack(topic, count);
-      assert.deepEqual(read.map((r) => r.value?.toString()), records.map((_, i) => `r${i}`));
+      assert.deepEqual(
+        read.map((r) => r.value?.toString()),
+        records.map((_, i) => `r${i}`),
+      );
       assert.equal(read[2]!.key?.toString(), 'k2');
       assert.equal(headerText(read[2]!.headers, 'seq'), '2');
       assert.deepEqual(errors, []);

@@ -66,7 +66,10 @@ describe('messages() with a slow reader (real broker)', () => {
     t.diagnostic(`read ${read} of ${BACKLOG} in ${READ_FOR_MS} ms; RSS growth ${((peak - baseline) / 1048576).toFixed(1)} MiB`);
     assert.ok(read > 0, 'the reader got messages');
     assert.ok(read < BACKLOG, `the reader was slower than the backlog (${read} read)`);
-    assert.ok(peak - baseline < MAX_RSS_GROWTH, `RSS grew by ${((peak - baseline) / 1048576).toFixed(1)} MiB while ${read} of ${BACKLOG} were read`);
+    assert.ok(
+      peak - baseline < MAX_RSS_GROWTH,
+      `RSS grew by ${((peak - baseline) / 1048576).toFixed(1)} MiB while ${read} of ${BACKLOG} were read`,
+    );
     assert.deepEqual(errors, []);
   });
 });

@@ -21,6 +21,9 @@ export function assertGoal(results: readonly RunResult[], goal: string): void {
   for (const r of results) {
     const check = r.goals.find((g) => g.goal === goal);
     assert.ok(check, `${r.scenario} has no goal "${goal}" (it has: ${r.goals.map((g) => g.goal).join(', ')})`);
-    assert.ok(check.met, `${r.scenario}${r.variant ? ` ${r.variant}` : ''} run ${r.run} missed "${goal}": ${check.measured}\n${formatDetails([r])}`);
+    assert.ok(
+      check.met,
+      `${r.scenario}${r.variant ? ` ${r.variant}` : ''} run ${r.run} missed "${goal}": ${check.measured}\n${formatDetails([r])}`,
+    );
   }
 }

@@ -24,8 +24,14 @@ describe('batch handler (real broker)', () => {
     });
     await group.start();
     await eventually('23 messages in batches', () => batches.flat().length === 23, 20_000);
-    assert.deepEqual(batches.map((b) => b.length), [10, 10, 3]);
-    assert.deepEqual(batches.flat(), Array.from({ length: 23 }, (_, i) => i));
+    assert.deepEqual(
+      batches.map((b) => b.length),
+      [10, 10, 3],
+    );
+    assert.deepEqual(
+      batches.flat(),
+      Array.from({ length: 23 }, (_, i) => i),
+    );
     await group.stopAndWait();
     assert.equal((await committed(groupName, topic))[0], '23');
     assert.deepEqual(errors, []);

@@ -37,7 +37,10 @@ async function send(brokers: string[], topic: string, from: number, count: numbe
   await producer.connect();
   try {
     for (let n = from; n < from + count; n += 100) {
-      const messages = Array.from({ length: Math.min(100, from + count - n) }, (_, i) => ({ key: `k${(n + i) % 17}`, value: JSON.stringify({ n: n + i }) }));
+      const messages = Array.from({ length: Math.min(100, from + count - n) }, (_, i) => ({
+        key: `k${(n + i) % 17}`,
+        value: JSON.stringify({ n: n + i }),
+      }));
       await producer.send({ topic, acks: -1, messages });
     }
   } finally {
@@ -54,7 +57,15 @@ describe('consumer group when its coordinator broker stops (3-node cluster)', ()
 
     const handled = new Map<number, number>();
     const errors: KafkaError[] = [];
-    group = new KafkaConsumerGroup({ brokers, topic, groupName, logger: silentLogger, numWorkers: 2, minRetryPeriod: 100, maxRetryPeriod: 1_000 });
+    group = new KafkaConsumerGroup({
+      brokers,
+      topic,
+      groupName,
+      logger: silentLogger,
+      numWorkers: 2,
+      minRetryPeriod: 100,
+      maxRetryPeriod: 1_000,
+    });
     group.errors.on((e) => errors.push(e));
     group.registerHandler(async (m) => {
       const { n } = JSON.parse(String(m.value)) as { n: number };
@@ -81,15 +92,21 @@ describe('consumer group when its coordinator broker stops (3-node cluster)', ()
     await admin.connect();
     const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
     await admin.disconnect();
-    await eventually('every partition committed at its end with the coordinator moved', async () => {
-      const offsets = await committedOffsets(groupName, topic, remaining).catch(() => new Map<number, string>());
-      return [...ends].every(([p, end]) => offsets.get(p) === end);
-    }, 30_000);
+    await eventually(
+      'every partition committed at its end with the coordinator moved',
+      async () => {
+        const offsets = await committedOffsets(groupName, topic, remaining).catch(() => new Map<number, string>());
+        return [...ends].every(([p, end]) => offsets.get(p) === end);
+      },
+      30_000,
+    );
 
     const twice = [...handled].filter(([, count]) => count > 1).map(([n]) => n);
     const crashes = errors.filter((e) => /error consuming/.test(e.message)).map((e) => e.message);
     const refused = errors.filter((e) => /commit/.test(e.message)).map((e) => e.message);
-    console.log(`# coordinator node ${coordinator} stopped: ${total} records, ${twice.length} handled twice, ${crashes.length} crashes, ${refused.length} failed commits, ${joins} rejoins`);
+    console.log(
+      `# coordinator node ${coordinator} stopped: ${total} records, ${twice.length} handled twice, ${crashes.length} crashes, ${refused.length} failed commits, ${joins} rejoins`,
+    );
     assert.deepEqual(twice.slice(0, 20), [], `no record handled twice (${twice.length} were)`);
     assert.deepEqual(crashes, [], 'the consumer did not crash');
     assert.deepEqual(refused, [], 'no commit failed for good');

@@ -21,7 +21,8 @@ const NO_PERIODIC_COMMIT = 120_000;
 const transportOf = (group: KafkaConsumerGroup) => (group as unknown as { transport: KafkaJsConsumerTransport }).transport;
 
 /** Every error of `errors` as one line each (for assertion messages). */
-const describeErrors = (errors: readonly KafkaError[]) => errors.map((e) => `${e.name}: ${e.message} ${JSON.stringify(e.logData)}`).join('\n');
+const describeErrors = (errors: readonly KafkaError[]) =>
+  errors.map((e) => `${e.name}: ${e.message} ${JSON.stringify(e.logData)}`).join('\n');
 
 describe('graceful hand-over: the surviving member commits before it rejoins (real broker)', () => {
   it('a member that finished everything commits it with its old generation when another member joins', { timeout: 60_000 }, async () => {
@@ -52,10 +53,21 @@ describe('graceful hand-over: the surviving member commits before it rejoins (re
     const rejoinedFrom = aStates.length;
     await b.group.start();
     // a goes through Starting (rebalancing) and back to Consuming (joined the new generation).
-    await eventually('both members consuming after the rebalance', () => aStates.slice(rejoinedFrom).includes(ConsumerState.Starting) && a.group.state === ConsumerState.Consuming && b.group.state === ConsumerState.Consuming, 30_000);
+    await eventually(
+      'both members consuming after the rebalance',
+      () =>
+        aStates.slice(rejoinedFrom).includes(ConsumerState.Starting) &&
+        a.group.state === ConsumerState.Consuming &&
+        b.group.state === ConsumerState.Consuming,
+      30_000,
+    );
 
     const after = await committed(groupName, topic);
-    assert.deepEqual(after, Object.fromEntries(Array.from({ length: PARTITIONS }, (_, p) => [p, String(PER_PARTITION)])), 'a committed everything it finished before rejoining');
+    assert.deepEqual(
+      after,
+      Object.fromEntries(Array.from({ length: PARTITIONS }, (_, p) => [p, String(PER_PARTITION)])),
+      'a committed everything it finished before rejoining',
+    );
     assert.equal(handledBy.b.size, 0, 'nothing was redelivered to the new member');
     assert.equal(a.errors.length, 0, `member a reported no error (a refused commit would be one):\n${describeErrors(a.errors)}`);
     assert.equal(b.errors.length, 0, `member b reported no error:\n${describeErrors(b.errors)}`);
@@ -81,52 +93,72 @@ describe('graceful hand-over: the surviving member commits before it rejoins (re
     const { END_BATCH_PROCESS } = transportOf(a.group).consumer.events;
     transportOf(a.group).consumer.on(END_BATCH_PROCESS, (event) => (collected += event.payload.batchSize));
     await a.group.start();
-    await eventually(() => `member a collected all ${total} records (has ${collected})`, () => collected === total, 30_000);
+    await eventually(
+      () => `member a collected all ${total} records (has ${collected})`,
+      () => collected === total,
+      30_000,
+    );
     assert.equal(handledBy.a.size, 0, 'the batch is held, not handled yet');
 
     const b = newGroup({ topic, groupName, ...holdAll, batchWaitTime: 200 });
     open.push(b.group);
     b.group.registerBatchHandler(slowBatch(handledBy.b));
     await b.group.start();
-    await eventually('the held batch handled and both members consuming', () => handledBy.a.size === total && a.group.state === ConsumerState.Consuming && b.group.state === ConsumerState.Consuming, 30_000);
+    await eventually(
+      'the held batch handled and both members consuming',
+      () => handledBy.a.size === total && a.group.state === ConsumerState.Consuming && b.group.state === ConsumerState.Consuming,
+      30_000,
+    );
 
-    assert.deepEqual(await committed(groupName, topic), Object.fromEntries(Array.from({ length: PARTITIONS }, (_, p) => [p, String(PER_PARTITION)])), 'a committed the flushed batch before rejoining');
+    assert.deepEqual(
+      await committed(groupName, topic),
+      Object.fromEntries(Array.from({ length: PARTITIONS }, (_, p) => [p, String(PER_PARTITION)])),
+      'a committed the flushed batch before rejoining',
+    );
     assert.equal(a.errors.length, 0, `member a reported no error (a refused commit would be one):\n${describeErrors(a.errors)}`);
     assert.equal(handledBy.b.size, 0, 'nothing was redelivered to the new member');
   });
 
-  it('the survivors of a graceful leave commit before rejoining: the records move on without a duplicate', { timeout: 60_000 }, async () => {
-    const { topic, groupName } = await freshTopic('handover-leave', PARTITIONS);
-    const total = PARTITIONS * PER_PARTITION;
-    await produce(topic, total, (n) => n % PARTITIONS);
+  it(
+    'the survivors of a graceful leave commit before rejoining: the records move on without a duplicate',
+    { timeout: 60_000 },
+    async () => {
+      const { topic, groupName } = await freshTopic('handover-leave', PARTITIONS);
+      const total = PARTITIONS * PER_PARTITION;
+      await produce(topic, total, (n) => n % PARTITIONS);
 
-    const seen = new Map<number, number>();
-    const handler = async (m: { value: Buffer | null }) => {
-      const n = nOf(m.value);
-      seen.set(n, (seen.get(n) ?? 0) + 1);
-    };
-    const members = [0, 1, 2].map(() => {
-      const created = newGroup({ topic, groupName, numWorkers: 2, commitInterval: NO_PERIODIC_COMMIT });
-      open.push(created.group);
-      created.group.registerHandler(handler);
-      return created;
-    });
-    // Join one after the other so every member owns partitions when the records are handled.
-    for (const m of members) await m.group.start();
-    await eventually('three members consuming', () => members.every((m) => m.group.state === ConsumerState.Consuming), 30_000);
-    await eventually(`all ${total} records handled (have ${seen.size})`, () => seen.size === total, 30_000);
+      const seen = new Map<number, number>();
+      const handler = async (m: { value: Buffer | null }) => {
+        const n = nOf(m.value);
+        seen.set(n, (seen.get(n) ?? 0) + 1);
+      };
+      const members = [0, 1, 2].map(() => {
+        const created = newGroup({ topic, groupName, numWorkers: 2, commitInterval: NO_PERIODIC_COMMIT });
+        open.push(created.group);
+        created.group.registerHandler(handler);
+        return created;
+      });
+      // Join one after the other so every member owns partitions when the records are handled.
+      for (const m of members) await m.group.start();
+      await eventually('three members consuming', () => members.every((m) => m.group.state === ConsumerState.Consuming), 30_000);
+      await eventually(`all ${total} records handled (have ${seen.size})`, () => seen.size === total, 30_000);
 
-    const [leaver, ...survivors] = members;
-    await leaver!.group.stopAndWait();
-    await leaver!.group.close({ timeout: 15_000 });
-    const duplicates = () => [...seen].filter(([, count]) => count > 1).map(([n]) => n);
-    // Either outcome ends the wait: every partition committed at its end, or a record came twice.
-    await eventually('the survivors rejoined and every partition is committed at its end', async () =>
-        duplicates().length > 0 ||
-        (survivors.every((m) => m.group.state === ConsumerState.Consuming) &&
-          Object.values(await committed(groupName, topic)).every((o) => o === String(PER_PARTITION))), 30_000);
+      const [leaver, ...survivors] = members;
+      await leaver!.group.stopAndWait();
+      await leaver!.group.close({ timeout: 15_000 });
+      const duplicates = () => [...seen].filter(([, count]) => count > 1).map(([n]) => n);
+      // Either outcome ends the wait: every partition committed at its end, or a record came twice.
+      await eventually(
+        'the survivors rejoined and every partition is committed at its end',
+        async () =>
+          duplicates().length > 0 ||
+          (survivors.every((m) => m.group.state === ConsumerState.Consuming) &&
+            Object.values(await committed(groupName, topic)).every((o) => o === String(PER_PARTITION))),
+        30_000,
+      );
 
-    assert.deepEqual(duplicates(), [], 'no record handled twice');
-    for (const m of members) assert.equal(m.errors.length, 0, describeErrors(m.errors));
-  });
+      assert.deepEqual(duplicates(), [], 'no record handled twice');
+      for (const m of members) assert.equal(m.errors.length, 0, describeErrors(m.errors));
+    },
+  );
 });

@@ -96,7 +96,11 @@ describe('consumer group without a broker', () => {
     group.onStateChange((s) => states.push(s));
     const admin = new Kafka({ clientId: 'late-admin', brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    await eventually('offsets committed (grouped commits, within commitInterval)', async () => (await admin.fetchOffsets({ groupId: group.groupName, topics: [topic] }))[0]?.partitions[0]?.offset === '3', 10_000);
+    await eventually(
+      'offsets committed (grouped commits, within commitInterval)',
+      async () => (await admin.fetchOffsets({ groupId: group.groupName, topics: [topic] }))[0]?.partitions[0]?.offset === '3',
+      10_000,
+    );
     await admin.disconnect();
     const nodeId = kafka.nodes[0]!.nodeId;
     await kafka.killNode(nodeId);
@@ -109,6 +113,9 @@ describe('consumer group without a broker', () => {
     await again.disconnect();
     await eventually('the message sent after the restart', () => values.includes(3), 30_000);
     assert.deepEqual(values, [0, 1, 2, 3], 'nothing lost, nothing redelivered (offsets were committed before the crash)');
-    assert.ok(states.every((s) => s === ConsumerState.Starting || s === ConsumerState.Consuming), `unexpected states ${states.join()}`);
+    assert.ok(
+      states.every((s) => s === ConsumerState.Starting || s === ConsumerState.Consuming),
+      `unexpected states ${states.join()}`,
+    );
   });
 });

@@ -37,7 +37,10 @@ describe('consumer group lifecycle (real broker)', () => {
     await group.start();
     await expectState(group, ConsumerState.Consuming);
     await eventually('5 messages handled', () => handled.length === 5, 20_000);
-    assert.deepEqual(handled.map((h) => h.n), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      handled.map((h) => h.n),
+      [0, 1, 2, 3, 4],
+    );
     assert.ok(handled.every((h) => h.worker === 1 && h.requestId === `req-${h.n}` && h.ctx === h.requestId));
 
     await group.stopAndWait();

@@ -49,7 +49,10 @@ describe('single handler with a worker pool (real broker)', () => {
       assert.deepEqual(byPartition.get(p), expected, `partition ${p} out of order or incomplete`);
     }
     const offsets = await committed(groupName, topic);
-    assert.deepEqual([0, 1, 2, 3].map((p) => offsets[p]), ['100', '100', '100', '100']);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((p) => offsets[p]),
+      ['100', '100', '100', '100'],
+    );
     assert.deepEqual(errors, []);
   });
 });

@@ -46,34 +46,48 @@ describe('rebalances (real broker)', () => {
     await producing;
     await eventually(`all ${total} messages (have ${seen.size})`, () => seen.size >= total, 45_000);
 
-    if (process.env.CG_DEBUG) console.log("dups", [...seen.values()].filter((v) => v > 1).length, "errors", [...a.errors, ...b.errors, ...c.errors].map((e) => `${e.name}: ${e.message}`));
+    if (process.env.CG_DEBUG)
+      console.log(
+        'dups',
+        [...seen.values()].filter((v) => v > 1).length,
+        'errors',
+        [...a.errors, ...b.errors, ...c.errors].map((e) => `${e.name}: ${e.message}`),
+      );
     const missing = Array.from({ length: total }, (_, i) => i).filter((n) => !seen.has(n));
     assert.deepEqual(missing, []);
     // Redelivery across a rebalance is allowed (at-least-once) but every error must be typed.
     for (const e of [...a.errors, ...b.errors, ...c.errors]) assert.ok(e.name.endsWith('Error'), String(e));
   });
-  it('a rebalance while handlers run: in-flight messages finish and are committed before the partitions move (no duplicates)', { timeout: 60_000 }, async () => {
-    const { topic, groupName } = await freshTopic('rebalance-inflight', 2);
-    await produce(topic, 6, (n) => n % 2);
-    const seen: number[] = [];
-    let started = 0;
-    const slow = async (m: { value: Buffer | null }) => {
-      started++;
-      await new Promise((r) => setTimeout(r, 2_500));
-      seen.push(nOf(m.value));
-    };
-    const a = newGroup({ topic, groupName, numWorkers: 2 });
-    open.push(a.group);
-    a.group.registerHandler(slow);
-    await a.group.start();
-    await eventually('a handler running on the first member', () => started >= 1, 20_000);
-    const b = newGroup({ topic, groupName, numWorkers: 2 });
-    open.push(b.group);
-    b.group.registerHandler(slow);
-    await b.group.start();
-    await eventually(`all 6 messages (have ${seen.length})`, () => seen.length >= 6, 45_000);
-    await new Promise((r) => setTimeout(r, 1_000));
-    assert.deepEqual([...seen].sort((x, y) => x - y), [0, 1, 2, 3, 4, 5], 'each message exactly once');
-    assert.equal(b.group.state, ConsumerState.Consuming);
-  });
+  it(
+    'a rebalance while handlers run: in-flight messages finish and are committed before the partitions move (no duplicates)',
+    { timeout: 60_000 },
+    async () => {
+      const { topic, groupName } = await freshTopic('rebalance-inflight', 2);
+      await produce(topic, 6, (n) => n % 2);
+      const seen: number[] = [];
+      let started = 0;
+      const slow = async (m: { value: Buffer | null }) => {
+        started++;
+        await new Promise((r) => setTimeout(r, 2_500));
+        seen.push(nOf(m.value));
+      };
+      const a = newGroup({ topic, groupName, numWorkers: 2 });
+      open.push(a.group);
+      a.group.registerHandler(slow);
+      await a.group.start();
+      await eventually('a handler running on the first member', () => started >= 1, 20_000);
+      const b = newGroup({ topic, groupName, numWorkers: 2 });
+      open.push(b.group);
+      b.group.registerHandler(slow);
+      await b.group.start();
+      await eventually(`all 6 messages (have ${seen.length})`, () => seen.length >= 6, 45_000);
+      await new Promise((r) => setTimeout(r, 1_000));
+      assert.deepEqual(
+        [...seen].sort((x, y) => x - y),
+        [0, 1, 2, 3, 4, 5],
+        'each message exactly once',
+      );
+      assert.equal(b.group.state, ConsumerState.Consuming);
+    },
+  );
 });

@@ -75,7 +75,10 @@ describe('commit rules and hand-over (real broker)', () => {
     await eventually('all messages', () => seen.length >= total, 30_000);
     await second.group.stopAndWait();
     assert.equal(seen.length, total, 'duplicates');
-    assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: total }, (_, i) => i));
+    assert.deepEqual(
+      [...seen].sort((a, b) => a - b),
+      Array.from({ length: total }, (_, i) => i),
+    );
     assert.deepEqual(first.errors.concat(second.errors), []);
   });
 });

@@ -14,22 +14,24 @@ export async function freshTopic(prefix: string, partitions = 1): Promise<{ topi
 }
 
 /** A group under test with a silent logger that records its errors. */
-export function newGroup(
-  config: Partial<ConsumerGroupConfig> & Pick<ConsumerGroupConfig, 'topic' | 'groupName'>,
-): { group: KafkaConsumerGroup; errors: KafkaError[] } {
-  const group = new KafkaConsumerGroup({ brokers: sharedBrokers(), logger: silentLogger, minRetryPeriod: 100, maxRetryPeriod: 1000, ...config });
+export function newGroup(config: Partial<ConsumerGroupConfig> & Pick<ConsumerGroupConfig, 'topic' | 'groupName'>): {
+  group: KafkaConsumerGroup;
+  errors: KafkaError[];
+} {
+  const group = new KafkaConsumerGroup({
+    brokers: sharedBrokers(),
+    logger: silentLogger,
+    minRetryPeriod: 100,
+    maxRetryPeriod: 1000,
+    ...config,
+  });
   const errors: KafkaError[] = [];
   group.errors.on((e) => errors.push(e));
   return { group, errors };
 }
 
 /** Sends `count` JSON messages `{ n }` (n = 0..count-1) spread over partitions by `partitionOf`. */
-export async function produce(
-  topic: string,
-  count: number,
-  partitionOf: (n: number) => number = () => 0,
-  start = 0,
-): Promise<void> {
+export async function produce(topic: string, count: number, partitionOf: (n: number) => number = () => 0, start = 0): Promise<void> {
   // Idempotent: on a loaded machine a send can time out and be retried after the broker wrote it;
   // the tests count records by their n, so each must be in the topic once.
   const producer: Producer = rawKafka().producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -53,7 +55,6 @@ export async function committed(groupId: string, topic: string): Promise<Record<
   return Object.fromEntries(await committedOffsets(groupId, topic));
 }
 
-
 /** Resolves `state` or fails after `timeoutMs`. */
 export async function expectState(group: KafkaConsumerGroup, state: ConsumerState, timeoutMs = 20_000): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -61,7 +62,10 @@ export async function expectState(group: KafkaConsumerGroup, state: ConsumerStat
     await Promise.race([
       group.waitForState(state),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`state ${ConsumerState[state]} not reached in ${timeoutMs} ms (now ${ConsumerState[group.state]})`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new Error(`state ${ConsumerState[state]} not reached in ${timeoutMs} ms (now ${ConsumerState[group.state]})`)),
+          timeoutMs,
+        );
       }),
     ]);
   } finally {

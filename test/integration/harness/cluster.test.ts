@@ -77,10 +77,15 @@ describe('harness: three-node cluster', () => {
       // every broker; then the ISR is polled (a metadata call failing meanwhile is "not yet").
       await createTopic(topic, 1, cluster.brokers, 3);
       let initial = { leader: -1, isr: [] as number[] };
-      await eventually('three in-sync replicas', async () => {
-        initial = await partitionState(admin, topic).catch(() => initial);
-        return initial.isr.length === 3;
-      }, 30_000, 250);
+      await eventually(
+        'three in-sync replicas',
+        async () => {
+          initial = await partitionState(admin, topic).catch(() => initial);
+          return initial.isr.length === 3;
+        },
+        30_000,
+        250,
+      );
       await consumer.subscribe({ topic, fromBeginning: true });
       await consumer.run({
         eachMessage: async ({ message }) => {

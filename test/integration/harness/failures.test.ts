@@ -42,8 +42,14 @@ async function withPath<T>(path: string, body: () => Promise<T>): Promise<T> {
 describe('harness: bad environments give clear errors, never hangs', () => {
   it('names the missing program and how to install it (java, mvn)', async () => {
     await withPath('/nonexistent', async () => {
-      await assert.rejects(checkJava(), (err: unknown) => err instanceof MissingToolError && /java/.test(err.message) && /Java 17/.test(err.message));
-      await assert.rejects(checkMaven(), (err: unknown) => err instanceof MissingToolError && /mvn/.test(err.message) && /Maven/.test(err.message));
+      await assert.rejects(
+        checkJava(),
+        (err: unknown) => err instanceof MissingToolError && /java/.test(err.message) && /Java 17/.test(err.message),
+      );
+      await assert.rejects(
+        checkMaven(),
+        (err: unknown) => err instanceof MissingToolError && /mvn/.test(err.message) && /Maven/.test(err.message),
+      );
     });
     await assert.rejects(runCommand('kafka-harness-no-such-tool', []), MissingToolError);
   });
@@ -54,7 +60,10 @@ describe('harness: bad environments give clear errors, never hangs', () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     try {
-      await assert.rejects(startSingleNode({ port }), (err: unknown) => err instanceof PortTakenError && err.message.includes(String(port)));
+      await assert.rejects(
+        startSingleNode({ port }),
+        (err: unknown) => err instanceof PortTakenError && err.message.includes(String(port)),
+      );
     } finally {
       server.close();
     }

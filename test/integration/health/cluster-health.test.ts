@@ -31,7 +31,6 @@ import { startCluster, type KafkaTestCluster } from '../../support/cluster.js';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 async function statusBecomes(
   checker: KafkaHealthChecker,
   status: HealthStatus,
@@ -140,7 +139,11 @@ describe('health on a three-node cluster', { timeout: 120_000 }, () => {
   });
 
   it('not initialised: WARNING without contacting a broker', async () => {
-    const report = await checker({ subject: 'consumer-group', isInitialised: () => false, consumerGroup: { groupName, state: () => 'Initialising' } }).check();
+    const report = await checker({
+      subject: 'consumer-group',
+      isInitialised: () => false,
+      consumerGroup: { groupName, state: () => 'Initialising' },
+    }).check();
     assert.equal(report.status, 'WARNING');
     assert.equal(report.message, 'kafka consumer-group is not initialised');
     assert.deepEqual(report.brokers, []);
@@ -173,7 +176,15 @@ describe('health on a three-node cluster', { timeout: 120_000 }, () => {
 
   it('a group subscribed to its output producer consumes while that is healthy', async () => {
     await createTopics(output);
-    group = new KafkaConsumerGroup({ brokers, topic, groupName, logger: silentLogger, kafkaJsLogLevel: 'nothing', minRetryPeriod: 200, maxRetryPeriod: 1_000 });
+    group = new KafkaConsumerGroup({
+      brokers,
+      topic,
+      groupName,
+      logger: silentLogger,
+      kafkaJsLogLevel: 'nothing',
+      minRetryPeriod: 200,
+      maxRetryPeriod: 1_000,
+    });
     group.registerHandler(async (message) => {
       handled.add(message.value?.toString() ?? '');
     });

@@ -50,15 +50,24 @@ const bootError = (pattern: RegExp) => (error: unknown) => error instanceof Kafk
 
 describe('boot errors against the real broker', () => {
   it('a handler for an undeclared group', async () => {
-    await assert.rejects(boot({ consumerGroups: groups('orders') }, [OrdersHandler, GhostHandler]), bootError(/GhostHandler\.handle names consumer group "ghost", which is not declared/));
+    await assert.rejects(
+      boot({ consumerGroups: groups('orders') }, [OrdersHandler, GhostHandler]),
+      bootError(/GhostHandler\.handle names consumer group "ghost", which is not declared/),
+    );
   });
 
   it('two handlers for one group', async () => {
-    await assert.rejects(boot({ consumerGroups: groups('orders') }, [OrdersHandler, OtherOrdersHandler]), bootError(/consumer group "orders" has 2 handlers/));
+    await assert.rejects(
+      boot({ consumerGroups: groups('orders') }, [OrdersHandler, OtherOrdersHandler]),
+      bootError(/consumer group "orders" has 2 handlers/),
+    );
   });
 
   it('a group with no handler', async () => {
-    await assert.rejects(boot({ consumerGroups: groups('orders', 'lonely') }, [OrdersHandler]), bootError(/consumer group "lonely" has no handler/));
+    await assert.rejects(
+      boot({ consumerGroups: groups('orders', 'lonely') }, [OrdersHandler]),
+      bootError(/consumer group "lonely" has no handler/),
+    );
   });
 
   it('an unknown producer name in @InjectProducer', async () => {

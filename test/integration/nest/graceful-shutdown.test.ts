@@ -50,7 +50,10 @@ describe('shutdown while handlers are busy', () => {
     const first = await startApp();
     const firstHandler = first.get(SlowHandler);
     // Close only while a handler is mid-message, so the drain has real work to wait for.
-    await eventually('a few messages handled and one in flight', () => firstHandler.handled.length >= 4 && firstHandler.started > firstHandler.handled.length);
+    await eventually(
+      'a few messages handled and one in flight',
+      () => firstHandler.handled.length >= 4 && firstHandler.started > firstHandler.handled.length,
+    );
     await first.close();
     const handledBeforeClose = [...firstHandler.handled];
     assert.equal(firstHandler.started, handledBeforeClose.length, 'close returned while a handler was still running');
@@ -67,7 +70,10 @@ describe('shutdown while handlers are busy', () => {
       await sleep(1_000); // room for a duplicate to show up
       const all = [...handledBeforeClose, ...secondHandler.handled];
       assert.equal(new Set(all).size, all.length, `duplicates: ${all.filter((v, i) => all.indexOf(v) !== i).join(',')}`);
-      assert.deepEqual(all.map(Number).sort((a, b) => a - b), Array.from({ length: TOTAL }, (_, i) => i));
+      assert.deepEqual(
+        all.map(Number).sort((a, b) => a - b),
+        Array.from({ length: TOTAL }, (_, i) => i),
+      );
     } finally {
       await second.close();
     }

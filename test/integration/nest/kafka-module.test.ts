@@ -120,8 +120,14 @@ describe('KafkaModule.forRootAsync on a real broker', () => {
     await Promise.all(sent.map((order) => publisher.orders.send(ORDER_SCHEMA, order, { key: order.id })));
     await eventually('six orders handled', () => handler.received.length >= 6);
     assert.deepEqual(handler.received.map((r) => r.order.id).sort(), sent.map((o) => o.id).sort());
-    assert.ok(handler.received.every((r) => r.self === handler), 'handler ran with another this');
-    assert.ok(handler.received.every((r) => r.workerId === 1 || r.workerId === 2), 'worker ids are 1..numWorkers');
+    assert.ok(
+      handler.received.every((r) => r.self === handler),
+      'handler ran with another this',
+    );
+    assert.ok(
+      handler.received.every((r) => r.workerId === 1 || r.workerId === 2),
+      'worker ids are 1..numWorkers',
+    );
   });
 
   it('hands the batch handler batches of up to batchSize', async () => {
@@ -132,7 +138,13 @@ describe('KafkaModule.forRootAsync on a real broker', () => {
     await Promise.all(values.map((v) => publisher.audit.sendBytes(v)));
     await eventually('twelve audit records handled', () => handler.batches.flat().length >= 12);
     assert.deepEqual(handler.batches.flat().sort(), [...values].sort());
-    assert.ok(handler.batches.every((b) => b.length >= 1 && b.length <= 5), `batch sizes ${handler.batches.map((b) => b.length).join(',')}`);
-    assert.ok(handler.batches.some((b) => b.length > 1), 'expected at least one batch of several messages');
+    assert.ok(
+      handler.batches.every((b) => b.length >= 1 && b.length <= 5),
+      `batch sizes ${handler.batches.map((b) => b.length).join(',')}`,
+    );
+    assert.ok(
+      handler.batches.some((b) => b.length > 1),
+      'expected at least one batch of several messages',
+    );
   });
 });

@@ -33,10 +33,17 @@ describe('sample app process', () => {
       await eventually('the sample to listen', () => /listening on (http:\/\/\S+)/.test(output), 30_000);
       const base = /listening on (http:\/\/\S+)/.exec(output)![1]!.replace('[::1]', '127.0.0.1');
       await eventually('POST accepted', async () => {
-        const response = await fetch(`${base}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"message":"bye"}' });
+        const response = await fetch(`${base}/events`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"message":"bye"}',
+        });
         return response.status === 202;
       });
-      await eventually('event consumed', async () => ((await (await fetch(`${base}/events`)).json()) as { consumed: number }).consumed === 1);
+      await eventually(
+        'event consumed',
+        async () => ((await (await fetch(`${base}/events`)).json()) as { consumed: number }).consumed === 1,
+      );
     } finally {
       child.kill('SIGTERM');
     }
@@ -44,6 +51,10 @@ describe('sample app process', () => {
     assert.ok(code === 0 || signal === 'SIGTERM', `exit code ${code}, signal ${signal}\n${output}`);
     assert.doesNotMatch(output, /UnhandledPromiseRejection|ERROR/, output);
     const committed = await committedOffsets(`${prefix}-events`, eventsTopic);
-    assert.equal([...committed.values()].reduce((sum, o) => sum + Math.max(0, Number(o)), 0), 1, 'the consumed event was not committed');
+    assert.equal(
+      [...committed.values()].reduce((sum, o) => sum + Math.max(0, Number(o)), 0),
+      1,
+      'the consumed event was not committed',
+    );
   });
 });

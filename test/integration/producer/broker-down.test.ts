@@ -64,7 +64,11 @@ describe('producer created while the broker is down', () => {
 
     await producer.sendJSON({ late: true });
     const records = await readBack(topic, 1, broker.brokers);
-    assert.deepEqual(records.map((r) => JSON.parse(r.value!.toString()) as unknown), [{ late: true }], 'only the record sent after initialisation');
+    assert.deepEqual(
+      records.map((r) => JSON.parse(r.value!.toString()) as unknown),
+      [{ late: true }],
+      'only the record sent after initialisation',
+    );
   });
 
   it('closes at once while still uninitialised: the initialised signal and initialise() reject', async () => {

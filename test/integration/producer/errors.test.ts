@@ -27,7 +27,14 @@ describe('producer errors on a real broker: typed, reported, never crashing', ()
   before(async () => {
     process.on('unhandledRejection', onUnhandled);
     await createTopic(topic, 1);
-    producer = new KafkaProducer({ brokers: sharedBrokers(), topic, logger: silentLogger, maxMessageBytes: 1_000, retryMax: 1, retryBackoff: 50 });
+    producer = new KafkaProducer({
+      brokers: sharedBrokers(),
+      topic,
+      logger: silentLogger,
+      maxMessageBytes: 1_000,
+      retryMax: 1,
+      retryBackoff: 50,
+    });
     producer.errors.on((e) => emitted.push(e));
     await producer.waitUntilInitialised();
   });
@@ -43,12 +50,18 @@ describe('producer errors on a real broker: typed, reported, never crashing', ()
       assert.equal(e.logData.topic, topic);
       return true;
     });
-    assert.ok(emitted.some((e) => e instanceof MessageTooLargeError), 'also emitted on the error stream');
+    assert.ok(
+      emitted.some((e) => e instanceof MessageTooLargeError),
+      'also emitted on the error stream',
+    );
   });
 
   it('rejects a bad schema and an event that does not match with AvroCodecError', async () => {
     await assert.rejects(producer.send({ type: 'no-such-type' } as unknown as avro.Schema, {}), AvroCodecError);
-    await assert.rejects(producer.send(schema, { id: 42 }), (e: unknown) => e instanceof AvroCodecError && /invalid field\(s\) id/.test(e.message));
+    await assert.rejects(
+      producer.send(schema, { id: 42 }),
+      (e: unknown) => e instanceof AvroCodecError && /invalid field\(s\) id/.test(e.message),
+    );
   });
 
   it('rejects values and options that cannot make a record with InvalidMessageError', async () => {

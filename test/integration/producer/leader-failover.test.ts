@@ -84,7 +84,15 @@ describe('producer: leader fail-over with acks all (3-node cluster)', () => {
       },
     };
     // Retries outlast the ~3 s until the dead broker is fenced, so the producer rides over it.
-    const producer = new KafkaProducer({ brokers: cluster.brokers, topic, acks: 'all', logger, retryMax: 8, retryBackoff: 100, requestTimeout: 5_000 });
+    const producer = new KafkaProducer({
+      brokers: cluster.brokers,
+      topic,
+      acks: 'all',
+      logger,
+      retryMax: 8,
+      retryBackoff: 100,
+      requestTimeout: 5_000,
+    });
     producer.errors.on(() => undefined); // failed sends are expected while the broker is down; they are counted below
     await producer.waitUntilInitialised();
 

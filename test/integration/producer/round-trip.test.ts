@@ -103,7 +103,11 @@ describe('producer round trip on a real broker', () => {
       }
       const records = await readBack(t, 200);
       const seen = records.map((r) => (JSON.parse(r.value!.toString()) as { i: number }).i).sort((a, b) => a - b);
-      assert.deepEqual(seen, Array.from({ length: 200 }, (_, i) => i), JSON.stringify(options));
+      assert.deepEqual(
+        seen,
+        Array.from({ length: 200 }, (_, i) => i),
+        JSON.stringify(options),
+      );
     }
   });
 });

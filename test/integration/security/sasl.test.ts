@@ -37,14 +37,22 @@ describe('SASL SCRAM on a real broker', { timeout: 120_000 }, () => {
     username: user.username,
     password,
   });
-  const overTls = (user: ScramUser, password?: string): SecurityConfig => ({ caCerts: broker.certs.ca.certPath, sasl: sasl(user, password) });
+  const overTls = (user: ScramUser, password?: string): SecurityConfig => ({
+    caCerts: broker.certs.ca.certPath,
+    sasl: sasl(user, password),
+  });
   const overPlaintext = (user: ScramUser, password?: string): SecurityConfig => ({ tls: false, sasl: sasl(user, password) });
 
   /** A topic `user` may write to, created and granted by the super user. */
   async function writableTopic(user: ScramUser): Promise<string> {
     const topic = uniqueName('sec-sasl');
     await superAdmin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
-    const acls: TopicAcl[] = (['Write', 'Describe'] as const).map((operation) => ({ principal: user.principal, topic, operation, host: '*' }));
+    const acls: TopicAcl[] = (['Write', 'Describe'] as const).map((operation) => ({
+      principal: user.principal,
+      topic,
+      operation,
+      host: '*',
+    }));
     await applyAcls(superAdmin, acls, captureLogger);
     return topic;
   }

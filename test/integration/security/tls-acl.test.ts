@@ -34,7 +34,6 @@ function line(level: string, message: string, data?: LogData): string {
   return `${level} ${message} ${data ? JSON.stringify(data, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)) : ''}`;
 }
 
-
 describe('mTLS and ACLs on a real TLS broker', { timeout: 150_000 }, () => {
   let broker: TlsTestBroker;
   let admin: Admin;
@@ -84,12 +83,22 @@ describe('mTLS and ACLs on a real TLS broker', { timeout: 150_000 }, () => {
       ],
     });
 
-  const topicAuth = (topic: string): TopicAuth => ({ app: APP.app, subnets: [APP.subnet], topic, operations: ['Read', 'Write', 'Describe'] });
+  const topicAuth = (topic: string): TopicAuth => ({
+    app: APP.app,
+    subnets: [APP.subnet],
+    topic,
+    operations: ['Read', 'Write', 'Describe'],
+  });
 
   before(async () => {
     broker = await startTlsBroker();
     app = issueClientCert(broker.certs.ca, broker.certs.dir, `${APP.app}.${APP.subnet}.${APP.domain}`);
-    admin = await createAdmin({ brokers: broker.brokers, security: mtls(broker.certs.admin, 'files'), logger: captureLogger, kafkaJsLogLevel: 'debug' });
+    admin = await createAdmin({
+      brokers: broker.brokers,
+      security: mtls(broker.certs.admin, 'files'),
+      logger: captureLogger,
+      kafkaJsLogLevel: 'debug',
+    });
   });
 
   after(async () => {
@@ -129,7 +138,10 @@ describe('mTLS and ACLs on a real TLS broker', { timeout: 150_000 }, () => {
       (e: unknown) => e,
     );
     assert.equal(findAuthFailure(sendError)?.reason, 'topic');
-    assert.ok(producerErrors.some((e) => isAuthorizationError(e)), 'the failure is on the error stream');
+    assert.ok(
+      producerErrors.some((e) => isAuthorizationError(e)),
+      'the failure is on the error stream',
+    );
 
     // Consumer group: it keeps failing with back-off, not in a tight loop, and the process stays up.
     const received: string[] = [];
@@ -166,7 +178,10 @@ describe('mTLS and ACLs on a real TLS broker', { timeout: 150_000 }, () => {
     );
     assert.ok(sendError instanceof KafkaAuthorizationError, `send rejected with ${String(sendError)}`);
     assert.equal(sendError.logData.authFailure, 'topic');
-    assert.ok(errors.some((e) => e instanceof KafkaAuthorizationError), `got ${errors.map((e) => e.name).join(', ')}`);
+    assert.ok(
+      errors.some((e) => e instanceof KafkaAuthorizationError),
+      `got ${errors.map((e) => e.name).join(', ')}`,
+    );
     const health = await p.checker();
     assert.equal(health.status, 'CRITICAL');
     assert.equal(health.message, sendError.message);
@@ -211,7 +226,13 @@ describe('mTLS and ACLs on a real TLS broker', { timeout: 150_000 }, () => {
 
   it('never logs key or certificate material', () => {
     assert.ok(logLines.length > 50, `expected a full debug log capture, got ${logLines.length} lines`);
-    const secrets = pemBody(app.keyPem, app.certPem, broker.certs.admin.keyPem, broker.certs.untrustedClient.keyPem, broker.certs.ca.certPem);
+    const secrets = pemBody(
+      app.keyPem,
+      app.certPem,
+      broker.certs.admin.keyPem,
+      broker.certs.untrustedClient.keyPem,
+      broker.certs.ca.certPem,
+    );
     for (const text of logLines) {
       for (const secret of secrets) assert.ok(!text.includes(secret), `a log line leaks PEM material: ${text.slice(0, 200)}`);
       assert.ok(!/PRIVATE KEY-----/.test(text), `a log line mentions a private key block: ${text.slice(0, 200)}`);

@@ -146,7 +146,7 @@ function coreScript(load: (specifier: string) => string, lines: string[]): strin
     `const assert = ${load('node:assert/strict')};`,
     '',
     "const brokers = process.env.KAFKA_ADDR.split(',');",
-    "const suffix = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);",
+    'const suffix = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);',
     "const topic = 'matrix-core-' + suffix;",
     "const ORDER = { type: 'record', name: 'Order', fields: [{ name: 'id', type: 'string' }] };",
     'async function main() {',

@@ -32,13 +32,16 @@ test('one KafkaConfigError names every bad option', () => {
     () => parseBenchOptions(['--messages=-3', '--record-bytes=10', '--speed=9', 'stray'], { BENCH_REPEAT: 'x' }),
     (err: unknown) => {
       assert.ok(err instanceof KafkaConfigError);
-      assert.deepEqual(err.problems.map((p) => p.field), ['stray', '--speed', '--messages', '--record-bytes[0]', '--repeat']);
+      assert.deepEqual(
+        err.problems.map((p) => p.field),
+        ['stray', '--speed', '--messages', '--record-bytes[0]', '--repeat'],
+      );
       return true;
     },
   );
 });
 
-test('the Kafka perf tools\' summaries are parsed', () => {
+test("the Kafka perf tools' summaries are parsed", () => {
   const producer = [
     '95401 records sent, 19080.2 records/sec (1.82 MB/sec), 300.1 ms avg latency, 500.0 ms max latency.',
     '200000 records sent, 92379.7 records/sec (8.81 MB/sec), 60.12 ms avg latency, 400.00 ms max latency, 50 ms 50th, 200 ms 95th, 308 ms 99th, 390 ms 99.9th.',
@@ -67,10 +70,13 @@ test('a CPU profile is summarised as self time per function and per file', () =>
     timeDeltas: [1000, 2000, 3000, 4000],
   });
   assert.equal(summary.totalMs, 10);
-  assert.deepEqual(summary.byFunction.map((f) => [f.key, f.ms]), [
-    ['done lib/core/consumer/offset-tracker.js:10', 5],
-    ['decode kafkajs/src/protocol/decoder.js:10', 4],
-    ['(idle) (native):10', 1],
-  ]);
+  assert.deepEqual(
+    summary.byFunction.map((f) => [f.key, f.ms]),
+    [
+      ['done lib/core/consumer/offset-tracker.js:10', 5],
+      ['decode kafkajs/src/protocol/decoder.js:10', 4],
+      ['(idle) (native):10', 1],
+    ],
+  );
   assert.equal(summary.byFile[0]!.share, 0.5);
 });

@@ -32,7 +32,10 @@ test('rows divide every figure by the matching raw case and by the tool', () => 
     ['tool-consume', result('tool-consume', 200_000, { peakRssMiB: 300 })],
   ]);
   const rows = buildRows('consume', cases, results, new Map([['broken', 'exit 1: boom']]));
-  assert.deepEqual(rows.map((r) => r.name), ['raw', 'ours', 'tool-consume', 'broken']);
+  assert.deepEqual(
+    rows.map((r) => r.name),
+    ['raw', 'ours', 'tool-consume', 'broken'],
+  );
   const ours = rows[1]!;
   assert.deepEqual(ours.figures.msgPerSec, [95_000, 0.95, 0.475]);
   assert.deepEqual(ours.figures.p50, [2, 0.5, undefined], 'the tool has no latency');
@@ -58,7 +61,10 @@ test('goals report the measured ratio and whether it was met; missing cases are 
   const byText = new Map(outcomes.map((o) => [o.goal.text, o]));
   assert.deepEqual(
     [...byText].filter(([t]) => t.startsWith('per-message')).map(([, o]) => [o.measured, o.met]),
-    [[6, true], [0.6, false]],
+    [
+      [6, true],
+      [0.6, false],
+    ],
   );
   const memory = outcomes.find((o) => o.goal.growthBelowMiB !== undefined)!;
   assert.equal(memory.met, false);

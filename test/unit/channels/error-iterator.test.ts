@@ -50,5 +50,8 @@ test('an iteration started after the end is done at once; on() listeners still w
 
 test('a bad bufferSize is a KafkaConfigError naming the field', () => {
   const stream = new ErrorStream(recordingLogger());
-  assert.throws(() => stream.iterate({ bufferSize: 0 }), (e: unknown) => e instanceof KafkaConfigError && /bufferSize/.test(e.message));
+  assert.throws(
+    () => stream.iterate({ bufferSize: 0 }),
+    (e: unknown) => e instanceof KafkaConfigError && /bufferSize/.test(e.message),
+  );
 });

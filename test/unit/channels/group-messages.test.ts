@@ -33,7 +33,10 @@ test('a loop with commitAndRelease reads every message in per-partition order an
   }
   for (const p of [0, 1, 2]) {
     const offsets = seen.filter((m) => m.partition === p).map((m) => Number(m.offset));
-    assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b));
+    assert.deepEqual(
+      offsets,
+      [...offsets].sort((a, b) => a - b),
+    );
     assert.equal(offsets.length, 10);
     assert.equal(g.committedOffset(p), '10');
   }

@@ -46,7 +46,10 @@ test('pipeline delivers Buffers, strings and record objects in order and resolve
     Readable.from([Buffer.from('a'), 'b', { value: 'c', key: 'k', headers: { h: '1' } }]),
     new ProducerOutputStream(target, 4),
   );
-  assert.deepEqual(target.sent.map((s) => s.value), ['a', 'b', 'c']);
+  assert.deepEqual(
+    target.sent.map((s) => s.value),
+    ['a', 'b', 'c'],
+  );
   assert.deepEqual(target.sent[2]!.options, { key: 'k', headers: { h: '1' } });
 });
 
@@ -81,7 +84,10 @@ test('a bad record errors the stream with InvalidMessageError and is not sent', 
     pipeline(Readable.from(['ok', { value: 42 }, 'never']), new ProducerOutputStream(target, 4)),
     (e: unknown) => e instanceof InvalidMessageError && /value must be/.test(e.message),
   );
-  assert.deepEqual(target.sent.map((s) => s.value), ['ok']);
+  assert.deepEqual(
+    target.sent.map((s) => s.value),
+    ['ok'],
+  );
   assert.ok(target.reported[0] instanceof InvalidMessageError, 'also reported on the producer error stream');
 });
 
@@ -108,7 +114,10 @@ test('a failed send errors the stream with that error', async () => {
 test('KafkaProducer.output validates highWaterMark and returns an object-mode writable', async () => {
   const producer = new KafkaProducer({ brokers: ['127.0.0.1:1'], topic: 't', logger: silentLogger });
   try {
-    assert.throws(() => producer.output({ highWaterMark: 0 }), (e: unknown) => e instanceof KafkaConfigError && /highWaterMark/.test(e.message));
+    assert.throws(
+      () => producer.output({ highWaterMark: 0 }),
+      (e: unknown) => e instanceof KafkaConfigError && /highWaterMark/.test(e.message),
+    );
     const stream = producer.output({ highWaterMark: 3 });
     assert.equal(stream.writableObjectMode, true);
     assert.equal(stream.writableHighWaterMark, 3);

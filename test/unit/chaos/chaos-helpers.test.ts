@@ -24,7 +24,10 @@ test('options: one KafkaConfigError names every bad option', () => {
 
 test('catalogue: C1-C7 in order; the quick set holds C1, C2, C3 and C6; runs per mode', () => {
   assert.deepEqual(IDS, ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7']);
-  assert.deepEqual(SCENARIOS.filter((s) => s.quick).map((s) => s.id), ['C1', 'C2', 'C3', 'C6']);
+  assert.deepEqual(
+    SCENARIOS.filter((s) => s.quick).map((s) => s.id),
+    ['C1', 'C2', 'C3', 'C6'],
+  );
   const c2 = SCENARIOS[1]!;
   assert.equal(runsFor(c2, 'quick'), 1);
   assert.equal(runsFor(c2, 'full'), 3);
@@ -45,7 +48,24 @@ test('handled lines round-trip; a torn last line (SIGKILL mid-write) is skipped'
 });
 
 test('the table has one row per run and shows missed goals and errors', () => {
-  const base: RunResult = { scenario: 'C2', variant: '', run: 1, durationMs: 61_000, sent: 100_000, acked: 100_000, failed: 0, readable: 100_000, ackedUnreadable: 0, handledUnique: 100_000, handledTotal: 100_011, lost: 0, duplicates: 11, faults: 10, goals: [{ goal: '0 duplicates', met: false, measured: '11' }], notes: [] };
+  const base: RunResult = {
+    scenario: 'C2',
+    variant: '',
+    run: 1,
+    durationMs: 61_000,
+    sent: 100_000,
+    acked: 100_000,
+    failed: 0,
+    readable: 100_000,
+    ackedUnreadable: 0,
+    handledUnique: 100_000,
+    handledTotal: 100_011,
+    lost: 0,
+    duplicates: 11,
+    faults: 10,
+    goals: [{ goal: '0 duplicates', met: false, measured: '11' }],
+    notes: [],
+  };
   const table = formatResults([base, { ...base, run: 2, error: 'cluster did not start' }]).split('\n');
   assert.equal(table.length, 4);
   assert.match(table[2]!, /C2 #1 .*100,011 .* 11 .*MISSED: 0 duplicates/);

@@ -14,7 +14,13 @@ const groupRefusal = Object.assign(new Error('Not authorized to access group: Gr
 });
 
 test('a crash on a group refusal is a KafkaAuthorizationError; health is CRITICAL until the group joins again', async () => {
-  const config = resolveConsumerGroupConfig({ brokers: ['127.0.0.1:1'], topic: 't', groupName: 'g', minRetryPeriod: 5, maxRetryPeriod: 20 });
+  const config = resolveConsumerGroupConfig({
+    brokers: ['127.0.0.1:1'],
+    topic: 't',
+    groupName: 'g',
+    minRetryPeriod: 5,
+    maxRetryPeriod: 20,
+  });
   const transport = new FakeTransport();
   const group = new ConsumerGroupCore(config, transport, silentLogger);
   const errors: KafkaError[] = [];

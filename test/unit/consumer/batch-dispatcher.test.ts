@@ -13,7 +13,18 @@ function partitionBatch(topic: string, partition: number, offsets: number[], res
   return {
     topic,
     partition,
-    messages: offsets.map((o) => new KafkaMessage({ topic, partition, offset: String(o), value: Buffer.from(`${partition}-${o}`), key: null, headers: {}, timestamp: '0' })),
+    messages: offsets.map(
+      (o) =>
+        new KafkaMessage({
+          topic,
+          partition,
+          offset: String(o),
+          value: Buffer.from(`${partition}-${o}`),
+          key: null,
+          headers: {},
+          timestamp: '0',
+        }),
+    ),
     resolveOffset: (offset) => void resolved.push(`${topic}/${partition}@${offset}`),
     heartbeat: async () => true,
   };

@@ -39,7 +39,12 @@ function fakeTransport(script: Array<() => Error>, forever?: () => Error) {
 }
 
 /** Runs `promise` to its end on the fake clock, ticking `step` ms at a time (at most `limit` ms). */
-async function settleOnFakeClock(t: TestContext, promise: Promise<void>, step = 50, limit = 60_000): Promise<{ ok: true } | { error: unknown }> {
+async function settleOnFakeClock(
+  t: TestContext,
+  promise: Promise<void>,
+  step = 50,
+  limit = 60_000,
+): Promise<{ ok: true } | { error: unknown }> {
   let outcome: { ok: true } | { error: unknown } | undefined;
   promise.then(
     () => (outcome = { ok: true }),
@@ -77,7 +82,10 @@ test('retries wait a doubling pause, capped', async (t) => {
   assert.deepEqual(outcome, { ok: true });
   const gaps = at.slice(1).map((time, i) => time - at[i]!);
   // 100, 200, 400, 800, 800 (the cap), each rounded up to the 10 ms tick
-  assert.deepEqual(gaps.map((g) => Math.round(g / 100) * 100), [100, 200, 400, 800, 800]);
+  assert.deepEqual(
+    gaps.map((g) => Math.round(g / 100) * 100),
+    [100, 200, 400, 800, 800],
+  );
 });
 
 test('"the group moved on" is not retried: the generation is gone, the commit must fail at once', async (t) => {
@@ -121,10 +129,26 @@ test('a failing coordinator search does not end the retries: the next attempt te
 });
 
 test('isCoordinatorError tells coordinator trouble from rebalances and refusals', () => {
-  for (const e of [notCoordinator(), brokerGone(), kafkaJsError({ type: 'GROUP_COORDINATOR_NOT_AVAILABLE' }), kafkaJsError({ type: 'GROUP_LOAD_IN_PROGRESS' }), kafkaJsError({ name: 'KafkaJSConnectionError' }), kafkaJsError({ name: 'KafkaJSConnectionClosedError' }), kafkaJsError({ name: 'KafkaJSRequestTimeoutError' })]) {
+  for (const e of [
+    notCoordinator(),
+    brokerGone(),
+    kafkaJsError({ type: 'GROUP_COORDINATOR_NOT_AVAILABLE' }),
+    kafkaJsError({ type: 'GROUP_LOAD_IN_PROGRESS' }),
+    kafkaJsError({ name: 'KafkaJSConnectionError' }),
+    kafkaJsError({ name: 'KafkaJSConnectionClosedError' }),
+    kafkaJsError({ name: 'KafkaJSRequestTimeoutError' }),
+  ]) {
     assert.equal(isCoordinatorError(e), true, e.message);
   }
-  for (const e of [illegalGeneration(), kafkaJsError({ type: 'REBALANCE_IN_PROGRESS' }), kafkaJsError({ type: 'UNKNOWN_MEMBER_ID' }), kafkaJsError({ type: 'GROUP_AUTHORIZATION_FAILED' }), new Error('plain'), null, 'text']) {
+  for (const e of [
+    illegalGeneration(),
+    kafkaJsError({ type: 'REBALANCE_IN_PROGRESS' }),
+    kafkaJsError({ type: 'UNKNOWN_MEMBER_ID' }),
+    kafkaJsError({ type: 'GROUP_AUTHORIZATION_FAILED' }),
+    new Error('plain'),
+    null,
+    'text',
+  ]) {
     assert.equal(isCoordinatorError(e), false, String(e));
   }
 });

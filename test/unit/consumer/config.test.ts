@@ -56,7 +56,19 @@ test('one KafkaConfigError names every bad field', () => {
     minRetryPeriod: 500,
     maxRetryPeriod: 100,
   });
-  for (const f of ['brokers', 'topic', 'groupName', 'numWorkers', 'batchSize', 'batchWaitTime', 'messageConsumeTimeout', 'offset', 'fetchMaxWaitTime', 'commitInterval', 'minRetryPeriod']) {
+  for (const f of [
+    'brokers',
+    'topic',
+    'groupName',
+    'numWorkers',
+    'batchSize',
+    'batchWaitTime',
+    'messageConsumeTimeout',
+    'offset',
+    'fetchMaxWaitTime',
+    'commitInterval',
+    'minRetryPeriod',
+  ]) {
     assert.ok(fields.includes(f), `missing ${f} in ${fields.join(', ')}`);
   }
   assert.deepEqual(badFields({ ...base, topic: ['ok', ''] }), ['topic[1]']);

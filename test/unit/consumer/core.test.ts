@@ -4,7 +4,13 @@ import { resolveConsumerGroupConfig } from '../../../lib/core/config/consumer.js
 import { ConsumerGroupCore } from '../../../lib/core/consumer/consumer-group-core.js';
 import { DoNotCommitError } from '../../../lib/core/consumer/commit-rule.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
-import { ConsumerStateError, HandlerRegistrationError, KafkaTimeoutError, MessageHandlerError, type KafkaError } from '../../../lib/core/errors.js';
+import {
+  ConsumerStateError,
+  HandlerRegistrationError,
+  KafkaTimeoutError,
+  MessageHandlerError,
+  type KafkaError,
+} from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
 import { FakeTransport } from './fake-transport.js';
 
@@ -109,7 +115,10 @@ test('handler errors are emitted and committed unless they say not to', async ()
   assert.equal(transport.lastCommitted(0), '1', 'offset 1 not committed');
   assert.equal(errors.length, 2);
   assert.ok(errors.every((e) => e instanceof MessageHandlerError));
-  assert.deepEqual(errors.map((e) => e.logData.commit), [true, false]);
+  assert.deepEqual(
+    errors.map((e) => e.logData.commit),
+    [true, false],
+  );
   await group.close();
 });
 

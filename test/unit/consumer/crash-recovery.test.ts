@@ -31,11 +31,14 @@ test('each crash is emitted with its attempt number and restarts after the pause
   recovery.cancel();
   await sleep(40);
   assert.equal(restarts(), 2, 'a cancelled restart never runs');
-  assert.deepEqual(emitted.map((e) => [e instanceof KafkaOperationError, e.logData.attempt, e.logData.group]), [
-    [true, 1, 'g'],
-    [true, 2, 'g'],
-    [true, 1, 'g'],
-  ]);
+  assert.deepEqual(
+    emitted.map((e) => [e instanceof KafkaOperationError, e.logData.attempt, e.logData.group]),
+    [
+      [true, 1, 'g'],
+      [true, 2, 'g'],
+      [true, 1, 'g'],
+    ],
+  );
   assert.match(emitted[0]!.message, /^error consuming, will retry: one/);
 });
 

@@ -72,7 +72,9 @@ function setup() {
     memberId: 'm',
     autoCommit: false,
   });
-  const commit = (group.commitOffsets as (o: unknown) => Promise<void>).bind(group, { topics: [{ topic: 't', partitions: [{ partition: 0, offset: '5' }] }] });
+  const commit = (group.commitOffsets as (o: unknown) => Promise<void>).bind(group, {
+    topics: [{ topic: 't', partitions: [{ partition: 0, offset: '5' }] }],
+  });
   const heartbeat = (group.heartbeat as (o: unknown) => Promise<void>).bind(group, { interval: 0 });
   return { group, log, commit, heartbeat };
 }

@@ -3,7 +3,12 @@ import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { Kafka, logLevel } from 'kafkajs';
-import { installKafkaJsRejoinHook, KAFKAJS_REJOIN_HOOK_VERSION, registerRejoinHook, type RejoinHook } from '../../../lib/core/consumer/kafkajs-rejoin-hook.js';
+import {
+  installKafkaJsRejoinHook,
+  KAFKAJS_REJOIN_HOOK_VERSION,
+  registerRejoinHook,
+  type RejoinHook,
+} from '../../../lib/core/consumer/kafkajs-rejoin-hook.js';
 import { eventually } from '../../support/eventually.js';
 
 /**
@@ -116,7 +121,11 @@ test('installs once, against the pinned kafkajs release', () => {
   assert.ok(installed === 'installed' || installed === 'already-installed');
   assert.equal(installKafkaJsRejoinHook(), 'already-installed');
   const { version } = JSON.parse(readFileSync(require.resolve('kafkajs/package.json'), 'utf8')) as { version: string };
-  assert.equal(version, KAFKAJS_REJOIN_HOOK_VERSION, 'kafkajs changed: check runner.js and consumerGroup.js against the hook, then update the pinned version');
+  assert.equal(
+    version,
+    KAFKAJS_REJOIN_HOOK_VERSION,
+    'kafkajs changed: check runner.js and consumerGroup.js against the hook, then update the pinned version',
+  );
 });
 
 test('a rebalance: kafkajs emits REBALANCING, then waits for the hook before it rejoins; the first join skips the hook', async () => {
@@ -225,13 +234,24 @@ test('partitions handled concurrently on two brokers: the rebalance path starts 
   });
   runners.push(runner);
   await runner.start();
-  await eventually(() => `both batches running: ${log.join(', ')}`, () => log.includes('p0 handled') && log.includes('p1 start'), 5_000, 5);
+  await eventually(
+    () => `both batches running: ${log.join(', ')}`,
+    () => log.includes('p0 handled') && log.includes('p1 start'),
+    5_000,
+    5,
+  );
   // p0's heartbeat failed; kafkajs stops its fetchers, which waits for p1.
   await eventually('the failed heartbeat', () => group.heartbeatError === undefined, 5_000, 5);
   assert.equal(log.includes('event consumer.rebalancing'), false, 'no rebalance handling while p1 is still handled');
   releaseSlow();
   await eventually('the member rejoined', () => log.includes('join as member-1'), 5_000, 5);
-  assert.deepEqual(log.slice(log.indexOf('p1 end')), ['p1 end', 'event consumer.rebalancing', 'hook start', 'hook end', 'join as member-1']);
+  assert.deepEqual(log.slice(log.indexOf('p1 end')), [
+    'p1 end',
+    'event consumer.rebalancing',
+    'hook start',
+    'hook end',
+    'join as member-1',
+  ]);
 });
 
 test('a runner whose eachBatch has no hook rejoins as kafkajs always did', async () => {
@@ -276,7 +296,7 @@ test('a crash of the fetch loop (retries ran out): the hand-over runs before kaf
   const group = scriptedGroup(log);
   let groupSeenAtStart: unknown;
   await started(group, hook(log, { onRunnerStart: (g) => (groupSeenAtStart = g) }), log);
-  assert.equal(groupSeenAtStart, group, 'the transport is given the run\'s consumer group');
+  assert.equal(groupSeenAtStart, group, "the transport is given the run's consumer group");
   // A failure that is no rebalance: kafkajs retries it (2 retries here), then crashes.
   const gone = Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSConnectionError', retriable: true });
   group.fetch = async () => {

@@ -41,9 +41,15 @@ test('decode reads raw Avro; bad payloads give typed errors naming the message',
   const good = new KafkaMessage({ topic: 't', partition: 0, offset: '1', value: encodeAvro(schema, { id: 'x' }) });
   assert.deepEqual({ ...good.decode<{ id: string }>(schema) }, { id: 'x' });
   const bad = new KafkaMessage({ topic: 't', partition: 0, offset: '2', value: Buffer.from([0xff, 0xff, 0xff]) });
-  assert.throws(() => bad.decode(schema), (e: unknown) => e instanceof AvroCodecError && e.logData.offset === '2');
+  assert.throws(
+    () => bad.decode(schema),
+    (e: unknown) => e instanceof AvroCodecError && e.logData.offset === '2',
+  );
   const empty = new KafkaMessage({ topic: 't', partition: 0, offset: '3', value: null });
   assert.throws(() => empty.decode(schema), AvroCodecError);
   assert.throws(() => empty.json(), MessageDecodeError);
-  assert.throws(() => bad.json(), (e: unknown) => e instanceof MessageDecodeError && e.logData.topic === 't');
+  assert.throws(
+    () => bad.json(),
+    (e: unknown) => e instanceof MessageDecodeError && e.logData.topic === 't',
+  );
 });

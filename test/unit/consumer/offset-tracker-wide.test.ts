@@ -101,11 +101,20 @@ test('restore compares exactly above 2^53 (one apart)', () => {
 
 test('positions are canonical decimal text on both sides of 2^53', () => {
   const t = new OffsetTracker();
-  for (const [p, o] of [[0, '0'], [1, '41'], [2, '999999999999999'], [3, '1000000000000000'], [4, INT64_MAX.replace(/7$/, '6')]] as const) {
+  for (const [p, o] of [
+    [0, '0'],
+    [1, '41'],
+    [2, '999999999999999'],
+    [3, '1000000000000000'],
+    [4, INT64_MAX.replace(/7$/, '6')],
+  ] as const) {
     t.start('a', p, o);
     t.done('a', p, o);
   }
-  const got = t.takePending().sort((x, y) => x.partition - y.partition).map((o) => o.offset);
+  const got = t
+    .takePending()
+    .sort((x, y) => x.partition - y.partition)
+    .map((o) => o.offset);
   assert.deepEqual(got, ['1', '42', '1000000000000000', '1000000000000001', INT64_MAX]);
 });
 

@@ -16,7 +16,13 @@ class ProbedTransport extends FakeTransport {
 }
 
 function group(transport: FakeTransport): ConsumerGroupCore {
-  const config = resolveConsumerGroupConfig({ brokers: ['127.0.0.1:1'], topic: 't', groupName: 'g', minRetryPeriod: 5, maxRetryPeriod: 20 });
+  const config = resolveConsumerGroupConfig({
+    brokers: ['127.0.0.1:1'],
+    topic: 't',
+    groupName: 'g',
+    minRetryPeriod: 5,
+    maxRetryPeriod: 20,
+  });
   return new ConsumerGroupCore(config, transport, silentLogger);
 }
 

@@ -4,7 +4,14 @@ import { ConsumerState, ConsumerStateMachine, consumerStateName } from '../../..
 
 test('numbers and names match dp-kafka', () => {
   assert.deepEqual(
-    [ConsumerState.Initialising, ConsumerState.Stopped, ConsumerState.Starting, ConsumerState.Consuming, ConsumerState.Stopping, ConsumerState.Closing],
+    [
+      ConsumerState.Initialising,
+      ConsumerState.Stopped,
+      ConsumerState.Starting,
+      ConsumerState.Consuming,
+      ConsumerState.Stopping,
+      ConsumerState.Closing,
+    ],
     [0, 1, 2, 3, 4, 5],
   );
   assert.equal(consumerStateName(ConsumerState.Consuming), 'Consuming');

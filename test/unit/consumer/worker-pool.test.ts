@@ -18,7 +18,10 @@ test('hands out ids 1..N, never more than N at once, and queues the rest in orde
 
 test('run releases the id when the task rejects', async () => {
   const pool = new WorkerPool(1);
-  await assert.rejects(pool.run(async () => Promise.reject(new Error('x'))), /x/);
+  await assert.rejects(
+    pool.run(async () => Promise.reject(new Error('x'))),
+    /x/,
+  );
   assert.equal(pool.busy, 0);
   let concurrent = 0;
   let max = 0;

@@ -41,7 +41,10 @@ describe('errors with no subscriber go to the logger, once', () => {
     off();
     stream.emit(new KafkaError('two'));
     assert.deepEqual(seen, ['one']);
-    assert.deepEqual(logger.lines.map((l) => l.message), ['two']);
+    assert.deepEqual(
+      logger.lines.map((l) => l.message),
+      ['two'],
+    );
   });
 
   it('a for-await loop takes over while it runs', async () => {
@@ -53,7 +56,10 @@ describe('errors with no subscriber go to the logger, once', () => {
     assert.equal(logger.lines.length, 0);
     await iterator.return?.();
     stream.emit(new KafkaError('after the loop'));
-    assert.deepEqual(logger.lines.map((l) => l.message), ['after the loop']);
+    assert.deepEqual(
+      logger.lines.map((l) => l.message),
+      ['after the loop'],
+    );
   });
 });
 
@@ -84,7 +90,10 @@ describe('producer and consumer-group errors reach the configured logger', () =>
       producer.failNextSends(1, new Error('broker said no'));
       await assert.rejects(producer.sendJSON({ id: 'x' }), ProducerSendError);
       await waitUntil('the error logged', () => logger.lines.length > 0, 2_000);
-      assert.deepEqual(logger.lines.map((l) => l.message), ['received kafka producer error']);
+      assert.deepEqual(
+        logger.lines.map((l) => l.message),
+        ['received kafka producer error'],
+      );
       assert.equal(logger.lines[0]!.data?.topic, 'orders');
     } finally {
       await producer.close();
@@ -131,7 +140,10 @@ describe('producer and consumer-group errors reach the configured logger', () =>
       group.logErrors();
       group.queueJSON({ id: 2 });
       await group.waitForIdle();
-      assert.deepEqual(logger.lines.map((l) => l.message), ['kafka consumer group error']);
+      assert.deepEqual(
+        logger.lines.map((l) => l.message),
+        ['kafka consumer group error'],
+      );
       assert.equal(logger.lines[0]!.data?.state, 'Consuming');
     } finally {
       await group.close();

@@ -35,7 +35,14 @@ test('retries in the background until connected, then resolves waiters; attempts
 });
 
 test('cancel rejects waiters and later calls with the reason', async () => {
-  const init = new Initialiser({ connect: async () => {}, onConnected: () => undefined, onLateConnection: () => undefined, minRetryPeriod: 5, maxRetryPeriod: 10, onRetry: () => {} });
+  const init = new Initialiser({
+    connect: async () => {},
+    onConnected: () => undefined,
+    onLateConnection: () => undefined,
+    minRetryPeriod: 5,
+    maxRetryPeriod: 10,
+    onRetry: () => {},
+  });
   const waiting = init.waitUntilDone();
   const reason = new Error('closing');
   init.cancel(reason);

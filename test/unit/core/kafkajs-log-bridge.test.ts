@@ -22,12 +22,15 @@ test('kafkajs entries keep their level, except retriable errors which become war
   entry(logLevel.WARN, 'slow');
   entry(logLevel.INFO, 'joined');
   entry(logLevel.DEBUG, 'request');
-  assert.deepEqual(logger.entries.map(([level, message]) => [level, message]), [
-    ['warn', 'kafkajs: Connection error'],
-    ['warn', 'kafkajs: slow'],
-    ['info', 'kafkajs: joined'],
-    ['debug', 'kafkajs: request'],
-  ]);
+  assert.deepEqual(
+    logger.entries.map(([level, message]) => [level, message]),
+    [
+      ['warn', 'kafkajs: Connection error'],
+      ['warn', 'kafkajs: slow'],
+      ['info', 'kafkajs: joined'],
+      ['debug', 'kafkajs: request'],
+    ],
+  );
   assert.equal(logger.entries[0]![2]!.broker, '127.0.0.1:1');
   assert.equal('stack' in logger.entries[0]![2]!, false, 'no stack trace in the log data');
 });
@@ -44,7 +47,12 @@ describe('kafkajs start-up noise (transient retriable errors)', () => {
         namespace: 'Connection',
         level: logLevel.ERROR,
         label: 'ERROR',
-        log: { timestamp: 'now', logger: 'kafkajs', message: 'Response GroupCoordinator(key: 10, version: 2)', error: 'The group coordinator is not available' },
+        log: {
+          timestamp: 'now',
+          logger: 'kafkajs',
+          message: 'Response GroupCoordinator(key: 10, version: 2)',
+          error: 'The group coordinator is not available',
+        },
       });
     const levels = () => logger.entries.map(([level]) => level);
     return { logger, log, coordinatorNotAvailable, levels };
@@ -95,8 +103,16 @@ describe('kafkajs start-up noise (transient retriable errors)', () => {
 
   it('leaves info and debug entries as they are', () => {
     const { logger, log } = setUp();
-    log({ namespace: 'x', level: logLevel.INFO, label: 'INFO', log: { timestamp: 'now', logger: 'kafkajs', message: 'The group is rebalancing, re-joining' } });
-    assert.deepEqual(logger.entries.map(([level]) => level), ['info']);
+    log({
+      namespace: 'x',
+      level: logLevel.INFO,
+      label: 'INFO',
+      log: { timestamp: 'now', logger: 'kafkajs', message: 'The group is rebalancing, re-joining' },
+    });
+    assert.deepEqual(
+      logger.entries.map(([level]) => level),
+      ['info'],
+    );
   });
 });
 
@@ -117,7 +133,9 @@ test('the transient texts are still kafkajs 2.2.4 error messages of the expected
   ]);
   // The rest are kafkajs' own log messages: check they are still in its sources.
   const require = createRequire(import.meta.url);
-  const sources = ['kafkajs/src/consumer/runner.js', 'kafkajs/src/consumer/consumerGroup.js'].map((m) => readFileSync(require.resolve(m), 'utf8')).join('\n');
+  const sources = ['kafkajs/src/consumer/runner.js', 'kafkajs/src/consumer/consumerGroup.js']
+    .map((m) => readFileSync(require.resolve(m), 'utf8'))
+    .join('\n');
   for (const text of [...TRANSIENT_KAFKAJS_ERRORS].filter((t) => !byMessage.has(t))) {
     assert.ok(sources.includes(`'${text}'`), `kafkajs still logs '${text}'`);
   }

@@ -32,6 +32,7 @@ test('rejects naming every address when none is reachable', async () => {
   const b = await closedPort();
   await assert.rejects(
     reachAnyBroker([`127.0.0.1:${a}`, `127.0.0.1:${b}`], 1_000),
-    (e: unknown) => e instanceof Error && e.message.includes(`127.0.0.1:${a} (ECONNREFUSED)`) && e.message.includes(`127.0.0.1:${b} (ECONNREFUSED)`),
+    (e: unknown) =>
+      e instanceof Error && e.message.includes(`127.0.0.1:${a} (ECONNREFUSED)`) && e.message.includes(`127.0.0.1:${b} (ECONNREFUSED)`),
   );
 });

@@ -19,19 +19,40 @@ test('getRetryTime caps at the maximum when the ratio is a power of two', () => 
     [1, 2, 3, 4, 5].map((n) => getRetryTime(n, 1000, 8000, noJitter)),
     [1000, 2000, 4000, 8000, 1000],
   );
-  assert.equal(getRetryTime(4, 1000, 8000, () => 49), 8000, '8000 + 240 jitter is capped');
+  assert.equal(
+    getRetryTime(4, 1000, 8000, () => 49),
+    8000,
+    '8000 + 240 jitter is capped',
+  );
 });
 
 test('getRetryTime uses integer division for odd min/max pairs', () => {
   // 1000 / 300 = 3 (integer), floor(log2 3) = 1, so the cycle has 2 steps.
-  assert.deepEqual([1, 2, 3].map((n) => getRetryTime(n, 300, 1000, noJitter)), [300, 600, 300]);
+  assert.deepEqual(
+    [1, 2, 3].map((n) => getRetryTime(n, 300, 1000, noJitter)),
+    [300, 600, 300],
+  );
 });
 
 test('getRetryTime jitter spans -25 % .. +24 % of the minimum, in whole milliseconds', () => {
-  assert.equal(getRetryTime(1, 200, 32_000, () => 0), 150);
-  assert.equal(getRetryTime(1, 200, 32_000, () => 49), 248);
-  assert.equal(getRetryTime(3, 200, 32_000, () => 0), 750, 'jitter is of the minimum, not of the pause');
-  assert.equal(getRetryTime(1, 0.5, 10, () => 0), 0.5, 'no jitter under 1 ms');
+  assert.equal(
+    getRetryTime(1, 200, 32_000, () => 0),
+    150,
+  );
+  assert.equal(
+    getRetryTime(1, 200, 32_000, () => 49),
+    248,
+  );
+  assert.equal(
+    getRetryTime(3, 200, 32_000, () => 0),
+    750,
+    'jitter is of the minimum, not of the pause',
+  );
+  assert.equal(
+    getRetryTime(1, 0.5, 10, () => 0),
+    0.5,
+    'no jitter under 1 ms',
+  );
 });
 
 test('getRetryTime with the real random source stays inside the jitter window', () => {

@@ -45,10 +45,10 @@ describe('did you mean', () => {
 describe('unknown option keys are KafkaConfigErrors at construction', () => {
   it('consumer group: a typo gets a hint, a made-up key is named', () => {
     const config = { ...base, topic: 't', groupName: 'g', numWorker: 4, bogusOption: 1 } as ConsumerGroupConfig;
-    assert.deepEqual(problems(() => new KafkaConsumerGroup(config)), [
-      'numWorker is not a known option (did you mean numWorkers?)',
-      'bogusOption is not a known option',
-    ]);
+    assert.deepEqual(
+      problems(() => new KafkaConsumerGroup(config)),
+      ['numWorker is not a known option (did you mean numWorkers?)', 'bogusOption is not a known option'],
+    );
     assert.match(
       (() => {
         try {
@@ -64,10 +64,10 @@ describe('unknown option keys are KafkaConfigErrors at construction', () => {
 
   it('producer, with the other problems in the same error', () => {
     const config = { ...base, topic: '', lingerMS: 5 } as ProducerConfig;
-    assert.deepEqual(problems(() => new KafkaProducer(config)), [
-      'lingerMS is not a known option (did you mean lingerMs?)',
-      'topic is required (non-empty string)',
-    ]);
+    assert.deepEqual(
+      problems(() => new KafkaProducer(config)),
+      ['lingerMS is not a known option (did you mean lingerMs?)', 'topic is required (non-empty string)'],
+    );
   });
 
   it('nested security, TLS and SASL settings', () => {
@@ -76,38 +76,52 @@ describe('unknown option keys are KafkaConfigErrors at construction', () => {
       topic: 't',
       security: { tls: false, insecureSkipVerfy: true, sasl: { mechanism: 'plain', username: 'u', password: 'p', passwrd: 'x' } },
     } as unknown as ProducerConfig;
-    assert.deepEqual(problems(() => resolveProducerConfig(config)), [
-      'security.insecureSkipVerfy is not a known option (did you mean insecureSkipVerify?)',
-      'security.sasl.passwrd is not a known option (did you mean password?)',
-    ]);
+    assert.deepEqual(
+      problems(() => resolveProducerConfig(config)),
+      [
+        'security.insecureSkipVerfy is not a known option (did you mean insecureSkipVerify?)',
+        'security.sasl.passwrd is not a known option (did you mean password?)',
+      ],
+    );
   });
 
   it('a key set to undefined is still a typo', () => {
     const config = { ...base, topic: 't', groupName: 'g', numWorker: undefined } as ConsumerGroupConfig;
-    assert.deepEqual(problems(() => resolveConsumerGroupConfig(config)), ['numWorker is not a known option (did you mean numWorkers?)']);
+    assert.deepEqual(
+      problems(() => resolveConsumerGroupConfig(config)),
+      ['numWorker is not a known option (did you mean numWorkers?)'],
+    );
   });
 
   it('admin config', () => {
-    assert.deepEqual(problems(() => resolveAdminConfig({ ...base, retryMaxx: 2 } as never)), ['retryMaxx is not a known option (did you mean retryMax?)']);
+    assert.deepEqual(
+      problems(() => resolveAdminConfig({ ...base, retryMaxx: 2 } as never)),
+      ['retryMaxx is not a known option (did you mean retryMax?)'],
+    );
   });
 
   it('health check options', () => {
     const target = { subject: 'producer' as const, connection: base, topics: ['t'], minBrokersHealthy: 1, isInitialised: () => false };
-    assert.deepEqual(problems(() => new KafkaHealthChecker(target, { cacheTTLms: 5 } as HealthCheckOptions)), [
-      'health.cacheTTLms is not a known option (did you mean cacheTtlMs?)',
-    ]);
+    assert.deepEqual(
+      problems(() => new KafkaHealthChecker(target, { cacheTTLms: 5 } as HealthCheckOptions)),
+      ['health.cacheTTLms is not a known option (did you mean cacheTtlMs?)'],
+    );
   });
 
   it('error iteration and output stream options', () => {
     const stream = new ErrorStream(silentLogger);
-    assert.deepEqual(problems(() => stream.iterate({ bufferSise: 5 } as never)), ['bufferSise is not a known option (did you mean bufferSize?)']);
+    assert.deepEqual(
+      problems(() => stream.iterate({ bufferSise: 5 } as never)),
+      ['bufferSise is not a known option (did you mean bufferSize?)'],
+    );
   });
 
   it('health subscription options', () => {
     const group = { groupName: 'g', state: 0, onStateChange: () => () => undefined } as unknown as HealthSubscriber;
-    assert.deepEqual(problems(() => subscribeToHealth(group, async () => 'OK', { intervall: 10 } as HealthSubscriptionOptions)), [
-      'intervall is not a known option (did you mean interval?)',
-    ]);
+    assert.deepEqual(
+      problems(() => subscribeToHealth(group, async () => 'OK', { intervall: 10 } as HealthSubscriptionOptions)),
+      ['intervall is not a known option (did you mean interval?)'],
+    );
   });
 });
 
@@ -132,7 +146,10 @@ describe('broker addresses', () => {
 
   it('is a KafkaConfigError at construction, naming the address', () => {
     const config = { ...base, brokers: ['ok:9092', 'localhost:99999'], topic: 't', groupName: 'g' };
-    assert.deepEqual(problems(() => new KafkaConsumerGroup(config)), ['brokers[1] "localhost:99999" has port 99999, outside 1-65535']);
+    assert.deepEqual(
+      problems(() => new KafkaConsumerGroup(config)),
+      ['brokers[1] "localhost:99999" has port 99999, outside 1-65535'],
+    );
   });
 });
 

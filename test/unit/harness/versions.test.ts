@@ -17,7 +17,10 @@ describe('harness versions', () => {
   });
 
   it('rejects malformed and pre-KRaft versions with a usage error naming the value', () => {
-    assert.throws(() => parseKafkaVersion('latest'), (err: unknown) => err instanceof HarnessUsageError && /latest/.test(err.message));
+    assert.throws(
+      () => parseKafkaVersion('latest'),
+      (err: unknown) => err instanceof HarnessUsageError && /latest/.test(err.message),
+    );
     assert.throws(() => parseKafkaVersion('2.8.2'), HarnessUsageError);
     assert.throws(() => parseKafkaVersion('3.4.0'), HarnessUsageError);
     assert.equal(parseKafkaVersion('3.5.0').minor, 5);

@@ -6,12 +6,18 @@ import { KafkaAuthorizationError } from '../../../lib/core/errors.js';
 
 describe('KafkaHealthChecker with an authorization refusal', () => {
   it('is CRITICAL with the refusal message while it is current, then probes again once cleared', async () => {
-    let refusal: KafkaAuthorizationError | undefined = new KafkaAuthorizationError('failed to send to topic orders: not authorized on the topic', {});
+    let refusal: KafkaAuthorizationError | undefined = new KafkaAuthorizationError(
+      'failed to send to topic orders: not authorized on the topic',
+      {},
+    );
     let probes = 0;
     const connectTo = (): MetadataSource => ({
       async fetchMetadata(topics) {
         probes++;
-        return { brokers: [], topicMetadata: [{ topic: topics[0]!, topicErrorCode: 0, partitionMetadata: [{ partitionErrorCode: 0, partitionId: 0 }] }] };
+        return {
+          brokers: [],
+          topicMetadata: [{ topic: topics[0]!, topicErrorCode: 0, partitionMetadata: [{ partitionErrorCode: 0, partitionId: 0 }] }],
+        };
       },
       async close() {},
     });

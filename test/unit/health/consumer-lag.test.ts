@@ -5,7 +5,15 @@ import { computeLag, type OffsetSource } from '../../../lib/core/health/consumer
 describe('computeLag', () => {
   it('is log end minus committed offset, or the records in the log when nothing is committed', async () => {
     const source: OffsetSource = {
-      fetchOffsets: async () => [{ topic: 't', partitions: [{ partition: 0, offset: '7' }, { partition: 1, offset: '-1' }] }],
+      fetchOffsets: async () => [
+        {
+          topic: 't',
+          partitions: [
+            { partition: 0, offset: '7' },
+            { partition: 1, offset: '-1' },
+          ],
+        },
+      ],
       fetchTopicOffsets: async () => [
         { partition: 1, high: '20', low: '5' },
         { partition: 0, high: '10', low: '0' },

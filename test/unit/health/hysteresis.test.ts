@@ -12,10 +12,18 @@ describe('HealthHysteresis', () => {
 
   it('needs upAfter consecutive OKs and downAfter consecutive failures', () => {
     const h = new HealthHysteresis(3, 2);
-    assert.deepEqual(
-      run(h, ['OK', 'OK', 'CRITICAL', 'OK', 'OK', 'OK', 'WARNING', 'OK', 'CRITICAL', 'CRITICAL']),
-      ['-', '-', '-', '-', '-', 'start', '-', '-', '-', 'stop'],
-    );
+    assert.deepEqual(run(h, ['OK', 'OK', 'CRITICAL', 'OK', 'OK', 'OK', 'WARNING', 'OK', 'CRITICAL', 'CRITICAL']), [
+      '-',
+      '-',
+      '-',
+      '-',
+      '-',
+      'start',
+      '-',
+      '-',
+      '-',
+      'stop',
+    ]);
   });
 
   it('a single flap does not toggle', () => {

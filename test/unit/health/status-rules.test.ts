@@ -5,7 +5,12 @@ import { describeUnhealthyBrokers, judgeBrokerHealth } from '../../../lib/core/h
 
 const ok = (address: string): BrokerHealth => ({ address, reachable: true, hasTopic: true, missingTopics: [] });
 const down = (address: string): BrokerHealth => ({ address, reachable: false, hasTopic: false, missingTopics: [], reason: 'ECONNREFUSED' });
-const lacking = (address: string, ...topics: string[]): BrokerHealth => ({ address, reachable: true, hasTopic: false, missingTopics: topics });
+const lacking = (address: string, ...topics: string[]): BrokerHealth => ({
+  address,
+  reachable: true,
+  hasTopic: false,
+  missingTopics: topics,
+});
 const judge = (brokers: BrokerHealth[], minBrokersHealthy: number, partialStatus?: 'WARNING' | 'OK') =>
   judgeBrokerHealth({ brokers, topics: ['orders'], minBrokersHealthy, healthyMessage: 'kafka producer is healthy', partialStatus });
 

@@ -75,7 +75,9 @@ describe('subscribeToHealth', () => {
 
   it('accepts a report source and a checker() source', async () => {
     const group = new FakeGroup();
-    const producer = { checker: async () => ({ status: 'OK' as const }) as unknown as import('../../../lib/core/health/health-types.js').HealthReport };
+    const producer = {
+      checker: async () => ({ status: 'OK' as const }) as unknown as import('../../../lib/core/health/health-types.js').HealthReport,
+    };
     const unsubscribe = subscribeToHealth(group, producer, { interval: 10 });
     await until(() => group.calls.length === 1);
     unsubscribe();

@@ -75,7 +75,9 @@ describe('KafkaModule boot errors', () => {
   it('names a handler whose group is not declared', async () => {
     await assert.rejects(
       boot({ ...quiet, consumerGroups: { orders: group('orders') } }, [OrdersHandler, UndeclaredGroupHandler]),
-      moduleError(/@KafkaHandler on UndeclaredGroupHandler\.handle names consumer group "ghost", which is not declared in consumerGroups \(declared: "orders"\)/),
+      moduleError(
+        /@KafkaHandler on UndeclaredGroupHandler\.handle names consumer group "ghost", which is not declared in consumerGroups \(declared: "orders"\)/,
+      ),
     );
   });
 
@@ -127,7 +129,10 @@ describe('KafkaModule boot errors', () => {
       ),
       (error: unknown) => {
         assert.ok(error instanceof KafkaConfigError, `expected KafkaConfigError, got ${String(error)}`);
-        assert.deepEqual(error.problems.map((p) => p.field), ['shutdownTimeout', 'producers.events.topic', 'consumerGroups.orders.groupName']);
+        assert.deepEqual(
+          error.problems.map((p) => p.field),
+          ['shutdownTimeout', 'producers.events.topic', 'consumerGroups.orders.groupName'],
+        );
         return true;
       },
     );
@@ -164,11 +169,14 @@ describe('KafkaModule boot errors', () => {
   });
 
   it('names a malformed broker address at boot', async () => {
-    await assert.rejects(boot({ ...quiet, brokers: ['localhost:99999'], consumerGroups: { orders: group('orders') } }, [OrdersHandler]), (error: unknown) => {
-      assert.ok(error instanceof KafkaConfigError, `expected KafkaConfigError, got ${String(error)}`);
-      assert.match(error.message, /consumerGroups\.orders\.brokers\[0\] "localhost:99999" has port 99999, outside 1-65535/);
-      return true;
-    });
+    await assert.rejects(
+      boot({ ...quiet, brokers: ['localhost:99999'], consumerGroups: { orders: group('orders') } }, [OrdersHandler]),
+      (error: unknown) => {
+        assert.ok(error instanceof KafkaConfigError, `expected KafkaConfigError, got ${String(error)}`);
+        assert.match(error.message, /consumerGroups\.orders\.brokers\[0\] "localhost:99999" has port 99999, outside 1-65535/);
+        return true;
+      },
+    );
   });
 
   it('rejects an async factory whose names differ from the declared ones', async () => {
@@ -184,7 +192,9 @@ describe('KafkaModule boot errors', () => {
     });
     await assert.rejects(
       moduleRef.compile(),
-      moduleError(/no producers entry for "events", declared in forRootAsync.*returned producers "audit", which forRootAsync\(\{ producers \}\) does not declare/),
+      moduleError(
+        /no producers entry for "events", declared in forRootAsync.*returned producers "audit", which forRootAsync\(\{ producers \}\) does not declare/,
+      ),
     );
   });
 });

@@ -24,7 +24,10 @@ describe('kafkaConfigFromEnv', () => {
   });
 
   it('requires KAFKA_ADDR unless a default is given', () => {
-    assert.deepEqual(fields(() => kafkaConfigFromEnv({})), ['KAFKA_ADDR']);
+    assert.deepEqual(
+      fields(() => kafkaConfigFromEnv({})),
+      ['KAFKA_ADDR'],
+    );
     assert.deepEqual(kafkaConfigFromEnv({}, { brokers: ['localhost:9092'] }).brokers, ['localhost:9092']);
   });
 
@@ -62,7 +65,14 @@ describe('kafkaConfigFromEnv', () => {
         throw error;
       }
     });
-    for (const name of ['KAFKA_ADDR[0]', 'KAFKA_SEC_PROTO', 'KAFKA_SEC_CA_CERTS', 'KAFKA_SEC_CLIENT_CERT', 'KAFKA_SEC_CLIENT_KEY', 'KAFKA_SEC_SKIP_VERIFY']) {
+    for (const name of [
+      'KAFKA_ADDR[0]',
+      'KAFKA_SEC_PROTO',
+      'KAFKA_SEC_CA_CERTS',
+      'KAFKA_SEC_CLIENT_CERT',
+      'KAFKA_SEC_CLIENT_KEY',
+      'KAFKA_SEC_SKIP_VERIFY',
+    ]) {
       assert.ok(bad.includes(name), `${name} missing from ${bad.join(', ')}`);
     }
     assert.ok(!message.includes('MIIB'), 'PEM content leaked into the error');

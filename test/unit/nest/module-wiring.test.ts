@@ -90,4 +90,3 @@ describe('KafkaModule wiring', () => {
     assert.deepEqual(options, snapshot);
   });
 });
-

@@ -50,7 +50,10 @@ describe('handler decorators', () => {
   });
 
   it('rejects a missing or empty group when the class is defined', () => {
-    assert.throws(() => KafkaHandler({ group: '  ' }), (e: unknown) => e instanceof KafkaModuleError && /@KafkaHandler needs \{ group/.test(e.message));
+    assert.throws(
+      () => KafkaHandler({ group: '  ' }),
+      (e: unknown) => e instanceof KafkaModuleError && /@KafkaHandler needs \{ group/.test(e.message),
+    );
     assert.throws(
       () => KafkaBatchHandler({} as unknown as { group: string }),
       (e: unknown) => e instanceof KafkaModuleError && /@KafkaBatchHandler needs \{ group/.test(e.message),

@@ -10,7 +10,12 @@ import { InvalidMessageError, PartitionNotAcknowledgedError, ProducerSendError, 
 import { silentLogger } from '../../../lib/core/logger.js';
 import { KafkaProducer } from '../../../lib/core/producer/kafka-producer.js';
 import { RecordingPartitioner } from '../../../lib/core/producer/recording-partitioner.js';
-import { sendTopicBatch, type ProducerSink, type ResendEvent, type TopicBatchSettings } from '../../../lib/core/producer/topic-batch-sender.js';
+import {
+  sendTopicBatch,
+  type ProducerSink,
+  type ResendEvent,
+  type TopicBatchSettings,
+} from '../../../lib/core/producer/topic-batch-sender.js';
 import { unacknowledged } from '../../../lib/core/producer/unacknowledged.js';
 
 const topic = 't';
@@ -67,7 +72,10 @@ const without = (partition: number): Answer => ({ ack: (p) => p !== partition })
 function run(sink: ProducerSink, messages: Message[], overrides: Partial<TopicBatchSettings> = {}) {
   const errors: KafkaError[] = [];
   const resends: ResendEvent[] = [];
-  const result = sendTopicBatch({ sink, settings: { ...settings, ...overrides }, emit: (e) => errors.push(e), onResend: (e) => resends.push(e) }, messages);
+  const result = sendTopicBatch(
+    { sink, settings: { ...settings, ...overrides }, emit: (e) => errors.push(e), onResend: (e) => resends.push(e) },
+    messages,
+  );
   return { result, errors, resends };
 }
 
@@ -89,8 +97,14 @@ describe('sendTopicBatch: matching the answer against the partitions used', () =
     assert.equal(await result, undefined, 'every record finally acknowledged');
     assert.deepEqual(errors, []);
     assert.deepEqual(sink.calls.slice(1), [
-      [{ value: 'b1', partition: 1 }, { value: 'd1', partition: 1 }],
-      [{ value: 'b1', partition: 1 }, { value: 'd1', partition: 1 }],
+      [
+        { value: 'b1', partition: 1 },
+        { value: 'd1', partition: 1 },
+      ],
+      [
+        { value: 'b1', partition: 1 },
+        { value: 'd1', partition: 1 },
+      ],
     ]);
     assert.deepEqual(
       resends.map((r) => [r.partitions, r.records, r.attempt, r.delayMs]),
@@ -106,13 +120,23 @@ describe('sendTopicBatch: matching the answer against the partitions used', () =
     const sink = new ScriptedSink();
     const messages: Message[] = ['k1', 'k2', 'k3', 'k4', 'k5', 'k6'].map((key) => ({ key, value: `v-${key}` }));
     const place = Partitioners.DefaultPartitioner();
-    const metadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({ partitionId, leader: 1, partitionErrorCode: 0, replicas: [], isr: [] }));
+    const metadata = Array.from({ length: PARTITIONS }, (_, partitionId) => ({
+      partitionId,
+      leader: 1,
+      partitionErrorCode: 0,
+      replicas: [],
+      isr: [],
+    }));
     const expected = messages.map((m) => place({ topic, partitionMetadata: metadata, message: { key: m.key!, value: null } }));
     const dropped = expected[0]!;
     sink.script.push(without(dropped));
     const { result } = run(sink, messages);
     assert.equal(await result, undefined);
-    assert.deepEqual(sink.calls[0]!.map((c) => c.partition), expected, 'same placement as kafkajs DefaultPartitioner');
+    assert.deepEqual(
+      sink.calls[0]!.map((c) => c.partition),
+      expected,
+      'same placement as kafkajs DefaultPartitioner',
+    );
     assert.deepEqual(
       sink.calls[1],
       messages.flatMap((m, i) => (expected[i] === dropped ? [{ value: String(m.value), partition: dropped }] : [])),

@@ -34,7 +34,10 @@ test('a refused send is a KafkaAuthorizationError, health is CRITICAL until a se
   producer.errors.on((e) => errors.push(e));
   await producer.waitUntilInitialised();
 
-  const failure = await producer.sendJSON({ n: 1 }).then(() => assert.fail('refused send succeeded'), (e: unknown) => e);
+  const failure = await producer.sendJSON({ n: 1 }).then(
+    () => assert.fail('refused send succeeded'),
+    (e: unknown) => e,
+  );
   assert.ok(failure instanceof KafkaAuthorizationError, String(failure));
   assert.equal(failure.logData.authFailure, 'topic');
   assert.equal(failure.logData.topic, 't');
@@ -55,7 +58,10 @@ test('an initialisation refused by the broker rejects with KafkaAuthorizationErr
   const sink = new RefusingSink();
   sink.connectError = Object.assign(new Error('SASL SCRAM SHA256 authentication failed'), { name: 'KafkaJSSASLAuthenticationError' });
   const producer = new KafkaProducer(config, sink);
-  const failure = await producer.initialise().then(() => assert.fail('refused connect succeeded'), (e: unknown) => e);
+  const failure = await producer.initialise().then(
+    () => assert.fail('refused connect succeeded'),
+    (e: unknown) => e,
+  );
   assert.ok(failure instanceof KafkaAuthorizationError, String(failure));
   assert.equal(failure.logData.authFailure, 'sasl-authentication');
   assert.match(failure.message, /^failed to initialise kafka producer: SASL authentication failed/);

@@ -56,7 +56,10 @@ function collect(producer: KafkaProducer): KafkaError[] {
 }
 
 test('a bad config throws one KafkaConfigError from the constructor', () => {
-  assert.throws(() => new KafkaProducer({ brokers: [], topic: '' }), (e: unknown) => e instanceof KafkaConfigError && e.problems.length === 2);
+  assert.throws(
+    () => new KafkaProducer({ brokers: [], topic: '' }),
+    (e: unknown) => e instanceof KafkaConfigError && e.problems.length === 2,
+  );
 });
 
 test('keeps retrying initialisation in the background until connect succeeds', async () => {
@@ -69,7 +72,11 @@ test('keeps retrying initialisation in the background until connect succeeds', a
   await producer.waitUntilInitialised();
   assert.equal(sink.connects, 4);
   assert.equal(producer.isInitialised(), true);
-  assert.deepEqual(errors.map((e) => e.name), ['ProducerNotInitialisedError'], 'init retries are logged, not emitted');
+  assert.deepEqual(
+    errors.map((e) => e.name),
+    ['ProducerNotInitialisedError'],
+    'init retries are logged, not emitted',
+  );
   await producer.sendBytes('late');
   assert.equal(sink.batches.flat().length, 1);
   await producer.close();
@@ -123,7 +130,10 @@ test('close() flushes queued records before disconnecting', async () => {
   assert.equal(sink.batches.length, 0, 'still lingering');
   await producer.close();
   await Promise.all(sends);
-  assert.deepEqual(sink.batches.map((b) => b.map((m) => m.value)), [['1', '2']]);
+  assert.deepEqual(
+    sink.batches.map((b) => b.map((m) => m.value)),
+    [['1', '2']],
+  );
   assert.equal(sink.disconnects, 1);
 });
 

@@ -49,14 +49,26 @@ test('the producer closes the gap: records of the dropped partition are resent i
   const errors: KafkaError[] = [];
   const messages: Message[] = [{ value: 'k-a', key: 'x' }, ...records()];
   const failures = await sendTopicBatch(
-    { sink, settings: { topic, acks: 'all', requestTimeout: 1000, compression: 'none', retryMax: 3, retryBackoff: 1 }, emit: (e) => errors.push(e) },
+    {
+      sink,
+      settings: { topic, acks: 'all', requestTimeout: 1000, compression: 'none', retryMax: 3, retryBackoff: 1 },
+      emit: (e) => errors.push(e),
+    },
     messages,
   );
 
   assert.equal(failures, undefined, 'every record acknowledged');
   assert.deepEqual(errors, []);
   const keyed = messages[0]!.partition!;
-  assert.equal(keyed, Partitioners.DefaultPartitioner()({ topic, partitionMetadata: [0, 1].map((partitionId) => ({ partitionId, leader: 1, partitionErrorCode: 0, replicas: [], isr: [] })), message: { value: null, key: 'x' } }), 'keyed record placed as kafkajs places it');
+  assert.equal(
+    keyed,
+    Partitioners.DefaultPartitioner()({
+      topic,
+      partitionMetadata: [0, 1].map((partitionId) => ({ partitionId, leader: 1, partitionErrorCode: 0, replicas: [], isr: [] })),
+      message: { value: null, key: 'x' },
+    }),
+    'keyed record placed as kafkajs places it',
+  );
   const partition0 = keyed === 0 ? ['k-a', 'a0', 'c0'] : ['a0', 'c0'];
   const last = scenario.broker2.requests.at(-1)!;
   assert.deepEqual([...last], [[0, partition0]], 'the resend carried partition 0 only, in send order, to its new leader');

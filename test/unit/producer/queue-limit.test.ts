@@ -4,7 +4,13 @@ import { finished } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message, ProducerBatch, RecordMetadata } from 'kafkajs';
 import { DEFAULT_MAX_QUEUED_BYTES, resolveProducerConfig, type ProducerConfig } from '../../../lib/core/config/producer.js';
-import { KafkaConfigError, KafkaTimeoutError, ProducerQueueFullError, ProducerSendError, type KafkaError } from '../../../lib/core/errors.js';
+import {
+  KafkaConfigError,
+  KafkaTimeoutError,
+  ProducerQueueFullError,
+  ProducerSendError,
+  type KafkaError,
+} from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
 import { KafkaProducer, type ProducerSink } from '../../../lib/core/producer/kafka-producer.js';
 

@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InvalidMessageError } from '../../../lib/core/errors.js';
 import { buildMessage, ProducerHeaders, toJsonValue, toRecordValue } from '../../../lib/core/producer/record.js';
-import { estimateHeadersSize, estimateRecordSize, HEADER_OVERHEAD_BYTES, RECORD_OVERHEAD_BYTES } from '../../../lib/core/producer/record-size.js';
+import {
+  estimateHeadersSize,
+  estimateRecordSize,
+  HEADER_OVERHEAD_BYTES,
+  RECORD_OVERHEAD_BYTES,
+} from '../../../lib/core/producer/record-size.js';
 import { runWithRequestId } from '../../../lib/core/request-context.js';
 
 test('every record carries the producer request-id, or the id of the current context', () => {
@@ -18,7 +23,11 @@ test('added headers go on every later record, in order, duplicates kept and empt
   headers.add('b', '2');
   headers.add('a', '3');
   assert.deepEqual(headers.build(), { 'request-id': 'rid', a: ['1', '3'], b: '2' });
-  assert.deepEqual(headers.list(), [['a', '1'], ['b', '2'], ['a', '3']]);
+  assert.deepEqual(headers.list(), [
+    ['a', '1'],
+    ['b', '2'],
+    ['a', '3'],
+  ]);
 });
 
 test('per-record headers replace producer-wide ones of the same key, request-id included', () => {
@@ -71,7 +80,10 @@ test('toJsonValue serialises and names values without a JSON form', () => {
   assert.equal(toJsonValue('t', { a: [1, 'x'] }), '{"a":[1,"x"]}');
   const cycle: Record<string, unknown> = {};
   cycle.self = cycle;
-  assert.throws(() => toJsonValue('t', cycle), (e: unknown) => e instanceof InvalidMessageError && /cannot be serialised as JSON/.test(e.message));
+  assert.throws(
+    () => toJsonValue('t', cycle),
+    (e: unknown) => e instanceof InvalidMessageError && /cannot be serialised as JSON/.test(e.message),
+  );
   assert.throws(() => toJsonValue('t', undefined), /has no JSON form/);
   assert.throws(() => toJsonValue('t', 10n), InvalidMessageError);
 });

@@ -51,7 +51,14 @@ test('reaching the byte cap sends at once, and a batch never passes the cap', as
   const fake = recorder();
   const batcher = new SendBatcher<number>({ lingerMs: 10_000, maxBatchBytes: 30, maxInFlight: 5, flush: fake.flush });
   const results = [1, 2, 3, 4, 5, 6, 7].map((n) => batcher.add(n, 10));
-  assert.deepEqual(fake.batches, [[1, 2, 3], [4, 5, 6]], 'two full batches went without waiting for the linger');
+  assert.deepEqual(
+    fake.batches,
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+    'two full batches went without waiting for the linger',
+  );
   for (const p of fake.pending) p.resolve();
   await Promise.all(results.slice(0, 6));
   const drained = batcher.drain();
@@ -83,7 +90,10 @@ test('with one batch in flight, later sends wait and go in order as the next bat
   fake.pending[0]!.resolve();
   await Promise.all(first);
   await sleep(5);
-  assert.deepEqual(fake.batches, [[1, 2], [3, 4, 5]]);
+  assert.deepEqual(fake.batches, [
+    [1, 2],
+    [3, 4, 5],
+  ]);
   fake.pending[1]!.resolve();
   await Promise.all(second);
   assert.equal(fake.maxInFlight(), 1);
@@ -95,12 +105,18 @@ test('a failed batch rejects exactly its own items with the flush error', async 
   const results = [1, 2, 3, 4].map((n) => batcher.add(n, 10));
   const outcomes = Promise.allSettled(results);
   await sleep(5);
-  assert.deepEqual(fake.batches, [[1, 2], [3, 4]]);
+  assert.deepEqual(fake.batches, [
+    [1, 2],
+    [3, 4],
+  ]);
   const boom = new Error('boom');
   fake.pending[0]!.reject(boom);
   fake.pending[1]!.resolve();
   const settled = await outcomes;
-  assert.deepEqual(settled.map((s) => s.status), ['rejected', 'rejected', 'fulfilled', 'fulfilled']);
+  assert.deepEqual(
+    settled.map((s) => s.status),
+    ['rejected', 'rejected', 'fulfilled', 'fulfilled'],
+  );
   assert.equal((settled[0] as PromiseRejectedResult).reason, boom);
 });
 
@@ -156,7 +172,10 @@ test('a batch that went through can still fail single items, leaving the others 
     flush: async (items) => new Map(items.flatMap((item, index) => (item < 0 ? [[index, itemError] as const] : []))),
   });
   const settled = await Promise.allSettled([1, -1, 2].map((n) => batcher.add(n, 1)));
-  assert.deepEqual(settled.map((s) => s.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.deepEqual(
+    settled.map((s) => s.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
   assert.equal((settled[1] as PromiseRejectedResult).reason, itemError);
 });
 

@@ -35,7 +35,13 @@ function captureLogger() {
   return { logger, lines };
 }
 
-const auth: TopicAuth = { app: 'dp-import-api', subnets: ['publishing', 'web'], topic: 'orders', operations: ['Read', 'Write', 'Describe'], hosts: ['10.0.0.1', '10.0.0.2'] };
+const auth: TopicAuth = {
+  app: 'dp-import-api',
+  subnets: ['publishing', 'web'],
+  topic: 'orders',
+  operations: ['Read', 'Write', 'Describe'],
+  hosts: ['10.0.0.1', '10.0.0.2'],
+};
 
 describe('getPrincipal', () => {
   it('joins app, subnet and domain into a CN principal', () => {
@@ -54,9 +60,24 @@ describe('TopicAuth expansion', () => {
   it('builds the product subnets × operations × hosts, subnet-major', () => {
     const acls = getTopicAcls(auth, 'example.internal');
     assert.equal(acls.length, 2 * 3 * 2);
-    assert.deepEqual(acls[0], { principal: 'User:CN=dp-import-api.publishing.example.internal', topic: 'orders', operation: 'Read', host: '10.0.0.1' });
-    assert.deepEqual(acls[1], { principal: 'User:CN=dp-import-api.publishing.example.internal', topic: 'orders', operation: 'Read', host: '10.0.0.2' });
-    assert.deepEqual(acls[11], { principal: 'User:CN=dp-import-api.web.example.internal', topic: 'orders', operation: 'Describe', host: '10.0.0.2' });
+    assert.deepEqual(acls[0], {
+      principal: 'User:CN=dp-import-api.publishing.example.internal',
+      topic: 'orders',
+      operation: 'Read',
+      host: '10.0.0.1',
+    });
+    assert.deepEqual(acls[1], {
+      principal: 'User:CN=dp-import-api.publishing.example.internal',
+      topic: 'orders',
+      operation: 'Read',
+      host: '10.0.0.2',
+    });
+    assert.deepEqual(acls[11], {
+      principal: 'User:CN=dp-import-api.web.example.internal',
+      topic: 'orders',
+      operation: 'Describe',
+      host: '10.0.0.2',
+    });
     const unique = new Set(acls.map((a) => `${a.principal}|${a.operation}|${a.host}`));
     assert.equal(unique.size, 12);
   });
@@ -97,8 +118,14 @@ describe('applying ACLs', () => {
     const { logger, lines } = captureLogger();
     const acls = getTopicAcls(auth, 'example.internal');
     await applyAcls(admin, acls, logger);
-    assert.deepEqual(calls, acls.map((a) => [toKafkaJsAcl(a)]));
-    assert.deepEqual(lines.slice(0, 2).map((l) => l.message), ['creating ACL', 'created ACL']);
+    assert.deepEqual(
+      calls,
+      acls.map((a) => [toKafkaJsAcl(a)]),
+    );
+    assert.deepEqual(
+      lines.slice(0, 2).map((l) => l.message),
+      ['creating ACL', 'created ACL'],
+    );
     assert.equal(lines.length, 2 * acls.length);
   });
 
@@ -107,7 +134,10 @@ describe('applying ACLs', () => {
     const acls = getTopicAcls(auth, 'example.internal');
     await assert.rejects(applyAcls(admin, acls), (e: unknown) => {
       assert.ok(e instanceof AclCreationError);
-      assert.match(e.message, /ACL #3 of 12 allowing User:CN=dp-import-api\.publishing\.example\.internal to Write topic orders from host 10\.0\.0\.1: broker said no/);
+      assert.match(
+        e.message,
+        /ACL #3 of 12 allowing User:CN=dp-import-api\.publishing\.example\.internal to Write topic orders from host 10\.0\.0\.1: broker said no/,
+      );
       assert.deepEqual(e.logData, { ...acls[2], index: 2 });
       return true;
     });
@@ -115,9 +145,17 @@ describe('applying ACLs', () => {
   });
 
   it('marks a failure caused by the admin lacking rights', async () => {
-    const refused = new KafkaJSProtocolError({ type: 'CLUSTER_AUTHORIZATION_FAILED', code: 31, retriable: false, message: 'Cluster authorization failed' } as unknown as Error);
+    const refused = new KafkaJSProtocolError({
+      type: 'CLUSTER_AUTHORIZATION_FAILED',
+      code: 31,
+      retriable: false,
+      message: 'Cluster authorization failed',
+    } as unknown as Error);
     const { admin } = recordingAdmin(1, refused);
-    await assert.rejects(applyAcls(admin, getTopicAcls(auth, 'd')), (e: unknown) => e instanceof AclCreationError && e.logData.authFailure === 'cluster');
+    await assert.rejects(
+      applyAcls(admin, getTopicAcls(auth, 'd')),
+      (e: unknown) => e instanceof AclCreationError && e.logData.authFailure === 'cluster',
+    );
   });
 
   it('applies a TopicAuthList in order and validates all of it before creating anything', async () => {

@@ -11,7 +11,8 @@ describe('admin config', () => {
       () => validateAdminConfig(bad),
       (e: unknown) =>
         e instanceof KafkaConfigError &&
-        JSON.stringify(e.problems.map((p) => p.field).sort()) === JSON.stringify(['brokers', 'retryBackoff', 'retryMax', 'security.caCerts']),
+        JSON.stringify(e.problems.map((p) => p.field).sort()) ===
+          JSON.stringify(['brokers', 'retryBackoff', 'retryMax', 'security.caCerts']),
     );
   });
 
@@ -20,7 +21,14 @@ describe('admin config', () => {
   });
 
   it('createAdmin rejects a bad config before any network call', async () => {
-    const config: AdminConfig = { brokers: ['127.0.0.1:1'], logger: silentLogger, security: { sasl: { mechanism: 'plain', username: 'u', password: '' } } };
-    await assert.rejects(createAdmin(config), (e: unknown) => e instanceof KafkaConfigError && e.problems[0]?.field === 'security.sasl.password');
+    const config: AdminConfig = {
+      brokers: ['127.0.0.1:1'],
+      logger: silentLogger,
+      security: { sasl: { mechanism: 'plain', username: 'u', password: '' } },
+    };
+    await assert.rejects(
+      createAdmin(config),
+      (e: unknown) => e instanceof KafkaConfigError && e.problems[0]?.field === 'security.sasl.password',
+    );
   });
 });

@@ -4,11 +4,23 @@ import kafkajs from 'kafkajs';
 import { ErrorStream } from '../../../lib/core/error-stream.js';
 import { KafkaAuthorizationError, KafkaOperationError, ProducerClosedError, ProducerSendError } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
-import { asAuthorizationError, AuthorizationStatus, findAuthFailure, isAuthorizationError, toKafkaError } from '../../../lib/core/security.js';
+import {
+  asAuthorizationError,
+  AuthorizationStatus,
+  findAuthFailure,
+  isAuthorizationError,
+  toKafkaError,
+} from '../../../lib/core/security.js';
 
 // kafkajs' error classes are only reachable through its CommonJS default export under ESM.
-const { KafkaJSProtocolError, KafkaJSNumberOfRetriesExceeded, KafkaJSSASLAuthenticationError, KafkaJSConnectionError, KafkaJSAggregateError, KafkaJSNonRetriableError } =
-  kafkajs;
+const {
+  KafkaJSProtocolError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSSASLAuthenticationError,
+  KafkaJSConnectionError,
+  KafkaJSAggregateError,
+  KafkaJSNonRetriableError,
+} = kafkajs;
 
 // Some kafkajs constructors are typed narrower than they are; build them with their real arguments.
 const saslError = (message: string) => Reflect.construct(KafkaJSSASLAuthenticationError, [message]) as Error;
@@ -36,7 +48,10 @@ describe('authorization failures from kafkajs errors', () => {
   });
 
   it('recognises a TLS handshake refused over certificates, by code or by text', () => {
-    const byCode = new KafkaJSConnectionError('Connection error: tlsv1 alert unknown ca', { broker: 'b:1', code: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA' } as never);
+    const byCode = new KafkaJSConnectionError('Connection error: tlsv1 alert unknown ca', {
+      broker: 'b:1',
+      code: 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+    } as never);
     assert.equal(findAuthFailure(byCode)?.reason, 'tls-handshake');
     assert.equal(findAuthFailure(byCode)?.type, 'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA');
     const byText = new KafkaJSConnectionError('Connection error: self-signed certificate in certificate chain');
@@ -44,7 +59,11 @@ describe('authorization failures from kafkajs errors', () => {
     const openssl = new KafkaJSConnectionError(
       'Connection error: 800C8FC3EA7F0000:error:0A000416:SSL routines:ssl3_read_bytes:sslv3 alert certificate unknown:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 46\n',
     );
-    assert.deepEqual(findAuthFailure(openssl), { reason: 'tls-handshake', type: 'TLS_ALERT_CERTIFICATE_UNKNOWN', message: 'TLS alert certificate unknown' });
+    assert.deepEqual(findAuthFailure(openssl), {
+      reason: 'tls-handshake',
+      type: 'TLS_ALERT_CERTIFICATE_UNKNOWN',
+      message: 'TLS alert certificate unknown',
+    });
   });
 
   it('looks through retry, non-retriable and aggregate wrappers', () => {

@@ -94,7 +94,10 @@ describe('security config: loading and kafkajs options', () => {
   });
 
   it('never mutates the caller config', () => {
-    const config: SecurityConfig = { caCerts: pki.ca.cert.replaceAll('\n', '\\n'), sasl: { mechanism: 'plain', username: 'u', password: 'p' } };
+    const config: SecurityConfig = {
+      caCerts: pki.ca.cert.replaceAll('\n', '\\n'),
+      sasl: { mechanism: 'plain', username: 'u', password: 'p' },
+    };
     const copy = structuredClone(config);
     toKafkaJsSecurity(config);
     assert.deepEqual(config, copy);
@@ -164,7 +167,10 @@ describe('security config: validation errors name the field', () => {
 
   it('reports an encrypted private key', () => {
     const encrypted = join(pki.dir, 'enc.key');
-    writeFileSync(encrypted, '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n');
+    writeFileSync(
+      encrypted,
+      '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0wSjApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----\n',
+    );
     const error = configError(() => toKafkaJsSecurity({ clientCert: pki.client.certPath, clientKey: encrypted }));
     assert.match(error.message, /security\.clientKey .* holds an encrypted private key/);
   });
@@ -184,7 +190,11 @@ describe('security config: validation errors name the field', () => {
   it('adds its problems to a shared checker under a chosen prefix, beside other fields', () => {
     const checker = new ConfigChecker();
     checker.require(false, 'brokers', 'is required');
-    checkSecurityConfig(checker, { caCerts: '/missing.pem', sasl: { mechanism: 'plain', username: 'u', password: '' } }, 'producer.security');
+    checkSecurityConfig(
+      checker,
+      { caCerts: '/missing.pem', sasl: { mechanism: 'plain', username: 'u', password: '' } },
+      'producer.security',
+    );
     const error = configError(() => checker.throwIfAny('producer'));
     assert.deepEqual(fields(error), ['brokers', 'producer.security.caCerts', 'producer.security.sasl.password']);
   });
@@ -226,7 +236,13 @@ describe('security config: secrets never leak', () => {
     const password = 'pa55-very-secret';
     const error = configError(() => toKafkaJsSecurity({ sasl: { mechanism: 'bogus' as 'plain', username: 'svc', password } }));
     assert.ok(!error.message.includes(password));
-    const summary = JSON.stringify(describeSecurity({ clientCert: pki.client.cert, clientKey: pki.client.keyPath, sasl: { mechanism: 'plain', username: 'svc', password } }));
+    const summary = JSON.stringify(
+      describeSecurity({
+        clientCert: pki.client.cert,
+        clientKey: pki.client.keyPath,
+        sasl: { mechanism: 'plain', username: 'svc', password },
+      }),
+    );
     assert.ok(!summary.includes(password));
     for (const line of secretLines()) assert.ok(!summary.includes(line));
     assert.match(summary, /"clientCert":"inline PEM"/);

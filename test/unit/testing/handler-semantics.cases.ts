@@ -81,11 +81,18 @@ export function handlerSemanticsCases(h: SemanticsHarness): void {
       await waitUntil('every record handled', () => seen.length === records.length, h.timeoutMs);
       for (const partition of [0, 1, 2]) {
         const order = seen.filter((s) => s.partition === partition).map((s) => s.n);
-        assert.deepEqual(order, records.filter((r) => r.partition === partition).map((r) => r.n), `order of partition ${partition}`);
+        assert.deepEqual(
+          order,
+          records.filter((r) => r.partition === partition).map((r) => r.n),
+          `order of partition ${partition}`,
+        );
       }
       assert.equal(maxPerPartition, 1, 'never two messages of one partition at once');
       assert.ok(maxInFlight > 1 && maxInFlight <= 3, `partitions ran in parallel on at most 3 workers (max ${maxInFlight})`);
-      assert.ok(seen.every((s) => s.workerId >= 1 && s.workerId <= 3), 'worker ids are 1..3');
+      assert.ok(
+        seen.every((s) => s.workerId >= 1 && s.workerId <= 3),
+        'worker ids are 1..3',
+      );
       await group.stopAndWait();
       assert.deepEqual(await h.committed(groupName, topic), { 0: '15', 1: '15', 2: '15' });
       assert.deepEqual(errors, []);
@@ -93,7 +100,10 @@ export function handlerSemanticsCases(h: SemanticsHarness): void {
 
     it('flushes a batch when it is full, and the rest after the wait time', async () => {
       const { topic, groupName } = await h.freshTopic('batch', 1);
-      await h.produce(topic, Array.from({ length: 23 }, (_, n) => ({ partition: 0, n })));
+      await h.produce(
+        topic,
+        Array.from({ length: 23 }, (_, n) => ({ partition: 0, n })),
+      );
       const { group, errors } = newGroup({ topic, groupName, batchSize: 10, batchWaitTime: 300 });
       const batches: number[][] = [];
       group.registerBatchHandler(async (messages) => {
@@ -101,8 +111,14 @@ export function handlerSemanticsCases(h: SemanticsHarness): void {
       });
       await group.start();
       await waitUntil('23 records in batches', () => batches.flat().length === 23, h.timeoutMs);
-      assert.deepEqual(batches.map((b) => b.length), [10, 10, 3]);
-      assert.deepEqual(batches.flat(), Array.from({ length: 23 }, (_, n) => n));
+      assert.deepEqual(
+        batches.map((b) => b.length),
+        [10, 10, 3],
+      );
+      assert.deepEqual(
+        batches.flat(),
+        Array.from({ length: 23 }, (_, n) => n),
+      );
       await group.stopAndWait();
       assert.deepEqual(await h.committed(groupName, topic), { 0: '23' });
       assert.deepEqual(errors, []);
@@ -110,7 +126,10 @@ export function handlerSemanticsCases(h: SemanticsHarness): void {
 
     it('leaves a whole batch uncommitted when its handler asks not to commit', async () => {
       const { topic, groupName } = await h.freshTopic('batch-nocommit', 1);
-      await h.produce(topic, [0, 1, 2].map((n) => ({ partition: 0, n })));
+      await h.produce(
+        topic,
+        [0, 1, 2].map((n) => ({ partition: 0, n })),
+      );
       const { group, errors } = newGroup({ topic, groupName, batchSize: 3 });
       const batches: number[][] = [];
       group.registerBatchHandler(async (messages) => {
@@ -127,7 +146,10 @@ export function handlerSemanticsCases(h: SemanticsHarness): void {
 
     it('commits a message whose handler failed with an ordinary error, and reports the error', async () => {
       const { topic, groupName } = await h.freshTopic('fail', 1);
-      await h.produce(topic, [0, 1, 2].map((n) => ({ partition: 0, n })));
+      await h.produce(
+        topic,
+        [0, 1, 2].map((n) => ({ partition: 0, n })),
+      );
       const { group, errors } = newGroup({ topic, groupName });
       const handled: number[] = [];
       group.registerHandler(async (message) => {
@@ -145,7 +167,10 @@ export function handlerSemanticsCases(h: SemanticsHarness): void {
 
     it('leaves a DoNotCommitError message uncommitted, so a restarted group reads it again', async () => {
       const { topic, groupName } = await h.freshTopic('nocommit', 1);
-      await h.produce(topic, [0, 1].map((n) => ({ partition: 0, n })));
+      await h.produce(
+        topic,
+        [0, 1].map((n) => ({ partition: 0, n })),
+      );
       const first = newGroup({ topic, groupName });
       const handled: number[] = [];
       first.group.registerHandler(async (message) => {

@@ -54,7 +54,14 @@ describe('InMemoryConsumerGroup', () => {
     await group.waitForState(ConsumerState.Consuming);
     await group.stopAndWait();
     await group.close();
-    assert.deepEqual(states, [ConsumerState.Stopped, ConsumerState.Starting, ConsumerState.Consuming, ConsumerState.Stopping, ConsumerState.Stopped, ConsumerState.Closing]);
+    assert.deepEqual(states, [
+      ConsumerState.Stopped,
+      ConsumerState.Starting,
+      ConsumerState.Consuming,
+      ConsumerState.Stopping,
+      ConsumerState.Stopped,
+      ConsumerState.Closing,
+    ]);
   });
 
   it('delivers pushed records (Avro, JSON, bytes) with key, headers and the request id in context', async () => {
@@ -205,7 +212,10 @@ describe('InMemoryConsumerGroup', () => {
     await producer.waitUntilInitialised();
     await Promise.all(Array.from({ length: 12 }, (_, i) => producer.sendJSON(i, { key: `k${i % 4}` })));
     await group.waitForIdle();
-    assert.deepEqual(batches.flat().sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => i));
+    assert.deepEqual(
+      batches.flat().sort((a, b) => a - b),
+      Array.from({ length: 12 }, (_, i) => i),
+    );
     const committed = [0, 1, 2].reduce((sum, p) => sum + Number(group.committedOffset(p) ?? 0), 0);
     assert.equal(committed, 12);
   });
@@ -220,7 +230,10 @@ describe('InMemoryConsumerGroup', () => {
     for (let n = 0; n < 20; n++) group.queueJSON(n, { partition: n % 2 });
     await group.waitForIdle();
     for (const p of [0, 1]) {
-      assert.deepEqual(seen.filter(([q]) => q === p).map(([, n]) => n), Array.from({ length: 10 }, (_, i) => i * 2 + p));
+      assert.deepEqual(
+        seen.filter(([q]) => q === p).map(([, n]) => n),
+        Array.from({ length: 10 }, (_, i) => i * 2 + p),
+      );
       assert.equal(group.committedOffset(p), '10');
     }
   });
@@ -279,7 +292,10 @@ describe('InMemoryConsumerGroup', () => {
   it('refuses records for topics it does not consume, and bad records', () => {
     const group = newGroup({ topic: ['a', 'b'] });
     assert.equal(group.push({ json: 1, topic: 'b' }).topic, 'b');
-    assert.throws(() => group.push({ json: 1, topic: 'c' }), (e: unknown) => e instanceof InvalidMessageError && /consumes a, b/.test(e.message));
+    assert.throws(
+      () => group.push({ json: 1, topic: 'c' }),
+      (e: unknown) => e instanceof InvalidMessageError && /consumes a, b/.test(e.message),
+    );
     assert.throws(() => group.push({ json: 1, partition: 1.5 }), InvalidMessageError);
   });
 
@@ -290,10 +306,12 @@ describe('InMemoryConsumerGroup', () => {
     assert.equal(group.broker.partitionCount('orders'), 5);
   });
 
-  it('rejects a bad config with one KafkaConfigError naming every bad field, the kit\'s included', () => {
+  it("rejects a bad config with one KafkaConfigError naming every bad field, the kit's included", () => {
     assert.throws(
       () => new InMemoryConsumerGroup({ topic: 'orders', groupName: '', numWorkers: 0, partitions: -1, fetchSize: 0 }),
-      (e: unknown) => e instanceof KafkaConfigError && ['groupName', 'numWorkers', 'partitions', 'fetchSize'].every((f) => e.problems.some((p) => p.field === f)),
+      (e: unknown) =>
+        e instanceof KafkaConfigError &&
+        ['groupName', 'numWorkers', 'partitions', 'fetchSize'].every((f) => e.problems.some((p) => p.field === f)),
     );
   });
 });

@@ -61,7 +61,10 @@ describe('InMemoryProducer', () => {
     assert.equal(bytes!.value?.toString(), 'raw');
     assert.equal(bytes!.requestId, 'req-in-context');
     assert.deepEqual(json!.json(), { n: 1 });
-    assert.deepEqual(producer.sent.map((s) => s.message.offset), ['0', '1', '2']);
+    assert.deepEqual(
+      producer.sent.map((s) => s.message.offset),
+      ['0', '1', '2'],
+    );
     assert.equal(producer.sent[0]!.raw.key, 'o-1');
     assert.deepEqual(producer.broker.messages('orders'), producer.messages());
   });
@@ -87,7 +90,10 @@ describe('InMemoryProducer', () => {
     const failed = producer.sendJSON({ n: 1 });
     await assert.rejects(failed, (e: unknown) => e instanceof ProducerSendError && e.cause === cause);
     await producer.sendJSON({ n: 2 });
-    assert.deepEqual(producer.messages().map((m) => m.json()), [{ n: 2 }]);
+    assert.deepEqual(
+      producer.messages().map((m) => m.json()),
+      [{ n: 2 }],
+    );
     assert.ok(errors.some((e) => e instanceof ProducerSendError));
   });
 
@@ -98,7 +104,10 @@ describe('InMemoryProducer', () => {
     await assert.rejects(producer.sendJSON(2), ProducerSendError);
     producer.stopFailing();
     await producer.sendJSON(3);
-    assert.deepEqual(producer.messages().map((m) => m.json()), [3]);
+    assert.deepEqual(
+      producer.messages().map((m) => m.json()),
+      [3],
+    );
   });
 
   it('applies the real checks: size limit, bad options, Avro errors, unknown partitions, closed', async () => {
@@ -135,7 +144,10 @@ describe('InMemoryProducer', () => {
 
   it('waitForMessages times out with a KafkaTimeoutError naming the count', async () => {
     const { producer } = await ready();
-    await assert.rejects(producer.waitForMessages(2, 30), (e: unknown) => e instanceof KafkaTimeoutError && /2 records sent to orders/.test(e.message));
+    await assert.rejects(
+      producer.waitForMessages(2, 30),
+      (e: unknown) => e instanceof KafkaTimeoutError && /2 records sent to orders/.test(e.message),
+    );
   });
 
   it('sends into a shared broker, visible to its readers', async () => {
@@ -146,15 +158,16 @@ describe('InMemoryProducer', () => {
     assert.equal(broker.partitionCount('orders'), 2);
   });
 
-  it('rejects a bad config with one KafkaConfigError naming every bad field, the kit\'s included', () => {
+  it("rejects a bad config with one KafkaConfigError naming every bad field, the kit's included", () => {
     assert.throws(
       () => new InMemoryProducer({ topic: '', lingerMs: -1, partitions: 0 }),
-      (e: unknown) => e instanceof KafkaConfigError && ['topic', 'lingerMs', 'partitions'].every((f) => e.problems.some((p) => p.field === f)),
+      (e: unknown) =>
+        e instanceof KafkaConfigError && ['topic', 'lingerMs', 'partitions'].every((f) => e.problems.some((p) => p.field === f)),
     );
     assert.throws(() => new InMemoryProducer({ topic: 't', broker: {} as InMemoryBroker }), /broker must be an InMemoryBroker/);
   });
 
-  it('does not change the caller\'s config', async () => {
+  it("does not change the caller's config", async () => {
     const config = Object.freeze({ topic: 'frozen' });
     const producer = new InMemoryProducer(config);
     open.push(producer);

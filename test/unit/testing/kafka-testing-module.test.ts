@@ -67,7 +67,10 @@ describe('KafkaTestingModule', () => {
     await kafka.waitForIdle();
 
     const service = app.get(OrdersService);
-    assert.deepEqual(service.handled.map((h) => h.id), ['o-1', 'o-2', 'o-3']);
+    assert.deepEqual(
+      service.handled.map((h) => h.id),
+      ['o-1', 'o-2', 'o-3'],
+    );
     assert.equal(service.handled[0]!.requestId, 'req-1');
     assert.ok(service.handled.every((h) => h.workerId === 1 || h.workerId === 2));
     assert.deepEqual(service.receipts.flat(), ['o-1', 'o-2', 'o-3']);
@@ -96,7 +99,7 @@ describe('KafkaTestingModule', () => {
     assert.deepEqual(app.get(OrdersService).receipts.flat(), ['async']);
   });
 
-  it('keeps the module\'s boot checks: a group without a handler fails the boot', async () => {
+  it("keeps the module's boot checks: a group without a handler fails the boot", async () => {
     const moduleRef = await Test.createTestingModule({ imports: [KafkaTestingModule.forRoot(options)] }).compile();
     await assert.rejects(moduleRef.init(), KafkaModuleError);
     await moduleRef.close();
@@ -104,7 +107,10 @@ describe('KafkaTestingModule', () => {
 
   it('getInMemoryProducer / getInMemoryConsumerGroup refuse real clients with NotInMemoryClientError', () => {
     const realApp = { get: () => ({}) } as unknown as INestApplicationContext;
-    assert.throws(() => getInMemoryProducer(realApp, 'orders'), (e: unknown) => e instanceof NotInMemoryClientError && /KafkaProducer:orders/.test(e.message));
+    assert.throws(
+      () => getInMemoryProducer(realApp, 'orders'),
+      (e: unknown) => e instanceof NotInMemoryClientError && /KafkaProducer:orders/.test(e.message),
+    );
     assert.throws(() => getInMemoryConsumerGroup(realApp), NotInMemoryClientError);
   });
 });

@@ -52,7 +52,11 @@ describe('sample app on the test kit', () => {
     await kafka.waitForIdle();
     const audit = await getInMemoryProducer(app, 'audit').waitForJSONMessageSent<{ eventId: string }>();
     assert.equal(audit.eventId, id);
-    const snapshot = (await (await fetch(`${base}/events`)).json()) as { consumed: number; last: Array<{ id: string; workerId: number }>; audit: { records: number } };
+    const snapshot = (await (await fetch(`${base}/events`)).json()) as {
+      consumed: number;
+      last: Array<{ id: string; workerId: number }>;
+      audit: { records: number };
+    };
     assert.equal(snapshot.consumed, 1);
     assert.equal(snapshot.last[0]!.id, id);
     assert.ok([1, 2].includes(snapshot.last[0]!.workerId));
@@ -61,7 +65,10 @@ describe('sample app on the test kit', () => {
     // Both groups committed what they handled.
     const events = getInMemoryConsumerGroup(app, 'events');
     const committed = [0, 1, 2].map((p) => Number(events.committedOffset(p) ?? 0));
-    assert.equal(committed.reduce((a, b) => a + b, 0), 1);
+    assert.equal(
+      committed.reduce((a, b) => a + b, 0),
+      1,
+    );
   });
 
   it('answers 400 and sends nothing for a bad body', async () => {
@@ -76,7 +83,11 @@ describe('sample app on the test kit', () => {
   it('answers 500 when Kafka refuses the record', async () => {
     const producer = getInMemoryProducer(app, 'events');
     producer.failNextSends(1, new Error('not enough replicas'));
-    const response = await fetch(`${base}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'lost' }) });
+    const response = await fetch(`${base}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'lost' }),
+    });
     assert.equal(response.status, 500);
     await kafka.waitForIdle();
     const snapshot = (await (await fetch(`${base}/events`)).json()) as { consumed: number };

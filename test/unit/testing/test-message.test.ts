@@ -5,7 +5,14 @@ import { AvroCodecError, InvalidMessageError, MessageDecodeError } from '../../.
 import { KafkaMessage } from '../../../lib/core/message.js';
 import { createTestMessage, DEFAULT_TEST_TOPIC } from '../../../lib/testing/test-message.js';
 
-const SCHEMA: Schema = { type: 'record', name: 'Order', fields: [{ name: 'id', type: 'string' }, { name: 'qty', type: 'int' }] };
+const SCHEMA: Schema = {
+  type: 'record',
+  name: 'Order',
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'qty', type: 'int' },
+  ],
+};
 
 describe('createTestMessage', () => {
   it('builds a real KafkaMessage from an Avro schema and event', () => {
