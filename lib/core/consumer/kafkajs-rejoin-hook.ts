@@ -18,6 +18,11 @@ export interface RejoinHook {
   readonly heartbeatIntervalMs: number;
   /** The hook rejected or outlived {@link timeoutMs}; the member rejoins anyway. Must not throw. */
   onFailure(outcome: Exclude<Outcome, 'ok'>): void;
+  /**
+   * Receives kafkajs' internal consumer group of the run as the runner starts (the transport
+   * re-finds the group coordinator through it when a commit meets a moved coordinator). Must not throw.
+   */
+  onRunnerStart?(consumerGroup: unknown): void;
 }
 
 /** What {@link installKafkaJsRejoinHook} did. */
@@ -37,6 +42,8 @@ interface KafkaJsConsumerGroup {
 /** The part of kafkajs' internal `Runner` (`kafkajs/src/consumer/runner.js`) the hook relies on. */
 interface KafkaJsRunner {
   consumerGroup: KafkaJsConsumerGroup;
+  /** Set by the constructor; the fetch loop calls it (not awaited) when its retries ran out. */
+  onCrash?: (error: unknown) => unknown;
   /** The `eachBatch` given to `consumer.run()`, passed through unchanged. */
   eachBatch?: unknown;
   start(this: KafkaJsRunner): Promise<void>;
@@ -89,7 +96,15 @@ export function installKafkaJsRejoinHook(): RejoinHookOutcome {
   const start = runner.start;
   runner.start = function hookedStart(this: KafkaJsRunner): Promise<void> {
     const hook = typeof this.eachBatch === 'function' ? hooks.get(this.eachBatch) : undefined;
-    if (hook) hookJoins(this.consumerGroup, hook);
+    if (hook) {
+      hookJoins(this.consumerGroup, hook);
+      hookCrash(this, hook);
+      try {
+        hook.onRunnerStart?.(this.consumerGroup);
+      } catch {
+        // never into kafkajs' start path
+      }
+    }
     return start.call(this);
   };
   runner[INSTALLED] = true;
@@ -105,6 +120,23 @@ function hookJoins(group: KafkaJsConsumerGroup | undefined, hook: RejoinHook): v
     return joinAndSync.call(this);
   };
   group[HOOKED] = true;
+}
+
+/**
+ * kafkajs 2.2.4's fetch loop (`runner.js` `scheduleFetchManager`) calls `onCrash` when its retries
+ * ran out; the consumer then disconnects without leaving the group, and the restart joins as a new
+ * member, so whatever was finished but not committed yet went to the partitions' next owner
+ * (often the same process, again). The wrapper runs the hand-over first, while the member still
+ * holds its generation and kafkajs is still connected.
+ */
+function hookCrash(runner: KafkaJsRunner, hook: RejoinHook): void {
+  const onCrash = runner.onCrash;
+  if (typeof onCrash !== 'function') return;
+  runner.onCrash = async (error: unknown): Promise<unknown> => {
+    const group = runner.consumerGroup;
+    if (group?.memberId && group.generationId !== null && group.generationId !== undefined) await runHook(group, hook);
+    return onCrash(error);
+  };
 }
 
 /** Runs the hook with heartbeats, within its time limit; never rejects. */

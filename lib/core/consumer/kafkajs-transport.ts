@@ -8,6 +8,13 @@ import type { PartitionOffset } from './offset-tracker.js';
 import type { ConsumerTransport, PartitionBatch, TransportListener } from './transport.js';
 import { installKafkaJsStopGuard } from './kafkajs-stop-guard.js';
 import { installKafkaJsRejoinHook, registerRejoinHook } from './kafkajs-rejoin-hook.js';
+import { COMMIT_RETRY_DEFAULTS, commitWithRetry } from './commit-retry.js';
+import {
+  isCoordinatorError,
+  isKafkaJsCoordinatorHolder,
+  refreshKafkaJsCoordinator,
+  type KafkaJsCoordinatorHolder,
+} from './kafkajs-coordinator.js';
 
 /** kafkajs' rebalance time limit; also its default (and sarama's). */
 export const REBALANCE_TIMEOUT = 60_000;
@@ -40,6 +47,10 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
   private committer: EachBatchPayload['commitOffsetsIfNecessary'] | undefined;
   /** The core's answer to the last REBALANCING event: the hand-over kafkajs waits for before rejoining. */
   private revoking: Promise<void> | undefined;
+  /** kafkajs' internal consumer group of the current run: where the coordinator is re-found. */
+  private group: KafkaJsCoordinatorHolder | undefined;
+  /** The coordinator search under way (commits and heartbeats that fail together share it). */
+  private refreshing: Promise<void> | undefined;
 
   constructor(
     private readonly config: ResolvedConsumerGroupConfig,
@@ -70,6 +81,7 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
     });
     this.consumer.on(CRASH, (event: ConsumerCrashEvent) => {
       this.committer = undefined;
+      this.group = undefined;
       if (!event.payload.restart) this.listener?.onCrash(event.payload.error);
     });
   }
@@ -81,6 +93,7 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
   run(listener: TransportListener): Promise<void> {
     this.listener = listener;
     this.committer = undefined;
+    this.group = undefined;
     this.revoking = undefined;
     // Set synchronously so that a stop() arriving during subscribe or the group join waits for it.
     this.running = this.subscribeAndRun(listener);
@@ -99,13 +112,17 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
       heartbeatIntervalMs: this.config.heartbeatInterval,
       onFailure: (outcome) =>
         this.logger.warn(
-          'rejoining the group while handlers still run: what they finish now is not committed and goes to the next owner again',
+          'giving up the partitions (rejoin or crash) while handlers still run: what they finish now is not committed and goes to the next owner again',
           {
             group: this.config.groupName,
             topics: this.config.topics,
             ...(outcome === 'timeout' ? { timeoutMs: REJOIN_COMMIT_TIMEOUT } : { error: String(outcome.error) }),
           },
         ),
+      onRunnerStart: (group) => {
+        this.group = isKafkaJsCoordinatorHolder(group) ? group : undefined;
+        if (this.group) this.refreshCoordinatorOnFailedHeartbeat(this.group);
+      },
     });
     await this.consumer.run({
       autoCommit: false,
@@ -126,7 +143,52 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
     return revoking;
   }
 
+  /**
+   * Commits for the current generation. When the coordinator moved or its broker stopped (a rolling
+   * restart), the coordinator is found again and the same commit retried for up to
+   * {@link COMMIT_RETRY_DEFAULTS}.timeoutMs; "the group moved on" errors reject at once.
+   */
   async commit(offsets: readonly PartitionOffset[]): Promise<void> {
+    await commitWithRetry(() => this.commitOnce(offsets), {
+      ...COMMIT_RETRY_DEFAULTS,
+      classify: (error) => (isCoordinatorError(error) && this.group ? 'coordinator' : 'final'),
+      refreshCoordinator: () => this.refreshCoordinator(),
+      onRetry: (error, attempt) =>
+        this.logger.debug('commit met a moved or stopped group coordinator: finding it again and retrying', {
+          group: this.config.groupName,
+          attempt,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    });
+  }
+
+  /** Re-finds the group coordinator (one search at a time); a no-op before the run's group is known. */
+  private refreshCoordinator(): Promise<void> {
+    const group = this.group;
+    if (!group) return Promise.resolve();
+    this.refreshing ??= refreshKafkaJsCoordinator(group).finally(() => (this.refreshing = undefined));
+    return this.refreshing;
+  }
+
+  /**
+   * kafkajs' own heartbeats (between batches) also go to the coordinator of the last join; when
+   * that broker stopped they fail until kafkajs gives up and crashes the consumer. Re-finding the
+   * coordinator on such a failure lets kafkajs' next attempt reach the new one.
+   */
+  private refreshCoordinatorOnFailedHeartbeat(group: KafkaJsCoordinatorHolder & { heartbeat?: unknown }): void {
+    const heartbeat = group.heartbeat;
+    if (typeof heartbeat !== 'function') return;
+    group.heartbeat = async (...args: unknown[]): Promise<unknown> => {
+      try {
+        return await (heartbeat as (...a: unknown[]) => Promise<unknown>).apply(group, args);
+      } catch (error) {
+        if (isCoordinatorError(error) && !isRebalanceError(error)) await this.refreshCoordinator().catch(() => undefined);
+        throw error;
+      }
+    };
+  }
+
+  private async commitOnce(offsets: readonly PartitionOffset[]): Promise<void> {
     const byTopic = new Map<string, Array<{ partition: number; offset: string }>>();
     for (const o of offsets) {
       const list = byTopic.get(o.topic) ?? [];

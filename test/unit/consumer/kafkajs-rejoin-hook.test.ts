@@ -289,3 +289,20 @@ test("kafkajs' consumer.run() hands the given eachBatch to its Runner unchanged 
     Runner.prototype.start = hooked;
   }
 });
+
+test('a crash of the fetch loop (retries ran out): the hand-over runs before kafkajs is told, while the member holds its generation', async () => {
+  installKafkaJsRejoinHook();
+  const log: string[] = [];
+  const group = scriptedGroup(log);
+  let groupSeenAtStart: unknown;
+  await started(group, hook(log, { onRunnerStart: (g) => (groupSeenAtStart = g) }), log);
+  assert.equal(groupSeenAtStart, group, "the transport is given the run's consumer group");
+  // A failure that is no rebalance: kafkajs retries it (2 retries here), then crashes.
+  const gone = Object.assign(new Error('Connection error: connect ECONNREFUSED'), { name: 'KafkaJSConnectionError', retriable: true });
+  group.fetch = async () => {
+    await tick();
+    throw gone;
+  };
+  await eventually('kafkajs reported the crash', () => log.some((l) => l.startsWith('crash')), 10_000, 5);
+  assert.deepEqual(log.slice(1), ['hook start', 'hook end', 'crash Connection error: connect ECONNREFUSED']);
+});
