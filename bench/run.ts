@@ -3,10 +3,10 @@
  * group with every figure also as a ratio to the matching raw kafkajs case and to Kafka's own
  * tool, checks the issue's goals, and writes the results to bench/results/<date>-<size>.json.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../scripts/kafka/paths.js';
+import { machineInfo } from '../scripts/machine-info.js';
 import { KafkaConfigError } from '../lib/core/errors.js';
 import { uniqueName } from '../test/support/env.js';
 import { cachedJars } from '../scripts/kafka/fetch.js';
@@ -20,7 +20,6 @@ import { buildRows, evaluateGoals, formatGoals, formatTable, medianRun } from '.
 import { spawnCase } from './spawn-case.js';
 import { BenchTopics } from './topics.js';
 
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** Upper bound for one case process; consume cases also give up on their own after a stall. */
 const CASE_TIMEOUT_MS = 10 * 60_000;
 /** A consume case fails when no record is handled for this long. */
@@ -128,17 +127,6 @@ function printReport(run: SizeRun, groups: readonly CaseGroup[]): string {
   return out.join('\n');
 }
 
-function machine(): Record<string, unknown> {
-  const kafkajs = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'kafkajs', 'package.json'), 'utf8')) as { version: string };
-  return {
-    cpu: cpus()[0]?.model,
-    cores: cpus().length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    kafkajs: kafkajs.version,
-  };
-}
-
 async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2), process.env);
   const selected = selectCases(options);
@@ -194,7 +182,7 @@ async function main(): Promise<void> {
         command,
         broker: broker.source,
         kafkaTools: libsDir,
-        machine: machine(),
+        machine: machineInfo(),
         options: { ...options, recordBytes, partitions: PARTITIONS },
         results: Object.fromEntries(run.results),
         errors: Object.fromEntries(run.errors),

@@ -5,38 +5,23 @@
  * when a goal was missed or a scenario broke.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { projectRoot } from '../scripts/kafka/paths.js';
+import { machineInfo } from '../scripts/machine-info.js';
 import { fileURLToPath } from 'node:url';
 import { runsFor, SCENARIOS } from './catalogue.js';
 import { parseChaosOptions } from './options.js';
 import { formatDetails, formatResults } from './report.js';
 import { parseScenarioOutput } from './scenario-main.js';
-import type { ChaosMode, RunResult, Scenario } from './types.js';
+import { blankRunResult, type ChaosMode, type RunResult, type Scenario } from './types.js';
 
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const scenarioScript = fileURLToPath(new URL('./scenario-main.js', import.meta.url));
 /** Time limit of one run of one variant; a scenario process gets this times its runs. */
 const RUN_LIMIT_MS = 10 * 60_000;
 
 function errorRow(scenario: Scenario, message: string): RunResult {
-  return {
-    scenario: scenario.id,
-    variant: '',
-    run: 1,
-    durationMs: 0,
-    sent: 0,
-    acked: 0,
-    failed: 0,
-    readable: 0,
-    ackedUnreadable: 0,
-    lost: 0,
-    faults: 0,
-    goals: [],
-    notes: [],
-    error: message,
-  };
+  return { ...blankRunResult(scenario.id), error: message };
 }
 
 /** Runs one scenario process; a crash or time-out becomes an error row. */
@@ -74,17 +59,6 @@ function runScenarioProcess(scenario: Scenario, mode: ChaosMode, runs: number): 
   });
 }
 
-function machine(): Record<string, unknown> {
-  const kafkajs = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'kafkajs', 'package.json'), 'utf8')) as { version: string };
-  return {
-    cpu: cpus()[0]?.model,
-    cores: cpus().length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    kafkajs: kafkajs.version,
-  };
-}
-
 async function main(): Promise<number> {
   const options = parseChaosOptions(
     process.argv.slice(2),
@@ -104,7 +78,7 @@ async function main(): Promise<number> {
       date: new Date().toISOString(),
       command,
       complete,
-      machine: machine(),
+      machine: machineInfo(),
       options,
       minutes: Math.round((Date.now() - started) / 600) / 100,
       scenarios: selected.map((s) => ({ id: s.id, title: s.title, goals: s.goals })),

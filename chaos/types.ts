@@ -79,3 +79,22 @@ export interface Scenario {
   /** Runs every variant `context.runs` times on its own cluster; never throws for a failed goal. */
   readonly run: (context: ScenarioContext) => Promise<RunResult[]>;
 }
+
+/** A result with nothing counted yet: the base of an error row, or of a hand-made one in tests. */
+export function blankRunResult(scenario: string): RunResult {
+  return {
+    scenario,
+    variant: '',
+    run: 1,
+    durationMs: 0,
+    sent: 0,
+    acked: 0,
+    failed: 0,
+    readable: 0,
+    ackedUnreadable: 0,
+    lost: 0,
+    faults: 0,
+    goals: [],
+    notes: [],
+  };
+}

@@ -8,6 +8,7 @@ import { formatHandled, parseHandled } from '../../../chaos/member-protocol.js';
 import { countHandled } from '../../../chaos/members.js';
 import { parseChaosOptions } from '../../../chaos/options.js';
 import { formatResults } from '../../../chaos/report.js';
+import { blankRunResult } from '../../../chaos/types.js';
 import type { RunResult } from '../../../chaos/types.js';
 import { finishRun, newWorkspace } from '../../../chaos/workspace.js';
 
@@ -96,17 +97,7 @@ test('finishRun drops the folder of a clean run and keeps (and names) the folder
     const dir = newWorkspace('unit');
     const notes: string[] = [];
     const result = finishRun(dir, {
-      scenario: 'C0',
-      variant: '',
-      run: 1,
-      durationMs: 0,
-      sent: 0,
-      acked: 0,
-      failed: 0,
-      readable: 0,
-      ackedUnreadable: 0,
-      lost: 0,
-      faults: 0,
+      ...blankRunResult('C0'),
       goals: [{ goal: 'g', met: goalMet, measured: '' }],
       notes,
       ...(error === undefined ? {} : { error }),
