@@ -80,7 +80,7 @@ export type { ProducerOutputStream, OutputRecord, OutputRecordObject, OutputStre
 export { KafkaConsumerGroup, ConsumerState, consumerStateName, DoNotCommitError, shouldCommit } from './consumer/index.js';
 export type { StateListener, CommitDecision, MessageHandler, BatchHandler } from './consumer/index.js';
 export type { ConsumerCloseOptions } from './consumer/close-sequence.js';
-export type { ConsumerGroupConfig, ConsumerOffsetReset } from './config/consumer.js';
+export type { ConsumerGroupConfig, ConsumerOffsetReset, ConsumerOrdering } from './config/consumer.js';
 
 // Health.
 export { createHealthChecker } from './health/create-health-checker.js';

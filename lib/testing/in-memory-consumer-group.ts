@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { AvroSchema } from '../core/avro.js';
 import { createKafkaClient } from '../core/client.js';
-import { resolveConsumerGroupConfig, type ConsumerGroupConfig } from '../core/config/consumer.js';
+import { partitionConcurrency, resolveConsumerGroupConfig, type ConsumerGroupConfig } from '../core/config/consumer.js';
 import { ConsumerGroupCore } from '../core/consumer/consumer-group-core.js';
 import type { KafkaConsumerGroup } from '../core/consumer/kafka-consumer-group.js';
 import type { PartitionOffset } from '../core/consumer/offset-tracker.js';
@@ -67,7 +67,7 @@ export class InMemoryConsumerGroupCore extends ConsumerGroupCore implements InMe
       topics: resolved.topics,
       groupName: resolved.groupName,
       offset: resolved.offset,
-      concurrency: resolved.numWorkers,
+      concurrency: partitionConcurrency(resolved),
       fetchSize: fetchSize ?? DEFAULT_IN_MEMORY_FETCH_SIZE,
     });
     super(resolved, transport, resolved.logger);

@@ -10,6 +10,20 @@ import {
 /** Where a group with no committed offset starts reading a partition. */
 export type ConsumerOffsetReset = 'oldest' | 'newest';
 
+/**
+ * Which records of a partition a single-message handler may run at the same time:
+ * - `'partition'` (default, dp-kafka's): one record per partition at a time, in offset order;
+ *   parallelism is min(numWorkers, assigned partitions).
+ * - `'key'`: records with the same key run one after another in offset order, records with
+ *   different keys in parallel, up to `maxConcurrency` (may exceed the partition count). Records
+ *   without a key keep partition order among themselves.
+ * - `'none'`: any record may run alongside any other, up to `maxConcurrency`.
+ *
+ * Commits stay at the highest contiguous finished offset + 1 per partition in every mode. `'key'`
+ * and `'none'` work with `registerHandler` only (not the batch handler or `messages()`).
+ */
+export type ConsumerOrdering = 'partition' | 'key' | 'none';
+
 /** Settings of a {@link KafkaConsumerGroup}. Only `brokers`, `topic` and `groupName` are required. */
 export interface ConsumerGroupConfig extends ConnectionConfig {
   /** Topic (or topics) to consume. */
@@ -32,6 +46,13 @@ export interface ConsumerGroupConfig extends ConnectionConfig {
   fetchMaxWaitTime?: number;
   /** Finished offsets are committed together at most this often, ms. Default 1000. */
   commitInterval?: number;
+  /** Which records may be handled at the same time (see {@link ConsumerOrdering}). Default `'partition'`. */
+  ordering?: ConsumerOrdering;
+  /**
+   * With `ordering: 'key'` or `'none'`: most handler calls at once, worker ids 1..N (may exceed
+   * the partition count). Default `numWorkers`. Not allowed with `ordering: 'partition'` (use `numWorkers`).
+   */
+  maxConcurrency?: number;
 }
 
 /** A config with every default applied (connection settings included) and topics as a list. */
@@ -46,6 +67,9 @@ export interface ResolvedConsumerGroupConfig extends ResolvedConnectionConfig {
   readonly offset: ConsumerOffsetReset;
   readonly fetchMaxWaitTime: number;
   readonly commitInterval: number;
+  readonly ordering: ConsumerOrdering;
+  /** Handler calls at once: `numWorkers` with `ordering: 'partition'`. */
+  readonly maxConcurrency: number;
   /** Heartbeat period: a third of the session timeout, at most 3 s (kafkajs' default). */
   readonly heartbeatInterval: number;
 }
@@ -61,6 +85,7 @@ export const CONSUMER_GROUP_DEFAULTS = {
   fetchMaxWaitTime: 50,
   /** Like sarama's auto-commit interval, which dp-kafka relies on. */
   commitInterval: 1_000,
+  ordering: 'partition' as ConsumerOrdering,
 } as const;
 
 /** The consumer-group-only option names (the connection ones are in {@link CONNECTION_OPTION_NAMES}). */
@@ -75,6 +100,8 @@ export const CONSUMER_GROUP_ONLY_OPTION_NAMES = optionNames<Omit<ConsumerGroupCo
   offset: true,
   fetchMaxWaitTime: true,
   commitInterval: true,
+  ordering: true,
+  maxConcurrency: true,
 });
 
 const CONSUMER_GROUP_OPTION_NAMES = [...CONNECTION_OPTION_NAMES, ...CONSUMER_GROUP_ONLY_OPTION_NAMES];
@@ -104,6 +131,14 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
   checker.positive(c.fetchMaxWaitTime, 'fetchMaxWaitTime');
   checker.positive(c.commitInterval, 'commitInterval');
   checker.oneOf(c.offset, ['oldest', 'newest'], 'offset');
+  checker.oneOf(c.ordering, ['partition', 'key', 'none'], 'ordering');
+  checker.positive(c.maxConcurrency, 'maxConcurrency', { integer: true });
+  // (An unknown ordering is reported on its own.)
+  checker.require(
+    c.maxConcurrency === undefined || (c.ordering !== undefined && c.ordering !== 'partition'),
+    'maxConcurrency',
+    "applies only with ordering 'key' or 'none' (with ordering 'partition', set numWorkers)",
+  );
   if (Array.isArray(c.brokers) && typeof c.minBrokersHealthy === 'number') {
     checker.require(c.minBrokersHealthy <= c.brokers.length, 'minBrokersHealthy', 'must not exceed the number of brokers');
   }
@@ -122,6 +157,17 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
     offset: c.offset ?? CONSUMER_GROUP_DEFAULTS.offset,
     fetchMaxWaitTime: c.fetchMaxWaitTime ?? CONSUMER_GROUP_DEFAULTS.fetchMaxWaitTime,
     commitInterval: c.commitInterval ?? CONSUMER_GROUP_DEFAULTS.commitInterval,
+    ordering: c.ordering ?? CONSUMER_GROUP_DEFAULTS.ordering,
+    maxConcurrency: c.maxConcurrency ?? c.numWorkers ?? CONSUMER_GROUP_DEFAULTS.numWorkers,
     heartbeatInterval: Math.max(1, Math.min(MAX_HEARTBEAT_INTERVAL, Math.floor(sessionTimeout / 3))),
   });
+}
+
+/**
+ * Partition batches the transport hands over at once (kafkajs' `partitionsConsumedConcurrently`):
+ * `numWorkers`, or `maxConcurrency` when records of a partition run in parallel (a batch then
+ * returns once its records are buffered, so more partitions can feed the same workers).
+ */
+export function partitionConcurrency(config: ResolvedConsumerGroupConfig): number {
+  return config.ordering === 'partition' ? config.numWorkers : config.maxConcurrency;
 }

@@ -77,6 +77,8 @@ export class ConsumerGroupCore {
     this.handlers = new HandlerSlot({
       pipeline: this.pipeline,
       numWorkers: config.numWorkers,
+      ordering: config.ordering,
+      maxConcurrency: config.maxConcurrency,
       batchSize: config.batchSize,
       batchWaitTime: config.batchWaitTime,
       emit: (error) => this.emit(error),

@@ -1,6 +1,11 @@
+import type { ConsumerOrdering } from '../config/consumer.js';
 import { HandlerRegistrationError, type KafkaError, type LogData } from '../errors.js';
+import type { KafkaMessage } from '../message.js';
+import { runWithRequestId } from '../request-context.js';
 import { BatchDispatcher, type BatchHandler } from './batch-dispatcher.js';
-import type { Dispatcher } from './dispatch.js';
+import { shouldCommit } from './commit-rule.js';
+import { handlerError, type Dispatcher } from './dispatch.js';
+import { BUFFERED_RECORDS_PER_WORKER, DEFAULT_MAX_BUFFERED_BYTES, KeyedDispatcher, MIN_BUFFERED_RECORDS } from './keyed-dispatcher.js';
 import { MessageChannel } from './message-channel.js';
 import { MessageDispatcher, type MessageHandler } from './message-dispatcher.js';
 import type { ConsumePipeline } from './pipeline.js';
@@ -10,6 +15,9 @@ import type { ConsumerState, StateListener } from './state.js';
 export interface HandlerSlotOptions {
   readonly pipeline: ConsumePipeline;
   readonly numWorkers: number;
+  readonly ordering: ConsumerOrdering;
+  /** Handler calls at once with `ordering` 'key' or 'none'. */
+  readonly maxConcurrency: number;
   readonly batchSize: number;
   readonly batchWaitTime: number;
   readonly emit: (error: KafkaError) => void;
@@ -27,16 +35,33 @@ export class HandlerSlot {
 
   constructor(private readonly options: HandlerSlotOptions) {}
 
-  /** Installs a single-message handler run on `numWorkers` workers. */
+  /**
+   * Installs a single-message handler: on `numWorkers` workers one record per partition at a
+   * time, or with `ordering` 'key' / 'none' on `maxConcurrency` workers beyond the partition count.
+   */
   message(handler: MessageHandler): void {
     this.checkHandler(handler);
-    const { pipeline, numWorkers, emit, logData } = this.options;
-    this.install(new MessageDispatcher({ handler, numWorkers, tracker: pipeline.tracker, emit, logData }));
+    const { pipeline, numWorkers, ordering, maxConcurrency, emit, logData } = this.options;
+    if (ordering === 'partition') {
+      this.install(new MessageDispatcher({ handler, numWorkers, tracker: pipeline.tracker, emit, logData }));
+      return;
+    }
+    this.install(
+      new KeyedDispatcher({
+        tracker: pipeline.tracker,
+        run: (message, workerId) => this.invoke(handler, message, workerId),
+        ordering,
+        maxConcurrency,
+        maxBufferedRecords: Math.max(MIN_BUFFERED_RECORDS, BUFFERED_RECORDS_PER_WORKER * maxConcurrency),
+        maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
+      }),
+    );
   }
 
   /** Installs a batch handler (batches of `batchSize`, or fewer after `batchWaitTime`). */
   batch(handler: BatchHandler): void {
     this.checkHandler(handler);
+    this.checkPartitionOrdering('registerBatchHandler');
     const { pipeline, batchSize, batchWaitTime, emit, logData } = this.options;
     this.install(new BatchDispatcher({ handler, batchSize, batchWaitTime, tracker: pipeline.tracker, emit, logData }));
   }
@@ -44,6 +69,7 @@ export class HandlerSlot {
   /** The channel-style reader, installed on first call; it follows the group's state to end its loops. */
   channel(onStateChange: (listener: StateListener) => () => void, state: ConsumerState): MessageChannel {
     if (!this.reader) {
+      this.checkPartitionOrdering('messages()');
       const { pipeline, numWorkers, batchSize } = this.options;
       const channel = new MessageChannel({
         capacity: Math.max(numWorkers, batchSize),
@@ -67,6 +93,34 @@ export class HandlerSlot {
       );
     }
     this.options.pipeline.setDispatcher(dispatcher);
+  }
+
+  /**
+   * The batch handler already takes many records per call and the channel hands out one record
+   * per partition until released: neither runs records of a partition in parallel.
+   */
+  private checkPartitionOrdering(api: string): void {
+    const { ordering } = this.options;
+    if (ordering === 'partition') return;
+    throw new HandlerRegistrationError(
+      `${api} cannot be used with ordering '${ordering}' (per-key and unordered parallelism work with registerHandler only); remove the ordering option or use registerHandler`,
+      { ...this.options.logData(), ordering },
+    );
+  }
+
+  /** Runs the handler in its message's request id; returns whether the message may be committed. */
+  private async invoke(handler: MessageHandler, message: KafkaMessage, workerId: number): Promise<boolean> {
+    try {
+      const requestId = message.requestId;
+      if (requestId !== undefined) await runWithRequestId(requestId, () => handler(message, workerId));
+      else await handler(message, workerId);
+      return true;
+    } catch (error) {
+      const commit = shouldCommit(error);
+      const { emit, logData } = this.options;
+      emit(handlerError('failed to handle message', { ...logData(), ...message.logData(), workerId }, error, commit));
+      return commit;
+    }
   }
 
   private checkHandler(handler: unknown): void {

@@ -1,6 +1,6 @@
 import type { Consumer, ConsumerCrashEvent, ConsumerGroupJoinEvent, EachBatchPayload, Kafka } from 'kafkajs';
 import { createKafkaClient } from '../client.js';
-import type { ResolvedConsumerGroupConfig } from '../config/consumer.js';
+import { partitionConcurrency, type ResolvedConsumerGroupConfig } from '../config/consumer.js';
 import type { KafkaLogger } from '../logger.js';
 import type { ReachabilityProbe } from '../reachability.js';
 import { KafkaMessage } from '../message.js';
@@ -127,7 +127,7 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.config.numWorkers,
+      partitionsConsumedConcurrently: partitionConcurrency(this.config),
       eachBatch,
     });
   }

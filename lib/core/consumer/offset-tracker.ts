@@ -55,6 +55,8 @@ export class PartitionTrack {
   pending: OffsetValue | undefined;
   /** Highest next-offset ever offered (commits never move back). */
   committed: OffsetValue | undefined;
+  /** Set by {@link OffsetTracker.reset}: work recorded through this handle belongs to an older generation. */
+  detached = false;
 
   /** Records that handling of `offset` began; call in offset order. */
   start(offset: string): void {
@@ -188,6 +190,7 @@ export class OffsetTracker {
 
   /** Forgets everything (the partitions may now belong to another member). */
   reset(): void {
+    for (const track of this.tracks.values()) track.detached = true;
     this.tracks.clear();
   }
 }

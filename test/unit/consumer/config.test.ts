@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CONSUMER_GROUP_DEFAULTS, resolveConsumerGroupConfig, type ConsumerGroupConfig } from '../../../lib/core/config/consumer.js';
+import {
+  CONSUMER_GROUP_DEFAULTS,
+  partitionConcurrency,
+  resolveConsumerGroupConfig,
+  type ConsumerGroupConfig,
+} from '../../../lib/core/config/consumer.js';
 import { KafkaConfigError } from '../../../lib/core/errors.js';
 
 const base: ConsumerGroupConfig = { brokers: ['127.0.0.1:9092'], topic: 'orders', groupName: 'billing' };
@@ -74,4 +79,23 @@ test('one KafkaConfigError names every bad field', () => {
   assert.deepEqual(badFields({ ...base, topic: ['ok', ''] }), ['topic[1]']);
   assert.deepEqual(badFields({ ...base, minBrokersHealthy: 2 }), ['minBrokersHealthy']);
   assert.ok(badFields(undefined).includes('groupName'));
+});
+
+test("ordering defaults to 'partition' with numWorkers handlers; maxConcurrency defaults to numWorkers", () => {
+  const r = resolveConsumerGroupConfig({ ...base, numWorkers: 3 });
+  assert.equal(r.ordering, 'partition');
+  assert.equal(r.maxConcurrency, 3);
+  assert.equal(partitionConcurrency(r), 3);
+  const keyed = resolveConsumerGroupConfig({ ...base, numWorkers: 3, ordering: 'key', maxConcurrency: 16 });
+  assert.equal(keyed.ordering, 'key');
+  assert.equal(keyed.maxConcurrency, 16);
+  assert.equal(partitionConcurrency(keyed), 16);
+  assert.equal(resolveConsumerGroupConfig({ ...base, ordering: 'none' }).maxConcurrency, 1);
+});
+
+test('ordering and maxConcurrency are validated, and maxConcurrency needs a parallel ordering', () => {
+  assert.deepEqual(badFields({ ...base, ordering: 'keys', maxConcurrency: 0 }).sort(), ['maxConcurrency', 'ordering']);
+  assert.deepEqual(badFields({ ...base, maxConcurrency: 8 }), ['maxConcurrency']);
+  assert.deepEqual(badFields({ ...base, ordering: 'partition', maxConcurrency: 8 }), ['maxConcurrency']);
+  assert.deepEqual(badFields({ ...base, ordering: 'key', maxConcurrency: 2.5 }), ['maxConcurrency']);
 });
