@@ -136,6 +136,21 @@ export class MessageHandlerError extends KafkaError {
   }
 }
 
+/**
+ * Throw (or reject with) this from a handler when trying the record again cannot succeed: a payload
+ * that fails validation, a business rule that will never pass. The group's retries are skipped and
+ * the record goes straight to the last step of its failure policy. It counts anywhere in an
+ * error's `cause` chain, so a wrapped one is honoured too.
+ */
+export class NonRetryableError extends KafkaError {
+  /** Always `false`: what the failure classification reads. */
+  readonly retryable = false;
+
+  constructor(message = 'handler failed in a way a retry cannot fix', logData: LogData = {}, options?: { cause?: unknown }) {
+    super(message, logData, options);
+  }
+}
+
 /** A background operation (initialise, consume, commit) failed; it will be retried or redelivered. */
 export class KafkaOperationError extends KafkaError {
   constructor(message: string, logData: LogData, cause?: unknown) {

@@ -24,6 +24,7 @@ export {
   ConsumerStateError,
   HandlerRegistrationError,
   MessageHandlerError,
+  NonRetryableError,
   KafkaOperationError,
   KafkaAuthorizationError,
   KafkaTimeoutError,

@@ -13,7 +13,17 @@ import { checkOpenssl, runCommand, tail } from './tools.js';
 
 /** Validity of every generated certificate. */
 const VALIDITY_DAYS = '30';
-const KEY_SPEC = 'rsa:2048';
+
+/** Key algorithm of a generated certificate: RSA 2048 (what the broker uses) or EC P-256 (fast). */
+export type TestKeyType = 'rsa' | 'ec';
+
+const NEW_KEY_ARGS: Record<TestKeyType, readonly string[]> = {
+  rsa: ['-newkey', 'rsa:2048'],
+  ec: ['-newkey', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
+};
+
+/** Extensions of a client certificate (TLS client authentication, not a CA). */
+export const CLIENT_CERT_EXTENSIONS: readonly string[] = ['extendedKeyUsage=clientAuth', 'basicConstraints=CA:FALSE'];
 
 /** A certificate, its key, and where both are on disk. */
 export interface CertificateFiles {
@@ -63,10 +73,9 @@ export async function generateCertificates(parentDir: string): Promise<TestCerti
     'extendedKeyUsage=serverAuth,clientAuth',
     'basicConstraints=CA:FALSE',
   ]);
-  const clientExt = ['extendedKeyUsage=clientAuth', 'basicConstraints=CA:FALSE'];
-  const client = await signed(dir, 'app', '/O=test/OU=clients/CN=app', ca, clientExt);
-  const admin = await signed(dir, 'admin', '/O=test/OU=clients/CN=admin', ca, clientExt);
-  const untrustedClient = await signed(dir, 'untrusted-app', '/O=test/OU=clients/CN=app', otherCa, clientExt);
+  const client = await signed(dir, 'app', '/O=test/OU=clients/CN=app', ca, CLIENT_CERT_EXTENSIONS);
+  const admin = await signed(dir, 'admin', '/O=test/OU=clients/CN=admin', ca, CLIENT_CERT_EXTENSIONS);
+  const untrustedClient = await signed(dir, 'untrusted-app', '/O=test/OU=clients/CN=app', otherCa, CLIENT_CERT_EXTENSIONS);
   const serverKeystorePath = join(dir, 'broker-keystore.pem');
   await writeFile(serverKeystorePath, server.keyPem + server.certPem);
   return { dir, ca, server, serverKeystorePath, client, admin, otherCa, untrustedClient };
@@ -96,12 +105,12 @@ async function load(dir: string, name: string, subject: string): Promise<Certifi
   };
 }
 
-async function selfSignedCa(dir: string, name: string, subject: string): Promise<CertificateFiles> {
+/** A self-signed CA `<dir>/<name>.crt` + `.key` with subject `subject` (`/O=…/CN=…` form). */
+export async function selfSignedCa(dir: string, name: string, subject: string, keyType: TestKeyType = 'rsa'): Promise<CertificateFiles> {
   await openssl([
     'req',
     '-x509',
-    '-newkey',
-    KEY_SPEC,
+    ...NEW_KEY_ARGS[keyType],
     '-nodes',
     '-keyout',
     join(dir, `${name}.key`),
@@ -119,16 +128,18 @@ async function selfSignedCa(dir: string, name: string, subject: string): Promise
   return load(dir, name, subject);
 }
 
-async function signed(
+/** A certificate `<dir>/<name>.crt` + `.key` with subject `subject`, signed by `issuer`. */
+export async function signed(
   dir: string,
   name: string,
   subject: string,
-  issuer: CertificateFiles,
-  extensions: string[],
+  issuer: Pick<CertificateFiles, 'certPath' | 'keyPath'>,
+  extensions: readonly string[],
+  keyType: TestKeyType = 'rsa',
 ): Promise<CertificateFiles> {
   const csr = join(dir, `${name}.csr`);
   const ext = join(dir, `${name}.ext`);
-  await openssl(['req', '-newkey', KEY_SPEC, '-nodes', '-keyout', join(dir, `${name}.key`), '-out', csr, '-subj', subject]);
+  await openssl(['req', ...NEW_KEY_ARGS[keyType], '-nodes', '-keyout', join(dir, `${name}.key`), '-out', csr, '-subj', subject]);
   await writeFile(ext, `${extensions.join('\n')}\n`);
   await openssl([
     'x509',

@@ -1,12 +1,9 @@
-import type { KafkaMessage } from '../message.js';
-import { runWithRequestId } from '../request-context.js';
-import { shouldCommit } from './commit-rule.js';
-import { handlerError, type DispatchGate, type Dispatcher, type DispatcherContext } from './dispatch.js';
+import type { DispatchGate, Dispatcher, DispatcherContext } from './dispatch.js';
+import { createMessageInvoker, type MessageHandler, type MessageInvoker } from './invoke-handler.js';
 import type { PartitionBatch } from './transport.js';
 import { WorkerPool } from './worker-pool.js';
 
-/** Handles one message; `workerId` is in 1..numWorkers. */
-export type MessageHandler = (message: KafkaMessage, workerId: number) => Promise<void>;
+export type { MessageHandler } from './invoke-handler.js';
 
 /** Options of a {@link MessageDispatcher}. */
 export interface MessageDispatcherOptions extends DispatcherContext {
@@ -21,9 +18,11 @@ export interface MessageDispatcherOptions extends DispatcherContext {
  */
 export class MessageDispatcher implements Dispatcher {
   private readonly workers: WorkerPool;
+  private readonly invoke: MessageInvoker;
 
   constructor(private readonly options: MessageDispatcherOptions) {
     this.workers = new WorkerPool(options.numWorkers);
+    this.invoke = createMessageInvoker(options);
   }
 
   async dispatch(batch: PartitionBatch, gate: DispatchGate): Promise<void> {
@@ -36,7 +35,7 @@ export class MessageDispatcher implements Dispatcher {
         const workerId = this.workers.tryAcquire() ?? (await this.workers.acquire());
         let commit: boolean;
         try {
-          commit = await this.invoke(message, workerId);
+          commit = await this.invoke(message, workerId, gate);
         } finally {
           this.workers.release(workerId);
         }
@@ -55,24 +54,4 @@ export class MessageDispatcher implements Dispatcher {
   }
 
   dispose(): void {}
-
-  /** Runs the handler; returns whether the message may be committed. */
-  private async invoke(message: KafkaMessage, workerId: number): Promise<boolean> {
-    const { handler } = this.options;
-    try {
-      const requestId = message.requestId;
-      if (requestId !== undefined) {
-        await runWithRequestId(requestId, () => handler(message, workerId));
-      } else {
-        await handler(message, workerId);
-      }
-      return true;
-    } catch (error) {
-      const commit = shouldCommit(error);
-      this.options.emit(
-        handlerError('failed to handle message', { ...this.options.logData(), ...message.logData(), workerId }, error, commit),
-      );
-      return commit;
-    }
-  }
 }

@@ -15,7 +15,7 @@ import { findAuthFailure, isAuthorizationError, type SecurityConfig } from '../.
 import { uniqueName } from '../../support/env.js';
 import { eventually } from '../../support/eventually.js';
 import { startTlsBroker, type CertificateFiles, type TlsTestBroker } from '../../support/tls-broker.js';
-import { issueClientCert, pemBody, type IssuedCert } from './issue-cert.js';
+import { issueClientCert, pemBody } from './issue-cert.js';
 
 const { AclResourceTypes, ResourcePatternTypes, AclOperationTypes, AclPermissionTypes } = kafkajs;
 
@@ -37,10 +37,10 @@ function line(level: string, message: string, data?: LogData): string {
 describe('mTLS and ACLs on a real TLS broker', { timeout: 150_000 }, () => {
   let broker: TlsTestBroker;
   let admin: Admin;
-  let app: IssuedCert;
+  let app: CertificateFiles;
   const cleanups: Array<() => Promise<unknown>> = [];
 
-  const mtls = (cert: IssuedCert | CertificateFiles, form: 'files' | 'pem'): SecurityConfig =>
+  const mtls = (cert: CertificateFiles, form: 'files' | 'pem'): SecurityConfig =>
     form === 'files'
       ? { caCerts: broker.certs.ca.certPath, clientCert: cert.certPath, clientKey: cert.keyPath }
       : { caCerts: broker.certs.ca.certPem, clientCert: cert.certPem, clientKey: cert.keyPem };
@@ -92,7 +92,7 @@ describe('mTLS and ACLs on a real TLS broker', { timeout: 150_000 }, () => {
 
   before(async () => {
     broker = await startTlsBroker();
-    app = issueClientCert(broker.certs.ca, broker.certs.dir, `${APP.app}.${APP.subnet}.${APP.domain}`);
+    app = await issueClientCert(broker.certs.ca, broker.certs.dir, `${APP.app}.${APP.subnet}.${APP.domain}`);
     admin = await createAdmin({
       brokers: broker.brokers,
       security: mtls(broker.certs.admin, 'files'),

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CLIENT_CERT_EXTENSIONS, selfSignedCa, signed } from '../../../scripts/kafka/certs.js';
 
 /** Paths and PEM text of one certificate with its key. */
 export interface TestCert {
@@ -21,53 +21,25 @@ export interface TestPki {
   remove(): void;
 }
 
-/** Creates EC keys and certificates with the openssl CLI (fast; nothing is committed to git). */
-export function createTestPki(): TestPki {
+/** Creates EC keys and certificates with the harness's openssl helpers (nothing is committed to git). */
+export async function createTestPki(): Promise<TestPki> {
   const dir = mkdtempSync(join(tmpdir(), 'kafka-sec-unit-'));
-  const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  const keyOf = (name: string) => ssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`);
-  const read = (name: string): TestCert => ({
-    certPath: join(dir, `${name}.pem`),
-    keyPath: join(dir, `${name}.key`),
-    cert: readFileSync(join(dir, `${name}.pem`), 'utf8'),
-    key: readFileSync(join(dir, `${name}.key`), 'utf8'),
+  const ca = await selfSignedCa(dir, 'ca', '/CN=ca', 'ec');
+  const otherCa = await selfSignedCa(dir, 'other-ca', '/CN=other-ca', 'ec');
+  const client = await signed(dir, 'client', '/CN=client.subnet.example', ca, CLIENT_CERT_EXTENSIONS, 'ec');
+  const otherClient = await signed(dir, 'other-client', '/CN=other-client.subnet.example', otherCa, CLIENT_CERT_EXTENSIONS, 'ec');
+  const cert = (files: typeof ca): TestCert => ({
+    certPath: files.certPath,
+    keyPath: files.keyPath,
+    cert: files.certPem,
+    key: files.keyPem,
   });
-  const makeCa = (name: string) => {
-    keyOf(name);
-    ssl('req', '-x509', '-new', '-key', `${name}.key`, '-out', `${name}.pem`, '-days', '3650', '-subj', `/CN=${name}`);
-  };
-  const makeClient = (name: string, ca: string) => {
-    keyOf(name);
-    ssl('req', '-new', '-key', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}.subnet.example`);
-    writeFileSync(join(dir, `${name}.ext`), 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      `${ca}.pem`,
-      '-CAkey',
-      `${ca}.key`,
-      '-CAcreateserial',
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '3650',
-      '-extfile',
-      `${name}.ext`,
-    );
-  };
-  makeCa('ca');
-  makeCa('other-ca');
-  makeClient('client', 'ca');
-  makeClient('other-client', 'other-ca');
   return {
     dir,
-    ca: read('ca'),
-    otherCa: read('other-ca'),
-    client: read('client'),
-    otherClient: read('other-client'),
+    ca: cert(ca),
+    otherCa: cert(otherCa),
+    client: cert(client),
+    otherClient: cert(otherClient),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -32,7 +32,7 @@ function fields(error: KafkaConfigError): string[] {
 
 describe('security config: loading and kafkajs options', () => {
   let pki: TestPki;
-  before(() => (pki = createTestPki()));
+  before(async () => (pki = await createTestPki()));
   after(() => pki.remove());
 
   it('means plaintext when security is undefined', () => {
@@ -112,7 +112,7 @@ describe('security config: loading and kafkajs options', () => {
 
 describe('security config: validation errors name the field', () => {
   let pki: TestPki;
-  before(() => (pki = createTestPki()));
+  before(async () => (pki = await createTestPki()));
   after(() => pki.remove());
 
   it('reports an unreadable file with its path and the reason', () => {
@@ -209,7 +209,7 @@ describe('security config: validation errors name the field', () => {
 
 describe('security config: secrets never leak', () => {
   let pki: TestPki;
-  before(() => (pki = createTestPki()));
+  before(async () => (pki = await createTestPki()));
   after(() => pki.remove());
 
   const secretLines = () => [...pemBodyLines(pki.client.key), ...pemBodyLines(pki.client.cert), ...pemBodyLines(pki.ca.cert)];
