@@ -1,10 +1,8 @@
 import type { ConsumerOrdering } from '../config/consumer.js';
 import { HandlerRegistrationError, type KafkaError, type LogData } from '../errors.js';
-import type { KafkaMessage } from '../message.js';
-import { runWithRequestId } from '../request-context.js';
 import { BatchDispatcher, type BatchHandler } from './batch-dispatcher.js';
-import { shouldCommit } from './commit-rule.js';
-import { handlerError, type Dispatcher } from './dispatch.js';
+import type { Dispatcher } from './dispatch.js';
+import { createMessageInvoker } from './invoke-handler.js';
 import { BUFFERED_RECORDS_PER_WORKER, DEFAULT_MAX_BUFFERED_BYTES, KeyedDispatcher, MIN_BUFFERED_RECORDS } from './keyed-dispatcher.js';
 import { MessageChannel } from './message-channel.js';
 import { MessageDispatcher, type MessageHandler } from './message-dispatcher.js';
@@ -49,7 +47,8 @@ export class HandlerSlot {
     this.install(
       new KeyedDispatcher({
         tracker: pipeline.tracker,
-        run: (message, workerId) => this.invoke(handler, message, workerId),
+        // The same invoker as the partition mode: request id, error reporting, commit rule, failure policies.
+        invoke: createMessageInvoker({ handler, emit, logData }),
         ordering,
         maxConcurrency,
         maxBufferedRecords: Math.max(MIN_BUFFERED_RECORDS, BUFFERED_RECORDS_PER_WORKER * maxConcurrency),
@@ -106,21 +105,6 @@ export class HandlerSlot {
       `${api} cannot be used with ordering '${ordering}' (per-key and unordered parallelism work with registerHandler only); remove the ordering option or use registerHandler`,
       { ...this.options.logData(), ordering },
     );
-  }
-
-  /** Runs the handler in its message's request id; returns whether the message may be committed. */
-  private async invoke(handler: MessageHandler, message: KafkaMessage, workerId: number): Promise<boolean> {
-    try {
-      const requestId = message.requestId;
-      if (requestId !== undefined) await runWithRequestId(requestId, () => handler(message, workerId));
-      else await handler(message, workerId);
-      return true;
-    } catch (error) {
-      const commit = shouldCommit(error);
-      const { emit, logData } = this.options;
-      emit(handlerError('failed to handle message', { ...logData(), ...message.logData(), workerId }, error, commit));
-      return commit;
-    }
   }
 
   private checkHandler(handler: unknown): void {

@@ -1,5 +1,6 @@
 import type { KafkaMessage } from '../message.js';
 import type { DispatchGate, Dispatcher } from './dispatch.js';
+import type { MessageInvoker } from './invoke-handler.js';
 import type { PartitionTrack, OffsetTracker } from './offset-tracker.js';
 import type { PartitionBatch } from './transport.js';
 import { WorkerPool } from './worker-pool.js';
@@ -7,16 +8,11 @@ import { WorkerPool } from './worker-pool.js';
 /** How records of a partition may overlap in a {@link KeyedDispatcher}. */
 export type ConcurrentOrdering = 'key' | 'none';
 
-/**
- * Runs one message on worker `workerId` and resolves whether it may be committed. Never rejects
- * (error reporting and failure policies live inside it).
- */
-export type MessageRun = (message: KafkaMessage, workerId: number, gate: DispatchGate) => Promise<boolean>;
-
 /** Options of a {@link KeyedDispatcher}. */
 export interface KeyedDispatcherOptions {
   readonly tracker: OffsetTracker;
-  readonly run: MessageRun;
+  /** Runs one record's handler (error reporting and failure policies inside); resolves whether it may be committed. */
+  readonly invoke: MessageInvoker;
   /** `'key'`: one record per key at a time, in offset order; `'none'`: any record any time. */
   readonly ordering: ConcurrentOrdering;
   /** Most handlers running at once; worker ids are 1..maxConcurrency. */
@@ -223,9 +219,9 @@ export class KeyedDispatcher implements Dispatcher {
   private async runEntry(entry: Entry, workerId: number): Promise<void> {
     let commit = false;
     try {
-      commit = await this.options.run(entry.message, workerId, this.gate!);
+      commit = await this.options.invoke(entry.message, workerId, this.gate!);
     } catch {
-      // The run reports its own errors and never rejects; if it did, do not commit the record.
+      // The invoker reports its own errors and never rejects; if it did, do not commit the record.
     }
     this.running--;
     this.workers.release(workerId);

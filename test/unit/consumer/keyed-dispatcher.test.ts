@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DispatchGate } from '../../../lib/core/consumer/dispatch.js';
-import { KeyedDispatcher, type ConcurrentOrdering, type MessageRun } from '../../../lib/core/consumer/keyed-dispatcher.js';
+import type { MessageInvoker } from '../../../lib/core/consumer/invoke-handler.js';
+import { KeyedDispatcher, type ConcurrentOrdering } from '../../../lib/core/consumer/keyed-dispatcher.js';
 import { OffsetTracker } from '../../../lib/core/consumer/offset-tracker.js';
 import type { PartitionBatch } from '../../../lib/core/consumer/transport.js';
 import { KafkaMessage } from '../../../lib/core/message.js';
@@ -40,7 +41,7 @@ class HeldRuns {
   maxRunning = 0;
   private readonly waiting = new Map<string, (commit: boolean) => void>();
 
-  readonly run: MessageRun = (message, workerId) => {
+  readonly run: MessageInvoker = (message, workerId) => {
     this.started.push(message);
     this.workerIds.push(workerId);
     this.running++;
@@ -73,13 +74,13 @@ class HeldRuns {
 }
 
 function dispatcher(
-  run: MessageRun,
+  run: MessageInvoker,
   options: { ordering?: ConcurrentOrdering; maxConcurrency?: number; maxBufferedRecords?: number; maxBufferedBytes?: number } = {},
 ) {
   const tracker = new OffsetTracker();
   const d = new KeyedDispatcher({
     tracker,
-    run,
+    invoke: run,
     ordering: options.ordering ?? 'key',
     maxConcurrency: options.maxConcurrency ?? 4,
     maxBufferedRecords: options.maxBufferedRecords ?? 1000,
@@ -349,7 +350,7 @@ test('property: random keys, durations and batches keep per-key offset order and
   const handled: Array<{ key: string; offset: number }> = [];
   let running = 0;
   let maxRunning = 0;
-  const run: MessageRun = async (message) => {
+  const run: MessageInvoker = async (message) => {
     running++;
     maxRunning = Math.max(maxRunning, running);
     for (let i = Math.floor(random() * 4); i > 0; i--) await tick();
