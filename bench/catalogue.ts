@@ -21,6 +21,16 @@ export interface CaseSpec {
   readonly ours?: boolean;
   /** Raw cases: give every record a `request-id` header, as this module's producer does. */
   readonly requestIdHeader?: boolean;
+  /** Partitions of the case's topic. Default {@link PARTITIONS}. */
+  readonly partitions?: number;
+  /** Backlog records, instead of `--messages` / `--memory-backlog` (cases with a slow handler). */
+  readonly messages?: number;
+  /** Records get keys `0..keys-1` in turn (default: no key). */
+  readonly keys?: number;
+  /** Our single handler: `ordering` with `maxConcurrency` = `workers` when not `'partition'`. */
+  readonly ordering?: 'partition' | 'key';
+  /** Throughput cases: each record's handler waits this long (an I/O-bound handler). */
+  readonly handlerMs?: number;
 }
 
 /** Partitions of every case's fresh topic. */
@@ -31,6 +41,14 @@ export const BENCH_BATCH_SIZE = 500;
 export const MEMORY_WORKERS = 8;
 /** Per-record handler time of the memory case. */
 export const MEMORY_HANDLER_MS = 5;
+/** Per-record handler time of the per-key parallelism cases (an I/O-bound handler). */
+export const KEY_HANDLER_MS = 5;
+/** Concurrency of the per-key parallelism cases. */
+export const KEY_CONCURRENCY = 16;
+/** Backlog of the per-key throughput cases: ~25 s one at a time at 5 ms per record. */
+export const KEY_BACKLOG = 4_000;
+/** Distinct keys in the per-key cases' records. */
+export const KEY_COUNT = 1_000;
 
 const node = (script: string) => ({ kind: 'node', script }) as const;
 
@@ -140,6 +158,34 @@ export const CASES: readonly CaseSpec[] = [
     baseline: 'raw-each-message',
   },
   {
+    name: 'ours-partition-5ms',
+    group: 'consume',
+    description: `1 partition, ${KEY_HANDLER_MS} ms handler, ordering 'partition' (one record at a time)`,
+    runner: node('ours-handler'),
+    baseline: 'ours-partition-5ms',
+    workers: KEY_CONCURRENCY,
+    partitions: 1,
+    messages: KEY_BACKLOG,
+    keys: KEY_COUNT,
+    ordering: 'partition',
+    handlerMs: KEY_HANDLER_MS,
+    ours: true,
+  },
+  {
+    name: 'ours-key-16',
+    group: 'consume',
+    description: `1 partition, ${KEY_HANDLER_MS} ms handler, ordering 'key', maxConcurrency ${KEY_CONCURRENCY}, ${KEY_COUNT} keys`,
+    runner: node('ours-handler'),
+    baseline: 'ours-partition-5ms',
+    workers: KEY_CONCURRENCY,
+    partitions: 1,
+    messages: KEY_BACKLOG,
+    keys: KEY_COUNT,
+    ordering: 'key',
+    handlerMs: KEY_HANDLER_MS,
+    ours: true,
+  },
+  {
     name: 'tool-consume',
     group: 'consume',
     description: 'kafka-consumer-perf-test (Java)',
@@ -160,6 +206,16 @@ export const CASES: readonly CaseSpec[] = [
     description: `KafkaConsumerGroup single handler, ${MEMORY_HANDLER_MS} ms handler, ${MEMORY_WORKERS} workers`,
     runner: node('ours-handler'),
     workers: MEMORY_WORKERS,
+    ours: true,
+  },
+  {
+    name: 'ours-key-memory',
+    group: 'memory',
+    description: `KafkaConsumerGroup single handler, ${MEMORY_HANDLER_MS} ms handler, ordering 'key', maxConcurrency ${KEY_CONCURRENCY}, ${KEY_COUNT} keys`,
+    runner: node('ours-handler'),
+    workers: KEY_CONCURRENCY,
+    keys: KEY_COUNT,
+    ordering: 'key',
     ours: true,
   },
 ];
@@ -202,4 +258,11 @@ export const GOALS: readonly Goal[] = [
   { text: 'single handler (1 worker) >= 2x Nest transport', subject: 'ours-handler-1w', reference: 'nest-event-pattern', atLeast: 2 },
   { text: 'batch handler >= 2x Nest transport', subject: 'ours-batch', reference: 'nest-event-pattern', atLeast: 2 },
   { text: 'slow handler on a large backlog: RSS growth < 64 MiB', subject: 'ours-memory', growthBelowMiB: 64 },
+  {
+    text: `1 partition, ${KEY_HANDLER_MS} ms handler: ordering 'key' (${KEY_CONCURRENCY}-way) >= 10x ordering 'partition'`,
+    subject: 'ours-key-16',
+    reference: 'ours-partition-5ms',
+    atLeast: 10,
+  },
+  { text: "ordering 'key', slow handler on a large backlog: RSS growth < 64 MiB", subject: 'ours-key-memory', growthBelowMiB: 64 },
 ];

@@ -80,20 +80,35 @@ export async function runConsumeCase(params: CaseParams, adapter: ConsumerAdapte
   const backlog = params.messages;
   const progress = new Progress(backlog);
   const latency = new LatencyRecorder();
-  await adapter.start((value) => {
+  const handlerMs = params.handlerMs;
+  const onRecord = (value: Buffer | string | null): void => {
     progress.mark();
     if (progress.handled > backlog) {
       const sentAt = readSentAt(value);
       if (sentAt !== undefined) latency.record(wallClockMs() - sentAt);
     }
-  });
+  };
+  // Only a slow handler returns a promise: the other cases' handlers stay synchronous, as measured before.
+  await adapter.start(
+    handlerMs > 0
+      ? async (value) => {
+          await new Promise((r) => setTimeout(r, handlerMs));
+          onRecord(value);
+        }
+      : onRecord,
+  );
   try {
     await progress.waitFor(backlog, params.stallSeconds);
     const seconds = (progress.lastAt - progress.firstAt) / 1000;
-    const live = await producePaced(params.brokers, params.topic, params.recordBytes, params.live.ratePerSecond, params.live.seconds);
+    // A slow handler cannot keep up with the live rate one record at a time: its cases measure the drain only.
+    const live =
+      handlerMs > 0
+        ? 0
+        : await producePaced(params.brokers, params.topic, params.recordBytes, params.live.ratePerSecond, params.live.seconds);
     await progress.waitFor(backlog + live, params.stallSeconds);
     const summary = latency.summary();
-    notes.push(`latency from ${live} records sent at ${params.live.ratePerSecond}/s after the backlog drained`);
+    if (handlerMs > 0) notes.push(`${handlerMs} ms per record; ordering ${params.ordering}, ${params.workers} workers; no live phase`);
+    else notes.push(`latency from ${live} records sent at ${params.live.ratePerSecond}/s after the backlog drained`);
     const { count, totalMs, longestMs } = progress.pauses;
     notes.push(`pauses >= ${PAUSE_MS} ms while draining: ${count}, ${Math.round(totalMs)} ms in all, longest ${Math.round(longestMs)} ms`);
     if (progress.handled > backlog + live) notes.push(`${progress.handled - backlog - live} records handled twice`);

@@ -43,6 +43,7 @@ export function ourConsumerAdapter(params: CaseParams, batch: boolean): Consumer
         clientId: `bench-${params.name}`,
         numWorkers: params.workers,
         batchSize: params.batchSize,
+        ...(params.ordering === 'partition' ? {} : { ordering: params.ordering, maxConcurrency: params.workers }),
         logger: silentLogger,
         ...overrides<ConsumerGroupConfig>('BENCH_CONSUMER_CONFIG'),
       });

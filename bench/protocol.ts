@@ -25,6 +25,10 @@ export interface CaseParams {
   readonly workers: number;
   /** Records per batch for batch handlers. */
   readonly batchSize: number;
+  /** Our single handler's ordering (`maxConcurrency` = `workers` when not `'partition'`). */
+  readonly ordering: 'partition' | 'key';
+  /** Throughput cases: per-record handler time, ms (0 = none; then there is no live phase). */
+  readonly handlerMs: number;
   /** Paced live phase after the backlog, for end-to-end latency of consume cases. */
   readonly live: { readonly ratePerSecond: number; readonly seconds: number };
   /** Memory case: run time and per-message handler delay. */

@@ -60,10 +60,10 @@ async function runCase(
 ): Promise<CaseResult> {
   const topic = uniqueName(`bench-${spec.name}`);
   const groupId = uniqueName(`bench-${spec.name}`);
-  const messages = spec.group === 'memory' ? options.memoryBacklog : options.messages;
-  await topics.create(topic, PARTITIONS);
+  const messages = spec.messages ?? (spec.group === 'memory' ? options.memoryBacklog : options.messages);
+  await topics.create(topic, spec.partitions ?? PARTITIONS);
   try {
-    if (spec.group !== 'produce') await topics.fill(topic, messages, recordBytes);
+    if (spec.group !== 'produce') await topics.fill(topic, messages, recordBytes, spec.keys);
     const base = { name: spec.name, brokers, topic, messages, recordBytes, timeoutMs: CASE_TIMEOUT_MS };
     let result: CaseResult;
     if (spec.runner.kind === 'tool') {
@@ -86,6 +86,8 @@ async function runCase(
         sendConcurrency: options.sendConcurrency,
         workers: spec.workers ?? 1,
         batchSize: spec.batchSize ?? 1,
+        ordering: spec.ordering ?? 'partition',
+        handlerMs: spec.handlerMs ?? 0,
         live: { ratePerSecond: LIVE_RATE, seconds: options.quick ? 1 : 3 },
         memory: { seconds: options.memorySeconds, handlerMs: MEMORY_HANDLER_MS },
         stallSeconds: STALL_SECONDS,

@@ -55,12 +55,12 @@ export class BenchTopics {
    * this topic-partition" (or "not the leader") while its metadata spreads on a busy broker; then
    * what is missing is written again.
    */
-  async fill(topic: string, messages: number, recordBytes: number): Promise<void> {
+  async fill(topic: string, messages: number, recordBytes: number, keys?: number): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         const missing = messages - (await this.count(topic));
         if (missing <= 0) return;
-        await this.write(topic, missing, recordBytes);
+        await this.write(topic, missing, recordBytes, keys);
       } catch (err) {
         if (attempt >= FILL_ATTEMPTS) throw err;
         await new Promise((r) => setTimeout(r, 1000));
@@ -68,8 +68,8 @@ export class BenchTopics {
     }
   }
 
-  /** Writes `messages` bench records of `recordBytes` into `topic` with large sendBatch calls. */
-  private async write(topic: string, messages: number, recordBytes: number): Promise<void> {
+  /** Writes `messages` bench records of `recordBytes` into `topic` with large sendBatch calls; keys `0..keys-1` in turn if given. */
+  private async write(topic: string, messages: number, recordBytes: number, keys?: number): Promise<void> {
     const producer = this.kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     try {
@@ -78,9 +78,13 @@ export class BenchTopics {
       const caller = async (): Promise<void> => {
         while (next < messages) {
           const n = Math.min(perCall, messages - next);
+          const first = next;
           next += n;
           const value = makePayload(recordBytes);
-          await producer.sendBatch({ acks: 1, topicMessages: [{ topic, messages: Array.from({ length: n }, () => ({ value })) }] });
+          const records = Array.from({ length: n }, (_, i) =>
+            keys === undefined ? { value } : { key: String((first + i) % keys), value },
+          );
+          await producer.sendBatch({ acks: 1, topicMessages: [{ topic, messages: records }] });
         }
       };
       await Promise.all(Array.from({ length: BATCH_CALLS_IN_FLIGHT }, caller));
