@@ -29,6 +29,12 @@ export const REJOIN_COMMIT_TIMEOUT = 20_000;
 const REBALANCE_ERROR_TYPES = new Set(['REBALANCE_IN_PROGRESS', 'NOT_COORDINATOR_FOR_GROUP', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
 
 /**
+ * kafkajs `maxBytesPerPartition` with `ordering` 'key' or 'none' (kafkajs' default is 1 MiB):
+ * about 2,600 records of 100 B per partition per fetch, plenty for handlers that wait on I/O.
+ */
+export const PARALLEL_FETCH_BYTES_PER_PARTITION = 256 * 1024;
+
+/**
  * {@link ConsumerTransport} over a kafkajs consumer: `eachBatch` with auto-commit and
  * auto-resolve off, so the core decides what is committed; kafkajs never restarts itself after a
  * crash (the core backs off with `getRetryTime` and keeps its state machine true).
@@ -69,6 +75,9 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
       rebalanceTimeout: REBALANCE_TIMEOUT,
       maxWaitTimeInMs: config.fetchMaxWaitTime,
       retry: { restartOnFailure: async () => false },
+      // A parallel ordering buffers at most a few thousand records, and kafkajs decodes a whole fetch
+      // at once: smaller fetches keep memory flat on a backlog (a larger first record still comes).
+      ...(config.ordering === 'partition' ? {} : { maxBytesPerPartition: PARALLEL_FETCH_BYTES_PER_PARTITION }),
     });
     const { GROUP_JOIN, REBALANCING, CRASH } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (event: ConsumerGroupJoinEvent) => {
