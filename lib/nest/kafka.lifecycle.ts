@@ -16,7 +16,8 @@ import { NestKafkaLogger } from './nest-kafka-logger.js';
 
 /**
  * Drives the clients through Nest's lifecycle:
- * - module init: handlers are discovered and bound;
+ * - module init: the clients start connecting (not before: a failed dependency injection leaves
+ *   nothing connected), handlers are discovered and bound;
  * - application bootstrap: every group must have a handler; groups with `autoStart` start;
  * - before shutdown: groups `stopAndWait()` (in-flight handlers finish, their offsets commit);
  * - shutdown: groups close, then producers close (handlers may still send while draining).
@@ -35,6 +36,7 @@ export class KafkaLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
 
   /** Binds the decorated handlers; on a boot error, closes every client before rethrowing. */
   async onModuleInit(): Promise<void> {
+    this.registry.startClients();
     await this.closeOnBootError(() => this.explorer.explore());
   }
 

@@ -11,6 +11,7 @@ import { KafkaModuleError } from './kafka-module.error.js';
 import type { KafkaConsumerGroupOptions, KafkaDeclaredNames, KafkaModuleOptions } from './kafka-module.options.js';
 import { NestKafkaLogger } from './nest-kafka-logger.js';
 import type { KafkaGroupHealthSubscription } from './health/kafka-health-subscription.js';
+import { BackgroundStartHold } from '../core/background-start.js';
 
 const MODULE_OPTION_NAMES = [
   ...CONNECTION_OPTION_NAMES,
@@ -44,7 +45,7 @@ export interface RegisteredGroup {
 
 /**
  * The producers and consumer groups of one {@link KafkaModule}, built from its options. Building
- * never touches the network (the core clients initialise in the background). The registry owns
+ * never touches the network: the clients start initialising in the background on `startClients()`. The registry owns
  * the clients: the lifecycle provider closes them through it.
  */
 export class KafkaClientRegistry {
@@ -53,6 +54,7 @@ export class KafkaClientRegistry {
     private readonly groupMap: ReadonlyMap<string, RegisteredGroup>,
     /** Bound of each shutdown phase, ms. */
     readonly shutdownTimeout: number,
+    private readonly starts: BackgroundStartHold,
   ) {}
 
   /**
@@ -79,13 +81,18 @@ export class KafkaClientRegistry {
     });
 
     const built: Array<KafkaProducer | KafkaConsumerGroup> = [];
+    // The clients connect only once the app is constructed (startClients, from the lifecycle's
+    // onModuleInit): a dependency-injection failure after this point leaves nothing connected.
+    const starts = new BackgroundStartHold();
     const producerMap = new Map<string, KafkaProducer>();
     const groupMap = new Map<string, RegisteredGroup>();
     for (const [name, entry] of Object.entries(producers)) {
       // Connection settings are module-wide: in an entry they are unknown keys (the core would accept them).
       problems.push(...entryKeyProblems(entry, PRODUCER_ONLY_OPTION_NAMES, `producers.${name}.`, CONNECTION_OPTION_NAMES));
       const known = pickKnown(entry, PRODUCER_ONLY_OPTION_NAMES);
-      const producer = build(`producers.${name}`, problems, () => factory.createProducer({ ...connection(`producer:${name}`), ...known }));
+      const producer = build(`producers.${name}`, problems, () =>
+        starts.collect(() => factory.createProducer({ ...connection(`producer:${name}`), ...known })),
+      );
       if (!producer) continue;
       built.push(producer);
       producerMap.set(name, producer);
@@ -97,7 +104,7 @@ export class KafkaClientRegistry {
         ...entryKeyProblems(healthSubscription, HEALTH_SUBSCRIPTION_ENTRY_NAMES, `consumerGroups.${name}.healthSubscription.`, []),
       );
       const group = build(`consumerGroups.${name}`, problems, () =>
-        factory.createConsumerGroup({ ...connection(`group:${name}`), ...groupConfig }),
+        starts.collect(() => factory.createConsumerGroup({ ...connection(`group:${name}`), ...groupConfig })),
       );
       if (!group) continue;
       built.push(group);
@@ -107,7 +114,12 @@ export class KafkaClientRegistry {
       await Promise.allSettled(built.map((client) => client.close({ timeout: 1_000 })));
       throw new KafkaConfigError('KafkaModule', problems);
     }
-    return new KafkaClientRegistry(producerMap, groupMap, shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT);
+    return new KafkaClientRegistry(producerMap, groupMap, shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT, starts);
+  }
+
+  /** Lets the clients start connecting (once): called when the app's construction succeeded. */
+  startClients(): void {
+    this.starts.release();
   }
 
   /** The named producer; throws {@link KafkaModuleError} naming the declared ones if unknown. */

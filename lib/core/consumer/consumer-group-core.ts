@@ -23,6 +23,7 @@ import type { MessageHandler } from './message-dispatcher.js';
 import { ConsumePipeline } from './pipeline.js';
 import { ConsumerState, ConsumerStateMachine, consumerStateName, type StateListener } from './state.js';
 import type { ConsumerTransport } from './transport.js';
+import { scheduleBackgroundStart } from '../background-start.js';
 
 export { DEFAULT_CONSUMER_CLOSE_TIMEOUT, type ConsumerCloseOptions } from './close-sequence.js';
 
@@ -114,7 +115,7 @@ export class ConsumerGroupCore {
       },
     });
     // Never touch the network inside the constructor: the first attempt runs on the next turn.
-    setImmediate(() => this.initialiser.startBackground());
+    scheduleBackgroundStart(() => this.initialiser.startBackground());
   }
 
   /** The current state. */

@@ -25,6 +25,7 @@ import type { ErrorStream } from '../error-stream.js';
 import { ConfigChecker } from '../config/validate.js';
 import { checkHealthOf, closeHealthCheckerOf } from '../health/checker-of.js';
 import type { HealthReport } from '../health/health-types.js';
+import { scheduleBackgroundStart } from '../background-start.js';
 
 export type { SendOptions } from './record.js';
 export type { ProducerSink } from './topic-batch-sender.js';
@@ -117,7 +118,7 @@ export class ProducerCore implements KafkaProducer {
         }),
     });
     // Never touch the network inside the constructor: the first attempt runs on the next turn.
-    setImmediate(() => this.initialiser.startBackground());
+    scheduleBackgroundStart(() => this.initialiser.startBackground());
   }
 
   /**

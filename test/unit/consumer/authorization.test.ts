@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { resolveConsumerGroupConfig } from '../../../lib/core/config/consumer.js';
 import { ConsumerGroupCore } from '../../../lib/core/consumer/consumer-group-core.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
 import { KafkaAuthorizationError, KafkaOperationError, type KafkaError } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
-import { FakeTransport } from './fake-transport.js';
+import { FakeTransport, testGroupConfig } from './fake-transport.js';
 
 /** What kafkajs throws when the group's ACL refuses the member. */
 const groupRefusal = Object.assign(new Error('Not authorized to access group: Group authorization failed'), {
@@ -14,13 +13,7 @@ const groupRefusal = Object.assign(new Error('Not authorized to access group: Gr
 });
 
 test('a crash on a group refusal is a KafkaAuthorizationError; health is CRITICAL until the group joins again', async () => {
-  const config = resolveConsumerGroupConfig({
-    brokers: ['127.0.0.1:1'],
-    topic: 't',
-    groupName: 'g',
-    minRetryPeriod: 5,
-    maxRetryPeriod: 20,
-  });
+  const config = testGroupConfig();
   const transport = new FakeTransport();
   const group = new ConsumerGroupCore(config, transport, silentLogger);
   const errors: KafkaError[] = [];

@@ -1,6 +1,6 @@
+import type { ConsumerGroupConfig } from '../../../lib/core/config/consumer.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { resolveConsumerGroupConfig } from '../../../lib/core/config/consumer.js';
 import { ConsumerGroupCore } from '../../../lib/core/consumer/consumer-group-core.js';
 import { DoNotCommitError } from '../../../lib/core/consumer/commit-rule.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
@@ -12,18 +12,10 @@ import {
   type KafkaError,
 } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
-import { FakeTransport } from './fake-transport.js';
+import { FakeTransport, testGroupConfig } from './fake-transport.js';
 
-function setup(overrides: Record<string, unknown> = {}) {
-  const config = resolveConsumerGroupConfig({
-    brokers: ['127.0.0.1:1'],
-    topic: 't',
-    groupName: 'g',
-    minRetryPeriod: 5,
-    maxRetryPeriod: 20,
-    commitInterval: 60_000,
-    ...overrides,
-  });
+function setup(overrides: Partial<ConsumerGroupConfig> = {}) {
+  const config = testGroupConfig({ commitInterval: 60_000, ...overrides });
   const transport = new FakeTransport();
   const group = new ConsumerGroupCore(config, transport, silentLogger);
   const errors: KafkaError[] = [];

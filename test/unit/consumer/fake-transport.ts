@@ -1,6 +1,23 @@
+import {
+  resolveConsumerGroupConfig,
+  type ConsumerGroupConfig,
+  type ResolvedConsumerGroupConfig,
+} from '../../../lib/core/config/consumer.js';
 import type { PartitionOffset } from '../../../lib/core/consumer/offset-tracker.js';
 import type { ConsumerTransport, PartitionBatch, TransportListener } from '../../../lib/core/consumer/transport.js';
 import { KafkaMessage } from '../../../lib/core/message.js';
+
+/** A resolved group config for unit tests: no real broker, fast retries; `overrides` win. */
+export function testGroupConfig(overrides: Partial<ConsumerGroupConfig> = {}): ResolvedConsumerGroupConfig {
+  return resolveConsumerGroupConfig({
+    brokers: ['127.0.0.1:1'],
+    topic: 't',
+    groupName: 'g',
+    minRetryPeriod: 5,
+    maxRetryPeriod: 20,
+    ...overrides,
+  });
+}
 
 /** A scripted, in-memory transport for unit tests of the core (no broker). */
 export class FakeTransport implements ConsumerTransport {

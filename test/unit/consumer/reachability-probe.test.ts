@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { test } from 'node:test';
-import { resolveConsumerGroupConfig } from '../../../lib/core/config/consumer.js';
 import { ConsumerGroupCore } from '../../../lib/core/consumer/consumer-group-core.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
 import { silentLogger } from '../../../lib/core/logger.js';
 import type { ReachabilityProbe } from '../../../lib/core/reachability.js';
-import { FakeTransport } from './fake-transport.js';
+import { FakeTransport, testGroupConfig } from './fake-transport.js';
 
 /** A transport that asks the core to probe `brokers` before each connect, like the kafkajs one. */
 class ProbedTransport extends FakeTransport {
@@ -16,14 +15,7 @@ class ProbedTransport extends FakeTransport {
 }
 
 function group(transport: FakeTransport): ConsumerGroupCore {
-  const config = resolveConsumerGroupConfig({
-    brokers: ['127.0.0.1:1'],
-    topic: 't',
-    groupName: 'g',
-    minRetryPeriod: 5,
-    maxRetryPeriod: 20,
-  });
-  return new ConsumerGroupCore(config, transport, silentLogger);
+  return new ConsumerGroupCore(testGroupConfig(), transport, silentLogger);
 }
 
 test('an unreachable broker fails initialise() before the transport connects', async () => {
