@@ -1,5 +1,12 @@
 import { ConfigChecker, optionNames } from './validate.js';
 import {
+  TELEMETRY_OPTION_NAMES,
+  checkTelemetryOptions,
+  resolveTelemetryOptions,
+  type ResolvedTelemetryOptions,
+  type TelemetryOptions,
+} from '../telemetry/telemetry-options.js';
+import {
   CONNECTION_OPTION_NAMES,
   checkConnectionConfig,
   resolveConnectionConfig,
@@ -11,7 +18,7 @@ import {
 export type ConsumerOffsetReset = 'oldest' | 'newest';
 
 /** Settings of a {@link KafkaConsumerGroup}. Only `brokers`, `topic` and `groupName` are required. */
-export interface ConsumerGroupConfig extends ConnectionConfig {
+export interface ConsumerGroupConfig extends ConnectionConfig, TelemetryOptions {
   /** Topic (or topics) to consume. */
   topic: string | string[];
   /** Consumer group id; members with the same name share the partitions. */
@@ -35,7 +42,7 @@ export interface ConsumerGroupConfig extends ConnectionConfig {
 }
 
 /** A config with every default applied (connection settings included) and topics as a list. */
-export interface ResolvedConsumerGroupConfig extends ResolvedConnectionConfig {
+export interface ResolvedConsumerGroupConfig extends ResolvedConnectionConfig, ResolvedTelemetryOptions {
   readonly topics: readonly string[];
   readonly groupName: string;
   readonly numWorkers: number;
@@ -75,6 +82,7 @@ export const CONSUMER_GROUP_ONLY_OPTION_NAMES = optionNames<Omit<ConsumerGroupCo
   offset: true,
   fetchMaxWaitTime: true,
   commitInterval: true,
+  ...TELEMETRY_OPTION_NAMES,
 });
 
 const CONSUMER_GROUP_OPTION_NAMES = [...CONNECTION_OPTION_NAMES, ...CONSUMER_GROUP_ONLY_OPTION_NAMES];
@@ -104,6 +112,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
   checker.positive(c.fetchMaxWaitTime, 'fetchMaxWaitTime');
   checker.positive(c.commitInterval, 'commitInterval');
   checker.oneOf(c.offset, ['oldest', 'newest'], 'offset');
+  checkTelemetryOptions(checker, c);
   if (Array.isArray(c.brokers) && typeof c.minBrokersHealthy === 'number') {
     checker.require(c.minBrokersHealthy <= c.brokers.length, 'minBrokersHealthy', 'must not exceed the number of brokers');
   }
@@ -122,6 +131,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
     offset: c.offset ?? CONSUMER_GROUP_DEFAULTS.offset,
     fetchMaxWaitTime: c.fetchMaxWaitTime ?? CONSUMER_GROUP_DEFAULTS.fetchMaxWaitTime,
     commitInterval: c.commitInterval ?? CONSUMER_GROUP_DEFAULTS.commitInterval,
+    ...resolveTelemetryOptions(c),
     heartbeatInterval: Math.max(1, Math.min(MAX_HEARTBEAT_INTERVAL, Math.floor(sessionTimeout / 3))),
   });
 }

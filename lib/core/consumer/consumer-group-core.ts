@@ -23,6 +23,7 @@ import type { MessageHandler } from './message-dispatcher.js';
 import { ConsumePipeline } from './pipeline.js';
 import { ConsumerState, ConsumerStateMachine, consumerStateName, type StateListener } from './state.js';
 import type { ConsumerTransport } from './transport.js';
+import { ConsumerTelemetry } from '../telemetry/consumer-telemetry.js';
 
 export { DEFAULT_CONSUMER_CLOSE_TIMEOUT, type ConsumerCloseOptions } from './close-sequence.js';
 
@@ -52,6 +53,7 @@ export class ConsumerGroupCore {
   private readonly runner: ConsumeRunner;
   private readonly handlers: HandlerSlot;
   private unsubscribeLog: (() => void) | undefined;
+  private readonly telemetry: ConsumerTelemetry | undefined;
 
   constructor(
     config: ResolvedConsumerGroupConfig,
@@ -74,7 +76,9 @@ export class ConsumerGroupCore {
       emit: (error) => this.emit(error),
       logData: { group: config.groupName, topics: config.topics },
     });
+    this.telemetry = ConsumerTelemetry.create(this, config);
     this.handlers = new HandlerSlot({
+      telemetry: this.telemetry,
       pipeline: this.pipeline,
       numWorkers: config.numWorkers,
       batchSize: config.batchSize,
@@ -244,6 +248,7 @@ export class ConsumerGroupCore {
       this.pipeline.dispose();
       this.authorization.dispose();
       this.unsubscribeLog?.();
+      this.telemetry?.dispose();
       this.errors.end(); // ends `for await` loops over the errors
     })();
     return this.closing;

@@ -5,6 +5,7 @@ import { MessageChannel } from './message-channel.js';
 import { MessageDispatcher, type MessageHandler } from './message-dispatcher.js';
 import type { ConsumePipeline } from './pipeline.js';
 import type { ConsumerState, StateListener } from './state.js';
+import { traceBatchHandler, traceMessageHandler, type ConsumerTelemetry } from '../telemetry/consumer-telemetry.js';
 
 /** Options of a {@link HandlerSlot}. */
 export interface HandlerSlotOptions {
@@ -15,6 +16,8 @@ export interface HandlerSlotOptions {
   readonly emit: (error: KafkaError) => void;
   /** Context for logs and errors. */
   readonly logData: () => LogData;
+  /** Spans and metrics around every handler call; absent when off or unavailable. */
+  readonly telemetry?: ConsumerTelemetry;
 }
 
 /**
@@ -30,14 +33,16 @@ export class HandlerSlot {
   /** Installs a single-message handler run on `numWorkers` workers. */
   message(handler: MessageHandler): void {
     this.checkHandler(handler);
-    const { pipeline, numWorkers, emit, logData } = this.options;
+    const { pipeline, numWorkers, emit, logData, telemetry } = this.options;
+    handler = traceMessageHandler(handler, telemetry);
     this.install(new MessageDispatcher({ handler, numWorkers, tracker: pipeline.tracker, emit, logData }));
   }
 
   /** Installs a batch handler (batches of `batchSize`, or fewer after `batchWaitTime`). */
   batch(handler: BatchHandler): void {
     this.checkHandler(handler);
-    const { pipeline, batchSize, batchWaitTime, emit, logData } = this.options;
+    const { pipeline, batchSize, batchWaitTime, emit, logData, telemetry } = this.options;
+    handler = traceBatchHandler(handler, telemetry);
     this.install(new BatchDispatcher({ handler, batchSize, batchWaitTime, tracker: pipeline.tracker, emit, logData }));
   }
 
