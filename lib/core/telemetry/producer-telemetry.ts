@@ -30,6 +30,7 @@ export type TracedSend = (traceHeaders: Record<string, string> | undefined) => P
  */
 export class ProducerTelemetry {
   private readonly baseAttributes: Attributes;
+  private readonly sendAttributes: Attributes;
   private readonly failedAttributes = new Map<string, Attributes>();
   private readonly stopObservingErrors: (() => void) | undefined;
 
@@ -45,6 +46,7 @@ export class ProducerTelemetry {
       [ATTR_MESSAGING_DESTINATION_NAME]: topic,
       [ATTR_MESSAGING_OPERATION_NAME]: 'send',
     };
+    this.sendAttributes = { ...this.baseAttributes, [ATTR_MESSAGING_OPERATION_TYPE]: 'send' };
     const metricSet = metrics;
     if (metricSet) {
       this.stopObservingErrors = errors.observe((error) =>
@@ -76,14 +78,16 @@ export class ProducerTelemetry {
     let headers: Record<string, string> | undefined;
     if (tracer) {
       const parent = api.context.active();
-      span = tracer.startSpan(`send ${this.topic}`, { kind: api.SpanKind.PRODUCER, attributes: this.spanAttributes(options) }, parent);
+      span = tracer.startSpan(`send ${this.topic}`, { kind: api.SpanKind.PRODUCER, attributes: this.sendAttributes }, parent);
       // No propagator registered (no SDK): nothing to inject, and the record keeps the shared headers.
       if (api.propagation.fields().length > 0) {
         const carrier: Record<string, string> = {};
         api.propagation.inject(api.trace.setSpan(parent, span), carrier, recordHeaderSetter);
         if (Object.keys(carrier).length > 0) headers = carrier;
       }
-      if (!span.isRecording()) span = undefined; // a no-op span: nothing to end or annotate
+      if (!span.isRecording())
+        span = undefined; // a no-op span: nothing to end or annotate
+      else if (options) this.setRecordAttributes(span, options);
     }
     if (!span && !metrics) return send(headers);
     const startedAt = metrics ? performance.now() : 0;
@@ -113,13 +117,9 @@ export class ProducerTelemetry {
     }
   }
 
-  private spanAttributes(options: SendOptions | undefined): Attributes {
-    const attributes: Attributes = { ...this.baseAttributes, [ATTR_MESSAGING_OPERATION_TYPE]: 'send' };
-    if (options) {
-      if (typeof options.key === 'string') attributes[ATTR_MESSAGING_KAFKA_MESSAGE_KEY] = options.key;
-      if (typeof options.partition === 'number') attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = String(options.partition);
-    }
-    return attributes;
+  private setRecordAttributes(span: Span, options: SendOptions): void {
+    if (typeof options.key === 'string') span.setAttribute(ATTR_MESSAGING_KAFKA_MESSAGE_KEY, options.key);
+    if (typeof options.partition === 'number') span.setAttribute(ATTR_MESSAGING_DESTINATION_PARTITION_ID, String(options.partition));
   }
 
   private failureAttributes(errorType: string): Attributes {
