@@ -23,3 +23,17 @@ export function otelApi(): OtelApiModule | undefined {
   }
   return loaded ?? undefined;
 }
+
+let noopTracerProvider: unknown;
+
+/**
+ * Whether a tracer provider (an SDK) is registered globally. Checked per record, so tracing starts
+ * when an SDK is registered after a client was built; while none is, a record costs this check
+ * only (no no-op span, no propagation). The API's own no-op provider is what an unconfigured
+ * `ProxyTracerProvider` delegates to.
+ */
+export function tracerProviderRegistered(api: OtelApiModule): boolean {
+  noopTracerProvider ??= new api.ProxyTracerProvider().getDelegate();
+  const provider = api.trace.getTracerProvider() as { getDelegate?: () => unknown };
+  return typeof provider.getDelegate !== 'function' || provider.getDelegate() !== noopTracerProvider;
+}

@@ -3,7 +3,7 @@ import type { ErrorHub } from '../error-stream.js';
 import type { SendOptions } from '../producer/record.js';
 import { errorTypeOf, recordFailure } from './error-type.js';
 import { instruments, type Instruments } from './instruments.js';
-import { otelApi, type OtelApiModule } from './otel-api.js';
+import { otelApi, tracerProviderRegistered, type OtelApiModule } from './otel-api.js';
 import { recordHeaderSetter } from './record-carrier.js';
 import {
   ATTR_ERROR_TYPE,
@@ -76,7 +76,7 @@ export class ProducerTelemetry {
     const { api, tracer, metrics } = this;
     let span: Span | undefined;
     let headers: Record<string, string> | undefined;
-    if (tracer) {
+    if (tracer && tracerProviderRegistered(api)) {
       const parent = api.context.active();
       span = tracer.startSpan(`send ${this.topic}`, { kind: api.SpanKind.PRODUCER, attributes: this.sendAttributes }, parent);
       // No propagator registered (no SDK): nothing to inject, and the record keeps the shared headers.
