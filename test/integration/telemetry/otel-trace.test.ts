@@ -222,6 +222,22 @@ describe('OpenTelemetry (real broker, SDK with in-memory exporter and reader)', 
     assert.equal(histogramCount(all, 'messaging.process.duration', { 'messaging.consumer.group.name': batchGroup.groupName }), 1);
   });
 
+  it('counts a rebalance when a second member joins (each join of each member)', async () => {
+    const topic = uniqueName('otel-rebalance');
+    await createTopic(topic, 2);
+    const groupName = uniqueName('otel-grebalance');
+    const first = group({ topic, groupName });
+    const second = group({ topic, groupName });
+    for (const member of [first, second]) member.registerHandler(async () => {});
+    const joins = async () =>
+      counterSum(await otel.reader.metrics(), 'kafka_channels.consumer.rebalances', { 'messaging.consumer.group.name': groupName });
+    await first.start();
+    await eventually('the first member joined', async () => (await joins()) === 1, 30_000);
+    await second.start();
+    // The second member joins, and the first rejoins in the rebalance that makes room for it.
+    await eventually('both members joined after the rebalance', async () => (await joins()) >= 3, 45_000);
+  });
+
   it('tracing: false and metrics: false turn each off; records still flow', async () => {
     const topic = uniqueName('otel-off');
     await createTopic(topic);
