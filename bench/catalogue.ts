@@ -31,7 +31,19 @@ export interface CaseSpec {
   readonly ordering?: 'partition' | 'key';
   /** Throughput cases: each record's handler waits this long (an I/O-bound handler). */
   readonly handlerMs?: number;
+  /**
+   * Our cases: OpenTelemetry set-up (default `api`: `@opentelemetry/api` installed, no SDK, as
+   * for any user with the API in their tree). See {@link BenchTelemetry}.
+   */
+  readonly telemetry?: BenchTelemetry;
 }
+
+/**
+ * `off`: `tracing: false, metrics: false` (what a user without the API gets: no per-record
+ * work); `api`: the API loaded, no SDK registered; `sdk`: an SDK registered with a batch span
+ * processor (spans discarded by the exporter) and a meter provider whose reader aggregates.
+ */
+export type BenchTelemetry = 'off' | 'api' | 'sdk';
 
 /** Partitions of every case's fresh topic. */
 export const PARTITIONS = 8;
@@ -93,6 +105,24 @@ export const CASES: readonly CaseSpec[] = [
     ours: true,
   },
   {
+    name: 'ours-send-ff-otel-off',
+    group: 'produce',
+    description: 'KafkaProducer.sendBytes(), fire-and-forget, tracing and metrics off',
+    runner: node('ours-send-ff'),
+    baseline: 'raw-send-batch',
+    ours: true,
+    telemetry: 'off',
+  },
+  {
+    name: 'ours-send-ff-otel-sdk',
+    group: 'produce',
+    description: 'KafkaProducer.sendBytes(), fire-and-forget, OpenTelemetry SDK (batch span processor, metrics)',
+    runner: node('ours-send-ff'),
+    baseline: 'raw-send-batch',
+    ours: true,
+    telemetry: 'sdk',
+  },
+  {
     name: 'tool-produce',
     group: 'produce',
     description: 'kafka-producer-perf-test (Java)',
@@ -140,6 +170,26 @@ export const CASES: readonly CaseSpec[] = [
     baseline: 'raw-each-message-8',
     workers: 8,
     ours: true,
+  },
+  {
+    name: 'ours-handler-1w-otel-off',
+    group: 'consume',
+    description: 'KafkaConsumerGroup single handler, 1 worker, tracing and metrics off',
+    runner: node('ours-handler'),
+    baseline: 'raw-each-message',
+    workers: 1,
+    ours: true,
+    telemetry: 'off',
+  },
+  {
+    name: 'ours-handler-1w-otel-sdk',
+    group: 'consume',
+    description: 'KafkaConsumerGroup single handler, 1 worker, OpenTelemetry SDK (batch span processor, metrics)',
+    runner: node('ours-handler'),
+    baseline: 'raw-each-message',
+    workers: 1,
+    ours: true,
+    telemetry: 'sdk',
   },
   {
     name: 'ours-batch',
@@ -265,4 +315,28 @@ export const GOALS: readonly Goal[] = [
     atLeast: 10,
   },
   { text: "ordering 'key', slow handler on a large backlog: RSS growth < 64 MiB", subject: 'ours-key-memory', growthBelowMiB: 64 },
+  {
+    text: 'OpenTelemetry API present, no SDK: send() throughput >= 0.97x telemetry off',
+    subject: 'ours-send-ff',
+    reference: 'ours-send-ff-otel-off',
+    atLeast: 0.97,
+  },
+  {
+    text: 'OpenTelemetry API present, no SDK: handler throughput >= 0.97x telemetry off',
+    subject: 'ours-handler-1w',
+    reference: 'ours-handler-1w-otel-off',
+    atLeast: 0.97,
+  },
+  {
+    text: 'reported, no goal: OpenTelemetry SDK send() vs telemetry off',
+    subject: 'ours-send-ff-otel-sdk',
+    reference: 'ours-send-ff-otel-off',
+    atLeast: 0,
+  },
+  {
+    text: 'reported, no goal: OpenTelemetry SDK handler vs telemetry off',
+    subject: 'ours-handler-1w-otel-sdk',
+    reference: 'ours-handler-1w-otel-off',
+    atLeast: 0,
+  },
 ];

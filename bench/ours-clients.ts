@@ -7,6 +7,7 @@ import { silentLogger } from '../lib/core/logger.js';
 import { ProducerCore } from '../lib/core/producer/kafka-producer.js';
 import type { ConsumerAdapter } from './consume-driver.js';
 import type { CaseParams } from './protocol.js';
+import { benchTelemetry } from './telemetry.js';
 
 /**
  * Extra settings from a JSON environment variable, for experiments while profiling (e.g.
@@ -24,6 +25,7 @@ export async function openOurProducer(params: CaseParams, settings: Partial<Prod
     topic: params.topic,
     clientId: `bench-${params.name}`,
     logger: silentLogger,
+    ...benchTelemetry(params),
     ...settings,
     ...overrides<ProducerConfig>('BENCH_PRODUCER_CONFIG'),
   });
@@ -45,6 +47,7 @@ export function ourConsumerAdapter(params: CaseParams, batch: boolean): Consumer
         batchSize: params.batchSize,
         ...(params.ordering === 'partition' ? {} : { ordering: params.ordering, maxConcurrency: params.workers }),
         logger: silentLogger,
+        ...benchTelemetry(params),
         ...overrides<ConsumerGroupConfig>('BENCH_CONSUMER_CONFIG'),
       });
       if (batch) {

@@ -35,6 +35,8 @@ export interface CaseParams {
   readonly memory: { readonly seconds: number; readonly handlerMs: number };
   /** Give up when no record is handled for this long. */
   readonly stallSeconds: number;
+  /** Our cases: OpenTelemetry set-up (see `BenchTelemetry` in catalogue.ts). */
+  readonly telemetry: 'off' | 'api' | 'sdk';
 }
 
 /** One RSS sample of a case process. */

@@ -91,6 +91,7 @@ async function runCase(
         live: { ratePerSecond: LIVE_RATE, seconds: options.quick ? 1 : 3 },
         memory: { seconds: options.memorySeconds, handlerMs: MEMORY_HANDLER_MS },
         stallSeconds: STALL_SECONDS,
+        telemetry: spec.telemetry ?? 'api',
       };
       result = await spawnCase({
         script: spec.runner.script,

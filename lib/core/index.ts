@@ -83,6 +83,9 @@ export type { StateListener, CommitDecision, MessageHandler, BatchHandler } from
 export type { ConsumerCloseOptions } from './consumer/close-sequence.js';
 export type { ConsumerGroupConfig, ConsumerOffsetReset, ConsumerOrdering } from './config/consumer.js';
 
+// Observability (OpenTelemetry; `@opentelemetry/api` is an optional peer dependency).
+export type { TelemetryOptions } from './telemetry/telemetry-options.js';
+
 // Health.
 export { createHealthChecker } from './health/create-health-checker.js';
 export type { HealthChecker } from './health/create-health-checker.js';

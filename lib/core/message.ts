@@ -1,6 +1,7 @@
 import { decodeAvro, type AvroSchema } from './avro.js';
 import { AvroCodecError, MessageDecodeError } from './errors.js';
 import { REQUEST_ID_HEADER } from './request-context.js';
+import { traceIdOfHeader } from './telemetry/trace-id.js';
 
 /** Header values as kafkajs delivers them (a header can repeat, hence arrays). */
 export type RawHeaderValue = Buffer | string | ReadonlyArray<Buffer | string> | undefined;
@@ -160,9 +161,17 @@ export class KafkaMessage {
     }
   }
 
-  /** Where the message came from, for logs. */
+  /**
+   * Where the message came from, for logs, with its `requestId` and the `traceId` of its W3C
+   * `traceparent` header when it has them (so every log line about a record names its trace).
+   */
   logData(): Record<string, unknown> {
-    return { topic: this.topic, partition: this.partition, offset: this.offset };
+    const data: Record<string, unknown> = { topic: this.topic, partition: this.partition, offset: this.offset };
+    const requestId = this.requestId;
+    if (requestId !== undefined) data.requestId = requestId;
+    const traceId = traceIdOfHeader(this.getHeader('traceparent'));
+    if (traceId !== undefined) data.traceId = traceId;
+    return data;
   }
 }
 

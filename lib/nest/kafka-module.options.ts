@@ -2,6 +2,7 @@ import type { ConnectionConfig } from '../core/config/connection.js';
 import type { ConsumerGroupConfig } from '../core/config/consumer.js';
 import type { ProducerConfig } from '../core/config/producer.js';
 import type { KafkaLogLevel } from '../core/logger.js';
+import type { TelemetryOptions } from '../core/telemetry/telemetry-options.js';
 import type { KafkaGroupHealthSubscription } from './health/kafka-health-subscription.js';
 
 /** One named producer: the core producer config without the shared connection fields. */
@@ -25,8 +26,10 @@ export type KafkaConsumerGroupOptions = Omit<ConsumerGroupConfig, keyof Connecti
  * Options of {@link KafkaModule}: the connection settings every client shares, plus the named
  * producers and consumer groups. Each producer is injectable with `@InjectProducer(name)`, each
  * group with `@InjectConsumerGroup(name)`, and each group needs exactly one handler.
+ * `tracing` and `metrics` (OpenTelemetry, default on) apply to every producer and group; an
+ * entry's own setting wins.
  */
-export interface KafkaModuleOptions extends Omit<ConnectionConfig, 'logger'> {
+export interface KafkaModuleOptions extends Omit<ConnectionConfig, 'logger'>, TelemetryOptions {
   /** Named producers. Default: none. */
   producers?: Record<string, KafkaProducerOptions>;
   /** Named consumer groups. Default: none. */

@@ -4,6 +4,7 @@ import { CONNECTION_OPTION_NAMES, type ConnectionConfig } from '../core/config/c
 import { CONSUMER_GROUP_ONLY_OPTION_NAMES } from '../core/config/consumer.js';
 import { PRODUCER_ONLY_OPTION_NAMES } from '../core/config/producer.js';
 import { ConfigChecker, optionNames } from '../core/config/validate.js';
+import { TELEMETRY_OPTION_NAMES, checkTelemetryOptions } from '../core/telemetry/telemetry-options.js';
 import type { KafkaProducer } from '../core/producer/kafka-producer.js';
 import { kafkajsClientFactory, type KafkaClientFactory } from './kafka-client.factory.js';
 import { DEFAULT_NEST_LOG_LEVEL, DEFAULT_SHUTDOWN_TIMEOUT } from './kafka.constants.js';
@@ -20,6 +21,7 @@ const MODULE_OPTION_NAMES = [
     consumerGroups: true,
     logLevel: true,
     shutdownTimeout: true,
+    ...TELEMETRY_OPTION_NAMES,
   }),
 ];
 const GROUP_ENTRY_OPTION_NAMES = [
@@ -71,7 +73,9 @@ export class KafkaClientRegistry {
     checkDeclaredNames(options, declared);
     // Every problem of the module options and of every entry goes into one KafkaConfigError.
     const problems: ConfigProblem[] = [...moduleFieldProblems(options)];
-    const { producers = {}, consumerGroups = {}, logLevel, logger, shutdownTimeout } = options;
+    const { producers = {}, consumerGroups = {}, logLevel, logger, shutdownTimeout, tracing, metrics } = options;
+    // Module-wide OpenTelemetry switches; an entry's own setting wins.
+    const telemetry = { ...(typeof tracing === 'boolean' && { tracing }), ...(typeof metrics === 'boolean' && { metrics }) };
     // Only known keys reach the core clients: an unknown one is reported once, here, not again by each client.
     const { logger: _logger, ...shared } = pickKnown<ConnectionConfig>(options, CONNECTION_OPTION_NAMES);
     // One Nest logger context per client, e.g. `Kafka:producer:events`, so logs say which one.
@@ -91,7 +95,7 @@ export class KafkaClientRegistry {
       problems.push(...entryKeyProblems(entry, PRODUCER_ONLY_OPTION_NAMES, `producers.${name}.`, CONNECTION_OPTION_NAMES));
       const known = pickKnown(entry, PRODUCER_ONLY_OPTION_NAMES);
       const producer = build(`producers.${name}`, problems, () =>
-        starts.collect(() => factory.createProducer({ ...connection(`producer:${name}`), ...known })),
+        starts.collect(() => factory.createProducer({ ...connection(`producer:${name}`), ...telemetry, ...known })),
       );
       if (!producer) continue;
       built.push(producer);
@@ -104,7 +108,7 @@ export class KafkaClientRegistry {
         ...entryKeyProblems(healthSubscription, HEALTH_SUBSCRIPTION_ENTRY_NAMES, `consumerGroups.${name}.healthSubscription.`, []),
       );
       const group = build(`consumerGroups.${name}`, problems, () =>
-        starts.collect(() => factory.createConsumerGroup({ ...connection(`group:${name}`), ...groupConfig })),
+        starts.collect(() => factory.createConsumerGroup({ ...connection(`group:${name}`), ...telemetry, ...groupConfig })),
       );
       if (!group) continue;
       built.push(group);
@@ -175,6 +179,7 @@ function moduleFieldProblems(options: KafkaModuleOptions): readonly ConfigProble
   checker.knownKeys(options, MODULE_OPTION_NAMES);
   checker.positive(options.shutdownTimeout, 'shutdownTimeout');
   checker.oneOf(options.logLevel, ['debug', 'info', 'warn', 'error', 'nothing'], 'logLevel');
+  checkTelemetryOptions(checker, options);
   for (const field of ['producers', 'consumerGroups'] as const) {
     const value: unknown = options[field];
     checker.require(

@@ -1,5 +1,12 @@
 import { ConfigChecker, optionNames } from './validate.js';
 import {
+  TELEMETRY_OPTION_NAMES,
+  checkTelemetryOptions,
+  resolveTelemetryOptions,
+  type ResolvedTelemetryOptions,
+  type TelemetryOptions,
+} from '../telemetry/telemetry-options.js';
+import {
   CONNECTION_OPTION_NAMES,
   checkConnectionConfig,
   resolveConnectionConfig,
@@ -25,7 +32,7 @@ export type ConsumerOffsetReset = 'oldest' | 'newest';
 export type ConsumerOrdering = 'partition' | 'key' | 'none';
 
 /** Settings of a {@link KafkaConsumerGroup}. Only `brokers`, `topic` and `groupName` are required. */
-export interface ConsumerGroupConfig extends ConnectionConfig {
+export interface ConsumerGroupConfig extends ConnectionConfig, TelemetryOptions {
   /** Topic (or topics) to consume. */
   topic: string | string[];
   /** Consumer group id; members with the same name share the partitions. */
@@ -56,7 +63,7 @@ export interface ConsumerGroupConfig extends ConnectionConfig {
 }
 
 /** A config with every default applied (connection settings included) and topics as a list. */
-export interface ResolvedConsumerGroupConfig extends ResolvedConnectionConfig {
+export interface ResolvedConsumerGroupConfig extends ResolvedConnectionConfig, ResolvedTelemetryOptions {
   readonly topics: readonly string[];
   readonly groupName: string;
   readonly numWorkers: number;
@@ -102,6 +109,7 @@ export const CONSUMER_GROUP_ONLY_OPTION_NAMES = optionNames<Omit<ConsumerGroupCo
   commitInterval: true,
   ordering: true,
   maxConcurrency: true,
+  ...TELEMETRY_OPTION_NAMES,
 });
 
 const CONSUMER_GROUP_OPTION_NAMES = [...CONNECTION_OPTION_NAMES, ...CONSUMER_GROUP_ONLY_OPTION_NAMES];
@@ -139,6 +147,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
     'maxConcurrency',
     "applies only with ordering 'key' or 'none' (with ordering 'partition', set numWorkers)",
   );
+  checkTelemetryOptions(checker, c);
   if (Array.isArray(c.brokers) && typeof c.minBrokersHealthy === 'number') {
     checker.require(c.minBrokersHealthy <= c.brokers.length, 'minBrokersHealthy', 'must not exceed the number of brokers');
   }
@@ -159,6 +168,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
     commitInterval: c.commitInterval ?? CONSUMER_GROUP_DEFAULTS.commitInterval,
     ordering: c.ordering ?? CONSUMER_GROUP_DEFAULTS.ordering,
     maxConcurrency: c.maxConcurrency ?? c.numWorkers ?? CONSUMER_GROUP_DEFAULTS.numWorkers,
+    ...resolveTelemetryOptions(c),
     heartbeatInterval: Math.max(1, Math.min(MAX_HEARTBEAT_INTERVAL, Math.floor(sessionTimeout / 3))),
   });
 }

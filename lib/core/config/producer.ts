@@ -7,6 +7,13 @@ import {
   type ResolvedConnectionConfig,
 } from './connection.js';
 import { ConfigChecker, optionNames } from './validate.js';
+import {
+  TELEMETRY_OPTION_NAMES,
+  checkTelemetryOptions,
+  resolveTelemetryOptions,
+  type ResolvedTelemetryOptions,
+  type TelemetryOptions,
+} from '../telemetry/telemetry-options.js';
 
 /** Acknowledgement a produce request waits for: none, the leader only, or every in-sync replica. */
 export type ProducerAcks = 0 | 1 | 'all';
@@ -15,7 +22,7 @@ export type ProducerAcks = 0 | 1 | 'all';
 export type ProducerCompression = 'none' | 'gzip';
 
 /** Settings of a {@link KafkaProducer}. Only `brokers` and `topic` are required. */
-export interface ProducerConfig extends ConnectionConfig {
+export interface ProducerConfig extends ConnectionConfig, TelemetryOptions {
   /** Topic every record of this producer goes to. Required. */
   topic: string;
   /**
@@ -110,7 +117,7 @@ export const PRODUCER_DEFAULTS = {
  * A validated producer config with every default filled in. Each field is the
  * {@link ProducerConfig} field of the same name (see there), brokers trimmed, frozen.
  */
-export interface ResolvedProducerConfig extends ResolvedConnectionConfig {
+export interface ResolvedProducerConfig extends ResolvedConnectionConfig, ResolvedTelemetryOptions {
   readonly topic: string;
   readonly maxMessageBytes: number;
   readonly retryMax: number;
@@ -146,6 +153,7 @@ export const PRODUCER_ONLY_OPTION_NAMES = optionNames<Omit<ProducerConfig, keyof
   maxQueuedBytes: true,
   requestTimeout: true,
   requestId: true,
+  ...TELEMETRY_OPTION_NAMES,
 });
 
 const PRODUCER_OPTION_NAMES = [...CONNECTION_OPTION_NAMES, ...PRODUCER_ONLY_OPTION_NAMES];
@@ -167,6 +175,7 @@ export function resolveProducerConfig(config: ProducerConfig): ResolvedProducerC
   checker.knownKeys(config, PRODUCER_OPTION_NAMES);
   checkConnectionConfig(checker, config);
   checkProducerFields(checker, config);
+  checkTelemetryOptions(checker, config);
   checker.throwIfAny('producer');
 
   const connection = resolveConnectionConfig(config);
@@ -188,6 +197,7 @@ export function resolveProducerConfig(config: ProducerConfig): ResolvedProducerC
     maxQueuedBytes: config.maxQueuedBytes ?? PRODUCER_DEFAULTS.maxQueuedBytes,
     requestTimeout: config.requestTimeout ?? PRODUCER_DEFAULTS.requestTimeout,
     requestId: config.requestId ?? randomUUID(),
+    ...resolveTelemetryOptions(config),
   });
 }
 

@@ -24,6 +24,7 @@ import { ConsumePipeline } from './pipeline.js';
 import { ConsumerState, ConsumerStateMachine, consumerStateName, type StateListener } from './state.js';
 import type { ConsumerTransport } from './transport.js';
 import { scheduleBackgroundStart } from '../background-start.js';
+import { ConsumerTelemetry } from '../telemetry/consumer-telemetry.js';
 
 export { DEFAULT_CONSUMER_CLOSE_TIMEOUT, type ConsumerCloseOptions } from './close-sequence.js';
 
@@ -53,6 +54,7 @@ export class ConsumerGroupCore {
   private readonly runner: ConsumeRunner;
   private readonly handlers: HandlerSlot;
   private unsubscribeLog: (() => void) | undefined;
+  private readonly telemetry: ConsumerTelemetry | undefined;
 
   constructor(
     config: ResolvedConsumerGroupConfig,
@@ -75,7 +77,9 @@ export class ConsumerGroupCore {
       emit: (error) => this.emit(error),
       logData: { group: config.groupName, topics: config.topics },
     });
+    this.telemetry = ConsumerTelemetry.create(this, config);
     this.handlers = new HandlerSlot({
+      telemetry: this.telemetry,
       pipeline: this.pipeline,
       numWorkers: config.numWorkers,
       ordering: config.ordering,
@@ -247,6 +251,7 @@ export class ConsumerGroupCore {
       this.pipeline.dispose();
       this.authorization.dispose();
       this.unsubscribeLog?.();
+      this.telemetry?.dispose();
       this.errors.end(); // ends `for await` loops over the errors
     })();
     return this.closing;

@@ -8,6 +8,7 @@ import { MessageChannel } from './message-channel.js';
 import { MessageDispatcher, type MessageHandler } from './message-dispatcher.js';
 import type { ConsumePipeline } from './pipeline.js';
 import type { ConsumerState, StateListener } from './state.js';
+import { traceBatchHandler, traceMessageHandler, type ConsumerTelemetry } from '../telemetry/consumer-telemetry.js';
 
 /** Options of a {@link HandlerSlot}. */
 export interface HandlerSlotOptions {
@@ -21,6 +22,8 @@ export interface HandlerSlotOptions {
   readonly emit: (error: KafkaError) => void;
   /** Context for logs and errors. */
   readonly logData: () => LogData;
+  /** Spans and metrics around every handler call; absent when off or unavailable. */
+  readonly telemetry?: ConsumerTelemetry;
 }
 
 /**
@@ -39,7 +42,8 @@ export class HandlerSlot {
    */
   message(handler: MessageHandler): void {
     this.checkHandler(handler);
-    const { pipeline, numWorkers, ordering, maxConcurrency, emit, logData } = this.options;
+    const { pipeline, numWorkers, ordering, maxConcurrency, emit, logData, telemetry } = this.options;
+    handler = traceMessageHandler(handler, telemetry);
     if (ordering === 'partition') {
       this.install(new MessageDispatcher({ handler, numWorkers, tracker: pipeline.tracker, emit, logData }));
       return;
@@ -61,7 +65,8 @@ export class HandlerSlot {
   batch(handler: BatchHandler): void {
     this.checkHandler(handler);
     this.checkPartitionOrdering('registerBatchHandler');
-    const { pipeline, batchSize, batchWaitTime, emit, logData } = this.options;
+    const { pipeline, batchSize, batchWaitTime, emit, logData, telemetry } = this.options;
+    handler = traceBatchHandler(handler, telemetry);
     this.install(new BatchDispatcher({ handler, batchSize, batchWaitTime, tracker: pipeline.tracker, emit, logData }));
   }
 

@@ -26,6 +26,7 @@ import { ConfigChecker } from '../config/validate.js';
 import { checkHealthOf, closeHealthCheckerOf } from '../health/checker-of.js';
 import type { HealthReport } from '../health/health-types.js';
 import { scheduleBackgroundStart } from '../background-start.js';
+import { ProducerTelemetry } from '../telemetry/producer-telemetry.js';
 
 export type { SendOptions } from './record.js';
 export type { ProducerSink } from './topic-batch-sender.js';
@@ -55,6 +56,7 @@ export class ProducerCore implements KafkaProducer {
   private readonly delivery: BatchDelivery;
   private readonly initialiser: Initialiser;
   private readonly authorization: AuthorizationStatus;
+  private readonly telemetry: ProducerTelemetry | undefined;
   private state: ProducerState = 'initialising';
   private closing: Promise<void> | undefined;
   private stopLoggingErrors: (() => void) | undefined;
@@ -83,7 +85,9 @@ export class ProducerCore implements KafkaProducer {
       onAccepted: () => this.authorization.clear(), // the broker accepted a request: the topic is allowed again
       onResend: (event) => this.logger.warn('kafka producer resending records whose partition was not acknowledged', { ...event }),
     });
+    this.telemetry = ProducerTelemetry.create(this.topic, this.config, this.errors);
     this.queue = new SendQueue({
+      telemetry: this.telemetry,
       topic: this.topic,
       config: this.config,
       headers: this.headers,
@@ -273,6 +277,7 @@ export class ProducerCore implements KafkaProducer {
     this.state = 'closed';
     await closeHealthCheckerOf(this);
     this.authorization.dispose();
+    this.telemetry?.dispose();
     this.errors.end(); // ends `for await` loops over the errors
     this.logger.info('kafka producer closed', { topic: this.topic });
   }

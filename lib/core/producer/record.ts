@@ -47,21 +47,26 @@ export class ProducerHeaders {
 
   /**
    * Headers of one record: `request-id` (the current context's id, else the producer's), then the
-   * added headers, then `perRecord`, whose keys replace earlier ones.
+   * added headers, then `trace` (OpenTelemetry propagation headers), then `perRecord`, whose keys
+   * replace earlier ones.
    */
-  build(perRecord?: Record<string, string | Buffer>): RecordHeaders {
+  build(perRecord?: Record<string, string | Buffer>, trace?: Record<string, string>): RecordHeaders {
     const contextId = currentRequestId();
-    if (contextId === undefined && perRecord === undefined) {
+    if (contextId === undefined && perRecord === undefined && trace === undefined) {
       if (!this.shared) {
         const headers = Object.freeze(this.compose(this.defaultRequestId, undefined));
         this.shared = { headers, size: estimateHeadersSize(headers) };
       }
       return this.shared.headers;
     }
-    return this.compose(contextId ?? this.defaultRequestId, perRecord);
+    return this.compose(contextId ?? this.defaultRequestId, perRecord, trace);
   }
 
-  private compose(requestId: string, perRecord: Record<string, string | Buffer> | undefined): RecordHeaders {
+  private compose(
+    requestId: string,
+    perRecord: Record<string, string | Buffer> | undefined,
+    trace?: Record<string, string>,
+  ): RecordHeaders {
     const headers: RecordHeaders = { [REQUEST_ID_HEADER]: requestId };
     for (const [key, value] of this.added) {
       const existing = headers[key];
@@ -69,6 +74,7 @@ export class ProducerHeaders {
       else if (Array.isArray(existing)) existing.push(value);
       else headers[key] = [existing, value];
     }
+    if (trace) Object.assign(headers, trace);
     if (perRecord) {
       for (const key of Object.keys(perRecord)) headers[key] = perRecord[key];
     }
@@ -81,6 +87,7 @@ export type OutgoingMessage = Message & { headers: RecordHeaders };
 
 /**
  * Builds the kafkajs message for one value, checking the options a caller may get wrong.
+ * `trace` holds the OpenTelemetry propagation headers of the record's send span, if any.
  *
  * @throws InvalidMessageError naming the bad option
  */
@@ -89,8 +96,9 @@ export function buildMessage(
   value: Buffer | string,
   options: SendOptions | undefined,
   headers: ProducerHeaders,
+  trace?: Record<string, string>,
 ): OutgoingMessage {
-  if (options === undefined) return { value, headers: headers.build() };
+  if (options === undefined) return { value, headers: headers.build(undefined, trace) };
   if (typeof options !== 'object' || options === null) {
     throw new InvalidMessageError(topic, 'send options must be an object');
   }
@@ -102,7 +110,7 @@ export function buildMessage(
     throw new InvalidMessageError(topic, `partition must be an integer >= 0, got ${String(partition)}`);
   }
   if (options.headers !== undefined) checkHeaders(topic, options.headers);
-  const message: OutgoingMessage = { value, headers: headers.build(options.headers) };
+  const message: OutgoingMessage = { value, headers: headers.build(options.headers, trace) };
   if (key !== undefined) message.key = key;
   if (partition !== undefined) message.partition = partition;
   return message;

@@ -13,6 +13,7 @@ import { QueueBound } from './queue-bound.js';
 import { buildMessage, type OutgoingMessage, type ProducerHeaders, type SendOptions } from './record.js';
 import { estimateRecordSize } from './record-size.js';
 import { SendBatcher, type ItemFailures } from './send-batcher.js';
+import type { ProducerTelemetry } from '../telemetry/producer-telemetry.js';
 
 /** What a send does when its record does not fit in `maxQueuedBytes`: fail at once, or wait for acks. */
 export type WhenQueueFull = 'reject' | 'wait';
@@ -38,6 +39,8 @@ export interface SendQueueOptions {
   readonly flush: (messages: Message[]) => Promise<ItemFailures | undefined>;
   /** Every refused send is reported here as well as to its caller. */
   readonly emit: (error: KafkaError) => void;
+  /** Spans and metrics of each send; absent when telemetry is off or unavailable. */
+  readonly telemetry?: ProducerTelemetry;
 }
 
 const noop = (): void => {};
@@ -69,7 +72,10 @@ export class SendQueue {
    * The returned promise is already handled: fire-and-forget callers find the failure on `emit`.
    */
   submit(encode: () => Buffer | string, options: SendOptions | undefined, whenFull: WhenQueueFull = 'reject'): Promise<void> {
-    const result = this.enqueue(encode, options, whenFull);
+    const { telemetry } = this.options;
+    const result = telemetry
+      ? telemetry.traceSend(options, (trace) => this.enqueue(encode, options, whenFull, trace))
+      : this.enqueue(encode, options, whenFull);
     result.catch(noop);
     return result;
   }
@@ -90,14 +96,19 @@ export class SendQueue {
     return this.bound.rejectAll(error);
   }
 
-  private enqueue(encode: () => Buffer | string, options: SendOptions | undefined, whenFull: WhenQueueFull): Promise<void> {
+  private enqueue(
+    encode: () => Buffer | string,
+    options: SendOptions | undefined,
+    whenFull: WhenQueueFull,
+    trace?: Record<string, string>,
+  ): Promise<void> {
     const { topic, config, headers } = this.options;
     const readiness = this.options.readiness();
     if (readiness === 'closed') return this.fail(new ProducerClosedError(topic));
     let message: OutgoingMessage;
     let size: number;
     try {
-      message = buildMessage(topic, encode(), options, headers);
+      message = buildMessage(topic, encode(), options, headers, trace);
       size = estimateRecordSize(message.value, message.key, undefined) + headers.sizeOf(message.headers);
     } catch (error) {
       return this.fail(error instanceof KafkaError ? error : new InvalidMessageError(topic, describeCause(error), error));
