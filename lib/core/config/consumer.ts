@@ -1,4 +1,5 @@
 import { ConfigChecker, optionNames } from './validate.js';
+import type { RebalanceListener } from '../consumer/rebalance-listeners.js';
 import {
   CONNECTION_OPTION_NAMES,
   checkConnectionConfig,
@@ -32,6 +33,17 @@ export interface ConsumerGroupConfig extends ConnectionConfig {
   fetchMaxWaitTime?: number;
   /** Finished offsets are committed together at most this often, ms. Default 1000. */
   commitInterval?: number;
+  /**
+   * Called with the partitions this member got, after each group join (before their first
+   * message is handled only if it returns at once: it is not awaited before fetching).
+   */
+  onPartitionsAssigned?: RebalanceListener;
+  /**
+   * Called with the partitions this member gives up (rebalance, stop, close), after the group
+   * committed the work it finished on them; the member rejoins only once it settled (within the
+   * rejoin limit, 20 s), so state flushed here is flushed before the next owner starts.
+   */
+  onPartitionsRevoked?: RebalanceListener;
 }
 
 /** A config with every default applied (connection settings included) and topics as a list. */
@@ -48,6 +60,8 @@ export interface ResolvedConsumerGroupConfig extends ResolvedConnectionConfig {
   readonly commitInterval: number;
   /** Heartbeat period: a third of the session timeout, at most 3 s (kafkajs' default). */
   readonly heartbeatInterval: number;
+  readonly onPartitionsAssigned: RebalanceListener | undefined;
+  readonly onPartitionsRevoked: RebalanceListener | undefined;
 }
 
 /** Consumer defaults: dp-kafka's where it has one. */
@@ -75,6 +89,8 @@ export const CONSUMER_GROUP_ONLY_OPTION_NAMES = optionNames<Omit<ConsumerGroupCo
   offset: true,
   fetchMaxWaitTime: true,
   commitInterval: true,
+  onPartitionsAssigned: true,
+  onPartitionsRevoked: true,
 });
 
 const CONSUMER_GROUP_OPTION_NAMES = [...CONNECTION_OPTION_NAMES, ...CONSUMER_GROUP_ONLY_OPTION_NAMES];
@@ -104,6 +120,9 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
   checker.positive(c.fetchMaxWaitTime, 'fetchMaxWaitTime');
   checker.positive(c.commitInterval, 'commitInterval');
   checker.oneOf(c.offset, ['oldest', 'newest'], 'offset');
+  for (const field of ['onPartitionsAssigned', 'onPartitionsRevoked'] as const) {
+    checker.require(c[field] === undefined || typeof c[field] === 'function', field, 'must be a function');
+  }
   if (Array.isArray(c.brokers) && typeof c.minBrokersHealthy === 'number') {
     checker.require(c.minBrokersHealthy <= c.brokers.length, 'minBrokersHealthy', 'must not exceed the number of brokers');
   }
@@ -123,5 +142,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
     fetchMaxWaitTime: c.fetchMaxWaitTime ?? CONSUMER_GROUP_DEFAULTS.fetchMaxWaitTime,
     commitInterval: c.commitInterval ?? CONSUMER_GROUP_DEFAULTS.commitInterval,
     heartbeatInterval: Math.max(1, Math.min(MAX_HEARTBEAT_INTERVAL, Math.floor(sessionTimeout / 3))),
+    onPartitionsAssigned: c.onPartitionsAssigned,
+    onPartitionsRevoked: c.onPartitionsRevoked,
   });
 }
