@@ -31,6 +31,10 @@ export {
   AclCreationError,
   UnexpectedMessageError,
   NotInMemoryClientError,
+  UnknownTopicError,
+  InvalidPartitionError,
+  InvalidSeekError,
+  PartitionNotAssignedError,
 } from './errors.js';
 export type { LogData, ConfigProblem } from './errors.js';
 
@@ -81,6 +85,10 @@ export { KafkaConsumerGroup, ConsumerState, consumerStateName, DoNotCommitError,
 export type { StateListener, CommitDecision, MessageHandler, BatchHandler } from './consumer/index.js';
 export type { ConsumerCloseOptions } from './consumer/close-sequence.js';
 export type { ConsumerGroupConfig, ConsumerOffsetReset } from './config/consumer.js';
+export type { TopicPartitions } from './consumer/pause-set.js';
+export type { AssignedPartitions, SeekRequest, SeekPosition } from './consumer/partition-request.js';
+export type { RebalanceListener } from './consumer/rebalance-listeners.js';
+export type { GroupLag } from './health/consumer-lag.js';
 
 // Health.
 export { createHealthChecker } from './health/create-health-checker.js';
