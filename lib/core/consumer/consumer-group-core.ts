@@ -329,6 +329,7 @@ export class ConsumerGroupCore {
 
   /** The partitions assigned to this member now (empty when it holds none: not joined, rebalancing, stopped). */
   assignment(): AssignedPartitions[] {
+    if (this.state !== ConsumerState.Consuming) return []; // e.g. backing off after a crash
     return this.rebalanceListeners.assignment.map((a) => ({ topic: a.topic, partitions: [...a.partitions] }));
   }
 
