@@ -1,4 +1,5 @@
-import { KafkaOperationError, type KafkaError, type LogData } from '../errors.js';
+import { KafkaOperationError, KafkaTimeoutError, type KafkaError, type LogData } from '../errors.js';
+import { outcomeWithin } from '../time-limit.js';
 import type { AssignedPartitions } from './partition-request.js';
 
 /**
@@ -9,12 +10,20 @@ import type { AssignedPartitions } from './partition-request.js';
  */
 export type RebalanceListener = (partitions: readonly AssignedPartitions[]) => void | Promise<void>;
 
+/**
+ * Longest wait for one listener call before the next one (and a stop or rejoin waiting for it)
+ * goes on: the rejoin limit, so a listener that never settles cannot hold the group for good.
+ */
+export const REBALANCE_LISTENER_TIMEOUT = 20_000;
+
 /** Options of {@link RebalanceListeners}. */
 export interface RebalanceListenersOptions {
   readonly onAssigned: RebalanceListener | undefined;
   readonly onRevoked: RebalanceListener | undefined;
   readonly emit: (error: KafkaError) => void;
   readonly logData: () => LogData;
+  /** Default {@link REBALANCE_LISTENER_TIMEOUT}. */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -58,13 +67,21 @@ export class RebalanceListeners {
 
   private call(listener: RebalanceListener | undefined, partitions: readonly AssignedPartitions[], name: string): Promise<void> {
     if (!listener) return this.chain;
+    const timeoutMs = this.options.timeoutMs ?? REBALANCE_LISTENER_TIMEOUT;
     this.chain = this.chain.then(async () => {
+      const logData = () => ({ ...this.options.logData(), partitions: describe(partitions) });
+      let outcome;
       try {
-        await listener(partitions);
+        outcome = await outcomeWithin(Promise.resolve(listener(partitions)), timeoutMs);
       } catch (error) {
+        outcome = { error }; // threw synchronously
+      }
+      if (outcome === 'timeout') {
         this.options.emit(
-          new KafkaOperationError(`the ${name} listener failed`, { ...this.options.logData(), partitions: describe(partitions) }, error),
+          new KafkaTimeoutError(`the ${name} listener did not settle within ${timeoutMs} ms; going on without it`, logData()),
         );
+      } else if (outcome !== 'ok') {
+        this.options.emit(new KafkaOperationError(`the ${name} listener failed`, logData(), outcome.error));
       }
     });
     return this.chain;

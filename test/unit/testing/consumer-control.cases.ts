@@ -43,12 +43,12 @@ export function consumerControlCases(h: ControlHarness): void {
   });
 
   describe(`consumer control (${h.label})`, () => {
-    it('a paused partition is not handled while the other goes on; after the resume each record is handled once', async () => {
+    it('a partition paused before start() is not handled while the other goes on; after the resume each record is handled once', async () => {
       const { topic, groupName } = await h.freshTopic('ctl-pause', 2);
       const { group, errors, handled } = newGroup({ topic, groupName });
+      await group.pause([{ topic, partitions: [0] }]);
       await group.start();
       await group.waitForState(ConsumerState.Consuming);
-      await group.pause([{ topic, partitions: [0] }]);
       assert.deepEqual(group.pausedPartitions(), [{ topic, partitions: [0] }]);
       assert.equal(group.isPaused(), false, 'not the whole group');
       await h.produce(
