@@ -32,6 +32,10 @@ export {
   AclCreationError,
   UnexpectedMessageError,
   NotInMemoryClientError,
+  UnknownTopicError,
+  InvalidPartitionError,
+  InvalidSeekError,
+  PartitionNotAssignedError,
 } from './errors.js';
 export type { LogData, ConfigProblem } from './errors.js';
 
@@ -85,6 +89,10 @@ export type { ConsumerGroupConfig, ConsumerOffsetReset, ConsumerOrdering } from 
 
 // Observability (OpenTelemetry; `@opentelemetry/api` is an optional peer dependency).
 export type { TelemetryOptions } from './telemetry/telemetry-options.js';
+export type { TopicPartitions } from './consumer/pause-set.js';
+export type { AssignedPartitions, SeekRequest, SeekPosition } from './consumer/partition-request.js';
+export type { RebalanceListener } from './consumer/rebalance-listeners.js';
+export type { GroupLag } from './health/consumer-lag.js';
 
 // Health.
 export { createHealthChecker } from './health/create-health-checker.js';

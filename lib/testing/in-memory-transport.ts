@@ -1,5 +1,12 @@
 import type { PartitionOffset } from '../core/consumer/offset-tracker.js';
-import type { ConsumerTransport, PartitionBatch, TransportListener } from '../core/consumer/transport.js';
+import type {
+  ConsumerTransport,
+  PartitionBatch,
+  PartitionStartOffset,
+  TopicOffsetReader,
+  TransportListener,
+} from '../core/consumer/transport.js';
+import { PauseSet, type PauseHolder, type TopicPartitions } from '../core/consumer/pause-set.js';
 import { WorkerPool } from '../core/consumer/worker-pool.js';
 import { KafkaOperationError } from '../core/errors.js';
 import type { InMemoryBroker } from './in-memory-broker.js';
@@ -42,12 +49,18 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
   /** Caps concurrent partition batches, as kafkajs' `partitionsConsumedConcurrently` does. */
   private readonly slots: WorkerPool;
   private readonly unsubscribe: () => void;
+  private readonly pauses = new PauseSet();
+  /** Partition -> number of seeks so far: a batch handed over before a seek must not move the position. */
+  private readonly seeks = new Map<string, number>();
+  /** Offsets read straight from the in-memory broker. */
+  readonly offsets: TopicOffsetReader;
 
   constructor(
     private readonly broker: InMemoryBroker,
     private readonly options: InMemoryTransportOptions,
   ) {
     this.slots = new WorkerPool(options.concurrency);
+    this.offsets = inMemoryOffsetReader(broker);
     for (const topic of options.topics) broker.createTopic(topic);
     this.unsubscribe = broker.onAppend((message) => {
       if (this.running && this.options.topics.includes(message.topic)) this.pump(message.topic, message.partition);
@@ -118,6 +131,28 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
     if (this.running) this.join();
   }
 
+  pause(partitions: readonly TopicPartitions[], holder?: PauseHolder): void {
+    this.pauses.pause(partitions, holder);
+  }
+
+  resume(partitions: readonly TopicPartitions[], holder?: PauseHolder): void {
+    this.pauses.resume(partitions, holder);
+    if (!this.running) return;
+    for (const { topic, partition } of this.assignment()) if (!this.pauses.isPaused(topic, partition)) this.pump(topic, partition);
+  }
+
+  isPaused(topic: string, partition: number, holder?: PauseHolder): boolean {
+    return this.pauses.isPaused(topic, partition, holder);
+  }
+
+  seek(topic: string, partition: number, offset: string): void {
+    if (!this.running || !this.assignment().some((a) => a.topic === topic && a.partition === partition)) return;
+    const key = `${topic}/${partition}`;
+    this.seeks.set(key, (this.seeks.get(key) ?? 0) + 1);
+    this.positions.set(key, Number(offset));
+    this.pump(topic, partition);
+  }
+
   /** Simulates consumption crashing with `error`: the core backs off, reconnects and runs again. */
   crash(error: unknown): void {
     if (!this.running || !this.listener) return;
@@ -126,10 +161,13 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
     this.listener.onCrash(error);
   }
 
-  /** Whether every record of the assigned partitions was delivered and no batch is being handled. */
+  /** Whether every record of the assigned partitions that are not paused was delivered and no batch is being handled. */
   isCaughtUp(): boolean {
     if (this.active.size > 0 || this.loops.size > 0) return false;
-    return this.assignment().every(({ topic, partition }) => this.position(topic, partition) >= this.broker.endOffset(topic, partition));
+    return this.assignment().every(
+      ({ topic, partition }) =>
+        this.pauses.isPaused(topic, partition) || this.position(topic, partition) >= this.broker.endOffset(topic, partition),
+    );
   }
 
   private join(): void {
@@ -166,12 +204,13 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
     const key = `${topic}/${partition}`;
     if (this.loops.get(key) === this.generation || this.rebalancing) return;
     this.position(topic, partition); // fixes the start of a partition created after the join
+    if (this.pauses.isPaused(topic, partition)) return; // resume() pumps it
     this.loops.set(key, this.generation);
     void this.deliver(key, topic, partition, this.generation);
   }
 
   private async deliver(key: string, topic: string, partition: number, generation: number): Promise<void> {
-    const current = () => this.running && !this.rebalancing && generation === this.generation;
+    const current = () => this.running && !this.rebalancing && generation === this.generation && !this.pauses.isPaused(topic, partition);
     try {
       while (current()) {
         if (this.broker.read(topic, partition, this.position(topic, partition), 1).length === 0) return;
@@ -186,6 +225,8 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
 
   /** Hands one batch of the partition to the core; returns whether any record was taken. */
   private async deliverOnce(topic: string, partition: number, generation: number): Promise<boolean> {
+    const key = `${topic}/${partition}`;
+    const seeks = this.seeks.get(key);
     const messages = this.broker.read(topic, partition, this.position(topic, partition), this.options.fetchSize);
     let resolved: number | undefined;
     const batch: PartitionBatch = {
@@ -205,11 +246,30 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
       this.active.delete(handled);
     }
     if (resolved === undefined) return false; // nothing taken: stopping or rebalancing
-    if (generation === this.generation) this.positions.set(`${topic}/${partition}`, resolved + 1);
+    if (generation === this.generation && seeks === this.seeks.get(key)) this.positions.set(key, resolved + 1);
     return true;
   }
 
   private async settleActive(): Promise<void> {
     while (this.active.size > 0) await Promise.allSettled([...this.active]);
   }
+}
+
+/** Committed offsets, log bounds and offsets by timestamp of an {@link InMemoryBroker} (no retention: logs start at 0). */
+function inMemoryOffsetReader(broker: InMemoryBroker): TopicOffsetReader {
+  const partitions = (topic: string) => Array.from({ length: broker.partitionCount(topic) }, (_, partition) => partition);
+  return {
+    fetchOffsets: async (groupId, topics) =>
+      topics.map((topic) => ({
+        topic,
+        partitions: partitions(topic).map((partition) => ({ partition, offset: broker.committed(groupId, topic, partition) ?? '-1' })),
+      })),
+    fetchTopicOffsets: async (topic) =>
+      partitions(topic).map((partition) => ({ partition, low: '0', high: String(broker.endOffset(topic, partition)) })),
+    fetchTopicOffsetsByTimestamp: async (topic, timestamp): Promise<PartitionStartOffset[]> =>
+      partitions(topic).map((partition) => {
+        const first = broker.messages(topic, partition).find((m) => Number(m.timestamp) >= timestamp);
+        return { partition, offset: first ? first.offset : String(broker.endOffset(topic, partition)) };
+      }),
+  };
 }

@@ -1,4 +1,5 @@
 import { ConfigChecker, optionNames } from './validate.js';
+import type { RebalanceListener } from '../consumer/rebalance-listeners.js';
 import {
   TELEMETRY_OPTION_NAMES,
   checkTelemetryOptions,
@@ -60,6 +61,17 @@ export interface ConsumerGroupConfig extends ConnectionConfig, TelemetryOptions 
    * the partition count). Default `numWorkers`. Not allowed with `ordering: 'partition'` (use `numWorkers`).
    */
   maxConcurrency?: number;
+  /**
+   * Called with the partitions this member got (possibly none), after each group join. Not
+   * awaited before fetching starts. See README, "Pausing, seeking and rebalance listeners".
+   */
+  onPartitionsAssigned?: RebalanceListener;
+  /**
+   * Called with the partitions this member gives up (rebalance, stop, close), after the group
+   * committed the work it finished on them; the member rejoins only once it settled (within the
+   * rejoin limit, 20 s per call), so state flushed here is flushed before the next owner starts.
+   */
+  onPartitionsRevoked?: RebalanceListener;
 }
 
 /** A config with every default applied (connection settings included) and topics as a list. */
@@ -79,6 +91,8 @@ export interface ResolvedConsumerGroupConfig extends ResolvedConnectionConfig, R
   readonly maxConcurrency: number;
   /** Heartbeat period: a third of the session timeout, at most 3 s (kafkajs' default). */
   readonly heartbeatInterval: number;
+  readonly onPartitionsAssigned: RebalanceListener | undefined;
+  readonly onPartitionsRevoked: RebalanceListener | undefined;
 }
 
 /** Consumer defaults: dp-kafka's where it has one. */
@@ -110,6 +124,8 @@ export const CONSUMER_GROUP_ONLY_OPTION_NAMES = optionNames<Omit<ConsumerGroupCo
   ordering: true,
   maxConcurrency: true,
   ...TELEMETRY_OPTION_NAMES,
+  onPartitionsAssigned: true,
+  onPartitionsRevoked: true,
 });
 
 const CONSUMER_GROUP_OPTION_NAMES = [...CONNECTION_OPTION_NAMES, ...CONSUMER_GROUP_ONLY_OPTION_NAMES];
@@ -148,6 +164,9 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
     "applies only with ordering 'key' or 'none' (with ordering 'partition', set numWorkers)",
   );
   checkTelemetryOptions(checker, c);
+  for (const field of ['onPartitionsAssigned', 'onPartitionsRevoked'] as const) {
+    checker.require(c[field] === undefined || typeof c[field] === 'function', field, 'must be a function');
+  }
   if (Array.isArray(c.brokers) && typeof c.minBrokersHealthy === 'number') {
     checker.require(c.minBrokersHealthy <= c.brokers.length, 'minBrokersHealthy', 'must not exceed the number of brokers');
   }
@@ -170,6 +189,8 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
     maxConcurrency: c.maxConcurrency ?? c.numWorkers ?? CONSUMER_GROUP_DEFAULTS.numWorkers,
     ...resolveTelemetryOptions(c),
     heartbeatInterval: Math.max(1, Math.min(MAX_HEARTBEAT_INTERVAL, Math.floor(sessionTimeout / 3))),
+    onPartitionsAssigned: c.onPartitionsAssigned,
+    onPartitionsRevoked: c.onPartitionsRevoked,
   });
 }
 

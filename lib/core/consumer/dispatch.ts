@@ -21,6 +21,8 @@ export interface Dispatcher {
   dispatch(batch: PartitionBatch, gate: DispatchGate): Promise<void>;
   /** Hands any held-back messages (a partial batch) to the handler now and waits for them. */
   flush(): Promise<void>;
+  /** Partitions were resumed: messages held for them may start (dispatchers that hold any). */
+  resumed?(): void;
   /** Releases timers. */
   dispose(): void;
 }

@@ -51,6 +51,7 @@ export class HandlerSlot {
     this.install(
       new KeyedDispatcher({
         tracker: pipeline.tracker,
+        gate: pipeline,
         // The same invoker as the partition mode: request id, error reporting, commit rule, failure policies.
         invoke: createMessageInvoker({ handler, emit, logData }),
         ordering,

@@ -11,6 +11,11 @@ export type ConcurrentOrdering = 'key' | 'none';
 /** Options of a {@link KeyedDispatcher}. */
 export interface KeyedDispatcherOptions {
   readonly tracker: OffsetTracker;
+  /**
+   * The group's gate (closed by a stop or rebalance). Each batch's own gate is closed also while
+   * its partition is paused: its records then wait, and the others go on.
+   */
+  readonly gate: DispatchGate;
   /** Runs one record's handler (error reporting and failure policies inside); resolves whether it may be committed. */
   readonly invoke: MessageInvoker;
   /** `'key'`: one record per key at a time, in offset order; `'none'`: any record any time. */
@@ -41,6 +46,8 @@ interface Entry {
   /** Records that must run after it (same key, same partition); absent in `'none'` mode. */
   readonly lane: Lane | undefined;
   readonly bytes: number;
+  /** Its batch's gate: closed while its partition is paused (then it waits) or the group stops. */
+  readonly gate: DispatchGate;
   running: boolean;
 }
 
@@ -107,7 +114,6 @@ export class KeyedDispatcher implements Dispatcher {
   private readonly ready = new Fifo<Entry>();
   /** Partition -> its lanes by key. Keyed by partition, not track, so a new generation's records queue behind the old run. */
   private readonly partitions = new Map<string, Map<string, Lane>>();
-  private gate: DispatchGate | undefined;
   private buffered = 0;
   private bufferedBytes = 0;
   private running = 0;
@@ -129,7 +135,6 @@ export class KeyedDispatcher implements Dispatcher {
   }
 
   async dispatch(batch: PartitionBatch, gate: DispatchGate): Promise<void> {
-    this.gate = gate;
     const track = this.options.tracker.partition(batch.topic, batch.partition);
     const lanes = this.options.ordering === 'key' ? this.lanesOf(batch.topic, batch.partition) : undefined;
     let lastAccepted: string | undefined;
@@ -141,7 +146,7 @@ export class KeyedDispatcher implements Dispatcher {
         }
         if (!gate.shouldDispatch) return;
         track.start(message.offset);
-        this.accept(message, track, lanes);
+        this.accept(message, track, lanes, gate);
         lastAccepted = message.offset;
       }
     } finally {
@@ -155,9 +160,16 @@ export class KeyedDispatcher implements Dispatcher {
    * records not started and waits for the running ones.
    */
   async flush(): Promise<void> {
-    if (this.gate !== undefined && !this.gate.shouldDispatch) this.dropWaiting();
+    // Only a stop or rebalance drops: records of a paused partition were resolved in the source,
+    // so they must wait here for the resume (the source will not deliver them again).
+    if (!this.options.gate.shouldDispatch) this.dropWaiting();
     this.wake(); // a dispatch waiting for room sees the closed gate
     while (this.buffered > 0) await this.nextChange();
+  }
+
+  /** Partitions were resumed: their waiting records may start. */
+  resumed(): void {
+    this.pump();
   }
 
   dispose(): void {}
@@ -177,12 +189,12 @@ export class KeyedDispatcher implements Dispatcher {
     return this.buffered >= this.options.maxBufferedRecords || this.bufferedBytes >= this.options.maxBufferedBytes;
   }
 
-  private accept(message: KafkaMessage, track: PartitionTrack, lanes: Map<string, Lane> | undefined): void {
+  private accept(message: KafkaMessage, track: PartitionTrack, lanes: Map<string, Lane> | undefined, gate: DispatchGate): void {
     const bytes = RECORD_OVERHEAD_BYTES + (message.value?.length ?? 0) + (message.key?.length ?? 0);
     this.buffered++;
     this.bufferedBytes += bytes;
     if (lanes === undefined) {
-      this.ready.push({ message, track, lane: undefined, bytes, running: false });
+      this.ready.push({ message, track, lane: undefined, bytes, gate, running: false });
     } else {
       // Binary keys compared byte for byte: latin1 maps each byte to one character.
       const id = message.key === null ? '' : `k${message.key.toString('latin1')}`;
@@ -192,34 +204,37 @@ export class KeyedDispatcher implements Dispatcher {
         lane = { id, lanes, entries: [], head: 0 };
         lanes.set(id, lane);
       }
-      const entry: Entry = { message, track, lane, bytes, running: false };
+      const entry: Entry = { message, track, lane, bytes, gate, running: false };
       lane.entries.push(entry);
       if (idle) this.ready.push(entry);
     }
     this.pump();
   }
 
-  /** Starts ready records while workers are free and the gate is open. */
+  /** Starts ready records while workers are free and the group's gate is open; a paused partition's wait. */
   private pump(): void {
-    while (this.ready.size > 0 && this.gate?.shouldDispatch !== false) {
+    const paused: Entry[] = [];
+    while (this.ready.size > 0 && this.options.gate.shouldDispatch) {
       const workerId = this.workers.tryAcquire();
-      if (workerId === undefined) return;
+      if (workerId === undefined) break;
       const entry = this.ready.shift()!;
-      if (entry.track.detached) {
+      if (entry.track.detached || !entry.gate.shouldDispatch) {
         this.workers.release(workerId);
-        this.dropLane(entry);
+        if (entry.track.detached) this.dropLane(entry);
+        else paused.push(entry); // only lane heads are ready, so order per key is unchanged
         continue;
       }
       entry.running = true;
       this.running++;
       void this.runEntry(entry, workerId);
     }
+    for (const entry of paused) this.ready.push(entry);
   }
 
   private async runEntry(entry: Entry, workerId: number): Promise<void> {
     let commit = false;
     try {
-      commit = await this.options.invoke(entry.message, workerId, this.gate!);
+      commit = await this.options.invoke(entry.message, workerId, entry.gate);
     } catch {
       // The invoker reports its own errors and never rejects; if it did, do not commit the record.
     }

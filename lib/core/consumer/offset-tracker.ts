@@ -188,6 +188,18 @@ export class OffsetTracker {
     }
   }
 
+  /**
+   * Forgets one partition (a seek moved its position): handles held for it are detached, so what
+   * finishes there from before is never offered for commit, and commits start afresh from the
+   * new position, also when that is behind the last commit.
+   */
+  forget(topic: string, partition: number): void {
+    const key = trackKey(topic, partition);
+    const track = this.tracks.get(key);
+    if (track) track.detached = true;
+    this.tracks.delete(key);
+  }
+
   /** Forgets everything (the partitions may now belong to another member). */
   reset(): void {
     for (const track of this.tracks.values()) track.detached = true;

@@ -1,6 +1,8 @@
+import type { OffsetSource } from '../health/consumer-lag.js';
 import type { KafkaMessage } from '../message.js';
 import type { ReachabilityProbe } from '../reachability.js';
 import type { PartitionOffset } from './offset-tracker.js';
+import type { PauseHolder, TopicPartitions } from './pause-set.js';
 
 /**
  * Messages of one partition handed over by a {@link ConsumerTransport}. The source delivers the
@@ -39,6 +41,22 @@ export interface TransportListener {
   onCrash(error: unknown): void;
 }
 
+/** The first offset of each partition of a topic whose record is at or after a time (the log end when none is). */
+export interface PartitionStartOffset {
+  readonly partition: number;
+  /** Decimal offset. */
+  readonly offset: string;
+}
+
+/**
+ * Reads offsets of the cluster (not of this member's session): what lag and seek by timestamp,
+ * beginning or end are computed from.
+ */
+export interface TopicOffsetReader extends OffsetSource {
+  /** Per partition: the first offset whose record timestamp is at or after `timestamp` (ms), else the log end. */
+  fetchTopicOffsetsByTimestamp(topic: string, timestamp: number): Promise<PartitionStartOffset[]>;
+}
+
 /**
  * The message source under a consumer group. The handler pipeline, state machine and commit
  * rules live in the core and only see this interface, so an in-memory source runs them exactly
@@ -59,6 +77,34 @@ export interface ConsumerTransport {
    * the generation moved on); the core reports it and, after the next join, forgets those positions.
    */
   commit(offsets: readonly PartitionOffset[]): Promise<void>;
+  /**
+   * Stops fetching `partitions` for `holder` (default `'app'`) while the member stays in the group:
+   * no rebalance, heartbeats go on. From its return on, no new batch of a paused partition reaches
+   * `onBatch` (one fetched before is declined unresolved, so it comes again after the resume);
+   * batches already handed over run on. A partition is fetched again only once every holder
+   * that paused it resumed it, so independent users of pausing never resume each other's
+   * partitions. Pauses outlive rebalances, crashes and restarts of `run` until resumed; pausing a
+   * whole topic (`partitions` absent) also covers its partitions assigned later. Callable at any
+   * time, also before `run`; never throws for a partition not assigned (it applies if assigned).
+   */
+  pause(partitions: readonly TopicPartitions[], holder?: PauseHolder): void;
+  /**
+   * Lifts `holder`'s pause of `partitions` (default holder `'app'`); resuming some partitions of a
+   * topic paused whole makes exceptions. Fetching restarts from the partition's position (the
+   * last resolved offset + 1, else the committed offset): nothing is skipped or repeated.
+   */
+  resume(partitions: readonly TopicPartitions[], holder?: PauseHolder): void;
+  /** Whether any holder (or `holder`, when given) pauses the partition. */
+  isPaused(topic: string, partition: number, holder?: PauseHolder): boolean;
+  /**
+   * Makes the next fetch of an assigned partition start at `offset` (a concrete offset, not a
+   * special one). Resolving an offset of a batch handed over before the seek must not move the
+   * position again: callers let in-flight batches of the partition finish first (the core pauses
+   * the partition and waits). Not a commit. A no-op for a partition not assigned now.
+   */
+  seek(topic: string, partition: number, offset: string): void;
+  /** Where committed offsets, log ends and offsets by timestamp are read (lag, seek). */
+  readonly offsets: TopicOffsetReader;
   /** Stops consuming and leaves the group; waits for running `onBatch` calls. */
   stop(): Promise<void>;
   /** Stops (if needed) and closes connections. */

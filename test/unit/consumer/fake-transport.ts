@@ -4,7 +4,8 @@ import {
   type ResolvedConsumerGroupConfig,
 } from '../../../lib/core/config/consumer.js';
 import type { PartitionOffset } from '../../../lib/core/consumer/offset-tracker.js';
-import type { ConsumerTransport, PartitionBatch, TransportListener } from '../../../lib/core/consumer/transport.js';
+import { PauseSet, type PauseHolder, type TopicPartitions } from '../../../lib/core/consumer/pause-set.js';
+import type { ConsumerTransport, PartitionBatch, TopicOffsetReader, TransportListener } from '../../../lib/core/consumer/transport.js';
 import { KafkaMessage } from '../../../lib/core/message.js';
 
 /** A resolved group config for unit tests: no real broker, fast retries; `overrides` win. */
@@ -32,6 +33,16 @@ export class FakeTransport implements ConsumerTransport {
   readonly resolved: string[] = [];
   readonly log: string[] = [];
   listener: TransportListener | undefined;
+  readonly pauses = new PauseSet();
+  readonly seeks: string[] = [];
+  /** Log end of every partition: 100; nothing committed; timestamps map to offset `timestamp / 1000`. */
+  readonly offsets: TopicOffsetReader = {
+    fetchOffsets: async (_group, topics) => topics.map((topic) => ({ topic, partitions: [{ partition: 0, offset: '-1' }] })),
+    fetchTopicOffsets: async () => [{ partition: 0, low: '0', high: '100' }],
+    fetchTopicOffsetsByTimestamp: async (_topic, timestamp) => [
+      { partition: 0, offset: String(Math.min(100, Math.floor(timestamp / 1000))) },
+    ],
+  };
 
   async connect(): Promise<void> {
     this.connectCalls++;
@@ -49,6 +60,25 @@ export class FakeTransport implements ConsumerTransport {
   async commit(offsets: readonly PartitionOffset[]): Promise<void> {
     this.commits.push([...offsets]);
     this.log.push(`commit ${offsets.map((o) => `${o.partition}@${o.offset}`).join(',')}`);
+  }
+
+  pause(partitions: readonly TopicPartitions[], holder?: PauseHolder): void {
+    this.pauses.pause(partitions, holder);
+    this.log.push(`pause ${JSON.stringify(partitions)}`);
+  }
+
+  resume(partitions: readonly TopicPartitions[], holder?: PauseHolder): void {
+    this.pauses.resume(partitions, holder);
+    this.log.push(`resume ${JSON.stringify(partitions)}`);
+  }
+
+  isPaused(topic: string, partition: number, holder?: PauseHolder): boolean {
+    return this.pauses.isPaused(topic, partition, holder);
+  }
+
+  seek(topic: string, partition: number, offset: string): void {
+    this.seeks.push(`${topic}/${partition}@${offset}`);
+    this.log.push(`seek ${topic}/${partition}@${offset}`);
   }
 
   async stop(): Promise<void> {

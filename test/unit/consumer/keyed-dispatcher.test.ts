@@ -75,11 +75,19 @@ class HeldRuns {
 
 function dispatcher(
   run: MessageInvoker,
-  options: { ordering?: ConcurrentOrdering; maxConcurrency?: number; maxBufferedRecords?: number; maxBufferedBytes?: number } = {},
+  options: {
+    ordering?: ConcurrentOrdering;
+    maxConcurrency?: number;
+    maxBufferedRecords?: number;
+    maxBufferedBytes?: number;
+    /** The group's gate (stop, rebalance). */
+    gate?: DispatchGate;
+  } = {},
 ) {
   const tracker = new OffsetTracker();
   const d = new KeyedDispatcher({
     tracker,
+    gate: options.gate ?? { shouldDispatch: true },
     invoke: run,
     ordering: options.ordering ?? 'key',
     maxConcurrency: options.maxConcurrency ?? 4,
@@ -277,8 +285,8 @@ test('flush with the gate open waits until every accepted record finished', asyn
 
 test('once the gate closes nothing new starts; flush drops waiting records uncommitted and waits for running ones', async () => {
   const runs = new HeldRuns();
-  const { d, tracker } = dispatcher(runs.run, { maxConcurrency: 2 });
   const gate: { shouldDispatch: boolean } = { shouldDispatch: true };
+  const { d, tracker } = dispatcher(runs.run, { maxConcurrency: 2, gate });
   const recs: Rec[] = [
     { offset: 0, key: 'a' },
     { offset: 1, key: 'b' },
@@ -306,8 +314,8 @@ test('once the gate closes nothing new starts; flush drops waiting records uncom
 
 test('a dispatch waiting for room returns when the gate closes and the dispatcher is flushed', async () => {
   const runs = new HeldRuns();
-  const { d } = dispatcher(runs.run, { maxConcurrency: 1, maxBufferedRecords: 2 });
   const gate: { shouldDispatch: boolean } = { shouldDispatch: true };
+  const { d } = dispatcher(runs.run, { maxConcurrency: 1, maxBufferedRecords: 2, gate });
   const resolved: string[] = [];
   const recs = Array.from({ length: 5 }, (_, i) => ({ offset: i, key: `k${i}` }));
   const dispatched = d.dispatch(batchOf(0, recs, resolved), gate);
@@ -377,4 +385,37 @@ test('property: random keys, durations and batches keep per-key offset order and
     lastByKey.set(h.key, h.offset);
   }
   assert.equal(pendingOffset(tracker), String(total));
+});
+
+test("a paused partition's records wait, the others go on, and they start on resume (flush keeps them)", async () => {
+  const runs = new HeldRuns();
+  const { d, tracker } = dispatcher(runs.run, { maxConcurrency: 2 });
+  const partition0: { shouldDispatch: boolean } = { shouldDispatch: true };
+  await d.dispatch(
+    batchOf(0, [
+      { offset: 0, key: 'a' },
+      { offset: 1, key: 'b' },
+      { offset: 2, key: 'c' },
+    ]),
+    partition0,
+  );
+  partition0.shouldDispatch = false; // partition 0 paused; the group goes on
+  await d.dispatch(batchOf(1, [{ offset: 0, key: 'x' }]), { shouldDispatch: true });
+  runs.finish(0, 0);
+  runs.finish(0, 1);
+  await tick();
+  assert.deepEqual(
+    runs.started.map((m) => `${m.partition}@${m.offset}`),
+    ['0@0', '0@1', '1@0'],
+    'partition 0 waits, partition 1 runs',
+  );
+  runs.finish(1, 0);
+  await tick();
+  assert.equal(d.bufferedRecords, 1, 'the paused record is kept: the source will not deliver it again');
+  partition0.shouldDispatch = true;
+  d.resumed();
+  await waitUntil('the held record to start after the resume', () => runs.started.length === 4, 2_000);
+  runs.finishAll();
+  await d.flush();
+  assert.equal(pendingOffset(tracker), '3');
 });
