@@ -22,9 +22,14 @@ export class KafkaMetadataAccessor {
     if (typeof method !== 'function') return [];
     const found: KafkaHandlerMetadata[] = [];
     const single = this.reflector.get<{ group: string; topic?: string; schema?: AvroSchema } | undefined>(KAFKA_HANDLER_METADATA, method);
-    if (single) found.push({ kind: 'message', group: single.group, topic: single.topic, schema: single.schema });
+    if (single) found.push(defined({ kind: 'message', group: single.group, topic: single.topic, schema: single.schema }));
     const batch = this.reflector.get<{ group: string; schema?: AvroSchema } | undefined>(KAFKA_BATCH_HANDLER_METADATA, method);
-    if (batch) found.push({ kind: 'batch', group: batch.group, schema: batch.schema });
+    if (batch) found.push(defined({ kind: 'batch', group: batch.group, schema: batch.schema }));
     return found;
   }
+}
+
+// Options left out stay out (no `topic: undefined` keys).
+function defined(meta: KafkaHandlerMetadata): KafkaHandlerMetadata {
+  return Object.fromEntries(Object.entries(meta).filter(([, value]) => value !== undefined)) as unknown as KafkaHandlerMetadata;
 }
