@@ -213,7 +213,7 @@ export class KafkaPipelineFactory {
         return { index: entry.index, extract, pipes, type: -1, data: undefined, metatype };
       }
       const type = Number(key.split(':')[0]);
-      const pipes = [...methodPipes, ...this.enhancers.paramPipes(target.moduleKey, entry.pipes)];
+      const pipes = [...methodPipes, ...this.enhancers.paramPipes(target.moduleKey, entry.pipes ?? [])];
       return { index: entry.index, extract: extractor(type, entry.data, target, batch), pipes, type, data: entry.data, metatype };
     });
   }
