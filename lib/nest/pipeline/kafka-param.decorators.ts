@@ -7,14 +7,17 @@ import { ROUTE_ARGS_METADATA } from './nest-internals.js';
  * the numbers `@nestjs/microservices` uses for `@Payload()` / `@Ctx()`, so those decorators keep
  * working on a Kafka handler; 3 is also what pipes see as `'body'`, so `ValidationPipe` checks it.
  */
-export const enum KafkaParamType {
-  PAYLOAD = 3,
-  CONTEXT = 6,
-  MESSAGE = 40,
-  HEADER = 41,
-  HEADERS = 42,
-  WORKER_ID = 43,
-}
+export const KafkaParamType = {
+  PAYLOAD: 3,
+  CONTEXT: 6,
+  MESSAGE: 40,
+  HEADER: 41,
+  HEADERS: 42,
+  WORKER_ID: 43,
+} as const;
+
+/** One of {@link KafkaParamType}'s values. */
+export type KafkaParamKind = (typeof KafkaParamType)[keyof typeof KafkaParamType];
 
 /** What one parameter decorator recorded. */
 export interface KafkaParamMetadata {
@@ -25,7 +28,7 @@ export interface KafkaParamMetadata {
 
 type PipeArg = PipeTransform | Type<PipeTransform>;
 
-function kafkaParam(type: KafkaParamType, data: string | undefined, pipes: PipeArg[]): ParameterDecorator {
+function kafkaParam(type: KafkaParamKind, data: string | undefined, pipes: PipeArg[]): ParameterDecorator {
   return (target, key, index) => {
     if (key === undefined) throw new KafkaModuleError(['Kafka parameter decorators go on handler method parameters, not constructor ones']);
     const ctor = target.constructor;

@@ -46,9 +46,14 @@ interface Call {
   readonly context: KafkaContext | KafkaBatchContext;
 }
 
+/** Reads one parameter's value; `context` is created on demand when not given. */
+type Extract = (data: KafkaMessage | KafkaMessage[], workerId: number, context: Call['context'] | undefined, args: unknown[]) => unknown;
+
 interface Param {
   readonly index: number;
-  readonly extract: (call: Call, args: unknown[]) => unknown;
+  readonly extract: Extract;
+  /** A custom (`createParamDecorator`) parameter: needs the execution context. */
+  readonly custom: boolean;
   /** Global, class, method and parameter pipes; empty when none. */
   readonly pipes: PipeTransform[];
   readonly type: number;
@@ -89,40 +94,53 @@ export class KafkaPipelineFactory {
     if (!batch) return [];
     const metadata = routeArgs(target);
     const perMessage = Object.keys(metadata).filter((key) =>
-      [KafkaParamType.HEADER, KafkaParamType.HEADERS, KafkaParamType.WORKER_ID].includes(Number(key.split(':')[0])),
+      ([KafkaParamType.HEADER, KafkaParamType.HEADERS, KafkaParamType.WORKER_ID] as number[]).includes(Number(key.split(':')[0])),
     );
     return perMessage.length > 0
-      ? [`${target.label} is a @KafkaBatchHandler: @Header(), @Headers() and @WorkerId() are per message; read them from @Message() (the KafkaMessage[])`]
+      ? [
+          `${target.label} is a @KafkaBatchHandler: @Header(), @Headers() and @WorkerId() are per message; read them from @Message() (the KafkaMessage[])`,
+        ]
       : [];
   }
 
   forMessages(target: PipelineTarget): MessageInvoker {
-    const { group, schema } = target;
-    const run = this.build(target, false);
+    const { group, schema, instance } = target;
+    const plan = this.build(target, false);
     const callback = methodOf(target);
-    if (run === 'direct-positional') {
-      const { instance } = target;
-      return async (message, workerId) => {
-        const payload = schema === undefined ? message : message.decode(schema);
-        await callback.call(instance, payload, workerId, message);
-      };
+    switch (plan.kind) {
+      case 'positional':
+        return async (message, workerId) => {
+          const payload = schema === undefined ? message : message.decode(schema);
+          await callback.call(instance, payload, workerId, message);
+        };
+      case 'direct':
+        return async (message, workerId) => {
+          await settle(callback.apply(instance, plan.argsOf(message, workerId)));
+        };
+      case 'pipeline':
+        return (message, workerId) => plan.run({ data: message, context: new KafkaContext(message, workerId, group) });
     }
-    return (message, workerId) => run({ data: message, context: new KafkaContext(message, workerId, group) });
   }
 
   forBatches(target: PipelineTarget): BatchInvoker {
-    const run = this.build(target, true);
+    const { group, instance } = target;
+    const plan = this.build(target, true);
     const callback = methodOf(target);
-    if (run === 'direct-positional') {
-      const { instance } = target;
-      return async (messages) => {
-        await callback.call(instance, messages);
-      };
+    switch (plan.kind) {
+      case 'positional':
+        return async (messages) => {
+          await callback.call(instance, messages);
+        };
+      case 'direct':
+        return async (messages) => {
+          await settle(callback.apply(instance, plan.argsOf(messages, 0)));
+        };
+      case 'pipeline':
+        return (messages) => plan.run({ data: messages, context: new KafkaBatchContext(messages, group) });
     }
-    return (messages) => run({ data: messages, context: new KafkaBatchContext(messages, target.group) });
   }
 
-  private build(target: PipelineTarget, batch: boolean): 'direct-positional' | ((call: Call) => Promise<void>) {
+  private build(target: PipelineTarget, batch: boolean): Plan {
     const { instance, moduleKey } = target;
     const callback = methodOf(target);
     const guards = this.enhancers.guards.create(instance, callback, moduleKey);
@@ -131,16 +149,13 @@ export class KafkaPipelineFactory {
     const filters = this.enhancers.filtersOf(instance, callback, moduleKey);
     const params = this.params(target, batch, methodPipes);
     const noEnhancers = guards.length === 0 && interceptors.length === 0 && filters.length === 0;
-    if (params === 'positional' && noEnhancers) return 'direct-positional';
-
-    const argsOf = this.argsBuilder(target, batch, params);
-    if (noEnhancers && params !== 'positional' && params.every((p) => p.pipes.length === 0)) {
-      // Decorated parameters, nothing around them: build the arguments and call.
-      return async (call) => {
-        await settle(callback.apply(instance, argsOf.sync(call, [call.data, call.context])));
-      };
+    if (params === 'positional' && noEnhancers) return { kind: 'positional' };
+    if (params !== 'positional' && noEnhancers && params.every((p) => p.pipes.length === 0 && !p.custom)) {
+      // Decorated parameters, nothing around them: read the values and call (no context unless asked for).
+      return { kind: 'direct', argsOf: directArgs(params) };
     }
-    return (call) => this.run(target, callback, { guards, interceptors, filters }, argsOf.async, call);
+    const argsOf = params === 'positional' ? positionalArgs(target, batch) : pipedArgs(params);
+    return { kind: 'pipeline', run: (call) => this.run(target, callback, { guards, interceptors, filters }, argsOf, call) };
   }
 
   private async run(
@@ -205,52 +220,70 @@ export class KafkaPipelineFactory {
       if (key.includes(CUSTOM_ROUTE_ARGS_METADATA)) {
         const custom = entry as unknown as CustomParamMetadata;
         const pipes = [...methodPipes, ...this.enhancers.paramPipes(target.moduleKey, custom.pipes ?? [])];
-        const extract = (_call: Call, args: unknown[]) => {
+        const extract: Extract = (_data, _workerId, _context, args) => {
           const host = new ExecutionContextHost(args, target.instance.constructor as Type<unknown>, methodOf(target));
           host.setType(KAFKA_CONTEXT_TYPE);
           return custom.factory(custom.data, host);
         };
-        return { index: entry.index, extract, pipes, type: -1, data: undefined, metatype };
+        return { index: entry.index, extract, custom: true, pipes, type: -1, data: undefined, metatype };
       }
       const type = Number(key.split(':')[0]);
       const pipes = [...methodPipes, ...this.enhancers.paramPipes(target.moduleKey, entry.pipes ?? [])];
-      return { index: entry.index, extract: extractor(type, entry.data, target, batch), pipes, type, data: entry.data, metatype };
+      return {
+        index: entry.index,
+        extract: extractor(type, entry.data, target, batch),
+        custom: false,
+        pipes,
+        type,
+        data: entry.data,
+        metatype,
+      };
     });
   }
+}
 
-  private argsBuilder(
-    target: PipelineTarget,
-    batch: boolean,
-    params: 'positional' | Param[],
-  ): { sync: (call: Call, args: unknown[]) => unknown[]; async: (call: Call, args: unknown[]) => Promise<unknown[]> } {
-    if (params === 'positional') {
-      const positional = (call: Call): unknown[] => {
-        if (batch) return [call.data];
-        const message = call.data as KafkaMessage;
-        const payload = target.schema === undefined ? message : message.decode(target.schema);
-        return [payload, (call.context as KafkaContext).workerId, message];
-      };
-      return { sync: positional, async: async (call) => positional(call) };
-    }
-    const length = Math.max(...params.map((p) => p.index)) + 1;
-    const sync = (call: Call, args: unknown[]): unknown[] => {
-      const out = new Array<unknown>(length).fill(undefined);
-      for (const p of params) out[p.index] = p.extract(call, args);
-      return out;
-    };
-    const async = async (call: Call, args: unknown[]): Promise<unknown[]> => {
-      const out = new Array<unknown>(length).fill(undefined);
-      await Promise.all(
-        params.map(async (p) => {
-          const value = p.extract(call, args);
-          out[p.index] =
-            p.pipes.length === 0 ? await value : await pipesConsumer.apply(value, { type: p.type as never, data: p.data, metatype: p.metatype as never }, p.pipes);
-        }),
-      );
-      return out;
-    };
-    return { sync, async };
-  }
+type Plan =
+  | { readonly kind: 'positional' }
+  | { readonly kind: 'direct'; readonly argsOf: (data: KafkaMessage | KafkaMessage[], workerId: number) => unknown[] }
+  | { readonly kind: 'pipeline'; readonly run: (call: Call) => Promise<void> };
+
+// Today's positional call, for a method without parameter decorators that has enhancers.
+function positionalArgs(target: PipelineTarget, batch: boolean): (call: Call, args: unknown[]) => Promise<unknown[]> {
+  return async (call) => {
+    if (batch) return [call.data];
+    const message = call.data as KafkaMessage;
+    const payload = target.schema === undefined ? message : message.decode(target.schema);
+    return [payload, (call.context as KafkaContext).workerId, message];
+  };
+}
+
+function directArgs(params: readonly Param[]): (data: KafkaMessage | KafkaMessage[], workerId: number) => unknown[] {
+  const length = Math.max(...params.map((p) => p.index)) + 1;
+  const noArgs: unknown[] = [];
+  return (data, workerId) => {
+    const out = new Array<unknown>(length);
+    for (const p of params) out[p.index] = p.extract(data, workerId, undefined, noArgs);
+    return out;
+  };
+}
+
+// Each parameter's value through its pipes (global, class, method, parameter), in parallel as Nest does.
+function pipedArgs(params: readonly Param[]): (call: Call, args: unknown[]) => Promise<unknown[]> {
+  const length = Math.max(...params.map((p) => p.index)) + 1;
+  return async (call, args) => {
+    const out = new Array<unknown>(length).fill(undefined);
+    const workerId = call.context instanceof KafkaContext ? call.context.workerId : 0;
+    await Promise.all(
+      params.map(async (p) => {
+        const value = p.extract(call.data, workerId, call.context, args);
+        out[p.index] =
+          p.pipes.length === 0
+            ? await value
+            : await pipesConsumer.apply(value, { type: p.type as never, data: p.data, metatype: p.metatype as never }, p.pipes);
+      }),
+    );
+    return out;
+  };
 }
 
 function methodOf(target: PipelineTarget): Callback {
@@ -258,25 +291,31 @@ function methodOf(target: PipelineTarget): Callback {
 }
 
 function routeArgs(target: PipelineTarget): Record<string, KafkaParamMetadata> {
-  return (Reflect.getMetadata(ROUTE_ARGS_METADATA, target.instance.constructor, target.methodName) ?? {}) as Record<string, KafkaParamMetadata>;
+  return (Reflect.getMetadata(ROUTE_ARGS_METADATA, target.instance.constructor, target.methodName) ?? {}) as Record<
+    string,
+    KafkaParamMetadata
+  >;
 }
 
-function extractor(type: number, data: string | undefined, target: PipelineTarget, batch: boolean): (call: Call) => unknown {
+function extractor(type: number, data: string | undefined, target: PipelineTarget, batch: boolean): Extract {
+  const { group } = target;
   switch (type) {
     case KafkaParamType.PAYLOAD:
       return batch
-        ? (call) => (call.data as KafkaMessage[]).map((m) => payloadOf(m, target, data))
-        : (call) => payloadOf(call.data as KafkaMessage, target, data);
+        ? (messages) => (messages as KafkaMessage[]).map((m) => payloadOf(m, target, data))
+        : (message) => payloadOf(message as KafkaMessage, target, data);
     case KafkaParamType.CONTEXT:
-      return (call) => call.context;
+      return batch
+        ? (messages, _w, context) => context ?? new KafkaBatchContext(messages as KafkaMessage[], group)
+        : (message, workerId, context) => context ?? new KafkaContext(message as KafkaMessage, workerId, group);
     case KafkaParamType.MESSAGE:
-      return (call) => call.data;
+      return (messageOrMessages) => messageOrMessages;
     case KafkaParamType.HEADER:
-      return (call) => (call.data as KafkaMessage).getHeader(data!);
+      return (message) => (message as KafkaMessage).getHeader(data!);
     case KafkaParamType.HEADERS:
-      return (call) => (call.data as KafkaMessage).headers;
+      return (message) => (message as KafkaMessage).headers;
     case KafkaParamType.WORKER_ID:
-      return (call) => (call.context as KafkaContext).workerId;
+      return (_message, workerId) => workerId;
     default:
       // Another library's parameter decorator: nothing of ours to give it.
       return () => undefined;
@@ -289,7 +328,9 @@ function payloadOf(message: KafkaMessage, target: PipelineTarget, property: stri
   try {
     payload = target.schema === undefined ? message.json() : message.decode(target.schema);
   } catch (error) {
-    throw new NonRetryableError(`payload of ${target.label} could not be decoded: ${describeCause(error)}`, message.logData(), { cause: error });
+    throw new NonRetryableError(`payload of ${target.label} could not be decoded: ${describeCause(error)}`, message.logData(), {
+      cause: error,
+    });
   }
   if (property === undefined) return payload;
   return payload !== null && typeof payload === 'object' ? (payload as Record<string, unknown>)[property] : undefined;
@@ -304,7 +345,10 @@ function outcome(error: unknown, pipeFailure: unknown, target: PipelineTarget, c
 
 // ValidationPipe puts the constraint messages in the exception's response, not its message.
 function pipeErrorText(error: unknown): string {
-  const response: unknown = typeof (error as { getResponse?: unknown })?.getResponse === 'function' ? (error as { getResponse(): unknown }).getResponse() : undefined;
+  const response: unknown =
+    typeof (error as { getResponse?: unknown })?.getResponse === 'function'
+      ? (error as { getResponse(): unknown }).getResponse()
+      : undefined;
   const details: unknown = typeof response === 'object' && response !== null ? (response as { message?: unknown }).message : undefined;
   return Array.isArray(details) ? `${describeCause(error)} (${details.map(String).join('; ')})` : describeCause(error);
 }
