@@ -1,3 +1,3 @@
 export { Payload, KafkaCtx, Message, Header, Headers, WorkerId } from './kafka-param.decorators.js';
 export * from './kafka-context.js';
-export * from './kafka-handler-stats.js';
+export { KafkaHandlerStats } from './kafka-handler-stats.js';

@@ -26,9 +26,7 @@ export interface KafkaParamMetadata {
   readonly pipes: ReadonlyArray<PipeTransform | Type<PipeTransform>>;
 }
 
-type PipeArg = PipeTransform | Type<PipeTransform>;
-
-function kafkaParam(type: KafkaParamKind, data: string | undefined, pipes: PipeArg[]): ParameterDecorator {
+function kafkaParam(type: KafkaParamKind, data: string | undefined, pipes: Array<PipeTransform | Type<PipeTransform>>): ParameterDecorator {
   return (target, key, index) => {
     if (key === undefined) throw new KafkaModuleError(['Kafka parameter decorators go on handler method parameters, not constructor ones']);
     const ctor = target.constructor;
@@ -38,7 +36,10 @@ function kafkaParam(type: KafkaParamKind, data: string | undefined, pipes: PipeA
   };
 }
 
-function splitPipes(propertyOrPipe: string | PipeArg | undefined, pipes: PipeArg[]): [string | undefined, PipeArg[]] {
+function splitPipes(
+  propertyOrPipe: string | PipeTransform | Type<PipeTransform> | undefined,
+  pipes: Array<PipeTransform | Type<PipeTransform>>,
+): [string | undefined, Array<PipeTransform | Type<PipeTransform>>] {
   if (propertyOrPipe === undefined || typeof propertyOrPipe === 'string') return [propertyOrPipe, pipes];
   return [undefined, [propertyOrPipe, ...pipes]];
 }
@@ -55,10 +56,13 @@ function splitPipes(propertyOrPipe: string | PipeArg | undefined, pipes: PipeArg
  * async handle(@Payload() order: OrderDto, @Header('tenant') tenant?: string) {}
  * ```
  */
-export function Payload(property?: string, ...pipes: PipeArg[]): ParameterDecorator;
+export function Payload(property?: string, ...pipes: Array<PipeTransform | Type<PipeTransform>>): ParameterDecorator;
 /** The decoded payload passed through `pipes`. */
-export function Payload(...pipes: PipeArg[]): ParameterDecorator;
-export function Payload(propertyOrPipe?: string | PipeArg, ...pipes: PipeArg[]): ParameterDecorator {
+export function Payload(...pipes: Array<PipeTransform | Type<PipeTransform>>): ParameterDecorator;
+export function Payload(
+  propertyOrPipe?: string | PipeTransform | Type<PipeTransform>,
+  ...pipes: Array<PipeTransform | Type<PipeTransform>>
+): ParameterDecorator {
   const [property, all] = splitPipes(propertyOrPipe, pipes);
   return kafkaParam(KafkaParamType.PAYLOAD, property, all);
 }
@@ -74,7 +78,7 @@ export function Message(): ParameterDecorator {
 }
 
 /** Text of the header `name` (first value if repeated), or `undefined`. Pipes apply. Not in batch handlers. */
-export function Header(name: string, ...pipes: PipeArg[]): ParameterDecorator {
+export function Header(name: string, ...pipes: Array<PipeTransform | Type<PipeTransform>>): ParameterDecorator {
   if (typeof name !== 'string' || name === '') throw new KafkaModuleError(['@Header(name) needs a non-empty header name']);
   return kafkaParam(KafkaParamType.HEADER, name, pipes);
 }

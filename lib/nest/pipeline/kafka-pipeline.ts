@@ -5,7 +5,7 @@ import type { AvroSchema } from '../../core/avro.js';
 import { NonRetryableError, describeCause } from '../../core/errors.js';
 import type { KafkaMessage } from '../../core/message.js';
 import { KAFKA_CONTEXT_TYPE, KafkaBatchContext, KafkaContext } from './kafka-context.js';
-import type { KafkaHandlerStats } from './kafka-handler-stats.js';
+import { recordGuardSkip, type KafkaHandlerStats } from './kafka-handler-stats.js';
 import { KafkaParamType, type KafkaParamMetadata } from './kafka-param.decorators.js';
 import {
   CUSTOM_ROUTE_ARGS_METADATA,
@@ -203,7 +203,7 @@ export class KafkaPipelineFactory {
 
   private skip(target: PipelineTarget, call: Call): void {
     const count = Array.isArray(call.data) ? call.data.length : 1;
-    this.stats.recordGuardSkip(target.group, count);
+    recordGuardSkip(this.stats, target.group, count);
     const where = Array.isArray(call.data) ? `a batch of ${count}` : `${call.data.topic}[${call.data.partition}]@${call.data.offset}`;
     this.logger.debug(`${target.label} skipped ${where}: a guard returned false (committed)`);
   }
