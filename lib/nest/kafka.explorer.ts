@@ -94,7 +94,8 @@ export class KafkaExplorer {
       byTopic.set(topic, [...(byTopic.get(topic) ?? []), handler]);
     }
     for (const [topic, routed] of byTopic) {
-      if (routed.length > 1) problems.push(`topic "${topic}" of consumer group "${group}" has ${routed.length} handlers (${labels(routed)})`);
+      if (routed.length > 1)
+        problems.push(`topic "${topic}" of consumer group "${group}" has ${routed.length} handlers (${labels(routed)})`);
     }
     if (byTopic.size > 0 && catchAll.length === 0) {
       const unhandled = topics.filter((t) => !byTopic.has(t));

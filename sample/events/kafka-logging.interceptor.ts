@@ -15,7 +15,8 @@ export class KafkaLoggingInterceptor implements NestInterceptor {
     return next.handle().pipe(
       tap({
         complete: () => this.logger.log(`${where} handled in ${(performance.now() - started).toFixed(1)} ms`),
-        error: (error: unknown) => this.logger.warn(`${where} failed after ${(performance.now() - started).toFixed(1)} ms: ${String(error)}`),
+        error: (error: unknown) =>
+          this.logger.warn(`${where} failed after ${(performance.now() - started).toFixed(1)} ms: ${String(error)}`),
       }),
     );
   }

@@ -52,7 +52,10 @@ class RoutedWithCatchAll {
 }
 
 async function boot(consumerGroups: KafkaModuleOptions['consumerGroups'], providers: Provider[]): Promise<void> {
-  const moduleRef = await Test.createTestingModule({ imports: [KafkaTestingModule.forRoot({ ...quiet, consumerGroups })], providers }).compile();
+  const moduleRef = await Test.createTestingModule({
+    imports: [KafkaTestingModule.forRoot({ ...quiet, consumerGroups })],
+    providers,
+  }).compile();
   try {
     await moduleRef.init();
   } finally {
@@ -74,11 +77,17 @@ describe('Nest pipeline boot errors', () => {
       (error: unknown) => {
         assert.ok(error instanceof KafkaModuleError, String(error));
         const text = error.message;
-        assert.match(text, /RoutingMistakes\.onElsewhere handles topic "elsewhere", which consumer group "multi" does not read \(its topics: "a", "b", "c"\)/);
+        assert.match(
+          text,
+          /RoutingMistakes\.onElsewhere handles topic "elsewhere", which consumer group "multi" does not read \(its topics: "a", "b", "c"\)/,
+        );
         assert.match(text, /topic "a" of consumer group "multi" has 2 handlers \(RoutingMistakes\.onA, RoutingMistakes\.onAToo\)/);
         assert.match(text, /consumer group "multi" reads "b", "c" but no handler takes them/);
         assert.match(text, /consumer group "single" has 2 handlers \(TwoCatchAlls\.first, TwoCatchAlls\.second\) without a topic/);
-        assert.match(text, /BatchWithPerMessageParams\.onBatch is a @KafkaBatchHandler: @Header\(\), @Headers\(\) and @WorkerId\(\) are per message/);
+        assert.match(
+          text,
+          /BatchWithPerMessageParams\.onBatch is a @KafkaBatchHandler: @Header\(\), @Headers\(\) and @WorkerId\(\) are per message/,
+        );
         return true;
       },
     );

@@ -104,7 +104,10 @@ describe('Nest pipeline, more cases (test kit)', () => {
     group.queueJSON({ name: 'c' });
     await group.waitForIdle();
     const handler = app.get(BatchHandler);
-    assert.deepEqual(handler.calls.map((c) => [c.items.map((i) => i.name), c.count, c.group]), [[['a', 'b', 'c'], 3, 'items']]);
+    assert.deepEqual(
+      handler.calls.map((c) => [c.items.map((i) => i.name), c.count, c.group]),
+      [[['a', 'b', 'c'], 3, 'items']],
+    );
     assert.ok(handler.calls[0]!.items[0] instanceof ItemDto);
 
     group.queueJSON({ name: 'd' });

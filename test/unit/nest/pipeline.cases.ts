@@ -31,15 +31,7 @@ import { tap } from 'rxjs';
 import { MessageHandlerError, NonRetryableError, type KafkaError } from '../../../lib/core/errors.js';
 import type { KafkaMessage } from '../../../lib/core/message.js';
 import { KafkaHandler, getConsumerGroupToken, type KafkaConsumerGroupOptions, type KafkaModuleOptions } from '../../../lib/nest/index.js';
-import {
-  Header,
-  KafkaContext,
-  KafkaCtx,
-  KafkaHandlerStats,
-  Payload,
-  WorkerId,
-  kafkaContextOf,
-} from '../../../lib/nest/pipeline/index.js';
+import { Header, KafkaContext, KafkaCtx, KafkaHandlerStats, Payload, WorkerId, kafkaContextOf } from '../../../lib/nest/pipeline/index.js';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import { waitUntil } from '../../../lib/testing/wait-until.js';
 
@@ -85,7 +77,9 @@ class TagInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler) {
     const ctx = kafkaContextOf(context) as KafkaContext;
     at(`interceptor:${this.tag}:before`, ctx.message.json<Flags>().n);
-    return next.handle().pipe(tap({ next: (result) => at(`interceptor:${this.tag}:after=${String(result)}`, ctx.message.json<Flags>().n) }));
+    return next
+      .handle()
+      .pipe(tap({ next: (result) => at(`interceptor:${this.tag}:after=${String(result)}`, ctx.message.json<Flags>().n) }));
   }
 }
 
@@ -283,7 +277,12 @@ export function pipelineCases(h: PipelineHarness): void {
       await waitUntil('offset 8 committed', async () => (await h.committed(groupNames.levels, topics.levels))[0] === '8', h.timeoutMs);
       assert.deepEqual(
         trace.filter((t) => t.startsWith('filter:')),
-        ['filter:method:kafka:MethodError#4', 'filter:class:ClassError#', 'filter:global:GlobalError#', 'filter:method:kafka:PassedOnError#7'],
+        [
+          'filter:method:kafka:MethodError#4',
+          'filter:class:ClassError#',
+          'filter:global:GlobalError#',
+          'filter:method:kafka:PassedOnError#7',
+        ],
       );
       assert.equal(errors.levels.length, 1, errors.levels.map(String).join('\n'));
       assert.ok(errors.levels[0] instanceof MessageHandlerError);
