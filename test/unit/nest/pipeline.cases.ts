@@ -77,9 +77,12 @@ class TagInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler) {
     const ctx = kafkaContextOf(context) as KafkaContext;
     at(`interceptor:${this.tag}:before`, ctx.message.json<Flags>().n);
-    return next
-      .handle()
-      .pipe(tap({ next: (result) => at(`interceptor:${this.tag}:after=${String(result)}`, ctx.message.json<Flags>().n) }));
+    return next.handle().pipe(
+      tap({
+        next: (result) => at(`interceptor:${this.tag}:after=${String(result)}`, ctx.message.json<Flags>().n),
+        error: (error: Error) => at(`interceptor:${this.tag}:error=${error.constructor.name}`, ctx.message.json<Flags>().n),
+      }),
+    );
   }
 }
 
@@ -283,6 +286,11 @@ export function pipelineCases(h: PipelineHarness): void {
           'filter:global:GlobalError#',
           'filter:method:kafka:PassedOnError#7',
         ],
+      );
+      // Interceptors see the handler's error before any filter does.
+      assert.deepEqual(
+        trace.filter((t) => t.endsWith('#5') && t.includes(':error=')),
+        ['interceptor:method:error=MethodError#5', 'interceptor:class:error=MethodError#5', 'interceptor:global:error=MethodError#5'],
       );
       assert.equal(errors.levels.length, 1, errors.levels.map(String).join('\n'));
       assert.ok(errors.levels[0] instanceof MessageHandlerError);
