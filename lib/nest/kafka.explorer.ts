@@ -146,7 +146,7 @@ export class KafkaExplorer {
     if (typeof metatype !== 'function') return;
     for (const { methodName } of this.decoratedMethods(metatype.prototype)) {
       problems.push(
-        `${metatype.name}.${methodName} is a Kafka handler on a request-scoped, durable or transient provider (or one that depends on such a provider): Kafka handlers need a singleton provider; move the handler to a default-scope provider and resolve scoped services with ModuleRef.resolve()`,
+        `${metatype.name}.${methodName} is a Kafka handler on a request-scoped, durable or transient provider (or one that depends on such a provider, or has a request-scoped guard, interceptor, pipe or filter): Kafka handlers need a singleton provider; move the handler to a default-scope provider and resolve scoped services with ModuleRef.resolve()`,
       );
     }
   }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Injectable, type Provider } from '@nestjs/common';
+import { Injectable, Scope, UseGuards, type CanActivate, type Provider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { KafkaBatchHandler, KafkaHandler, KafkaModuleError, type KafkaModuleOptions } from '../../../lib/nest/index.js';
 import { Header, WorkerId } from '../../../lib/nest/pipeline/index.js';
@@ -34,6 +34,20 @@ class TwoCatchAlls {
 class BatchWithPerMessageParams {
   @KafkaBatchHandler({ group: 'batches' })
   onBatch(@Header('x') _x: string, @WorkerId() _id: number): void {}
+}
+
+@Injectable({ scope: Scope.REQUEST })
+class RequestScopedGuard implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+
+@Injectable()
+class HandlerWithScopedGuard {
+  @KafkaHandler({ group: 'single' })
+  @UseGuards(RequestScopedGuard)
+  handle(): void {}
 }
 
 @Injectable()
@@ -95,6 +109,17 @@ describe('Nest pipeline boot errors', () => {
 
   it('accepts per-topic handlers with a catch-all for the remaining topics', async () => {
     await boot({ multi: { topic: ['a', 'b', 'c'], groupName: 'multi' } }, [RoutedWithCatchAll]);
+  });
+
+  it('refuses a handler whose guard is request-scoped (it could never be applied per record)', async () => {
+    await assert.rejects(
+      boot({ single: { topic: 's', groupName: 'single' } }, [HandlerWithScopedGuard, RequestScopedGuard]),
+      (error: unknown) => {
+        assert.ok(error instanceof KafkaModuleError, String(error));
+        assert.match(error.message, /HandlerWithScopedGuard\.handle is a Kafka handler on a request-scoped, durable or transient provider/);
+        return true;
+      },
+    );
   });
 
   it('rejects an empty topic option when the class is defined', () => {
