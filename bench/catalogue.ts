@@ -142,6 +142,15 @@ export const CASES: readonly CaseSpec[] = [
     ours: true,
   },
   {
+    name: 'nest-handler-positional-1w',
+    group: 'consume',
+    description: 'KafkaModule @KafkaHandler without parameter decorators (positional), no enhancer, 1 worker',
+    runner: node('nest-handler'),
+    baseline: 'raw-each-message',
+    workers: 1,
+    ours: true,
+  },
+  {
     name: 'nest-handler-pipeline-1w',
     group: 'consume',
     description: 'KafkaModule @KafkaHandler with an interceptor and ValidationPipe on a DTO, 1 worker',

@@ -43,7 +43,9 @@ class TimingInterceptor implements NestInterceptor {
   }
 }
 
-function benchModule(params: CaseParams, onHandled: OnHandled, withEnhancers: boolean): Type<unknown> {
+type Variant = 'decorated' | 'positional' | 'pipeline';
+
+function benchModule(params: CaseParams, onHandled: OnHandled, variant: Variant): Type<unknown> {
   const kafka = KafkaModule.forRoot({
     brokers: [...params.brokers],
     logLevel: 'nothing',
@@ -55,6 +57,15 @@ function benchModule(params: CaseParams, onHandled: OnHandled, withEnhancers: bo
   class PlainHandler {
     @KafkaHandler({ group: 'bench' })
     async handle(@Message() message: KafkaMessage): Promise<void> {
+      const pending = onHandled(message.value);
+      if (pending) await pending;
+    }
+  }
+
+  @Injectable()
+  class PositionalHandler {
+    @KafkaHandler({ group: 'bench' })
+    async handle(message: KafkaMessage): Promise<void> {
       const pending = onHandled(message.value);
       if (pending) await pending;
     }
@@ -73,28 +84,32 @@ function benchModule(params: CaseParams, onHandled: OnHandled, withEnhancers: bo
     }
   }
 
-  @Module({ imports: [kafka], providers: [withEnhancers ? EnhancedHandler : PlainHandler] })
+  const handler = { decorated: PlainHandler, positional: PositionalHandler, pipeline: EnhancedHandler }[variant];
+  @Module({ imports: [kafka], providers: [handler] })
   class BenchModule {}
   return BenchModule;
 }
 
-// This module's Nest layer: a decorated @KafkaHandler (parameter decorators), with no enhancer or
-// with an interceptor and a ValidationPipe on a DTO.
+const NOTES: Record<Variant, string> = {
+  decorated: '@KafkaHandler with @Message(), no enhancer',
+  positional: '@KafkaHandler without parameter decorators (positional call), no enhancer',
+  pipeline: '@KafkaHandler with @Message() and a custom @Stamp() DTO through ValidationPipe, one interceptor',
+};
+
+// This module's Nest layer: a @KafkaHandler with parameter decorators and no enhancer, the same
+// without parameter decorators (the positional call: what a Nest app costs by itself), or with an
+// interceptor and a ValidationPipe on a DTO. The variant is read from the case name.
 runCaseProcess(async (params) => {
-  const withEnhancers = params.name.includes('pipeline');
+  const variant: Variant = params.name.includes('pipeline') ? 'pipeline' : params.name.includes('positional') ? 'positional' : 'decorated';
   let app: INestApplicationContext | undefined;
   await runConsumer(
     params,
     {
       async start(onHandled) {
-        app = await NestFactory.createApplicationContext(benchModule(params, onHandled, withEnhancers), { logger: false });
+        app = await NestFactory.createApplicationContext(benchModule(params, onHandled, variant), { logger: false });
       },
       close: async () => app?.close(),
     },
-    [
-      withEnhancers
-        ? `@KafkaHandler with @Message() and a custom @Stamp() DTO through ValidationPipe, one interceptor; numWorkers ${params.workers}`
-        : `@KafkaHandler with @Message(), no enhancer; numWorkers ${params.workers}`,
-    ],
+    [`${NOTES[variant]}; numWorkers ${params.workers}`],
   );
 });
