@@ -154,14 +154,16 @@ export class KafkaPipelineFactory {
       // Decorated parameters, nothing around them: read the values and call (no context unless asked for).
       return { kind: 'direct', argsOf: directArgs(params) };
     }
-    const argsOf = params === 'positional' ? positionalArgs(target, batch) : pipedArgs(params);
-    return { kind: 'pipeline', run: (call) => this.run(target, callback, { guards, interceptors, filters }, argsOf, call) };
+    // A positional method has no pipes: its decode error stays what it is without enhancers.
+    const piped = params !== 'positional';
+    const argsOf = piped ? pipedArgs(params) : positionalArgs(target, batch);
+    return { kind: 'pipeline', run: (call) => this.run(target, callback, { guards, interceptors, filters, piped }, argsOf, call) };
   }
 
   private async run(
     target: PipelineTarget,
     callback: Callback,
-    enhancers: { guards: CanActivate[]; interceptors: NestInterceptor[]; filters: ResolvedFilter[] },
+    enhancers: { guards: CanActivate[]; interceptors: NestInterceptor[]; filters: ResolvedFilter[]; piped: boolean },
     argsOf: (call: Call, args: unknown[]) => Promise<unknown[]>,
     call: Call,
   ): Promise<void> {
@@ -173,7 +175,7 @@ export class KafkaPipelineFactory {
       try {
         callArgs = await argsOf(call, args);
       } catch (error) {
-        pipeFailure = error;
+        if (enhancers.piped) pipeFailure = error;
         throw error;
       }
       return callback.apply(instance, callArgs);
