@@ -20,6 +20,15 @@ export type { KafkaGroupHealthSubscription } from './nest/health/kafka-health-su
 export { KafkaModuleError } from './nest/kafka-module.error.js';
 export { KafkaHandler, KafkaBatchHandler, InjectProducer, InjectConsumerGroup } from './nest/decorators/index.js';
 export type { KafkaHandlerOptions, KafkaBatchHandlerOptions } from './nest/decorators/index.js';
+export { Payload, KafkaCtx, Message, Header, Headers, WorkerId } from './nest/pipeline/kafka-param.decorators.js';
+export {
+  KafkaContext,
+  KafkaBatchContext,
+  KAFKA_CONTEXT_TYPE,
+  kafkaContextOf,
+  NotKafkaContextError,
+} from './nest/pipeline/kafka-context.js';
+export { KafkaHandlerStats } from './nest/pipeline/kafka-handler-stats.js';
 export { getProducerToken, getConsumerGroupToken } from './nest/kafka.tokens.js';
 export { DEFAULT_KAFKA_NAME } from './nest/kafka.constants.js';
 export { KAFKA_CLIENT_FACTORY, kafkajsClientFactory } from './nest/kafka-client.factory.js';

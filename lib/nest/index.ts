@@ -9,3 +9,4 @@ export type { KafkaModuleExtras } from './kafka.module-definition.js';
 export * from './kafka.registry.js';
 export * from './kafka.tokens.js';
 export * from './nest-kafka-logger.js';
+export * from './pipeline/index.js';

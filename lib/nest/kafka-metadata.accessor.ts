@@ -4,8 +4,13 @@ import type { AvroSchema } from '../core/avro.js';
 import { KAFKA_BATCH_HANDLER_METADATA, KAFKA_HANDLER_METADATA } from './kafka.constants.js';
 
 /** What a handler decorator recorded on one method. */
-export type KafkaHandlerMetadata =
-  { readonly kind: 'message'; readonly group: string; readonly schema?: AvroSchema } | { readonly kind: 'batch'; readonly group: string };
+export interface KafkaHandlerMetadata {
+  readonly kind: 'message' | 'batch';
+  readonly group: string;
+  /** Only this topic of the group (message handlers); none = every topic without its own handler. */
+  readonly topic?: string;
+  readonly schema?: AvroSchema;
+}
 
 /** Owns every read of the handler decorators' metadata, so the explorer stays readable. */
 @Injectable()
@@ -16,10 +21,15 @@ export class KafkaMetadataAccessor {
   getHandlerMetadata(method: unknown): KafkaHandlerMetadata[] {
     if (typeof method !== 'function') return [];
     const found: KafkaHandlerMetadata[] = [];
-    const single = this.reflector.get<{ group: string; schema?: AvroSchema } | undefined>(KAFKA_HANDLER_METADATA, method);
-    if (single) found.push({ kind: 'message', group: single.group, schema: single.schema });
-    const batch = this.reflector.get<{ group: string } | undefined>(KAFKA_BATCH_HANDLER_METADATA, method);
-    if (batch) found.push({ kind: 'batch', group: batch.group });
+    const single = this.reflector.get<{ group: string; topic?: string; schema?: AvroSchema } | undefined>(KAFKA_HANDLER_METADATA, method);
+    if (single) found.push(defined({ kind: 'message', group: single.group, topic: single.topic, schema: single.schema }));
+    const batch = this.reflector.get<{ group: string; schema?: AvroSchema } | undefined>(KAFKA_BATCH_HANDLER_METADATA, method);
+    if (batch) found.push(defined({ kind: 'batch', group: batch.group, schema: batch.schema }));
     return found;
   }
+}
+
+// Options left out stay out (no `topic: undefined` keys).
+function defined(meta: KafkaHandlerMetadata): KafkaHandlerMetadata {
+  return Object.fromEntries(Object.entries(meta).filter(([, value]) => value !== undefined)) as unknown as KafkaHandlerMetadata;
 }

@@ -1,26 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import { describeCause } from '../core/errors.js';
 import type { KafkaMessage } from '../core/message.js';
 import { KafkaModuleError } from './kafka-module.error.js';
 import { KafkaMetadataAccessor, type KafkaHandlerMetadata } from './kafka-metadata.accessor.js';
 import { KafkaClientRegistry } from './kafka.registry.js';
+import { KafkaHandlerStats } from './pipeline/kafka-handler-stats.js';
+import { KafkaPipelineFactory, type MessageInvoker, type PipelineTarget } from './pipeline/kafka-pipeline.js';
+import { NestEnhancerSource, containerOf } from './pipeline/nest-internals.js';
 
 type Wrapper = ReturnType<DiscoveryService['getProviders']>[number];
 
 /** A decorated method found on a provider or controller instance. */
-interface FoundHandler {
+interface FoundHandler extends PipelineTarget {
   readonly meta: KafkaHandlerMetadata;
-  readonly instance: object;
-  readonly methodName: string;
-  /** `Class.method`, for messages. */
-  readonly label: string;
 }
 
 /**
- * Finds `@KafkaHandler` / `@KafkaBatchHandler` methods with Nest's discovery and registers them,
- * with `this` bound to their provider, on the named consumer groups. All problems found are
- * thrown together as one {@link KafkaModuleError}.
+ * Finds `@KafkaHandler` / `@KafkaBatchHandler` methods with Nest's discovery, checks each group's
+ * set of handlers (one batch handler, or message handlers routed by topic with at most one
+ * catch-all), builds each method's Nest pipeline and registers ONE core handler per group. All
+ * problems found are thrown together as one {@link KafkaModuleError}.
  */
 @Injectable()
 export class KafkaExplorer {
@@ -31,6 +31,8 @@ export class KafkaExplorer {
     private readonly scanner: MetadataScanner,
     private readonly accessor: KafkaMetadataAccessor,
     private readonly registry: KafkaClientRegistry,
+    private readonly moduleRef: ModuleRef,
+    private readonly stats: KafkaHandlerStats,
   ) {}
 
   /** Discovers and registers every handler; throws {@link KafkaModuleError} listing every problem. */
@@ -46,16 +48,64 @@ export class KafkaExplorer {
       }
       byGroup.set(handler.meta.group, [...(byGroup.get(handler.meta.group) ?? []), handler]);
     }
-    for (const [group, handlers] of byGroup) {
-      if (handlers.length > 1) {
-        problems.push(
-          `consumer group "${group}" has ${handlers.length} handlers (${handlers.map((h) => h.label).join(', ')}); a group takes exactly one @KafkaHandler or @KafkaBatchHandler`,
-        );
-        continue;
-      }
-      this.register(handlers[0]!, problems);
+    if (byGroup.size === 0) {
+      if (problems.length > 0) throw new KafkaModuleError(problems);
+      return;
     }
+    const pipelines = new KafkaPipelineFactory(new NestEnhancerSource(containerOf(this.moduleRef)), this.stats);
+    const registrations: Array<() => void> = [];
+    for (const [group, handlers] of byGroup) {
+      const groupProblems = this.routingProblems(group, handlers);
+      for (const handler of handlers) groupProblems.push(...pipelines.problems(handler, handler.meta.kind === 'batch'));
+      problems.push(...groupProblems);
+      if (groupProblems.length === 0) registrations.push(() => this.register(group, handlers, pipelines, problems));
+    }
+    // Nothing is registered while any problem stands, so a failed boot leaves no half-wired group.
+    if (problems.length === 0) for (const register of registrations) register();
     if (problems.length > 0) throw new KafkaModuleError(problems);
+  }
+
+  /** Every problem of one group's set of handlers. */
+  private routingProblems(group: string, handlers: FoundHandler[]): string[] {
+    const labels = (hs: FoundHandler[]) => hs.map((h) => h.label).join(', ');
+    const batch = handlers.filter((h) => h.meta.kind === 'batch');
+    const catchAll = handlers.filter((h) => h.meta.kind === 'message' && h.meta.topic === undefined);
+    if (batch.length > 0 && handlers.length > 1) {
+      return [
+        `consumer group "${group}" has ${handlers.length} handlers (${labels(handlers)}); a group with a @KafkaBatchHandler takes no other handler`,
+      ];
+    }
+    if (catchAll.length > 1) {
+      return [
+        `consumer group "${group}" has ${catchAll.length} handlers (${labels(catchAll)}) without a topic; give each a topic ({ group: '${group}', topic }) or keep one catch-all`,
+      ];
+    }
+    const problems: string[] = [];
+    const topics = this.registry.group(group).topics;
+    const byTopic = new Map<string, FoundHandler[]>();
+    for (const handler of handlers) {
+      const { topic } = handler.meta;
+      if (topic === undefined) continue;
+      if (!topics.includes(topic)) {
+        problems.push(
+          `${handler.label} handles topic "${topic}", which consumer group "${group}" does not read (its topics: ${topics.map((t) => `"${t}"`).join(', ')})`,
+        );
+      }
+      byTopic.set(topic, [...(byTopic.get(topic) ?? []), handler]);
+    }
+    for (const [topic, routed] of byTopic) {
+      if (routed.length > 1)
+        problems.push(`topic "${topic}" of consumer group "${group}" has ${routed.length} handlers (${labels(routed)})`);
+    }
+    if (byTopic.size > 0 && catchAll.length === 0) {
+      const unhandled = topics.filter((t) => !byTopic.has(t));
+      if (unhandled.length > 0) {
+        problems.push(
+          `consumer group "${group}" reads ${unhandled.map((t) => `"${t}"`).join(', ')} but no handler takes ${unhandled.length > 1 ? 'them' : 'it'}: add @KafkaHandler({ group: '${group}', topic }) or one without a topic`,
+        );
+      }
+    }
+    return problems;
   }
 
   private findHandlers(problems: string[]): FoundHandler[] {
@@ -63,17 +113,19 @@ export class KafkaExplorer {
     const seen = new Set<object>();
     for (const wrapper of [...this.discovery.getProviders(), ...this.discovery.getControllers()]) {
       if (!isStatic(wrapper)) {
-        this.warnIfHandlers(wrapper);
+        this.refuseScoped(wrapper, problems);
         continue;
       }
       const instance: unknown = wrapper.instance;
       if (typeof instance !== 'object' || instance === null || seen.has(instance)) continue;
       seen.add(instance);
       const className = instance.constructor?.name || String(wrapper.name);
+      const moduleKey = wrapper.host?.token ?? '';
       for (const { methodName, metas } of this.decoratedMethods(Object.getPrototypeOf(instance))) {
         const label = `${className}.${methodName}`;
+        const meta = metas[0]!;
         if (metas.length > 1) problems.push(`${label} has both @KafkaHandler and @KafkaBatchHandler; use one`);
-        else found.push({ meta: metas[0]!, instance, methodName, label });
+        else found.push({ meta, instance, methodName, label, moduleKey, group: meta.group, schema: meta.schema });
       }
     }
     return found;
@@ -87,40 +139,56 @@ export class KafkaExplorer {
       .filter((m) => m.metas.length > 0);
   }
 
-  // Request-scoped and transient providers have no single instance to bind, as in @nestjs/schedule.
-  private warnIfHandlers(wrapper: Wrapper): void {
+  // Request-scoped, durable and transient providers have no single instance to bind. Supporting
+  // them would mean a DI sub-tree per record; refused at boot so it is never silently ignored.
+  private refuseScoped(wrapper: Wrapper, problems: string[]): void {
     const metatype: unknown = wrapper.metatype;
     if (typeof metatype !== 'function') return;
     for (const { methodName } of this.decoratedMethods(metatype.prototype)) {
-      this.logger.warn(
-        `${metatype.name}.${methodName} is a Kafka handler on a request-scoped or transient provider and is skipped: handlers need a singleton provider`,
+      problems.push(
+        `${metatype.name}.${methodName} is a Kafka handler on a request-scoped, durable or transient provider (or one that depends on such a provider, or has a request-scoped guard, interceptor, pipe or filter): Kafka handlers need a singleton provider; move the handler to a default-scope provider and resolve scoped services with ModuleRef.resolve()`,
       );
     }
   }
 
-  private register(handler: FoundHandler, problems: string[]): void {
-    const group = this.registry.group(handler.meta.group);
-    const method = (handler.instance as Record<string, unknown>)[handler.methodName] as (...args: unknown[]) => unknown;
+  /** The one place a group's core handler is registered. */
+  private register(group: string, handlers: FoundHandler[], pipelines: KafkaPipelineFactory, problems: string[]): void {
+    const consumerGroup = this.registry.group(group);
+    const labels = handlers.map((h) => h.label).join(', ');
     try {
-      if (handler.meta.kind === 'batch') {
-        group.registerBatchHandler(async (messages: KafkaMessage[]) => {
-          await method.call(handler.instance, messages);
-        });
+      if (handlers[0]!.meta.kind === 'batch') {
+        consumerGroup.registerBatchHandler(pipelines.forBatches(handlers[0]!));
       } else {
-        const { schema } = handler.meta;
-        group.registerHandler(async (message: KafkaMessage, workerId: number) => {
-          const payload = schema === undefined ? message : message.decode(schema);
-          await method.call(handler.instance, payload, workerId, message);
-        });
+        consumerGroup.registerHandler(routeByTopic(handlers, pipelines));
       }
     } catch (error) {
-      problems.push(`${handler.label} could not be registered on consumer group "${handler.meta.group}": ${describeCause(error)}`);
+      problems.push(`${labels} could not be registered on consumer group "${group}": ${describeCause(error)}`);
       return;
     }
-    this.logger.log(
-      `${handler.label} handles consumer group "${handler.meta.group}" (${group.topics.join(', ')})${handler.meta.kind === 'batch' ? ' in batches' : ''}`,
-    );
+    for (const h of handlers) {
+      const what = h.meta.kind === 'batch' ? ' in batches' : '';
+      const topics = h.meta.topic ?? consumerGroup.topics.join(', ');
+      this.logger.log(`${h.label} handles consumer group "${group}" (${topics})${what}`);
+    }
   }
+}
+
+// One core handler per group: a single handler is called as is, several are looked up by topic.
+function routeByTopic(handlers: FoundHandler[], pipelines: KafkaPipelineFactory): MessageInvoker {
+  if (handlers.length === 1) return pipelines.forMessages(handlers[0]!);
+  const routes = new Map<string, MessageInvoker>();
+  let catchAll: MessageInvoker | undefined;
+  for (const handler of handlers) {
+    const invoker = pipelines.forMessages(handler);
+    if (handler.meta.topic === undefined) catchAll = invoker;
+    else routes.set(handler.meta.topic, invoker);
+  }
+  return (message: KafkaMessage, workerId: number) => {
+    const invoker = routes.get(message.topic) ?? catchAll;
+    // Boot checks make every topic of the group routable; a record of another topic is a bug.
+    if (!invoker) return Promise.reject(new Error(`no Kafka handler for topic "${message.topic}"`));
+    return invoker(message, workerId);
+  };
 }
 
 function isStatic(wrapper: Wrapper): boolean {

@@ -9,6 +9,7 @@ import { KAFKA_MODULE_OPTIONS, KafkaConfigurableModule, type KafkaModuleExtras }
 import type { KafkaDeclaredNames, KafkaModuleOptions } from './kafka-module.options.js';
 import { KafkaClientRegistry } from './kafka.registry.js';
 import { getConsumerGroupToken, getProducerToken } from './kafka.tokens.js';
+import { KafkaHandlerStats } from './pipeline/kafka-handler-stats.js';
 
 /** Options of {@link KafkaModule.forRoot}: the module options plus `isGlobal` (the builder's `OPTIONS_TYPE`, spelt out). */
 export type KafkaModuleSyncOptions = KafkaModuleOptions & KafkaModuleExtras;
@@ -110,10 +111,11 @@ function withClients(base: DynamicModule, declared: KafkaDeclaredNames): Dynamic
         inject: [KAFKA_MODULE_OPTIONS, KAFKA_DECLARED_NAMES, KAFKA_CLIENT_FACTORY],
       },
       KafkaMetadataAccessor,
+      KafkaHandlerStats,
       KafkaExplorer,
       KafkaLifecycle,
       ...clientProviders,
     ],
-    exports: [...(base.exports ?? []), KafkaClientRegistry, ...clientTokens],
+    exports: [...(base.exports ?? []), KafkaClientRegistry, KafkaHandlerStats, ...clientTokens],
   };
 }

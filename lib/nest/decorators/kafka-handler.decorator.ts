@@ -1,5 +1,6 @@
 import { SetMetadata } from '@nestjs/common';
 import type { AvroSchema } from '../../core/avro.js';
+import { KafkaModuleError } from '../kafka-module.error.js';
 import { KAFKA_HANDLER_METADATA } from '../kafka.constants.js';
 import { checkGroupOption } from './check-group-option.js';
 
@@ -8,25 +9,39 @@ export interface KafkaHandlerOptions {
   /** Name of the consumer group (a key of `consumerGroups` in the module options). */
   group: string;
   /**
-   * Avro schema of the payload. When given, the method's first argument is the decoded event
-   * instead of the message; a payload that does not decode fails the handler with an
-   * `AvroCodecError` (reported on the group's error stream like any handler error).
+   * Handle only this topic of the group. A group reading several topics can have one handler per
+   * topic plus at most one without `topic` (the catch-all for the others); every topic of the
+   * group needs a handler. Default: every topic.
+   */
+  topic?: string;
+  /**
+   * Avro schema of the payload. When given, the payload (the positional first argument, or
+   * `@Payload()`) is the decoded event instead of the message (or of the JSON value); a payload
+   * that does not decode fails the handler with an `AvroCodecError` (positional) or a
+   * `NonRetryableError` (`@Payload()`).
    */
   schema?: AvroSchema;
 }
 
 /**
- * Makes the decorated provider method the single-message handler of a consumer group. It is
- * called with `this` bound to the provider as
- * `method(payload, workerId, message)`:
+ * Makes the decorated provider method the single-message handler of a consumer group (or of one
+ * of its topics, with `topic`). It runs through Nest's pipeline (guards, interceptors, pipes,
+ * exception filters, with context type `'kafka'`). Without parameter decorators it is called
+ * with `this` bound to the provider as `method(payload, workerId, message)`:
  * - `payload`: the decoded event when `schema` is set, else the `KafkaMessage` itself;
  * - `workerId`: the id (1..numWorkers) of the worker running the call;
  * - `message`: the `KafkaMessage` (topic, partition, offset, key, headers, requestId).
  *
- * The message is committed once the returned promise settles. A group takes exactly one
- * handler: `@KafkaHandler` or `@KafkaBatchHandler`, never both, never two.
+ * With parameter decorators (`@Payload()`, `@KafkaCtx()`, `@Message()`, `@Header(name)`,
+ * `@Headers()`, `@WorkerId()`) each parameter gets what its decorator names.
+ *
+ * The message is committed once the returned promise settles.
  */
 export function KafkaHandler(options: KafkaHandlerOptions): MethodDecorator {
   checkGroupOption('@KafkaHandler', options);
-  return SetMetadata(KAFKA_HANDLER_METADATA, { group: options.group, schema: options.schema });
+  const topic: unknown = options.topic;
+  if (topic !== undefined && (typeof topic !== 'string' || topic.trim() === '')) {
+    throw new KafkaModuleError([`@KafkaHandler({ group: '${options.group}', topic }) needs topic to be a non-empty string when given`]);
+  }
+  return SetMetadata(KAFKA_HANDLER_METADATA, { group: options.group, topic: options.topic, schema: options.schema });
 }

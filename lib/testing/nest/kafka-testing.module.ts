@@ -22,7 +22,8 @@ export type KafkaTestingModuleAsyncOptions = KafkaModuleAsyncOptions & {
  * `KafkaModule` for tests: the same options, names, tokens, decorators, explorer and lifecycle,
  * with every producer an `InMemoryProducer` and every group an `InMemoryConsumerGroup` on one
  * {@link InMemoryKafka}. `@InjectProducer`, `@InjectConsumerGroup`, `@KafkaHandler` and
- * `@KafkaBatchHandler` work unchanged. To test an app module that imports `KafkaModule` itself,
+ * `@KafkaBatchHandler` work unchanged, through the same Nest pipeline (guards, interceptors, pipes,
+ * exception filters, parameter decorators) as in the app. To test an app module that imports `KafkaModule` itself,
  * override its client factory instead: `.overrideProvider(KAFKA_CLIENT_FACTORY).useValue(new InMemoryKafka())`.
  *
  * @example

@@ -102,10 +102,10 @@ describe('KafkaModule boot errors', () => {
     );
   });
 
-  it('skips a request-scoped handler, so its group has none', async () => {
+  it('refuses a handler on a request-scoped provider at boot (it used to be skipped with a warning)', async () => {
     await assert.rejects(
       boot({ ...quiet, consumerGroups: { orders: group('orders') } }, [RequestScopedHandler]),
-      moduleError(/consumer group "orders" has no handler/),
+      moduleError(/RequestScopedHandler\.handle is a Kafka handler on a request-scoped, durable or transient provider/),
     );
   });
 
