@@ -25,6 +25,8 @@ export {
   HandlerRegistrationError,
   MessageHandlerError,
   NonRetryableError,
+  HandlerTimeoutError,
+  FailureForwardError,
   KafkaOperationError,
   KafkaAuthorizationError,
   KafkaTimeoutError,
@@ -82,6 +84,15 @@ export { KafkaConsumerGroup, ConsumerState, consumerStateName, DoNotCommitError,
 export type { StateListener, CommitDecision, MessageHandler, BatchHandler } from './consumer/index.js';
 export type { ConsumerCloseOptions } from './consumer/close-sequence.js';
 export type { ConsumerGroupConfig, ConsumerOffsetReset } from './config/consumer.js';
+
+// When a handler fails: policies, retry and dead-letter topics, their headers, counters.
+export { retryTopicName, deadLetterTopicName, RETRY_BACKOFF_DEFAULTS } from './consumer/failure/failure-policy.js';
+export type { FailureAction, FailurePolicy, OnHandlerError, RetryBackoff, BatchFailureMode } from './consumer/failure/failure-policy.js';
+export type { HandlerOptions } from './consumer/failure/failure-config.js';
+export type { FailureStats } from './consumer/failure/failure-stats.js';
+export { FAILURE_HEADERS, readFailureHeaders } from './consumer/failure/failure-headers.js';
+export type { FailureHeaderInfo } from './consumer/failure/failure-headers.js';
+export { originalTopicOf } from './consumer/failure/retry-topics.js';
 
 // Health.
 export { createHealthChecker } from './health/create-health-checker.js';
