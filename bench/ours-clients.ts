@@ -34,7 +34,7 @@ export async function openOurProducer(params: CaseParams, settings: Partial<Prod
 }
 
 /** A `KafkaConsumerGroup` as a bench consumer: single handler, or batch handler when `batch`. */
-export function ourConsumerAdapter(params: CaseParams, batch: boolean): ConsumerAdapter {
+export function ourConsumerAdapter(params: CaseParams, batch: boolean, settings: Partial<ConsumerGroupConfig> = {}): ConsumerAdapter {
   let group: KafkaConsumerGroup | undefined;
   return {
     async start(onHandled) {
@@ -48,6 +48,7 @@ export function ourConsumerAdapter(params: CaseParams, batch: boolean): Consumer
         ...(params.ordering === 'partition' ? {} : { ordering: params.ordering, maxConcurrency: params.workers }),
         logger: silentLogger,
         ...benchTelemetry(params),
+        ...settings,
         ...overrides<ConsumerGroupConfig>('BENCH_CONSUMER_CONFIG'),
       });
       if (batch) {

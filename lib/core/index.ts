@@ -25,6 +25,8 @@ export {
   HandlerRegistrationError,
   MessageHandlerError,
   NonRetryableError,
+  HandlerTimeoutError,
+  FailureForwardError,
   KafkaOperationError,
   KafkaAuthorizationError,
   KafkaTimeoutError,
@@ -93,6 +95,15 @@ export type { TopicPartitions } from './consumer/pause-set.js';
 export type { AssignedPartitions, SeekRequest, SeekPosition } from './consumer/partition-request.js';
 export type { RebalanceListener } from './consumer/rebalance-listeners.js';
 export type { GroupLag } from './health/consumer-lag.js';
+
+// When a handler fails: policies, retry and dead-letter topics, their headers, counters.
+export { retryTopicName, deadLetterTopicName, RETRY_BACKOFF_DEFAULTS } from './consumer/failure/failure-policy.js';
+export type { FailureAction, FailurePolicy, OnHandlerError, RetryBackoff, BatchFailureMode } from './consumer/failure/failure-policy.js';
+export type { HandlerOptions } from './consumer/failure/failure-config.js';
+export type { FailureStats } from './consumer/failure/failure-stats.js';
+export { FAILURE_HEADERS, readFailureHeaders } from './consumer/failure/failure-headers.js';
+export type { FailureHeaderInfo } from './consumer/failure/failure-headers.js';
+export { originalTopicOf } from './consumer/failure/retry-topics.js';
 
 // Health.
 export { createHealthChecker } from './health/create-health-checker.js';

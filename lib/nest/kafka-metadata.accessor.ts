@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AvroSchema } from '../core/avro.js';
+import type { HandlerOptions } from '../core/consumer/failure/failure-config.js';
 import { KAFKA_BATCH_HANDLER_METADATA, KAFKA_HANDLER_METADATA } from './kafka.constants.js';
 
 /** What a handler decorator recorded on one method. */
@@ -10,6 +11,8 @@ export interface KafkaHandlerMetadata {
   /** Only this topic of the group (message handlers); none = every topic without its own handler. */
   readonly topic?: string;
   readonly schema?: AvroSchema;
+  /** The decorator's `onError` / `handlerTimeoutMs`, when set. */
+  readonly failure?: HandlerOptions;
 }
 
 /** Owns every read of the handler decorators' metadata, so the explorer stays readable. */
@@ -21,10 +24,17 @@ export class KafkaMetadataAccessor {
   getHandlerMetadata(method: unknown): KafkaHandlerMetadata[] {
     if (typeof method !== 'function') return [];
     const found: KafkaHandlerMetadata[] = [];
-    const single = this.reflector.get<{ group: string; topic?: string; schema?: AvroSchema } | undefined>(KAFKA_HANDLER_METADATA, method);
-    if (single) found.push(defined({ kind: 'message', group: single.group, topic: single.topic, schema: single.schema }));
-    const batch = this.reflector.get<{ group: string; schema?: AvroSchema } | undefined>(KAFKA_BATCH_HANDLER_METADATA, method);
-    if (batch) found.push(defined({ kind: 'batch', group: batch.group, schema: batch.schema }));
+    const single = this.reflector.get<{ group: string; topic?: string; schema?: AvroSchema; failure?: HandlerOptions } | undefined>(
+      KAFKA_HANDLER_METADATA,
+      method,
+    );
+    if (single)
+      found.push(defined({ kind: 'message', group: single.group, topic: single.topic, schema: single.schema, failure: single.failure }));
+    const batch = this.reflector.get<{ group: string; schema?: AvroSchema; failure?: HandlerOptions } | undefined>(
+      KAFKA_BATCH_HANDLER_METADATA,
+      method,
+    );
+    if (batch) found.push(defined({ kind: 'batch', group: batch.group, schema: batch.schema, failure: batch.failure }));
     return found;
   }
 }

@@ -3,6 +3,8 @@ import { DiscoveryService, MetadataScanner, ModuleRef } from '@nestjs/core';
 import { describeCause } from '../core/errors.js';
 import type { KafkaMessage } from '../core/message.js';
 import { KafkaModuleError } from './kafka-module.error.js';
+import type { HandlerOptions } from '../core/consumer/failure/failure-config.js';
+import { originalTopicOf } from '../core/consumer/failure/retry-topics.js';
 import { KafkaMetadataAccessor, type KafkaHandlerMetadata } from './kafka-metadata.accessor.js';
 import { KafkaClientRegistry } from './kafka.registry.js';
 import { KafkaHandlerStats } from './pipeline/kafka-handler-stats.js';
@@ -156,10 +158,12 @@ export class KafkaExplorer {
     const consumerGroup = this.registry.group(group);
     const labels = handlers.map((h) => h.label).join(', ');
     try {
+      const options = sharedHandlerOptions(group, handlers, problems);
+      if (options === false) return;
       if (handlers[0]!.meta.kind === 'batch') {
-        consumerGroup.registerBatchHandler(pipelines.forBatches(handlers[0]!));
+        consumerGroup.registerBatchHandler(pipelines.forBatches(handlers[0]!), options);
       } else {
-        consumerGroup.registerHandler(routeByTopic(handlers, pipelines));
+        consumerGroup.registerHandler(routeByTopic(handlers, pipelines), options);
       }
     } catch (error) {
       problems.push(`${labels} could not be registered on consumer group "${group}": ${describeCause(error)}`);
@@ -184,11 +188,30 @@ function routeByTopic(handlers: FoundHandler[], pipelines: KafkaPipelineFactory)
     else routes.set(handler.meta.topic, invoker);
   }
   return (message: KafkaMessage, workerId: number) => {
-    const invoker = routes.get(message.topic) ?? catchAll;
+    // A retry-topic record goes to the handler of the topic it first failed on.
+    const invoker = routes.get(originalTopicOf(message)) ?? catchAll;
     // Boot checks make every topic of the group routable; a record of another topic is a bug.
-    if (!invoker) return Promise.reject(new Error(`no Kafka handler for topic "${message.topic}"`));
+    if (!invoker) return Promise.reject(new Error(`no Kafka handler for topic "${originalTopicOf(message)}"`));
     return invoker(message, workerId);
   };
+}
+
+/**
+ * The decorators' `onError` / `handlerTimeoutMs` for the group's one core handler: those of its
+ * handler, or of its routed handlers when they agree (none set: the group's apply). Routed handlers
+ * with different settings are a boot problem: one core handler takes one policy.
+ */
+function sharedHandlerOptions(group: string, handlers: FoundHandler[], problems: string[]): HandlerOptions | undefined | false {
+  const distinct = new Set(
+    handlers.map((h) => JSON.stringify(h.meta.failure ?? {}, (_, v: unknown) => (typeof v === 'function' ? v.toString() : v))),
+  );
+  if (distinct.size > 1) {
+    problems.push(
+      `consumer group "${group}" routes topics to handlers with different onError / handlerTimeoutMs (${handlers.map((h) => h.label).join(', ')}): set them once, on the group's entry in consumerGroups, or give every handler the same`,
+    );
+    return false;
+  }
+  return handlers[0]!.meta.failure;
 }
 
 function isStatic(wrapper: Wrapper): boolean {

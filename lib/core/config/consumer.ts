@@ -8,6 +8,13 @@ import {
   type TelemetryOptions,
 } from '../telemetry/telemetry-options.js';
 import {
+  checkHandlerTimeout,
+  checkOnHandlerError,
+  resolveFailurePolicy,
+  type ResolvedFailurePolicy,
+} from '../consumer/failure/failure-config.js';
+import type { OnHandlerError } from '../consumer/failure/failure-policy.js';
+import {
   CONNECTION_OPTION_NAMES,
   checkConnectionConfig,
   resolveConnectionConfig,
@@ -72,6 +79,18 @@ export interface ConsumerGroupConfig extends ConnectionConfig, TelemetryOptions 
    * rejoin limit, 20 s per call), so state flushed here is flushed before the next owner starts.
    */
   onPartitionsRevoked?: RebalanceListener;
+  /**
+   * What happens when a handler fails (README, "When a handler fails"): `'commit'` (default,
+   * dp-kafka's behaviour: report and commit), `'deadLetter'`, `'stop'`, or a policy such as
+   * `{ retry: { attempts: 3 }, then: 'deadLetter' }`. A handler registered with its own `onError`
+   * overrides this.
+   */
+  onError?: OnHandlerError;
+  /**
+   * Time limit of one handler call, ms: a handler that has not settled by then fails with a
+   * (retryable) `HandlerTimeoutError` and its late result is ignored. Default: none.
+   */
+  handlerTimeoutMs?: number;
 }
 
 /** A config with every default applied (connection settings included) and topics as a list. */
@@ -93,6 +112,10 @@ export interface ResolvedConsumerGroupConfig extends ResolvedConnectionConfig, R
   readonly heartbeatInterval: number;
   readonly onPartitionsAssigned: RebalanceListener | undefined;
   readonly onPartitionsRevoked: RebalanceListener | undefined;
+  /** `onError` with its defaults applied. */
+  readonly failurePolicy: ResolvedFailurePolicy;
+  /** Time limit of one handler call, ms; `undefined` = none. */
+  readonly handlerTimeoutMs: number | undefined;
 }
 
 /** Consumer defaults: dp-kafka's where it has one. */
@@ -126,6 +149,8 @@ export const CONSUMER_GROUP_ONLY_OPTION_NAMES = optionNames<Omit<ConsumerGroupCo
   ...TELEMETRY_OPTION_NAMES,
   onPartitionsAssigned: true,
   onPartitionsRevoked: true,
+  onError: true,
+  handlerTimeoutMs: true,
 });
 
 const CONSUMER_GROUP_OPTION_NAMES = [...CONNECTION_OPTION_NAMES, ...CONSUMER_GROUP_ONLY_OPTION_NAMES];
@@ -167,6 +192,8 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
   for (const field of ['onPartitionsAssigned', 'onPartitionsRevoked'] as const) {
     checker.require(c[field] === undefined || typeof c[field] === 'function', field, 'must be a function');
   }
+  checkOnHandlerError(checker, c.onError);
+  checkHandlerTimeout(checker, c.handlerTimeoutMs);
   if (Array.isArray(c.brokers) && typeof c.minBrokersHealthy === 'number') {
     checker.require(c.minBrokersHealthy <= c.brokers.length, 'minBrokersHealthy', 'must not exceed the number of brokers');
   }
@@ -191,6 +218,8 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
     heartbeatInterval: Math.max(1, Math.min(MAX_HEARTBEAT_INTERVAL, Math.floor(sessionTimeout / 3))),
     onPartitionsAssigned: c.onPartitionsAssigned,
     onPartitionsRevoked: c.onPartitionsRevoked,
+    failurePolicy: resolveFailurePolicy(c.onError),
+    handlerTimeoutMs: c.handlerTimeoutMs,
   });
 }
 

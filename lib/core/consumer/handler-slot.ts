@@ -4,6 +4,8 @@ import { BatchDispatcher, type BatchHandler } from './batch-dispatcher.js';
 import type { Dispatcher } from './dispatch.js';
 import { createMessageInvoker } from './invoke-handler.js';
 import { BUFFERED_RECORDS_PER_WORKER, DEFAULT_MAX_BUFFERED_BYTES, KeyedDispatcher, MIN_BUFFERED_RECORDS } from './keyed-dispatcher.js';
+import type { HandlerOptions } from './failure/failure-config.js';
+import type { FailureSettings } from './failure/failure-ladder.js';
 import { MessageChannel } from './message-channel.js';
 import { MessageDispatcher, type MessageHandler } from './message-dispatcher.js';
 import type { ConsumePipeline } from './pipeline.js';
@@ -24,6 +26,8 @@ export interface HandlerSlotOptions {
   readonly logData: () => LogData;
   /** Spans and metrics around every handler call; absent when off or unavailable. */
   readonly telemetry?: ConsumerTelemetry;
+  /** The failure handling of a handler registered with `options` (validates them; throws KafkaConfigError). */
+  readonly failure: (options: HandlerOptions | undefined) => FailureSettings;
 }
 
 /**
@@ -40,12 +44,14 @@ export class HandlerSlot {
    * Installs a single-message handler: on `numWorkers` workers one record per partition at a
    * time, or with `ordering` 'key' / 'none' on `maxConcurrency` workers beyond the partition count.
    */
-  message(handler: MessageHandler): void {
+  message(handler: MessageHandler, options?: HandlerOptions): void {
     this.checkHandler(handler);
+    this.checkFree();
     const { pipeline, numWorkers, ordering, maxConcurrency, emit, logData, telemetry } = this.options;
+    const failure = this.options.failure(options);
     handler = traceMessageHandler(handler, telemetry);
     if (ordering === 'partition') {
-      this.install(new MessageDispatcher({ handler, numWorkers, tracker: pipeline.tracker, emit, logData }));
+      this.install(new MessageDispatcher({ handler, numWorkers, tracker: pipeline.tracker, emit, logData, failure }));
       return;
     }
     this.install(
@@ -53,7 +59,7 @@ export class HandlerSlot {
         tracker: pipeline.tracker,
         gate: pipeline,
         // The same invoker as the partition mode: request id, error reporting, commit rule, failure policies.
-        invoke: createMessageInvoker({ handler, emit, logData }),
+        invoke: createMessageInvoker({ handler, emit, logData, failure }),
         ordering,
         maxConcurrency,
         maxBufferedRecords: Math.max(MIN_BUFFERED_RECORDS, BUFFERED_RECORDS_PER_WORKER * maxConcurrency),
@@ -63,12 +69,14 @@ export class HandlerSlot {
   }
 
   /** Installs a batch handler (batches of `batchSize`, or fewer after `batchWaitTime`). */
-  batch(handler: BatchHandler): void {
+  batch(handler: BatchHandler, options?: HandlerOptions): void {
     this.checkHandler(handler);
     this.checkPartitionOrdering('registerBatchHandler');
+    this.checkFree();
     const { pipeline, batchSize, batchWaitTime, emit, logData, telemetry } = this.options;
+    const failure = this.options.failure(options);
     handler = traceBatchHandler(handler, telemetry);
-    this.install(new BatchDispatcher({ handler, batchSize, batchWaitTime, tracker: pipeline.tracker, emit, logData }));
+    this.install(new BatchDispatcher({ handler, batchSize, batchWaitTime, tracker: pipeline.tracker, emit, logData, failure }));
   }
 
   /** The channel-style reader, installed on first call; it follows the group's state to end its loops. */
@@ -91,13 +99,18 @@ export class HandlerSlot {
 
   /** Installs any dispatcher. Throws if one is already installed. */
   install(dispatcher: Dispatcher): void {
+    this.checkFree();
+    this.options.pipeline.setDispatcher(dispatcher);
+  }
+
+  /** Throws when a handler, batch handler or reader is already installed. */
+  private checkFree(): void {
     if (this.options.pipeline.hasDispatcher) {
       throw new HandlerRegistrationError(
         'failed to register handler because a handler, batch handler or messages() reader had already been registered, only 1 allowed',
         this.options.logData(),
       );
     }
-    this.options.pipeline.setDispatcher(dispatcher);
   }
 
   /**

@@ -1,11 +1,12 @@
 import { SetMetadata } from '@nestjs/common';
 import type { AvroSchema } from '../../core/avro.js';
 import { KafkaModuleError } from '../kafka-module.error.js';
+import type { HandlerOptions } from '../../core/consumer/failure/failure-config.js';
 import { KAFKA_HANDLER_METADATA } from '../kafka.constants.js';
-import { checkGroupOption } from './check-group-option.js';
+import { checkGroupOption, failureMetadata } from './check-group-option.js';
 
 /** Options of {@link KafkaHandler}. */
-export interface KafkaHandlerOptions {
+export interface KafkaHandlerOptions extends HandlerOptions {
   /** Name of the consumer group (a key of `consumerGroups` in the module options). */
   group: string;
   /**
@@ -21,6 +22,7 @@ export interface KafkaHandlerOptions {
    * `NonRetryableError` (`@Payload()`).
    */
   schema?: AvroSchema;
+  // onError and handlerTimeoutMs (from HandlerOptions) override the group's for this handler.
 }
 
 /**
@@ -35,7 +37,8 @@ export interface KafkaHandlerOptions {
  * With parameter decorators (`@Payload()`, `@KafkaCtx()`, `@Message()`, `@Header(name)`,
  * `@Headers()`, `@WorkerId()`) each parameter gets what its decorator names.
  *
- * The message is committed once the returned promise settles.
+ * The message is committed once the returned promise settles; when it rejects, `onError`
+ * (default: the group's) decides (README, "When a handler fails").
  */
 export function KafkaHandler(options: KafkaHandlerOptions): MethodDecorator {
   checkGroupOption('@KafkaHandler', options);
@@ -43,5 +46,10 @@ export function KafkaHandler(options: KafkaHandlerOptions): MethodDecorator {
   if (topic !== undefined && (typeof topic !== 'string' || topic.trim() === '')) {
     throw new KafkaModuleError([`@KafkaHandler({ group: '${options.group}', topic }) needs topic to be a non-empty string when given`]);
   }
-  return SetMetadata(KAFKA_HANDLER_METADATA, { group: options.group, topic: options.topic, schema: options.schema });
+  return SetMetadata(KAFKA_HANDLER_METADATA, {
+    group: options.group,
+    topic: options.topic,
+    schema: options.schema,
+    ...failureMetadata(options),
+  });
 }
