@@ -1,5 +1,6 @@
 import type { PartitionOffset } from '../core/consumer/offset-tracker.js';
 import type { ConsumerTransport, PartitionBatch, TransportListener } from '../core/consumer/transport.js';
+import { PauseSet, type PauseHolder, type TopicPartitions } from '../core/consumer/pause-set.js';
 import { WorkerPool } from '../core/consumer/worker-pool.js';
 import { KafkaOperationError } from '../core/errors.js';
 import type { InMemoryBroker } from './in-memory-broker.js';
@@ -42,6 +43,7 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
   /** Caps concurrent partition batches, as kafkajs' `partitionsConsumedConcurrently` does. */
   private readonly slots: WorkerPool;
   private readonly unsubscribe: () => void;
+  private readonly pauses = new PauseSet();
 
   constructor(
     private readonly broker: InMemoryBroker,
@@ -118,6 +120,20 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
     if (this.running) this.join();
   }
 
+  pause(partitions: readonly TopicPartitions[], holder?: PauseHolder): void {
+    this.pauses.pause(partitions, holder);
+  }
+
+  resume(partitions: readonly TopicPartitions[], holder?: PauseHolder): void {
+    this.pauses.resume(partitions, holder);
+    if (!this.running) return;
+    for (const { topic, partition } of this.assignment()) if (!this.pauses.isPaused(topic, partition)) this.pump(topic, partition);
+  }
+
+  isPaused(topic: string, partition: number, holder?: PauseHolder): boolean {
+    return this.pauses.isPaused(topic, partition, holder);
+  }
+
   /** Simulates consumption crashing with `error`: the core backs off, reconnects and runs again. */
   crash(error: unknown): void {
     if (!this.running || !this.listener) return;
@@ -126,10 +142,13 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
     this.listener.onCrash(error);
   }
 
-  /** Whether every record of the assigned partitions was delivered and no batch is being handled. */
+  /** Whether every record of the assigned partitions that are not paused was delivered and no batch is being handled. */
   isCaughtUp(): boolean {
     if (this.active.size > 0 || this.loops.size > 0) return false;
-    return this.assignment().every(({ topic, partition }) => this.position(topic, partition) >= this.broker.endOffset(topic, partition));
+    return this.assignment().every(
+      ({ topic, partition }) =>
+        this.pauses.isPaused(topic, partition) || this.position(topic, partition) >= this.broker.endOffset(topic, partition),
+    );
   }
 
   private join(): void {
@@ -166,12 +185,13 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
     const key = `${topic}/${partition}`;
     if (this.loops.get(key) === this.generation || this.rebalancing) return;
     this.position(topic, partition); // fixes the start of a partition created after the join
+    if (this.pauses.isPaused(topic, partition)) return; // resume() pumps it
     this.loops.set(key, this.generation);
     void this.deliver(key, topic, partition, this.generation);
   }
 
   private async deliver(key: string, topic: string, partition: number, generation: number): Promise<void> {
-    const current = () => this.running && !this.rebalancing && generation === this.generation;
+    const current = () => this.running && !this.rebalancing && generation === this.generation && !this.pauses.isPaused(topic, partition);
     try {
       while (current()) {
         if (this.broker.read(topic, partition, this.position(topic, partition), 1).length === 0) return;

@@ -6,6 +6,7 @@ import type { ReachabilityProbe } from '../reachability.js';
 import { KafkaMessage } from '../message.js';
 import type { PartitionOffset } from './offset-tracker.js';
 import type { ConsumerTransport, PartitionBatch, TransportListener } from './transport.js';
+import { assignmentToList, PauseSet, type PauseHolder, type TopicPartitions } from './pause-set.js';
 import { installKafkaJsStopGuard } from './kafkajs-stop-guard.js';
 import { installKafkaJsRejoinHook, registerRejoinHook } from './kafkajs-rejoin-hook.js';
 import { COMMIT_RETRY_DEFAULTS, commitWithRetry } from './commit-retry.js';
@@ -51,6 +52,10 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
   private group: KafkaJsCoordinatorHolder | undefined;
   /** The coordinator search under way (commits and heartbeats that fail together share it). */
   private refreshing: Promise<void> | undefined;
+  /** Paused partitions per holder: ours, applied to kafkajs on every change, join and run. */
+  private readonly pauses = new PauseSet();
+  /** The partitions of the last group join. */
+  private assigned: TopicPartitions[] = [];
 
   constructor(
     private readonly config: ResolvedConsumerGroupConfig,
@@ -73,6 +78,9 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
     const { GROUP_JOIN, REBALANCING, CRASH } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (event: ConsumerGroupJoinEvent) => {
       this.revoking = undefined;
+      // Emitted synchronously after the assignment and before the first fetch of the generation.
+      this.assigned = assignmentToList(event.payload.memberAssignment);
+      this.applyPauses();
       this.listener?.onGroupJoin(event.payload.memberAssignment);
     });
     // kafkajs emits it synchronously just before it rejoins; the rejoin hook then waits for the answer.
@@ -122,6 +130,8 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
       onRunnerStart: (group) => {
         this.group = isKafkaJsCoordinatorHolder(group) ? group : undefined;
         if (this.group) this.refreshCoordinatorOnFailedHeartbeat(this.group);
+        // A new run has a new kafkajs consumer group, which knows nothing of earlier pauses.
+        this.applyPauses();
       },
     });
     await this.consumer.run({
@@ -200,6 +210,41 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
     else await this.consumer.commitOffsets(offsets.map((o) => ({ ...o })));
   }
 
+  pause(partitions: readonly TopicPartitions[], holder?: PauseHolder): void {
+    this.pauses.pause(partitions, holder);
+    this.applyPauses();
+  }
+
+  resume(partitions: readonly TopicPartitions[], holder?: PauseHolder): void {
+    this.pauses.resume(partitions, holder);
+    this.applyPauses();
+  }
+
+  isPaused(topic: string, partition: number, holder?: PauseHolder): boolean {
+    return this.pauses.isPaused(topic, partition, holder);
+  }
+
+  /**
+   * Makes kafkajs' own pause state (per run, per assigned partition) match ours: kafkajs keeps it
+   * in the consumer group object of a run, which a crash and restart replace.
+   */
+  private applyPauses(): void {
+    const paused: TopicPartitions[] = [];
+    const active: TopicPartitions[] = [];
+    for (const { topic, partitions = [] } of this.assigned) {
+      const held = partitions.filter((p) => this.pauses.isPaused(topic, p));
+      if (held.length > 0) paused.push({ topic, partitions: held });
+      const free = partitions.filter((p) => !this.pauses.isPaused(topic, p));
+      if (free.length > 0) active.push({ topic, partitions: free });
+    }
+    try {
+      if (paused.length > 0) this.consumer.pause(paused.map((t) => ({ topic: t.topic, partitions: [...(t.partitions ?? [])] })));
+      if (active.length > 0) this.consumer.resume(active.map((t) => ({ topic: t.topic, partitions: [...(t.partitions ?? [])] })));
+    } catch {
+      // Before the first run kafkajs has no consumer group to pause yet; the run applies them.
+    }
+  }
+
   async stop(): Promise<void> {
     // kafkajs ignores stop() while it is still joining the group, then runs on regardless.
     await this.running?.catch(() => undefined);
@@ -215,6 +260,8 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
 
   private async onEachBatch(payload: EachBatchPayload, listener: TransportListener): Promise<void> {
     const { batch } = payload;
+    // Fetched before a pause: declined unresolved, so kafkajs reads it again after the resume.
+    if (this.pauses.isPaused(batch.topic, batch.partition)) return;
     // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs passes a closure, typed as a method
     this.committer = payload.commitOffsetsIfNecessary;
     const partitionBatch: PartitionBatch = {

@@ -1,6 +1,7 @@
 import type { KafkaMessage } from '../message.js';
 import type { ReachabilityProbe } from '../reachability.js';
 import type { PartitionOffset } from './offset-tracker.js';
+import type { PauseHolder, TopicPartitions } from './pause-set.js';
 
 /**
  * Messages of one partition handed over by a {@link ConsumerTransport}. The source delivers the
@@ -59,6 +60,25 @@ export interface ConsumerTransport {
    * the generation moved on); the core reports it and, after the next join, forgets those positions.
    */
   commit(offsets: readonly PartitionOffset[]): Promise<void>;
+  /**
+   * Stops fetching `partitions` for `holder` (default `'app'`) while the member stays in the group:
+   * no rebalance, heartbeats go on. From its return on, no new batch of a paused partition reaches
+   * `onBatch` (one fetched before is declined unresolved, so it comes again after the resume);
+   * batches already handed over run on. A partition is fetched again only once every holder
+   * that paused it resumed it, so independent users of pausing never resume each other's
+   * partitions. Pauses outlive rebalances, crashes and restarts of `run` until resumed; pausing a
+   * whole topic (`partitions` absent) also covers its partitions assigned later. Callable at any
+   * time, also before `run`; never throws for a partition not assigned (it applies if assigned).
+   */
+  pause(partitions: readonly TopicPartitions[], holder?: PauseHolder): void;
+  /**
+   * Lifts `holder`'s pause of `partitions` (default holder `'app'`); resuming some partitions of a
+   * topic paused whole makes exceptions. Fetching restarts from the partition's position (the
+   * last resolved offset + 1, else the committed offset): nothing is skipped or repeated.
+   */
+  resume(partitions: readonly TopicPartitions[], holder?: PauseHolder): void;
+  /** Whether any holder (or `holder`, when given) pauses the partition. */
+  isPaused(topic: string, partition: number, holder?: PauseHolder): boolean;
   /** Stops consuming and leaves the group; waits for running `onBatch` calls. */
   stop(): Promise<void>;
   /** Stops (if needed) and closes connections. */

@@ -1,4 +1,5 @@
 import type { PartitionOffset } from '../../../lib/core/consumer/offset-tracker.js';
+import { PauseSet, type PauseHolder, type TopicPartitions } from '../../../lib/core/consumer/pause-set.js';
 import type { ConsumerTransport, PartitionBatch, TransportListener } from '../../../lib/core/consumer/transport.js';
 import { KafkaMessage } from '../../../lib/core/message.js';
 
@@ -15,6 +16,7 @@ export class FakeTransport implements ConsumerTransport {
   readonly resolved: string[] = [];
   readonly log: string[] = [];
   listener: TransportListener | undefined;
+  readonly pauses = new PauseSet();
 
   async connect(): Promise<void> {
     this.connectCalls++;
@@ -32,6 +34,20 @@ export class FakeTransport implements ConsumerTransport {
   async commit(offsets: readonly PartitionOffset[]): Promise<void> {
     this.commits.push([...offsets]);
     this.log.push(`commit ${offsets.map((o) => `${o.partition}@${o.offset}`).join(',')}`);
+  }
+
+  pause(partitions: readonly TopicPartitions[], holder?: PauseHolder): void {
+    this.pauses.pause(partitions, holder);
+    this.log.push(`pause ${JSON.stringify(partitions)}`);
+  }
+
+  resume(partitions: readonly TopicPartitions[], holder?: PauseHolder): void {
+    this.pauses.resume(partitions, holder);
+    this.log.push(`resume ${JSON.stringify(partitions)}`);
+  }
+
+  isPaused(topic: string, partition: number, holder?: PauseHolder): boolean {
+    return this.pauses.isPaused(topic, partition, holder);
   }
 
   async stop(): Promise<void> {
