@@ -8,6 +8,7 @@ import type { PartitionOffset } from '../core/consumer/offset-tracker.js';
 import { ConsumerState, consumerStateName } from '../core/consumer/state.js';
 import { InvalidMessageError, KafkaOperationError, KafkaTimeoutError, type KafkaError } from '../core/errors.js';
 import type { KafkaMessage } from '../core/message.js';
+import { groupRetryTopics } from '../core/consumer/retry-topics/retry-topic-names.js';
 import { InMemoryBroker } from './in-memory-broker.js';
 import { DEFAULT_TEST_WAIT_TIMEOUT, IN_MEMORY_CONNECTION, resolveWithExtras } from './in-memory-config.js';
 import { DEFAULT_IN_MEMORY_FETCH_SIZE, InMemoryConsumerTransport } from './in-memory-transport.js';
@@ -64,7 +65,7 @@ export class InMemoryConsumerGroupCore extends ConsumerGroupCore implements InMe
     );
     if (partitions !== undefined) for (const topic of resolved.topics) broker.createTopic(topic, partitions);
     const transport = new InMemoryConsumerTransport(broker, {
-      topics: resolved.topics,
+      topics: [...resolved.topics, ...groupRetryTopics(resolved)],
       groupName: resolved.groupName,
       offset: resolved.offset,
       concurrency: resolved.numWorkers,

@@ -21,6 +21,8 @@ import type { Dispatcher } from './dispatch.js';
 import { HandlerSlot } from './handler-slot.js';
 import type { MessageHandler } from './message-dispatcher.js';
 import { ConsumePipeline } from './pipeline.js';
+import { RetryDueGate } from './retry-topics/due-gate.js';
+import { RetryTopicMap } from './retry-topics/retry-topic-names.js';
 import { ConsumerState, ConsumerStateMachine, consumerStateName, type StateListener } from './state.js';
 import type { ConsumerTransport } from './transport.js';
 
@@ -52,6 +54,8 @@ export class ConsumerGroupCore {
   private readonly runner: ConsumeRunner;
   private readonly handlers: HandlerSlot;
   private unsubscribeLog: (() => void) | undefined;
+  /** Holds retry-topic records back until due (groups whose policy has `retryTopics`). */
+  private readonly dueGate: RetryDueGate | undefined;
 
   constructor(
     config: ResolvedConsumerGroupConfig,
@@ -67,12 +71,16 @@ export class ConsumerGroupCore {
     this.machine = new ConsumerStateMachine((error) =>
       this.emit(new KafkaOperationError('a state-change listener threw', this.logData(), error)),
     );
+    const retryTopics = new RetryTopicMap(config);
+    this.dueGate = retryTopics.isEmpty ? undefined : new RetryDueGate({ retryTopics, pauser: transport, logger });
+    const dueGate = this.dueGate;
     this.pipeline = new ConsumePipeline({
       commitInterval: config.commitInterval,
       heartbeatInterval: config.heartbeatInterval,
       commit: (offsets) => this.transport.commit(offsets),
       emit: (error) => this.emit(error),
       logData: { group: config.groupName, topics: config.topics },
+      admit: dueGate ? (batch) => dueGate.admit(batch) : undefined,
     });
     this.handlers = new HandlerSlot({
       pipeline: this.pipeline,
@@ -242,6 +250,7 @@ export class ConsumerGroupCore {
         options,
       );
       this.pipeline.dispose();
+      this.dueGate?.dispose();
       this.authorization.dispose();
       this.unsubscribeLog?.();
       this.errors.end(); // ends `for await` loops over the errors

@@ -9,6 +9,7 @@ import type { ConsumerTransport, PartitionBatch, TransportListener } from './tra
 import { assignmentToList, PauseSet, type PauseHolder, type TopicPartitions } from './pause-set.js';
 import { installKafkaJsStopGuard } from './kafkajs-stop-guard.js';
 import { installKafkaJsRejoinHook, registerRejoinHook } from './kafkajs-rejoin-hook.js';
+import { groupRetryTopics } from './retry-topics/retry-topic-names.js';
 import { COMMIT_RETRY_DEFAULTS, commitWithRetry } from './commit-retry.js';
 import {
   isCoordinatorError,
@@ -111,6 +112,9 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
   private async subscribeAndRun(listener: TransportListener): Promise<void> {
     if (!this.subscribed) {
       await this.consumer.subscribe({ topics: [...this.config.topics], fromBeginning: this.config.offset === 'oldest' });
+      // kafkajs keeps fromBeginning per topic: retry topics start at their beginning (never skip a retry).
+      const retryTopics = groupRetryTopics(this.config);
+      if (retryTopics.length > 0) await this.consumer.subscribe({ topics: retryTopics, fromBeginning: true });
       this.subscribed = true;
     }
     const eachBatch = (payload: EachBatchPayload) => this.onEachBatch(payload, listener);

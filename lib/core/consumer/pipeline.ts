@@ -20,6 +20,11 @@ export interface ConsumePipelineOptions {
   readonly commit: (offsets: readonly PartitionOffset[]) => Promise<void>;
   readonly emit: (error: KafkaError) => void;
   readonly logData: LogData;
+  /**
+   * The part of a batch that may be handled now (retry topics hold back records not yet due);
+   * absent = all of it. Records cut off are not resolved, so the transport offers them again.
+   */
+  readonly admit?: (batch: PartitionBatch) => PartitionBatch;
 }
 
 /**
@@ -105,7 +110,9 @@ export class ConsumePipeline implements DispatchGate {
       if (this.accepting && this.rebalancing) await delay(REBALANCE_PAUSE_MS);
       return;
     }
-    const run = this.run(batch, dispatcher);
+    const admitted = this.options.admit ? this.options.admit(batch) : batch;
+    if (admitted.messages.length === 0) return;
+    const run = this.run(admitted, dispatcher);
     this.active.add(run);
     try {
       await run;
