@@ -9,6 +9,7 @@ import type { ConsumerTransport, PartitionBatch, TransportListener } from './tra
 import { assignmentToList, PauseSet, type PauseHolder, type TopicPartitions } from './pause-set.js';
 import { installKafkaJsStopGuard } from './kafkajs-stop-guard.js';
 import { installKafkaJsRejoinHook, registerRejoinHook } from './kafkajs-rejoin-hook.js';
+import { ensureFailureTopics } from './retry-topics/failure-topics-check.js';
 import { groupRetryTopics } from './retry-topics/retry-topic-names.js';
 import { COMMIT_RETRY_DEFAULTS, commitWithRetry } from './commit-retry.js';
 import {
@@ -111,6 +112,8 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
 
   private async subscribeAndRun(listener: TransportListener): Promise<void> {
     if (!this.subscribed) {
+      // Before subscribing: a retry or dead-letter topic that cannot exist stops the run here (reported, retried).
+      await ensureFailureTopics(this.client, this.config, this.logger, { group: this.config.groupName, topics: this.config.topics });
       await this.consumer.subscribe({ topics: [...this.config.topics], fromBeginning: this.config.offset === 'oldest' });
       // kafkajs keeps fromBeginning per topic: retry topics start at their beginning (never skip a retry).
       const retryTopics = groupRetryTopics(this.config);

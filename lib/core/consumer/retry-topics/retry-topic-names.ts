@@ -1,6 +1,6 @@
 import type { KafkaMessage } from '../../message.js';
 import { FAILURE_HEADERS } from '../failure/failure-headers.js';
-import { retryTopicName, type OnHandlerError } from '../failure/failure-policy.js';
+import { retryTopicName, type FailureAction, type OnHandlerError } from '../failure/failure-policy.js';
 
 /** What a retry topic's name says: whose retry topic it is and its delay. */
 export interface RetryTopicInfo {
@@ -44,7 +44,7 @@ export class RetryTopicMap {
 
   constructor(config: RetryTopicSource) {
     for (const originalTopic of config.topics) {
-      for (const delayMs of retryTopicDelays(config.onError)) {
+      for (const delayMs of config.failurePolicy?.retryTopics ?? []) {
         this.byName.set(retryTopicName(originalTopic, delayMs), { originalTopic, delayMs });
       }
     }
@@ -95,10 +95,19 @@ export function isRetryRecord(message: Pick<KafkaMessage, 'topic' | 'headers'>):
   return originalTopicOf(message) !== message.topic;
 }
 
-/** The fields of a group's config the retry topics come from. */
+/** The parts of a group's resolved failure policy the retry and dead-letter topics come from. */
+export interface FailureTopicPolicy {
+  /** Retry-topic delays, ms, in order. */
+  readonly retryTopics: readonly number[];
+  readonly then: FailureAction;
+  /** Explicit dead-letter topic; `undefined` = `<topic>.DLT`. */
+  readonly deadLetterTopic: string | undefined;
+}
+
+/** The fields of a group's resolved config the retry topics come from. */
 export interface RetryTopicSource {
   readonly topics: readonly string[];
-  readonly onError?: OnHandlerError;
+  readonly failurePolicy?: FailureTopicPolicy;
 }
 
 /**
@@ -107,5 +116,6 @@ export interface RetryTopicSource {
  * forwarded before the group's first commit on a retry topic must not be skipped.
  */
 export function groupRetryTopics(config: RetryTopicSource): string[] {
-  return retryTopicsOf(config.topics, config.onError);
+  const delays = config.failurePolicy?.retryTopics ?? [];
+  return config.topics.flatMap((topic) => delays.map((delay) => retryTopicName(topic, delay)));
 }

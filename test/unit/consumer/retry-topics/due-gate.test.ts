@@ -44,7 +44,10 @@ function fakePauser() {
 }
 
 function gateAt(clock: { now: number }, pauser = fakePauser()) {
-  const retryTopics = new RetryTopicMap({ topics: ['orders'], onError: { retryTopics: [1000, 5000], then: 'deadLetter' } });
+  const retryTopics = new RetryTopicMap({
+    topics: ['orders'],
+    failurePolicy: { retryTopics: [1000, 5000], then: 'deadLetter', deadLetterTopic: undefined },
+  });
   const gate = new RetryDueGate({ retryTopics, pauser, logger: silentLogger, now: () => clock.now });
   return { gate, pauser };
 }
