@@ -32,6 +32,7 @@ export {
   AclCreationError,
   UnexpectedMessageError,
   NotInMemoryClientError,
+  FailureTopicsMissingError,
 } from './errors.js';
 export type { LogData, ConfigProblem } from './errors.js';
 
@@ -82,6 +83,11 @@ export { KafkaConsumerGroup, ConsumerState, consumerStateName, DoNotCommitError,
 export type { StateListener, CommitDecision, MessageHandler, BatchHandler } from './consumer/index.js';
 export type { ConsumerCloseOptions } from './consumer/close-sequence.js';
 export type { ConsumerGroupConfig, ConsumerOffsetReset } from './config/consumer.js';
+
+// Retry topics and dead-letter replay (README, "When a handler fails").
+export { originalTopicOf, isRetryRecord, consumedTopicsOf, retryTopicsOf } from './consumer/retry-topics/retry-topic-names.js';
+export { replayDeadLetters } from './admin/replay-dead-letters.js';
+export type { ReplayDeadLettersOptions, ReplayResult } from './admin/replay-dead-letters.js';
 
 // Health.
 export { createHealthChecker } from './health/create-health-checker.js';
