@@ -151,6 +151,34 @@ export class NonRetryableError extends KafkaError {
   }
 }
 
+/**
+ * A handler did not settle within its `handlerTimeoutMs`. The group treats it as a retryable
+ * failure of that record; the handler's late result, if it ever comes, is ignored (logged once).
+ */
+export class HandlerTimeoutError extends KafkaError {
+  /** The time limit that ran out, ms. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number, logData: LogData = {}) {
+    super(`handler did not settle within ${timeoutMs} ms`, { ...logData, timeoutMs });
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * A failed record could not be forwarded to its retry or dead-letter topic (broker down, no ACL,
+ * topic missing). Its offset is not committed; the send is retried while the group runs.
+ */
+export class FailureForwardError extends KafkaError {
+  /** The topic the record was being sent to. */
+  readonly targetTopic: string;
+
+  constructor(targetTopic: string, logData: LogData, cause: unknown) {
+    super(`failed to forward a failed record to ${targetTopic}: ${describeCause(cause)}`, { ...logData, targetTopic }, { cause });
+    this.targetTopic = targetTopic;
+  }
+}
+
 /** A background operation (initialise, consume, commit) failed; it will be retried or redelivered. */
 export class KafkaOperationError extends KafkaError {
   constructor(message: string, logData: LogData, cause?: unknown) {

@@ -25,6 +25,8 @@ export {
   HandlerRegistrationError,
   MessageHandlerError,
   NonRetryableError,
+  HandlerTimeoutError,
+  FailureForwardError,
   KafkaOperationError,
   KafkaAuthorizationError,
   KafkaTimeoutError,
@@ -84,8 +86,17 @@ export type { StateListener, CommitDecision, MessageHandler, BatchHandler } from
 export type { ConsumerCloseOptions } from './consumer/close-sequence.js';
 export type { ConsumerGroupConfig, ConsumerOffsetReset } from './config/consumer.js';
 
+// When a handler fails: policies, retry and dead-letter topics, their headers, counters.
+export { retryTopicName, deadLetterTopicName, RETRY_BACKOFF_DEFAULTS } from './consumer/failure/failure-policy.js';
+export type { FailureAction, FailurePolicy, OnHandlerError, RetryBackoff, BatchFailureMode } from './consumer/failure/failure-policy.js';
+export type { HandlerOptions } from './consumer/failure/failure-config.js';
+export type { FailureStats } from './consumer/failure/failure-stats.js';
+export { FAILURE_HEADERS, readFailureHeaders } from './consumer/failure/failure-headers.js';
+export type { FailureHeaderInfo } from './consumer/failure/failure-headers.js';
+export { originalTopicOf } from './consumer/failure/retry-topics.js';
+
 // Retry topics and dead-letter replay (README, "When a handler fails").
-export { originalTopicOf, isRetryRecord, consumedTopicsOf, retryTopicsOf } from './consumer/retry-topics/retry-topic-names.js';
+export { isRetryRecord, consumedTopicsOf, retryTopicsOf } from './consumer/retry-topics/retry-topic-names.js';
 export { replayDeadLetters } from './admin/replay-dead-letters.js';
 export type { ReplayDeadLettersOptions, ReplayResult } from './admin/replay-dead-letters.js';
 

@@ -10,6 +10,7 @@ import { InvalidMessageError, KafkaOperationError, KafkaTimeoutError, type Kafka
 import type { KafkaMessage } from '../core/message.js';
 import { groupRetryTopics } from '../core/consumer/retry-topics/retry-topic-names.js';
 import { InMemoryBroker } from './in-memory-broker.js';
+import { InMemoryProducerSink } from './in-memory-producer-sink.js';
 import { DEFAULT_TEST_WAIT_TIMEOUT, IN_MEMORY_CONNECTION, resolveWithExtras } from './in-memory-config.js';
 import { DEFAULT_IN_MEMORY_FETCH_SIZE, InMemoryConsumerTransport } from './in-memory-transport.js';
 import { toStoredRecord, type TestRecordInput, type TestRecordOptions } from './test-record.js';
@@ -48,6 +49,7 @@ export class InMemoryConsumerGroupCore extends ConsumerGroupCore implements InMe
   /** Every error sent to {@link errors} so far (handler failures, commit failures, crashes). */
   readonly emittedErrors: KafkaError[] = [];
   private readonly source: InMemoryConsumerTransport;
+  private readonly forwards: InMemoryProducerSink;
   private client: Kafka | undefined;
   private startRequested = false;
 
@@ -71,9 +73,12 @@ export class InMemoryConsumerGroupCore extends ConsumerGroupCore implements InMe
       concurrency: resolved.numWorkers,
       fetchSize: fetchSize ?? DEFAULT_IN_MEMORY_FETCH_SIZE,
     });
-    super(resolved, transport, resolved.logger);
+    // Retried and dead-lettered records go to the same in-memory broker, where a test reads them.
+    const forwards = new InMemoryProducerSink(broker);
+    super(resolved, transport, resolved.logger, { forwarderSink: () => forwards });
     this.broker = broker;
     this.source = transport;
+    this.forwards = forwards;
   }
 
   /**
@@ -194,6 +199,16 @@ export class InMemoryConsumerGroupCore extends ConsumerGroupCore implements InMe
     this.source.failCommits(count);
   }
 
+  /**
+   * Makes sends to retry and dead-letter topics fail (`true`), as a broker refusing them would,
+   * until called with `false`; the failed records' offsets stay uncommitted meanwhile.
+   */
+  refuseForwards(refuse: boolean): void {
+    if (refuse)
+      this.forwards.failAlways(new KafkaOperationError('simulated refusal of a retry or dead-letter topic', { group: this.groupName }));
+    else this.forwards.stopFailing();
+  }
+
   protected override emit(error: KafkaError): void {
     this.emittedErrors.push(error);
     super.emit(error);
@@ -262,6 +277,11 @@ export interface InMemoryConsumerGroup extends KafkaConsumerGroup {
   failConnects(count: number): void;
   /** Makes the next `count` commits fail; the offsets are retried with the next commit. */
   failCommits(count: number): void;
+  /**
+   * Makes sends to retry and dead-letter topics fail (`true`), as a broker refusing them would,
+   * until called with `false`; the failed records' offsets stay uncommitted meanwhile.
+   */
+  refuseForwards(refuse: boolean): void;
 }
 
 /** Creates an {@link InMemoryConsumerGroup}: `new InMemoryConsumerGroup(config)`. */

@@ -1,5 +1,12 @@
 import { ConfigChecker, optionNames } from './validate.js';
 import {
+  checkHandlerTimeout,
+  checkOnHandlerError,
+  resolveFailurePolicy,
+  type ResolvedFailurePolicy,
+} from '../consumer/failure/failure-config.js';
+import type { OnHandlerError } from '../consumer/failure/failure-policy.js';
+import {
   CONNECTION_OPTION_NAMES,
   checkConnectionConfig,
   resolveConnectionConfig,
@@ -32,6 +39,18 @@ export interface ConsumerGroupConfig extends ConnectionConfig {
   fetchMaxWaitTime?: number;
   /** Finished offsets are committed together at most this often, ms. Default 1000. */
   commitInterval?: number;
+  /**
+   * What happens when a handler fails (README, "When a handler fails"): `'commit'` (default,
+   * dp-kafka's behaviour: report and commit), `'deadLetter'`, `'stop'`, or a policy such as
+   * `{ retry: { attempts: 3 }, then: 'deadLetter' }`. A handler registered with its own `onError`
+   * overrides this.
+   */
+  onError?: OnHandlerError;
+  /**
+   * Time limit of one handler call, ms: a handler that has not settled by then fails with a
+   * (retryable) `HandlerTimeoutError` and its late result is ignored. Default: none.
+   */
+  handlerTimeoutMs?: number;
 }
 
 /** A config with every default applied (connection settings included) and topics as a list. */
@@ -48,6 +67,10 @@ export interface ResolvedConsumerGroupConfig extends ResolvedConnectionConfig {
   readonly commitInterval: number;
   /** Heartbeat period: a third of the session timeout, at most 3 s (kafkajs' default). */
   readonly heartbeatInterval: number;
+  /** `onError` with its defaults applied. */
+  readonly failurePolicy: ResolvedFailurePolicy;
+  /** Time limit of one handler call, ms; `undefined` = none. */
+  readonly handlerTimeoutMs: number | undefined;
 }
 
 /** Consumer defaults: dp-kafka's where it has one. */
@@ -75,6 +98,8 @@ export const CONSUMER_GROUP_ONLY_OPTION_NAMES = optionNames<Omit<ConsumerGroupCo
   offset: true,
   fetchMaxWaitTime: true,
   commitInterval: true,
+  onError: true,
+  handlerTimeoutMs: true,
 });
 
 const CONSUMER_GROUP_OPTION_NAMES = [...CONNECTION_OPTION_NAMES, ...CONSUMER_GROUP_ONLY_OPTION_NAMES];
@@ -104,6 +129,8 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
   checker.positive(c.fetchMaxWaitTime, 'fetchMaxWaitTime');
   checker.positive(c.commitInterval, 'commitInterval');
   checker.oneOf(c.offset, ['oldest', 'newest'], 'offset');
+  checkOnHandlerError(checker, c.onError);
+  checkHandlerTimeout(checker, c.handlerTimeoutMs);
   if (Array.isArray(c.brokers) && typeof c.minBrokersHealthy === 'number') {
     checker.require(c.minBrokersHealthy <= c.brokers.length, 'minBrokersHealthy', 'must not exceed the number of brokers');
   }
@@ -123,5 +150,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
     fetchMaxWaitTime: c.fetchMaxWaitTime ?? CONSUMER_GROUP_DEFAULTS.fetchMaxWaitTime,
     commitInterval: c.commitInterval ?? CONSUMER_GROUP_DEFAULTS.commitInterval,
     heartbeatInterval: Math.max(1, Math.min(MAX_HEARTBEAT_INTERVAL, Math.floor(sessionTimeout / 3))),
+    failurePolicy: resolveFailurePolicy(c.onError),
+    handlerTimeoutMs: c.handlerTimeoutMs,
   });
 }

@@ -2,6 +2,8 @@ import type { KafkaMessage } from '../message.js';
 import { BatchCollector } from './batch-collector.js';
 import { shouldCommit } from './commit-rule.js';
 import { batchLogData, handlerError, type DispatchGate, type Dispatcher, type DispatcherContext } from './dispatch.js';
+import { FailureLadder, type FailureSettings } from './failure/failure-ladder.js';
+import { callWithin } from './failure/handler-call.js';
 import type { PartitionTrack } from './offset-tracker.js';
 import type { PartitionBatch } from './transport.js';
 
@@ -13,7 +15,12 @@ export interface BatchDispatcherOptions extends DispatcherContext {
   readonly handler: BatchHandler;
   readonly batchSize: number;
   readonly batchWaitTime: number;
+  /** The handler's failure policy and time limit; absent = report and commit (dp-kafka's rule). */
+  readonly failure?: FailureSettings;
 }
+
+/** Until a dispatch passed the pipeline's gate: closed, so waits end at once. */
+const NO_GATE: DispatchGate = { shouldDispatch: false };
 
 /**
  * dp-kafka's batch mode: messages from every partition gather into one batch, handled when it
@@ -25,8 +32,16 @@ export interface BatchDispatcherOptions extends DispatcherContext {
  */
 export class BatchDispatcher implements Dispatcher {
   private readonly collector: BatchCollector<KafkaMessage>;
+  private readonly ladder: FailureLadder | undefined;
+  // The pipeline's gate (the same object on every dispatch), for the waits of a batch's retries.
+  private gate: DispatchGate = NO_GATE;
 
   constructor(private readonly options: BatchDispatcherOptions) {
+    const { failure } = options;
+    this.ladder =
+      failure && !(failure.policy.isPlainCommit && failure.handlerTimeoutMs === undefined)
+        ? new FailureLadder(failure, options.emit)
+        : undefined;
     this.collector = new BatchCollector<KafkaMessage>({
       size: options.batchSize,
       waitTime: options.batchWaitTime,
@@ -35,6 +50,7 @@ export class BatchDispatcher implements Dispatcher {
   }
 
   async dispatch(batch: PartitionBatch, gate: DispatchGate): Promise<void> {
+    this.gate = gate;
     const track = this.options.tracker.partition(batch.topic, batch.partition);
     let lastAdded: string | undefined;
     for (const message of batch.messages) {
@@ -60,27 +76,87 @@ export class BatchDispatcher implements Dispatcher {
   }
 
   private async invoke(messages: KafkaMessage[]): Promise<void> {
-    let commit = true;
-    try {
-      await this.options.handler([...messages]);
-    } catch (error) {
-      commit = shouldCommit(error);
-      this.options.emit(
-        handlerError('failed to handle message batch', { ...this.options.logData(), ...batchLogData(messages) }, error, commit),
-      );
-    }
+    const commits = this.ladder ? await this.invokeWithPolicy(messages, this.ladder) : await this.invokePlain(messages);
     // Messages are appended in offset order per partition, so one handle lookup per run of one
     // partition suffices (compared field by field: a key string per message costs more).
     let track: PartitionTrack | undefined;
     let topic: string | undefined;
     let partition = -1;
-    for (const m of messages) {
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i]!;
       if (track === undefined || m.partition !== partition || m.topic !== topic) {
         topic = m.topic;
         partition = m.partition;
         track = this.options.tracker.partition(topic, partition);
       }
-      track.finish(m.offset, commit);
+      track.finish(m.offset, typeof commits === 'boolean' ? commits : commits[i]!);
+    }
+  }
+
+  /** dp-kafka's rule: one call; an error is reported and decides the commit of the whole batch. */
+  private async invokePlain(messages: KafkaMessage[]): Promise<boolean> {
+    const stats = this.options.failure?.services.stats;
+    try {
+      await this.options.handler([...messages]);
+      return true;
+    } catch (error) {
+      const commit = shouldCommit(error);
+      if (stats) {
+        stats.counts.failures++;
+        if (commit) stats.counts.committedAfterFailure += messages.length;
+        else stats.counts.heldBack += messages.length;
+      }
+      this.options.emit(
+        handlerError('failed to handle message batch', { ...this.options.logData(), ...batchLogData(messages) }, error, commit),
+      );
+      return commit;
+    }
+  }
+
+  /**
+   * With a failure policy: the batch is retried as a whole; then every record goes to its next
+   * step (`batchFailure: 'whole'`), or each record is handled alone with the same policy
+   * (`'isolate'`). Returns the commit decision of the whole batch, or of each record.
+   */
+  private async invokeWithPolicy(messages: KafkaMessage[], ladder: FailureLadder): Promise<boolean | boolean[]> {
+    const gate = this.gate;
+    const { handlerTimeoutMs, services } = this.options.failure!;
+    const what = 'failed to handle message batch';
+    const details = (list: readonly KafkaMessage[]) => ({ ...this.options.logData(), ...batchLogData(list) });
+    const call = (list: KafkaMessage[]) => () =>
+      callWithin(
+        () => this.options.handler([...list]),
+        handlerTimeoutMs,
+        services.logger,
+        () => details(list),
+      );
+    try {
+      await call(messages)();
+      return true;
+    } catch (error) {
+      const outcome = await ladder.retry(error, call(messages), gate, what, details(messages));
+      if (outcome.kind !== 'failed') return outcome.kind === 'succeeded';
+      const commits: boolean[] = [];
+      for (const m of messages) {
+        const logData = { ...this.options.logData(), ...m.logData() };
+        if (ladder.policy.batchFailure === 'whole') {
+          commits.push(await ladder.lastSteps(m, outcome.error, outcome.retryable, gate, what, logData));
+          continue;
+        }
+        const single = call([m]);
+        try {
+          await single();
+          commits.push(true);
+        } catch (recordError) {
+          const alone = await ladder.retry(recordError, single, gate, 'failed to handle a record of a failed batch alone', logData);
+          commits.push(
+            alone.kind === 'failed'
+              ? await ladder.lastSteps(m, alone.error, alone.retryable, gate, 'failed to handle a record of a failed batch alone', logData)
+              : alone.kind === 'succeeded',
+          );
+        }
+      }
+      return commits;
     }
   }
 }

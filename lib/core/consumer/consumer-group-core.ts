@@ -18,6 +18,11 @@ import type { BatchHandler } from './batch-dispatcher.js';
 import { runCloseSequence, type ConsumerCloseOptions } from './close-sequence.js';
 import { ConsumeRunner } from './consume-runner.js';
 import type { Dispatcher } from './dispatch.js';
+import type { ProducerSink } from '../producer/topic-batch-sender.js';
+import { checkHandlerOptions, resolveFailurePolicy, type HandlerOptions } from './failure/failure-config.js';
+import { forwarderProducerConfig, kafkaJsForwarderSink, SinkFailureForwarder, type FailureForwarder } from './failure/failure-forwarder.js';
+import type { FailureServices, FailureSettings } from './failure/failure-ladder.js';
+import { FailureCounters, type FailureStats } from './failure/failure-stats.js';
 import { HandlerSlot } from './handler-slot.js';
 import type { MessageHandler } from './message-dispatcher.js';
 import { ConsumePipeline } from './pipeline.js';
@@ -27,6 +32,15 @@ import { ConsumerState, ConsumerStateMachine, consumerStateName, type StateListe
 import type { ConsumerTransport } from './transport.js';
 
 export { DEFAULT_CONSUMER_CLOSE_TIMEOUT, type ConsumerCloseOptions } from './close-sequence.js';
+
+/** What a subclass may give the core besides its transport. */
+export interface ConsumerGroupCoreOptions {
+  /**
+   * Where the failure forwarder sends (retry and dead-letter topics); default a kafkajs producer
+   * on the group's brokers. The test kit passes its in-memory broker's sink.
+   */
+  readonly forwarderSink?: () => ProducerSink;
+}
 
 /**
  * A consumer group over any {@link ConsumerTransport}: the state machine, background
@@ -56,11 +70,15 @@ export class ConsumerGroupCore {
   private unsubscribeLog: (() => void) | undefined;
   /** Holds retry-topic records back until due (groups whose policy has `retryTopics`). */
   private readonly dueGate: RetryDueGate | undefined;
+  private readonly failureCounters = new FailureCounters();
+  private readonly failureServices: FailureServices;
+  private forwarder: FailureForwarder | undefined;
 
   constructor(
     config: ResolvedConsumerGroupConfig,
     protected readonly transport: ConsumerTransport,
     logger: KafkaLogger,
+    private readonly coreOptions: ConsumerGroupCoreOptions = {},
   ) {
     this.config = config;
     this.topics = config.topics;
@@ -82,6 +100,16 @@ export class ConsumerGroupCore {
       logData: { group: config.groupName, topics: config.topics },
       admit: dueGate ? (batch) => dueGate.admit(batch) : undefined,
     });
+    this.failureServices = {
+      groupName: config.groupName,
+      stats: this.failureCounters,
+      forwarder: () => this.forwarder,
+      requestStop: () => {
+        this.logger.warn('a handler failure stopped the consumer group (onError: stop)', this.logData());
+        void this.stop();
+      },
+      logger,
+    };
     this.handlers = new HandlerSlot({
       pipeline: this.pipeline,
       numWorkers: config.numWorkers,
@@ -89,6 +117,7 @@ export class ConsumerGroupCore {
       batchWaitTime: config.batchWaitTime,
       emit: (error) => this.emit(error),
       logData: () => this.logData(),
+      failure: (options) => this.failureSettings(options),
     });
     this.runner = new ConsumeRunner({
       transport,
@@ -164,14 +193,27 @@ export class ConsumerGroupCore {
     return this.authorization.failure;
   }
 
-  /** Registers the single-message handler. A second handler of either kind throws {@link HandlerRegistrationError}. */
-  registerHandler(handler: MessageHandler): void {
-    this.handlers.message(handler);
+  /**
+   * Registers the single-message handler; `options` (`onError`, `handlerTimeoutMs`) override the
+   * group's. A second handler of either kind throws {@link HandlerRegistrationError}; bad options
+   * throw {@link KafkaConfigError}.
+   */
+  registerHandler(handler: MessageHandler, options?: HandlerOptions): void {
+    this.handlers.message(handler, options);
   }
 
-  /** Registers the batch handler. A second handler of either kind throws {@link HandlerRegistrationError}. */
-  registerBatchHandler(handler: BatchHandler): void {
-    this.handlers.batch(handler);
+  /**
+   * Registers the batch handler; `options` (`onError`, `handlerTimeoutMs`) override the group's. A
+   * second handler of either kind throws {@link HandlerRegistrationError}; bad options throw
+   * {@link KafkaConfigError}.
+   */
+  registerBatchHandler(handler: BatchHandler, options?: HandlerOptions): void {
+    this.handlers.batch(handler, options);
+  }
+
+  /** Failure-handling counters since the group was created (also in the health report's details). */
+  failureStats(): FailureStats {
+    return this.failureCounters.snapshot();
   }
 
   /**
@@ -249,6 +291,7 @@ export class ConsumerGroupCore {
         },
         options,
       );
+      await this.forwarder?.close();
       this.pipeline.dispose();
       this.dueGate?.dispose();
       this.authorization.dispose();
@@ -288,6 +331,27 @@ export class ConsumerGroupCore {
   /** Sends an error to {@link errors}. */
   protected emit(error: KafkaError): void {
     this.errors.emit(error);
+  }
+
+  /** The failure handling of a handler registered with `options`; creates the forwarder when its policy forwards. */
+  private failureSettings(options: HandlerOptions | undefined): FailureSettings {
+    checkHandlerOptions(options);
+    const policy = options?.onError !== undefined ? resolveFailurePolicy(options.onError) : this.config.failurePolicy;
+    const handlerTimeoutMs = options?.handlerTimeoutMs ?? this.config.handlerTimeoutMs;
+    if (policy.forwards && !this.forwarder) {
+      const settings = forwarderProducerConfig(this.config);
+      const custom = this.coreOptions.forwarderSink;
+      this.forwarder = new SinkFailureForwarder({
+        sink: custom ? custom() : kafkaJsForwarderSink(settings),
+        settings,
+        probe: custom === undefined,
+        stats: this.failureCounters,
+        emit: (error) => this.emit(error),
+        logger: this.logger,
+        logData: () => this.logData(),
+      });
+    }
+    return { policy, handlerTimeoutMs, services: this.failureServices };
   }
 
   /** The brokers were reached (close() has not begun: the initialiser is cancelled by then). */

@@ -7,6 +7,13 @@ import type { PartitionBatch } from './transport.js';
 export interface DispatchGate {
   /** `false` once a stop, close or rebalance began: finish what runs, start nothing new. */
   readonly shouldDispatch: boolean;
+  /**
+   * Aborted when `shouldDispatch` turns `false` (the pipeline gives a new one when it opens again).
+   * Long waits inside a dispatch (a retry back-off, a dead-letter send retrying) listen to it so
+   * a stop, close or rebalance cuts them short and their record stays uncommitted. Optional so
+   * that a test's plain `{ shouldDispatch: true }` is still a gate; its waits then end on time only.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { HandlerRegistrationError, type KafkaError, type LogData } from '../errors.js';
 import { BatchDispatcher, type BatchHandler } from './batch-dispatcher.js';
 import type { Dispatcher } from './dispatch.js';
+import type { HandlerOptions } from './failure/failure-config.js';
+import type { FailureSettings } from './failure/failure-ladder.js';
 import { MessageChannel } from './message-channel.js';
 import { MessageDispatcher, type MessageHandler } from './message-dispatcher.js';
 import type { ConsumePipeline } from './pipeline.js';
@@ -15,6 +17,8 @@ export interface HandlerSlotOptions {
   readonly emit: (error: KafkaError) => void;
   /** Context for logs and errors. */
   readonly logData: () => LogData;
+  /** The failure handling of a handler registered with `options` (validates them; throws KafkaConfigError). */
+  readonly failure: (options: HandlerOptions | undefined) => FailureSettings;
 }
 
 /**
@@ -28,17 +32,21 @@ export class HandlerSlot {
   constructor(private readonly options: HandlerSlotOptions) {}
 
   /** Installs a single-message handler run on `numWorkers` workers. */
-  message(handler: MessageHandler): void {
+  message(handler: MessageHandler, options?: HandlerOptions): void {
     this.checkHandler(handler);
+    this.checkFree();
     const { pipeline, numWorkers, emit, logData } = this.options;
-    this.install(new MessageDispatcher({ handler, numWorkers, tracker: pipeline.tracker, emit, logData }));
+    const failure = this.options.failure(options);
+    this.install(new MessageDispatcher({ handler, numWorkers, tracker: pipeline.tracker, emit, logData, failure }));
   }
 
   /** Installs a batch handler (batches of `batchSize`, or fewer after `batchWaitTime`). */
-  batch(handler: BatchHandler): void {
+  batch(handler: BatchHandler, options?: HandlerOptions): void {
     this.checkHandler(handler);
+    this.checkFree();
     const { pipeline, batchSize, batchWaitTime, emit, logData } = this.options;
-    this.install(new BatchDispatcher({ handler, batchSize, batchWaitTime, tracker: pipeline.tracker, emit, logData }));
+    const failure = this.options.failure(options);
+    this.install(new BatchDispatcher({ handler, batchSize, batchWaitTime, tracker: pipeline.tracker, emit, logData, failure }));
   }
 
   /** The channel-style reader, installed on first call; it follows the group's state to end its loops. */
@@ -60,13 +68,18 @@ export class HandlerSlot {
 
   /** Installs any dispatcher. Throws if one is already installed. */
   install(dispatcher: Dispatcher): void {
+    this.checkFree();
+    this.options.pipeline.setDispatcher(dispatcher);
+  }
+
+  /** Throws when a handler, batch handler or reader is already installed. */
+  private checkFree(): void {
     if (this.options.pipeline.hasDispatcher) {
       throw new HandlerRegistrationError(
         'failed to register handler because a handler, batch handler or messages() reader had already been registered, only 1 allowed',
         this.options.logData(),
       );
     }
-    this.options.pipeline.setDispatcher(dispatcher);
   }
 
   private checkHandler(handler: unknown): void {

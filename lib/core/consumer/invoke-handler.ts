@@ -3,6 +3,8 @@ import type { KafkaMessage } from '../message.js';
 import { runWithRequestId } from '../request-context.js';
 import { shouldCommit } from './commit-rule.js';
 import { handlerError, type DispatchGate } from './dispatch.js';
+import { FailureLadder, type FailureSettings } from './failure/failure-ladder.js';
+import { callWithin } from './failure/handler-call.js';
 
 /** Handles one message; `workerId` is in 1..numWorkers. */
 export type MessageHandler = (message: KafkaMessage, workerId: number) => Promise<void>;
@@ -23,24 +25,53 @@ export interface MessageInvokerOptions {
   readonly emit: (error: KafkaError) => void;
   /** The group's context (read when an error is built). */
   readonly logData: () => LogData;
+  /** The handler's failure policy and time limit; absent = report and commit (dp-kafka's rule). */
+  readonly failure?: FailureSettings;
 }
 
-/** Today's rule: one call inside the message's request id; an error is reported and decides the commit. */
+/**
+ * The invoker of a handler. Without a policy and time limit it is dp-kafka's rule: one call
+ * inside the message's request id; an error is reported and decides the commit. With them, a
+ * failed call goes through the {@link FailureLadder} (retries, retry topic, last step).
+ */
 export function createMessageInvoker(options: MessageInvokerOptions): MessageInvoker {
-  const { handler, emit, logData } = options;
-  return async (message, workerId) => {
-    try {
-      const requestId = message.requestId;
-      if (requestId !== undefined) {
-        await runWithRequestId(requestId, () => handler(message, workerId));
-      } else {
-        await handler(message, workerId);
+  const { handler, emit, logData, failure } = options;
+  const run = (message: KafkaMessage, workerId: number) => {
+    const requestId = message.requestId;
+    return requestId !== undefined ? runWithRequestId(requestId, () => handler(message, workerId)) : handler(message, workerId);
+  };
+  if (!failure || (failure.policy.isPlainCommit && failure.handlerTimeoutMs === undefined)) {
+    const stats = failure?.services.stats;
+    return async (message, workerId) => {
+      try {
+        await run(message, workerId);
+        return true;
+      } catch (error) {
+        const commit = shouldCommit(error);
+        if (stats) {
+          stats.counts.failures++;
+          if (commit) stats.counts.committedAfterFailure++;
+          else stats.counts.heldBack++;
+        }
+        emit(handlerError('failed to handle message', { ...logData(), ...message.logData(), workerId }, error, commit));
+        return commit;
       }
+    };
+  }
+  const ladder = new FailureLadder(failure, emit);
+  const { handlerTimeoutMs, services } = failure;
+  return async (message, workerId, gate) => {
+    const details = () => ({ ...logData(), ...message.logData(), workerId });
+    const call = () => callWithin(() => run(message, workerId), handlerTimeoutMs, services.logger, details);
+    try {
+      await call();
       return true;
     } catch (error) {
-      const commit = shouldCommit(error);
-      emit(handlerError('failed to handle message', { ...logData(), ...message.logData(), workerId }, error, commit));
-      return commit;
+      const what = 'failed to handle message';
+      const outcome = await ladder.retry(error, call, gate, what, details());
+      if (outcome.kind === 'succeeded') return true;
+      if (outcome.kind === 'held') return false;
+      return ladder.lastSteps(message, outcome.error, outcome.retryable, gate, what, details());
     }
   };
 }

@@ -9,6 +9,8 @@ import type { ConsumerCloseOptions } from './close-sequence.js';
 import { ConsumerGroupCore } from './consumer-group-core.js';
 import { KafkaJsConsumerTransport } from './kafkajs-transport.js';
 import type { MessageHandler } from './message-dispatcher.js';
+import type { HandlerOptions } from './failure/failure-config.js';
+import type { FailureStats } from './failure/failure-stats.js';
 import type { ConsumerState, StateListener } from './state.js';
 
 export type { MessageHandler } from './message-dispatcher.js';
@@ -62,10 +64,20 @@ export interface KafkaConsumerGroup {
    * group again; while there is one, {@link KafkaConsumerGroup.checker} reports CRITICAL.
    */
   authorizationFailure(): KafkaAuthorizationError | undefined;
-  /** Registers the single-message handler. A second handler of either kind throws {@link HandlerRegistrationError}. */
-  registerHandler(handler: MessageHandler): void;
-  /** Registers the batch handler. A second handler of either kind throws {@link HandlerRegistrationError}. */
-  registerBatchHandler(handler: BatchHandler): void;
+  /**
+   * Registers the single-message handler; `options` (`onError`, `handlerTimeoutMs`) override the
+   * group's. A second handler of either kind throws {@link HandlerRegistrationError}; bad options
+   * throw {@link KafkaConfigError}.
+   */
+  registerHandler(handler: MessageHandler, options?: HandlerOptions): void;
+  /**
+   * Registers the batch handler; `options` (`onError`, `handlerTimeoutMs`) override the group's. A
+   * second handler of either kind throws {@link HandlerRegistrationError}; bad options throw
+   * {@link KafkaConfigError}.
+   */
+  registerBatchHandler(handler: BatchHandler, options?: HandlerOptions): void;
+  /** Failure-handling counters since the group was created (also in the health report's details). */
+  failureStats(): FailureStats;
   /**
    * The channel-style API (dp-kafka's `Upstream`): an async iterable of messages, instead of a
    * handler. Call it before `start()`; it returns the same iterable every time, and several loops

@@ -1,4 +1,5 @@
 import type { DispatchGate, Dispatcher, DispatcherContext } from './dispatch.js';
+import type { FailureSettings } from './failure/failure-ladder.js';
 import { createMessageInvoker, type MessageHandler, type MessageInvoker } from './invoke-handler.js';
 import type { PartitionBatch } from './transport.js';
 import { WorkerPool } from './worker-pool.js';
@@ -9,6 +10,8 @@ export type { MessageHandler } from './invoke-handler.js';
 export interface MessageDispatcherOptions extends DispatcherContext {
   readonly handler: MessageHandler;
   readonly numWorkers: number;
+  /** The handler's failure policy and time limit; absent = report and commit (dp-kafka's rule). */
+  readonly failure?: FailureSettings;
 }
 
 /**

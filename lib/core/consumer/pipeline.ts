@@ -41,6 +41,7 @@ export class ConsumePipeline implements DispatchGate {
   private dispatcher: Dispatcher | undefined;
   private accepting = false;
   private rebalancing = false;
+  private gateSignal = new AbortController();
   private readonly active = new Set<Promise<void>>();
 
   constructor(private readonly options: ConsumePipelineOptions) {
@@ -72,6 +73,11 @@ export class ConsumePipeline implements DispatchGate {
     return this.accepting && !this.rebalancing;
   }
 
+  /** Aborted once {@link shouldDispatch} turns false (see {@link DispatchGate.signal}). */
+  get signal(): AbortSignal {
+    return this.gateSignal.signal;
+  }
+
   /** Number of partition batches being handled. */
   get activeBatches(): number {
     return this.active.size;
@@ -82,6 +88,7 @@ export class ConsumePipeline implements DispatchGate {
     this.tracker.reset();
     this.rebalancing = false;
     this.accepting = true;
+    this.syncSignal();
     this.commits.start();
   }
 
@@ -89,6 +96,7 @@ export class ConsumePipeline implements DispatchGate {
   onGroupJoin(): void {
     this.tracker.reset();
     this.rebalancing = false;
+    this.syncSignal();
   }
 
   /**
@@ -98,6 +106,7 @@ export class ConsumePipeline implements DispatchGate {
    */
   onRebalancing(): Promise<void> {
     this.rebalancing = true;
+    this.syncSignal();
     return this.handOver();
   }
 
@@ -127,6 +136,7 @@ export class ConsumePipeline implements DispatchGate {
    */
   async drain(): Promise<void> {
     this.accepting = false;
+    this.syncSignal();
     await this.flushDispatcher();
     while (this.active.size > 0) await Promise.allSettled([...this.active]);
     this.commits.stop();
@@ -141,6 +151,7 @@ export class ConsumePipeline implements DispatchGate {
   /** Releases timers. */
   dispose(): void {
     this.accepting = false;
+    this.syncSignal();
     this.commits.stop();
     this.dispatcher?.dispose();
   }
@@ -179,7 +190,10 @@ export class ConsumePipeline implements DispatchGate {
   private heartbeat(batch: PartitionBatch): void {
     batch.heartbeat().then(
       (ok) => {
-        if (!ok) this.rebalancing = true;
+        if (!ok) {
+          this.rebalancing = true;
+          this.syncSignal();
+        }
       },
       (error: unknown) =>
         this.options.emit(
@@ -190,6 +204,12 @@ export class ConsumePipeline implements DispatchGate {
           ),
         ),
     );
+  }
+
+  /** Aborts the gate's signal when dispatching stopped; a fresh one once it may dispatch again. */
+  private syncSignal(): void {
+    if (!this.shouldDispatch) this.gateSignal.abort();
+    else if (this.gateSignal.signal.aborted) this.gateSignal = new AbortController();
   }
 
   private async flushDispatcher(): Promise<void> {

@@ -1,6 +1,7 @@
 import { resolveConnectionConfig } from '../config/connection.js';
 import { ConfigChecker, checkBrokers, optionNames } from '../config/validate.js';
 import { describeCause, type KafkaAuthorizationError } from '../errors.js';
+import type { FailureStats } from '../consumer/failure/failure-stats.js';
 import { toKafkaJsSecurity } from '../security.js';
 import { BrokerProbe, type MetadataSource } from './broker-probe.js';
 import { withDeadline } from '../time-limit.js';
@@ -64,7 +65,12 @@ export interface HealthCheckerTarget {
   /** Whether the owner reached the broker; until then the report is WARNING and nothing is probed. */
   readonly isInitialised: () => boolean;
   /** For consumer groups: the group name and a reader of its current state name. */
-  readonly consumerGroup?: { readonly groupName: string; readonly state: () => string };
+  readonly consumerGroup?: {
+    readonly groupName: string;
+    readonly state: () => string;
+    /** The group's failure-handling counters, when it has them. */
+    readonly failures?: () => FailureStats | undefined;
+  };
   /**
    * The broker's refusal (ACL, SASL, TLS certificate) the owner is currently facing, if any:
    * while there is one the report is CRITICAL with its message and nothing is probed.
@@ -165,7 +171,7 @@ export class KafkaHealthChecker {
 
   private async groupHealth(anyBrokerReachable: boolean): Promise<ConsumerGroupHealth> {
     const group = this.target.consumerGroup!;
-    const base = { groupName: group.groupName, state: safeState(group.state) };
+    const base = groupBase(group);
     if (!this.lagReader) return base;
     if (!anyBrokerReachable) return { ...base, lagError: 'no reachable broker to read offsets from' };
     try {
@@ -189,7 +195,7 @@ export class KafkaHealthChecker {
       status,
       message,
       brokers: [],
-      ...(group ? { consumerGroup: { groupName: group.groupName, state: safeState(group.state) } } : {}),
+      ...(group ? { consumerGroup: groupBase(group) } : {}),
       checkedAt: new Date(),
     };
   }
@@ -259,4 +265,15 @@ function safeState(read: () => string): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** Name, state and failure counters of a group's report. */
+function groupBase(group: NonNullable<HealthCheckerTarget['consumerGroup']>): ConsumerGroupHealth {
+  let failures: FailureStats | undefined;
+  try {
+    failures = group.failures?.();
+  } catch {
+    failures = undefined;
+  }
+  return { groupName: group.groupName, state: safeState(group.state), ...(failures ? { failures } : {}) };
 }

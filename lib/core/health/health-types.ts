@@ -1,3 +1,4 @@
+import type { FailureStats } from '../consumer/failure/failure-stats.js';
 import type { ConnectionConfig, ResolvedConnectionConfig } from '../config/connection.js';
 
 /** The connection settings a health check uses (a subset of `ConnectionConfig`, read-only). */
@@ -73,6 +74,8 @@ export interface ConsumerGroupHealth {
   readonly totalLag?: number;
   /** Why the lag could not be read, when it could not. */
   readonly lagError?: string;
+  /** Failure-handling counters since the group was created (retries, time-outs, dead letters…). */
+  readonly failures?: FailureStats;
 }
 
 /** A typed health report, returned by `checker()`. */

@@ -1,5 +1,6 @@
 import { ConsumerState, consumerStateName } from '../consumer/state.js';
 import type { KafkaAuthorizationError } from '../errors.js';
+import type { FailureStats } from '../consumer/failure/failure-stats.js';
 import { KafkaHealthChecker, type HealthCheckOptions } from './health-checker.js';
 import type { HealthConnection } from './health-types.js';
 
@@ -22,6 +23,8 @@ export interface CheckableConsumerGroup {
   onStateChange(listener: (state: ConsumerState, previous: ConsumerState) => void): () => void;
   /** The authorization refusal in force, if any (the health report is CRITICAL while there is one). */
   authorizationFailure?(): KafkaAuthorizationError | undefined;
+  /** Failure-handling counters, shown in the report's details. */
+  failureStats?(): FailureStats;
 }
 
 /**
@@ -57,7 +60,11 @@ export function createConsumerGroupHealthChecker(group: CheckableConsumerGroup, 
       topics: group.topics,
       minBrokersHealthy: Math.min(config.minBrokersHealthy, config.brokers.length),
       isInitialised: () => group.isInitialised(),
-      consumerGroup: { groupName: group.groupName, state: () => consumerStateName(group.state) },
+      consumerGroup: {
+        groupName: group.groupName,
+        state: () => consumerStateName(group.state),
+        failures: () => group.failureStats?.(),
+      },
       authorizationFailure: () => group.authorizationFailure?.(),
     },
     options,

@@ -1,5 +1,5 @@
 import type { KafkaMessage } from '../../message.js';
-import { FAILURE_HEADERS } from '../failure/failure-headers.js';
+import { originalTopicOf } from '../failure/retry-topics.js';
 import { retryTopicName, type FailureAction, type OnHandlerError } from '../failure/failure-policy.js';
 
 /** What a retry topic's name says: whose retry topic it is and its delay. */
@@ -9,9 +9,6 @@ export interface RetryTopicInfo {
   /** The delay of this retry topic, ms. */
   readonly delayMs: number;
 }
-
-/** `<topic>.retry-<delay>`; the topic part may itself contain dots. */
-const RETRY_TOPIC_PATTERN = /^(.+)\.retry-(\d+)$/;
 
 /** The delays (ms) of `policy`'s retry topics, in order; empty when it has none. */
 export function retryTopicDelays(policy: OnHandlerError | undefined): readonly number[] {
@@ -66,32 +63,8 @@ export class RetryTopicMap {
   }
 }
 
-/** Reads a retry topic name (`orders.retry-1000`), or `undefined` when `topic` is not one. */
-export function parseRetryTopicName(topic: string): RetryTopicInfo | undefined {
-  const match = RETRY_TOPIC_PATTERN.exec(topic);
-  if (!match) return undefined;
-  return { originalTopic: match[1]!, delayMs: Number(match[2]) };
-}
-
-/**
- * The topic a record belongs to for routing: for a record read from a retry topic
- * (`<topic>.retry-<delay>`), the topic it was first read from (its `kafka_dlt-original-topic`
- * header, else the name's `<topic>` part); for any other record, its own topic. A record read
- * from a dead-letter topic keeps its own topic, so a group that consumes a DLT on purpose sees
- * the DLT. Handlers and topic routing (Nest) use this so a retried record reaches the handler of
- * its original topic.
- */
-export function originalTopicOf(message: Pick<KafkaMessage, 'topic' | 'headers'>): string {
-  const fromName = parseRetryTopicName(message.topic);
-  if (!fromName) return message.topic;
-  const header = message.headers[FAILURE_HEADERS.originalTopic]?.toString();
-  // The header wins when it names the same retry family (a topic whose name itself ends in
-  // ".retry-<n>" is read correctly that way); otherwise the name is the better witness.
-  return header !== undefined && message.topic.startsWith(`${header}.retry-`) ? header : fromName.originalTopic;
-}
-
 /** Whether `message` was read from a retry topic (its handler sees a retry, not a first delivery). */
-export function isRetryRecord(message: Pick<KafkaMessage, 'topic' | 'headers'>): boolean {
+export function isRetryRecord(message: Pick<KafkaMessage, 'topic' | 'getHeader'>): boolean {
   return originalTopicOf(message) !== message.topic;
 }
 

@@ -6,8 +6,6 @@ import {
   consumedTopicsOf,
   groupRetryTopics,
   isRetryRecord,
-  originalTopicOf,
-  parseRetryTopicName,
 } from '../../../../lib/core/consumer/retry-topics/retry-topic-names.js';
 import { KafkaMessage } from '../../../../lib/core/message.js';
 import { failureTopicsOf } from '../../../../lib/core/consumer/retry-topics/failure-topics-check.js';
@@ -39,20 +37,11 @@ describe('retry topic names', () => {
     assert.deepEqual(map.get('orders.retry-250'), { originalTopic: 'orders', delayMs: 250 });
     assert.equal(map.get('orders'), undefined);
     assert.equal(map.get('orders.retry-999'), undefined);
-    assert.deepEqual(parseRetryTopicName('x.y.retry-30'), { originalTopic: 'x.y', delayMs: 30 });
-    assert.equal(parseRetryTopicName('orders.DLT'), undefined);
   });
 
-  it('routes a retry record by its original topic, and any other record (a DLT one too) by its own', () => {
-    assert.equal(originalTopicOf(message('orders.retry-1000')), 'orders');
-    assert.equal(originalTopicOf(message('orders.retry-1000', { [FAILURE_HEADERS.originalTopic]: 'orders' })), 'orders');
-    // A topic whose own name ends in .retry-<n>: the header tells.
-    assert.equal(originalTopicOf(message('jobs.retry-5.retry-100', { [FAILURE_HEADERS.originalTopic]: 'jobs.retry-5' })), 'jobs.retry-5');
-    // A header that does not name this retry family is not believed.
-    assert.equal(originalTopicOf(message('orders.retry-1000', { [FAILURE_HEADERS.originalTopic]: 'other' })), 'orders');
-    assert.equal(originalTopicOf(message('orders.DLT', { [FAILURE_HEADERS.originalTopic]: 'orders' })), 'orders.DLT');
-    assert.equal(originalTopicOf(message('orders')), 'orders');
+  it('tells a retry record from a first delivery (a dead letter is not a retry)', () => {
     assert.equal(isRetryRecord(message('orders.retry-1000')), true);
+    assert.equal(isRetryRecord(message('orders.DLT', { [FAILURE_HEADERS.originalTopic]: 'orders' })), false);
     assert.equal(isRetryRecord(message('orders')), false);
   });
 });
