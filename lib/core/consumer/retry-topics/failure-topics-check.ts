@@ -60,15 +60,25 @@ export async function ensureFailureTopics(
         }),
       });
     } catch (error) {
-      // Another member may have created them meanwhile.
-      const now = new Set(await admin.listTopics());
-      const still = missing.filter((topic) => !now.has(topic));
+      // Another member may be creating them at the same time: its topics show up in the metadata shortly.
+      const still = await stillMissing(admin, missing);
       if (still.length > 0) throw new FailureTopicsMissingError('could not create the topics of the failure policy', still, logData, error);
     }
     logger.info('created the missing topics of the failure policy', { ...logData, created: missing });
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+/** Topics of `topics` the cluster's metadata still lacks after a few short waits. */
+async function stillMissing(admin: Admin, topics: readonly string[]): Promise<string[]> {
+  let still = [...topics];
+  for (let attempt = 0; attempt < 5 && still.length > 0; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
+    const now = new Set(await admin.listTopics());
+    still = still.filter((topic) => !now.has(topic));
+  }
+  return still;
 }
 
 /** Whether the controller allows automatic topic creation; `false` when that cannot be read (no DescribeConfigs right). */
