@@ -1,0 +1,81 @@
+/**
+ * The failure-policy cases of test/unit/testing/failure-semantics.cases.ts on the real group and
+ * broker. A refused dead-letter send is a real broker refusal: the harness broker creates topics
+ * on demand (`auto.create.topics.enable=true`), so the dead-letter topic is created beforehand
+ * with `max.message.bytes` too small for the record (the broker answers MESSAGE_TOO_LARGE), and
+ * the cause is fixed by raising it.
+ */
+import kafkajs from 'kafkajs';
+import { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
+import { silentLogger } from '../../../lib/core/logger.js';
+import { KafkaMessage } from '../../../lib/core/message.js';
+import { committedOffsets, createTopic, rawKafka, sharedBrokers, uniqueName, waitForLeadersOnEveryBroker } from '../../support/env.js';
+import { failureSemanticsCases } from '../../unit/testing/failure-semantics.cases.js';
+import { readBack } from '../producer/read-back.js';
+
+const { ConfigResourceTypes } = kafkajs;
+
+async function withAdmin<T>(work: (admin: kafkajs.Admin) => Promise<T>): Promise<T> {
+  const admin = rawKafka().admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+failureSemanticsCases({
+  label: 'real group on a broker',
+  async freshTopic(prefix, partitions) {
+    const topic = uniqueName(`fail-${prefix}`);
+    await createTopic(topic, partitions);
+    return { topic, groupName: uniqueName(`fail-grp-${prefix}`) };
+  },
+  createGroup: (config) =>
+    new KafkaConsumerGroup({ brokers: sharedBrokers(), logger: silentLogger, minRetryPeriod: 100, maxRetryPeriod: 1_000, ...config }),
+  async produce(topic, records) {
+    const producer = rawKafka().producer();
+    await producer.connect();
+    try {
+      await producer.send({
+        topic,
+        messages: records.map((r) => ({ partition: r.partition, key: r.key, value: r.value, headers: r.headers ?? {} })),
+      });
+    } finally {
+      await producer.disconnect();
+    }
+  },
+  async read(topic, count) {
+    const records = await readBack(topic, count);
+    return records
+      .slice(0, count)
+      .map((r) => new KafkaMessage({ topic, partition: r.partition, offset: r.offset, key: r.key, value: r.value, headers: r.headers }));
+  },
+  count: (topic) =>
+    withAdmin(async (admin) => {
+      if (!(await admin.listTopics()).includes(topic)) return 0;
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+    }),
+  async committed(groupName, topic) {
+    const offsets = [...(await committedOffsets(groupName, topic))].filter(([, offset]) => offset !== '-1');
+    return Object.fromEntries(offsets);
+  },
+  async refuseSendsTo(_group, topic) {
+    await withAdmin((admin) =>
+      admin.createTopics({
+        topics: [{ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'max.message.bytes', value: '64' }] }],
+      }),
+    );
+    await waitForLeadersOnEveryBroker(topic, 1, sharedBrokers());
+    return () =>
+      withAdmin(async (admin) => {
+        await admin.alterConfigs({
+          validateOnly: false,
+          resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configEntries: [{ name: 'max.message.bytes', value: '1048588' }] }],
+        });
+      });
+  },
+  timeoutMs: 30_000,
+});
