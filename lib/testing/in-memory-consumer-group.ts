@@ -8,7 +8,6 @@ import type { PartitionOffset } from '../core/consumer/offset-tracker.js';
 import { ConsumerState, consumerStateName } from '../core/consumer/state.js';
 import { InvalidMessageError, KafkaOperationError, KafkaTimeoutError, type KafkaError } from '../core/errors.js';
 import type { KafkaMessage } from '../core/message.js';
-import { groupRetryTopics } from '../core/consumer/retry-topics/retry-topic-names.js';
 import { InMemoryBroker } from './in-memory-broker.js';
 import { InMemoryProducerSink } from './in-memory-producer-sink.js';
 import { DEFAULT_TEST_WAIT_TIMEOUT, IN_MEMORY_CONNECTION, resolveWithExtras } from './in-memory-config.js';
@@ -67,7 +66,7 @@ export class InMemoryConsumerGroupCore extends ConsumerGroupCore implements InMe
     );
     if (partitions !== undefined) for (const topic of resolved.topics) broker.createTopic(topic, partitions);
     const transport = new InMemoryConsumerTransport(broker, {
-      topics: [...resolved.topics, ...groupRetryTopics(resolved)],
+      topics: resolved.topics,
       groupName: resolved.groupName,
       offset: resolved.offset,
       concurrency: resolved.numWorkers,

@@ -68,8 +68,8 @@ export class ConsumerGroupCore {
   private readonly runner: ConsumeRunner;
   private readonly handlers: HandlerSlot;
   private unsubscribeLog: (() => void) | undefined;
-  /** Holds retry-topic records back until due (groups whose policy has `retryTopics`). */
-  private readonly dueGate: RetryDueGate | undefined;
+  /** Holds retry-topic records back until due (a no-op without `retryTopics`). */
+  private readonly dueGate: RetryDueGate;
   private readonly failureCounters = new FailureCounters();
   private readonly failureServices: FailureServices;
   private forwarder: FailureForwarder | undefined;
@@ -89,16 +89,16 @@ export class ConsumerGroupCore {
     this.machine = new ConsumerStateMachine((error) =>
       this.emit(new KafkaOperationError('a state-change listener threw', this.logData(), error)),
     );
-    const retryTopics = new RetryTopicMap(config);
-    this.dueGate = retryTopics.isEmpty ? undefined : new RetryDueGate({ retryTopics, pauser: transport, logger });
-    const dueGate = this.dueGate;
+    const dueGate = new RetryDueGate({ retryTopics: new RetryTopicMap(config), pauser: transport, logger });
+    this.dueGate = dueGate;
+    transport.useFailurePolicy?.(config.failurePolicy);
     this.pipeline = new ConsumePipeline({
       commitInterval: config.commitInterval,
       heartbeatInterval: config.heartbeatInterval,
       commit: (offsets) => this.transport.commit(offsets),
       emit: (error) => this.emit(error),
       logData: { group: config.groupName, topics: config.topics },
-      admit: dueGate ? (batch) => dueGate.admit(batch) : undefined,
+      admit: (batch) => dueGate.admit(batch),
     });
     this.failureServices = {
       groupName: config.groupName,
@@ -293,7 +293,7 @@ export class ConsumerGroupCore {
       );
       await this.forwarder?.close();
       this.pipeline.dispose();
-      this.dueGate?.dispose();
+      this.dueGate.dispose();
       this.authorization.dispose();
       this.unsubscribeLog?.();
       this.errors.end(); // ends `for await` loops over the errors
@@ -338,6 +338,11 @@ export class ConsumerGroupCore {
     checkHandlerOptions(options);
     const policy = options?.onError !== undefined ? resolveFailurePolicy(options.onError) : this.config.failurePolicy;
     const handlerTimeoutMs = options?.handlerTimeoutMs ?? this.config.handlerTimeoutMs;
+    if (options?.onError !== undefined) {
+      // The handler's own retry topics are the ones consumed and held until due.
+      this.dueGate.useRetryTopics(new RetryTopicMap({ topics: this.topics, failurePolicy: policy }));
+      this.transport.useFailurePolicy?.(policy);
+    }
     if (policy.forwards && !this.forwarder) {
       const settings = forwarderProducerConfig(this.config);
       const custom = this.coreOptions.forwarderSink;

@@ -51,4 +51,21 @@ describe('retry topics in the test kit', () => {
     assert.ok(otherDuringWait > 0, 'partition 1 flowed during the wait');
     await group.waitForIdle();
   });
+
+  it('consumes the retry topics of a handler registered with its own policy (the group has none)', async () => {
+    const group = new InMemoryConsumerGroup({ topic: 'payments', groupName: 'ledger' });
+    open.push(group);
+    const topics: string[] = [];
+    group.registerHandler(
+      async (message: KafkaMessage) => {
+        topics.push(message.topic);
+        if (message.topic === 'payments') throw new Error('first delivery fails');
+      },
+      { onError: { retryTopics: [50], then: 'deadLetter' } },
+    );
+    await group.start();
+    group.queueJSON({ id: 1 });
+    await eventually('retry delivery', () => topics.length === 2, 5_000);
+    assert.deepEqual(topics, ['payments', 'payments.retry-50']);
+  });
 });

@@ -25,6 +25,7 @@ export interface PartitionPauser {
 
 /** Options of a {@link RetryDueGate}. */
 export interface RetryDueGateOptions {
+  /** The retry topics at first (see {@link RetryDueGate.useRetryTopics}). */
   readonly retryTopics: RetryTopicMap;
   readonly pauser: PartitionPauser;
   readonly logger: KafkaLogger;
@@ -48,9 +49,16 @@ export class RetryDueGate {
   private readonly timers = new Map<string, { readonly at: number; readonly timer: NodeJS.Timeout }>();
   private readonly now: () => number;
   private disposed = false;
+  private retryTopics: RetryTopicMap;
 
   constructor(private readonly options: RetryDueGateOptions) {
     this.now = options.now ?? Date.now;
+    this.retryTopics = options.retryTopics;
+  }
+
+  /** Replaces the retry topics (the handler registered with its own failure policy). */
+  useRetryTopics(retryTopics: RetryTopicMap): void {
+    this.retryTopics = retryTopics;
   }
 
   /** Number of partitions waiting for a record to fall due. */
@@ -63,7 +71,7 @@ export class RetryDueGate {
    * not yet due (possibly none; then the partition is paused until that record is due).
    */
   admit(batch: PartitionBatch): PartitionBatch {
-    const info = this.options.retryTopics.get(batch.topic);
+    const info = this.retryTopics.get(batch.topic);
     if (!info) return batch;
     const now = this.now();
     const index = batch.messages.findIndex((m) => dueAt(m, info.delayMs) > now);
