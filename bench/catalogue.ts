@@ -124,6 +124,15 @@ export const CASES: readonly CaseSpec[] = [
     ours: true,
   },
   {
+    name: 'ours-handler-policy-1w',
+    group: 'consume',
+    description: 'KafkaConsumerGroup single handler, 1 worker, onError retry 3 then dead-letter (no failures)',
+    runner: node('ours-handler-policy'),
+    baseline: 'ours-handler-1w',
+    workers: 1,
+    ours: true,
+  },
+  {
     name: 'ours-batch',
     group: 'consume',
     description: `KafkaConsumerGroup batch handler, batchSize ${BENCH_BATCH_SIZE}`,
@@ -192,6 +201,12 @@ export const GOALS: readonly Goal[] = [
     atLeast: 0.9,
   },
   { text: 'single handler (1 worker) >= 0.95x raw eachMessage', subject: 'ours-handler-1w', reference: 'raw-each-message', atLeast: 0.95 },
+  {
+    text: 'single handler with a retry + dead-letter policy and no failures >= 0.95x the same group without one (issue 16)',
+    subject: 'ours-handler-policy-1w',
+    reference: 'ours-handler-1w',
+    atLeast: 0.95,
+  },
   {
     text: 'single handler (8 workers) >= 0.95x raw eachMessage x8',
     subject: 'ours-handler-8w',

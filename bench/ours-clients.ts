@@ -32,7 +32,7 @@ export async function openOurProducer(params: CaseParams, settings: Partial<Prod
 }
 
 /** A `KafkaConsumerGroup` as a bench consumer: single handler, or batch handler when `batch`. */
-export function ourConsumerAdapter(params: CaseParams, batch: boolean): ConsumerAdapter {
+export function ourConsumerAdapter(params: CaseParams, batch: boolean, settings: Partial<ConsumerGroupConfig> = {}): ConsumerAdapter {
   let group: KafkaConsumerGroup | undefined;
   return {
     async start(onHandled) {
@@ -44,6 +44,7 @@ export function ourConsumerAdapter(params: CaseParams, batch: boolean): Consumer
         numWorkers: params.workers,
         batchSize: params.batchSize,
         logger: silentLogger,
+        ...settings,
         ...overrides<ConsumerGroupConfig>('BENCH_CONSUMER_CONFIG'),
       });
       if (batch) {

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AvroSchema } from '../core/avro.js';
+import type { HandlerOptions } from '../core/consumer/failure/failure-config.js';
 import { KAFKA_BATCH_HANDLER_METADATA, KAFKA_HANDLER_METADATA } from './kafka.constants.js';
 
 /** What a handler decorator recorded on one method. */
 export type KafkaHandlerMetadata =
-  { readonly kind: 'message'; readonly group: string; readonly schema?: AvroSchema } | { readonly kind: 'batch'; readonly group: string };
+  | { readonly kind: 'message'; readonly group: string; readonly schema?: AvroSchema; readonly failure?: HandlerOptions }
+  | { readonly kind: 'batch'; readonly group: string; readonly failure?: HandlerOptions };
 
 /** Owns every read of the handler decorators' metadata, so the explorer stays readable. */
 @Injectable()
@@ -16,10 +18,14 @@ export class KafkaMetadataAccessor {
   getHandlerMetadata(method: unknown): KafkaHandlerMetadata[] {
     if (typeof method !== 'function') return [];
     const found: KafkaHandlerMetadata[] = [];
-    const single = this.reflector.get<{ group: string; schema?: AvroSchema } | undefined>(KAFKA_HANDLER_METADATA, method);
-    if (single) found.push({ kind: 'message', group: single.group, schema: single.schema });
-    const batch = this.reflector.get<{ group: string } | undefined>(KAFKA_BATCH_HANDLER_METADATA, method);
-    if (batch) found.push({ kind: 'batch', group: batch.group });
+    const single = this.reflector.get<{ group: string; schema?: AvroSchema; failure?: HandlerOptions } | undefined>(
+      KAFKA_HANDLER_METADATA,
+      method,
+    );
+    if (single)
+      found.push({ kind: 'message', group: single.group, schema: single.schema, ...(single.failure ? { failure: single.failure } : {}) });
+    const batch = this.reflector.get<{ group: string; failure?: HandlerOptions } | undefined>(KAFKA_BATCH_HANDLER_METADATA, method);
+    if (batch) found.push({ kind: 'batch', group: batch.group, ...(batch.failure ? { failure: batch.failure } : {}) });
     return found;
   }
 }

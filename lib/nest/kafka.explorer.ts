@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { describeCause } from '../core/errors.js';
 import type { KafkaMessage } from '../core/message.js';
 import { KafkaModuleError } from './kafka-module.error.js';
+import type { HandlerOptions } from '../core/consumer/failure/failure-config.js';
 import { KafkaMetadataAccessor, type KafkaHandlerMetadata } from './kafka-metadata.accessor.js';
 import { KafkaClientRegistry } from './kafka.registry.js';
 
@@ -105,13 +106,13 @@ export class KafkaExplorer {
       if (handler.meta.kind === 'batch') {
         group.registerBatchHandler(async (messages: KafkaMessage[]) => {
           await method.call(handler.instance, messages);
-        });
+        }, handlerOptions(handler.meta));
       } else {
         const { schema } = handler.meta;
         group.registerHandler(async (message: KafkaMessage, workerId: number) => {
           const payload = schema === undefined ? message : message.decode(schema);
           await method.call(handler.instance, payload, workerId, message);
-        });
+        }, handlerOptions(handler.meta));
       }
     } catch (error) {
       problems.push(`${handler.label} could not be registered on consumer group "${handler.meta.group}": ${describeCause(error)}`);
@@ -121,6 +122,11 @@ export class KafkaExplorer {
       `${handler.label} handles consumer group "${handler.meta.group}" (${group.topics.join(', ')})${handler.meta.kind === 'batch' ? ' in batches' : ''}`,
     );
   }
+}
+
+/** The decorator's `onError` / `handlerTimeoutMs` (only those set: the group's apply otherwise). */
+function handlerOptions(meta: KafkaHandlerMetadata): HandlerOptions | undefined {
+  return meta.failure;
 }
 
 function isStatic(wrapper: Wrapper): boolean {

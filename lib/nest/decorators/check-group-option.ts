@@ -1,3 +1,4 @@
+import type { HandlerOptions } from '../../core/consumer/failure/failure-config.js';
 import { KafkaModuleError } from '../kafka-module.error.js';
 
 /** Rejects a handler decorator without a usable group name, when the class is defined. */
@@ -6,4 +7,11 @@ export function checkGroupOption(decorator: string, options: unknown): void {
   if (typeof group !== 'string' || group.trim() === '') {
     throw new KafkaModuleError([`${decorator} needs { group: '<consumer group name>' } (a non-empty string)`]);
   }
+}
+
+/** `{ failure }` with the decorator's `onError` / `handlerTimeoutMs`, or nothing when neither is set. */
+export function failureMetadata(options: HandlerOptions): { failure?: HandlerOptions } {
+  const { onError, handlerTimeoutMs } = options;
+  if (onError === undefined && handlerTimeoutMs === undefined) return {};
+  return { failure: { ...(onError !== undefined ? { onError } : {}), ...(handlerTimeoutMs !== undefined ? { handlerTimeoutMs } : {}) } };
 }

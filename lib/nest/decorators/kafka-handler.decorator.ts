@@ -1,10 +1,11 @@
 import { SetMetadata } from '@nestjs/common';
 import type { AvroSchema } from '../../core/avro.js';
+import type { HandlerOptions } from '../../core/consumer/failure/failure-config.js';
 import { KAFKA_HANDLER_METADATA } from '../kafka.constants.js';
-import { checkGroupOption } from './check-group-option.js';
+import { checkGroupOption, failureMetadata } from './check-group-option.js';
 
 /** Options of {@link KafkaHandler}. */
-export interface KafkaHandlerOptions {
+export interface KafkaHandlerOptions extends HandlerOptions {
   /** Name of the consumer group (a key of `consumerGroups` in the module options). */
   group: string;
   /**
@@ -13,6 +14,7 @@ export interface KafkaHandlerOptions {
    * `AvroCodecError` (reported on the group's error stream like any handler error).
    */
   schema?: AvroSchema;
+  // onError and handlerTimeoutMs (from HandlerOptions) override the group's for this handler.
 }
 
 /**
@@ -23,10 +25,15 @@ export interface KafkaHandlerOptions {
  * - `workerId`: the id (1..numWorkers) of the worker running the call;
  * - `message`: the `KafkaMessage` (topic, partition, offset, key, headers, requestId).
  *
- * The message is committed once the returned promise settles. A group takes exactly one
+ * The message is committed once the returned promise settles; when it rejects, `onError`
+ * (default: the group's) decides (README, "When a handler fails"). A group takes exactly one
  * handler: `@KafkaHandler` or `@KafkaBatchHandler`, never both, never two.
  */
 export function KafkaHandler(options: KafkaHandlerOptions): MethodDecorator {
   checkGroupOption('@KafkaHandler', options);
-  return SetMetadata(KAFKA_HANDLER_METADATA, { group: options.group, schema: options.schema });
+  return SetMetadata(KAFKA_HANDLER_METADATA, {
+    group: options.group,
+    schema: options.schema,
+    ...failureMetadata(options),
+  });
 }

@@ -9,6 +9,7 @@ import { encodeAvro } from '../../../lib/core/avro.js';
 import { FAILURE_HEADERS, decodeInteger, readFailureHeaders } from '../../../lib/core/consumer/failure/failure-headers.js';
 import type { OnHandlerError } from '../../../lib/core/consumer/failure/failure-policy.js';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
+import { ConsumerState } from '../../../lib/core/consumer/state.js';
 import { FailureForwardError, HandlerTimeoutError, NonRetryableError, type KafkaError } from '../../../lib/core/errors.js';
 import type { KafkaMessage } from '../../../lib/core/message.js';
 import { waitUntil } from '../../../lib/testing/wait-until.js';
@@ -113,6 +114,57 @@ export function failureSemanticsCases(h: FailureHarness): void {
       assert.equal(group.failureStats().deadLettered, 1);
       assert.equal(group.failureStats().nonRetryable, 1);
       assert.equal(await h.count(`${topic}.DLT`), 1);
+      const report = await group.checker();
+      assert.equal(report.consumerGroup?.failures?.deadLettered, 1, 'the counters are in the health details');
+    });
+
+    it('retry topics: a failing record goes to the first retry topic with its due time; the partition goes on', async () => {
+      const { topic, groupName } = await h.freshTopic('retrytopic', 1);
+      await h.produce(
+        topic,
+        [0, 1, 2].map((n) => ({ partition: 0, key: `k${n}`, value: encodeAvro(SCHEMA, { n }), headers: { 'request-id': `r${n}` } })),
+      );
+      const { group } = newGroup({ topic, groupName, onError: { retryTopics: [5_000, 60_000], then: 'deadLetter' } });
+      const handled: number[] = [];
+      group.registerHandler(async (message) => {
+        const { n } = message.decode<{ n: number }>(SCHEMA);
+        if (n === 1) throw new Error('downstream unavailable');
+        handled.push(n);
+      });
+      const before = Date.now();
+      await group.start();
+      await waitFor('every record committed', async () => (await h.committed(groupName, topic))[0] === '3');
+      assert.deepEqual(handled, [0, 2]);
+      const [retried] = await h.read(`${topic}.retry-5000`, 1);
+      assert.equal(retried?.key?.toString(), 'k1');
+      assert.equal(retried?.getHeader('request-id'), 'r1');
+      const info = readFailureHeaders(retried!);
+      assert.equal(info.originalTopic, topic);
+      assert.equal(info.originalOffset, '1');
+      assert.equal(info.attempts, 1);
+      assert.ok(info.dueAt! >= before + 5_000 && info.dueAt! <= Date.now() + 5_000, `due ${info.dueAt} is now + 5 s`);
+      assert.equal(group.failureStats().retryTopicForwards, 1);
+      assert.equal(await h.count(`${topic}.DLT`), 0);
+    });
+
+    it('stop: the failing record stays uncommitted and the group stops', async () => {
+      const { topic, groupName } = await h.freshTopic('stop', 1);
+      await h.produce(
+        topic,
+        [0, 1, 2].map((n) => ({ partition: 0, key: `k${n}`, value: encodeAvro(SCHEMA, { n }) })),
+      );
+      const { group } = newGroup({ topic, groupName, onError: 'stop' });
+      const handled: number[] = [];
+      group.registerHandler(async (message) => {
+        const { n } = message.decode<{ n: number }>(SCHEMA);
+        if (n === 1) throw new Error('must be looked at');
+        handled.push(n);
+      });
+      await group.start();
+      await waitFor('the group stopped', () => group.state === ConsumerState.Stopped);
+      assert.deepEqual(handled, [0]);
+      assert.equal((await h.committed(groupName, topic))[0], '1', 'committed up to the failing record, not past it');
+      assert.equal(group.failureStats().stopped, 1);
     });
 
     it('a handler failing twice then succeeding is handled once, with no dead letter', async () => {
