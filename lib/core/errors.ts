@@ -126,6 +126,18 @@ export class PartitionNotAcknowledgedError extends ProducerSendError {
 /** An operation is not allowed in the consumer group's current state. */
 export class ConsumerStateError extends KafkaError {}
 
+/** `pause`, `resume` or `seek` named a topic the consumer group does not consume. */
+export class UnknownTopicError extends KafkaError {}
+
+/** `pause`, `resume` or `seek` was given a partition that is not an integer >= 0 (or a malformed list). */
+export class InvalidPartitionError extends KafkaError {}
+
+/** A seek position is invalid: a negative or non-integer offset, a bad timestamp, an unknown `to`, or not exactly one of them. */
+export class InvalidSeekError extends KafkaError {}
+
+/** A seek at run time named a partition that is not assigned to this member now. */
+export class PartitionNotAssignedError extends KafkaError {}
+
 /** A second handler was registered, or a handler conflicts with another consumption mode. */
 export class HandlerRegistrationError extends KafkaError {}
 

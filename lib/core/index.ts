@@ -35,6 +35,10 @@ export {
   UnexpectedMessageError,
   NotInMemoryClientError,
   FailureTopicsMissingError,
+  UnknownTopicError,
+  InvalidPartitionError,
+  InvalidSeekError,
+  PartitionNotAssignedError,
 } from './errors.js';
 export type { LogData, ConfigProblem } from './errors.js';
 
@@ -85,6 +89,10 @@ export { KafkaConsumerGroup, ConsumerState, consumerStateName, DoNotCommitError,
 export type { StateListener, CommitDecision, MessageHandler, BatchHandler } from './consumer/index.js';
 export type { ConsumerCloseOptions } from './consumer/close-sequence.js';
 export type { ConsumerGroupConfig, ConsumerOffsetReset } from './config/consumer.js';
+export type { TopicPartitions } from './consumer/pause-set.js';
+export type { AssignedPartitions, SeekRequest, SeekPosition } from './consumer/partition-request.js';
+export type { RebalanceListener } from './consumer/rebalance-listeners.js';
+export type { GroupLag } from './health/consumer-lag.js';
 
 // When a handler fails: policies, retry and dead-letter topics, their headers, counters.
 export { retryTopicName, deadLetterTopicName, RETRY_BACKOFF_DEFAULTS } from './consumer/failure/failure-policy.js';

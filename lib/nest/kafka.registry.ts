@@ -31,6 +31,7 @@ const HEALTH_SUBSCRIPTION_ENTRY_NAMES = optionNames<KafkaGroupHealthSubscription
   upAfter: true,
   downAfter: true,
   evaluationTimeout: true,
+  onUnhealthy: true,
 });
 
 /** A consumer group built by the module, with the Nest-only settings kept beside it. */

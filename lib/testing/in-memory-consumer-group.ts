@@ -124,7 +124,7 @@ export class InMemoryConsumerGroupCore extends ConsumerGroupCore implements InMe
   /**
    * Resolves once the group is consuming, every pushed record was handed to the handler, every
    * handler call finished (a partial batch waits for its wait time) and the finished offsets
-   * were committed. Rejects with KafkaTimeoutError, naming what is still pending, after `timeoutMs`.
+   * were committed. Records of paused partitions are not waited for. Rejects with KafkaTimeoutError, naming what is still pending, after `timeoutMs`.
    */
   async waitForIdle(timeoutMs: number = DEFAULT_TEST_WAIT_TIMEOUT): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -258,7 +258,7 @@ export interface InMemoryConsumerGroup extends KafkaConsumerGroup {
   /**
    * Resolves once the group is consuming, every pushed record was handed to the handler, every
    * handler call finished (a partial batch waits for its wait time) and the finished offsets
-   * were committed. Rejects with KafkaTimeoutError, naming what is still pending, after `timeoutMs`.
+   * were committed. Records of paused partitions are not waited for. Rejects with KafkaTimeoutError, naming what is still pending, after `timeoutMs`.
    */
   waitForIdle(timeoutMs?: number): Promise<void>;
   /** Whether `start()` was called and neither `stop()` nor `close()` since (it may still be initialising or joining). */

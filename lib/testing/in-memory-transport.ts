@@ -1,5 +1,11 @@
 import type { PartitionOffset } from '../core/consumer/offset-tracker.js';
-import type { ConsumerTransport, PartitionBatch, TransportListener } from '../core/consumer/transport.js';
+import type {
+  ConsumerTransport,
+  PartitionBatch,
+  PartitionStartOffset,
+  TopicOffsetReader,
+  TransportListener,
+} from '../core/consumer/transport.js';
 import { PauseSet, type PauseHolder, type TopicPartitions } from '../core/consumer/pause-set.js';
 import { groupRetryTopics, type FailureTopicPolicy } from '../core/consumer/retry-topics/retry-topic-names.js';
 import { WorkerPool } from '../core/consumer/worker-pool.js';
@@ -47,6 +53,10 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
   private readonly pauses = new PauseSet();
   /** The config's topics, then the retry topics of the handler's failure policy. */
   private readonly topics: string[];
+  /** Partition -> number of seeks so far: a batch handed over before a seek must not move the position. */
+  private readonly seeks = new Map<string, number>();
+  /** Offsets read straight from the in-memory broker. */
+  readonly offsets: TopicOffsetReader;
 
   constructor(
     private readonly broker: InMemoryBroker,
@@ -54,6 +64,7 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
   ) {
     this.slots = new WorkerPool(options.concurrency);
     this.topics = [...options.topics];
+    this.offsets = inMemoryOffsetReader(broker);
     for (const topic of options.topics) broker.createTopic(topic);
     this.unsubscribe = broker.onAppend((message) => {
       if (this.running && this.topics.includes(message.topic)) this.pump(message.topic, message.partition);
@@ -150,6 +161,14 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
     return this.pauses.isPaused(topic, partition, holder);
   }
 
+  seek(topic: string, partition: number, offset: string): void {
+    if (!this.running || !this.assignment().some((a) => a.topic === topic && a.partition === partition)) return;
+    const key = `${topic}/${partition}`;
+    this.seeks.set(key, (this.seeks.get(key) ?? 0) + 1);
+    this.positions.set(key, Number(offset));
+    this.pump(topic, partition);
+  }
+
   /** Simulates consumption crashing with `error`: the core backs off, reconnects and runs again. */
   crash(error: unknown): void {
     if (!this.running || !this.listener) return;
@@ -222,6 +241,8 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
 
   /** Hands one batch of the partition to the core; returns whether any record was taken. */
   private async deliverOnce(topic: string, partition: number, generation: number): Promise<boolean> {
+    const key = `${topic}/${partition}`;
+    const seeks = this.seeks.get(key);
     const messages = this.broker.read(topic, partition, this.position(topic, partition), this.options.fetchSize);
     let resolved: number | undefined;
     const batch: PartitionBatch = {
@@ -241,11 +262,30 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
       this.active.delete(handled);
     }
     if (resolved === undefined) return false; // nothing taken: stopping or rebalancing
-    if (generation === this.generation) this.positions.set(`${topic}/${partition}`, resolved + 1);
+    if (generation === this.generation && seeks === this.seeks.get(key)) this.positions.set(key, resolved + 1);
     return true;
   }
 
   private async settleActive(): Promise<void> {
     while (this.active.size > 0) await Promise.allSettled([...this.active]);
   }
+}
+
+/** Committed offsets, log bounds and offsets by timestamp of an {@link InMemoryBroker} (no retention: logs start at 0). */
+function inMemoryOffsetReader(broker: InMemoryBroker): TopicOffsetReader {
+  const partitions = (topic: string) => Array.from({ length: broker.partitionCount(topic) }, (_, partition) => partition);
+  return {
+    fetchOffsets: async (groupId, topics) =>
+      topics.map((topic) => ({
+        topic,
+        partitions: partitions(topic).map((partition) => ({ partition, offset: broker.committed(groupId, topic, partition) ?? '-1' })),
+      })),
+    fetchTopicOffsets: async (topic) =>
+      partitions(topic).map((partition) => ({ partition, low: '0', high: String(broker.endOffset(topic, partition)) })),
+    fetchTopicOffsetsByTimestamp: async (topic, timestamp): Promise<PartitionStartOffset[]> =>
+      partitions(topic).map((partition) => {
+        const first = broker.messages(topic, partition).find((m) => Number(m.timestamp) >= timestamp);
+        return { partition, offset: first ? first.offset : String(broker.endOffset(topic, partition)) };
+      }),
+  };
 }

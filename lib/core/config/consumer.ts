@@ -1,4 +1,5 @@
 import { ConfigChecker, optionNames } from './validate.js';
+import type { RebalanceListener } from '../consumer/rebalance-listeners.js';
 import {
   checkHandlerTimeout,
   checkOnHandlerError,
@@ -51,6 +52,17 @@ export interface ConsumerGroupConfig extends ConnectionConfig {
    * (retryable) `HandlerTimeoutError` and its late result is ignored. Default: none.
    */
   handlerTimeoutMs?: number;
+  /**
+   * Called with the partitions this member got, after each group join (before their first
+   * message is handled only if it returns at once: it is not awaited before fetching).
+   */
+  onPartitionsAssigned?: RebalanceListener;
+  /**
+   * Called with the partitions this member gives up (rebalance, stop, close), after the group
+   * committed the work it finished on them; the member rejoins only once it settled (within the
+   * rejoin limit, 20 s), so state flushed here is flushed before the next owner starts.
+   */
+  onPartitionsRevoked?: RebalanceListener;
 }
 
 /** A config with every default applied (connection settings included) and topics as a list. */
@@ -71,6 +83,8 @@ export interface ResolvedConsumerGroupConfig extends ResolvedConnectionConfig {
   readonly failurePolicy: ResolvedFailurePolicy;
   /** Time limit of one handler call, ms; `undefined` = none. */
   readonly handlerTimeoutMs: number | undefined;
+  readonly onPartitionsAssigned: RebalanceListener | undefined;
+  readonly onPartitionsRevoked: RebalanceListener | undefined;
 }
 
 /** Consumer defaults: dp-kafka's where it has one. */
@@ -100,6 +114,8 @@ export const CONSUMER_GROUP_ONLY_OPTION_NAMES = optionNames<Omit<ConsumerGroupCo
   commitInterval: true,
   onError: true,
   handlerTimeoutMs: true,
+  onPartitionsAssigned: true,
+  onPartitionsRevoked: true,
 });
 
 const CONSUMER_GROUP_OPTION_NAMES = [...CONNECTION_OPTION_NAMES, ...CONSUMER_GROUP_ONLY_OPTION_NAMES];
@@ -131,6 +147,9 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
   checker.oneOf(c.offset, ['oldest', 'newest'], 'offset');
   checkOnHandlerError(checker, c.onError);
   checkHandlerTimeout(checker, c.handlerTimeoutMs);
+  for (const field of ['onPartitionsAssigned', 'onPartitionsRevoked'] as const) {
+    checker.require(c[field] === undefined || typeof c[field] === 'function', field, 'must be a function');
+  }
   if (Array.isArray(c.brokers) && typeof c.minBrokersHealthy === 'number') {
     checker.require(c.minBrokersHealthy <= c.brokers.length, 'minBrokersHealthy', 'must not exceed the number of brokers');
   }
@@ -152,5 +171,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
     heartbeatInterval: Math.max(1, Math.min(MAX_HEARTBEAT_INTERVAL, Math.floor(sessionTimeout / 3))),
     failurePolicy: resolveFailurePolicy(c.onError),
     handlerTimeoutMs: c.handlerTimeoutMs,
+    onPartitionsAssigned: c.onPartitionsAssigned,
+    onPartitionsRevoked: c.onPartitionsRevoked,
   });
 }

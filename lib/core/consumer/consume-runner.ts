@@ -16,6 +16,10 @@ export interface ConsumeRunnerOptions extends Pick<CrashRecoveryOptions, 'minRet
   readonly onJoined: () => void;
   /** A reconnect completed after close() began: release that connection. */
   readonly releaseLateConnection: () => void;
+  /** The member joined with this assignment (after the pipeline reset and the move to Consuming). */
+  readonly afterGroupJoin?: (assignment: Readonly<Record<string, readonly number[]>>) => void;
+  /** A rebalance's hand-over (handlers finished, offsets committed) is done; the rejoin waits for this too. */
+  readonly afterHandOver?: () => Promise<void>;
 }
 
 /**
@@ -80,6 +84,7 @@ export class ConsumeRunner {
     this.options.pipeline.onGroupJoin();
     this.options.machine.moveTo(ConsumerState.Consuming);
     this.options.logger.info('kafka consumer group joined', { ...this.logData(), assignment });
+    this.options.afterGroupJoin?.(assignment);
   }
 
   private onRebalancing(): Promise<void> {
@@ -87,7 +92,8 @@ export class ConsumeRunner {
     if (this.state !== ConsumerState.Consuming && this.state !== ConsumerState.Starting) return Promise.resolve();
     const handedOver = this.options.pipeline.onRebalancing();
     this.options.machine.moveTo(ConsumerState.Starting);
-    return handedOver;
+    const { afterHandOver } = this.options;
+    return afterHandOver ? handedOver.then(afterHandOver) : handedOver;
   }
 
   /** Consumption stopped on an error: back off with getRetryTime, then reconnect and run again. */

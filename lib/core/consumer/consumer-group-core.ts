@@ -9,6 +9,7 @@ import {
   type LogData,
 } from '../errors.js';
 import { checkHealthOf } from '../health/checker-of.js';
+import { computeLag, type GroupLag } from '../health/consumer-lag.js';
 import type { HealthReport } from '../health/health-types.js';
 import { Initialiser } from '../initialiser.js';
 import type { KafkaLogger } from '../logger.js';
@@ -25,9 +26,13 @@ import type { FailureServices, FailureSettings } from './failure/failure-ladder.
 import { FailureCounters, type FailureStats } from './failure/failure-stats.js';
 import { HandlerSlot } from './handler-slot.js';
 import type { MessageHandler } from './message-dispatcher.js';
+import { checkTopicPartitions, type AssignedPartitions, type SeekRequest } from './partition-request.js';
+import { APP_PAUSE_HOLDER, assignmentToList, PauseSet, type TopicPartitions } from './pause-set.js';
 import { ConsumePipeline } from './pipeline.js';
 import { RetryDueGate } from './retry-topics/due-gate.js';
 import { RetryTopicMap } from './retry-topics/retry-topic-names.js';
+import { RebalanceListeners } from './rebalance-listeners.js';
+import { Seeker } from './seeker.js';
 import { ConsumerState, ConsumerStateMachine, consumerStateName, type StateListener } from './state.js';
 import type { ConsumerTransport } from './transport.js';
 
@@ -73,6 +78,10 @@ export class ConsumerGroupCore {
   private readonly failureCounters = new FailureCounters();
   private readonly failureServices: FailureServices;
   private forwarder: FailureForwarder | undefined;
+  private readonly rebalanceListeners: RebalanceListeners;
+  private readonly seeker: Seeker;
+  /** The app's pauses (the transport holds them too, with other holders': seeks, retry delays). */
+  private readonly appPauses = new PauseSet();
 
   constructor(
     config: ResolvedConsumerGroupConfig,
@@ -99,6 +108,22 @@ export class ConsumerGroupCore {
       emit: (error) => this.emit(error),
       logData: { group: config.groupName, topics: config.topics },
       admit: (batch) => dueGate.admit(batch),
+      isPaused: (topic, partition) => this.transport.isPaused(topic, partition),
+    });
+    this.rebalanceListeners = new RebalanceListeners({
+      onAssigned: config.onPartitionsAssigned,
+      onRevoked: config.onPartitionsRevoked,
+      emit: (error) => this.emit(error),
+      logData: () => this.logData(),
+    });
+    this.seeker = new Seeker({
+      transport,
+      pipeline: this.pipeline,
+      topics: config.topics,
+      assignment: () =>
+        this.state === ConsumerState.Consuming && this.rebalanceListeners.holding ? this.rebalanceListeners.assignment : undefined,
+      emit: (error) => this.emit(error),
+      logData: () => this.logData(),
     });
     this.failureServices = {
       groupName: config.groupName,
@@ -130,6 +155,12 @@ export class ConsumerGroupCore {
       releaseLateConnection: () => this.releaseLateConnection(),
       emit: (error) => this.emit(error),
       logData: () => this.logData(),
+      afterGroupJoin: (assignment) => {
+        const partitions = assignmentToList(assignment);
+        this.seeker.onGroupJoin(partitions); // pauses what it moves before the first fetch
+        void this.rebalanceListeners.assigned(partitions);
+      },
+      afterHandOver: () => this.rebalanceListeners.revoked(),
     });
     this.initialiser = new Initialiser({
       connect: () => this.transport.connect(),
@@ -283,7 +314,7 @@ export class ConsumerGroupCore {
       await runCloseSequence(
         {
           stopping,
-          drain: () => this.pipeline.drain(),
+          drain: () => this.pipeline.drain().then(() => this.rebalanceListeners.revoked()),
           disconnect: () => this.transport.disconnect(),
           emit: (error) => this.emit(error),
           logger: this.logger,
@@ -299,6 +330,97 @@ export class ConsumerGroupCore {
       this.errors.end(); // ends `for await` loops over the errors
     })();
     return this.closing;
+  }
+
+  /**
+   * Pauses fetching of the whole group (no argument) or of some topics or partitions, while the
+   * member stays in the group: no rebalance, heartbeats go on, the state does not change. The
+   * messages of a paused partition already being handled finish (no new one of it starts) and
+   * their offsets are committed; the promise resolves once that is done. Pauses last until
+   * {@link resume}, across rebalances and restarts; pausing a topic covers its partitions
+   * assigned later. Callable before `start()` (the group then starts paused).
+   *
+   * @throws UnknownTopicError for a topic the group does not consume
+   * @throws InvalidPartitionError for a partition that is not an integer >= 0
+   * @throws ConsumerStateError once closing
+   */
+  async pause(partitions?: readonly TopicPartitions[]): Promise<void> {
+    const targets = this.checkControl(partitions, 'paused');
+    this.appPauses.pause(targets);
+    this.transport.pause(targets, APP_PAUSE_HOLDER);
+    const affected = this.rebalanceListeners.assignment.flatMap(({ topic, partitions: ps }) =>
+      ps.filter((partition) => this.appPauses.isPaused(topic, partition)).map((partition) => ({ topic, partition })),
+    );
+    await this.pipeline.settle(affected, partitions === undefined);
+  }
+
+  /**
+   * Lifts the app's pause of the whole group (no argument) or of some topics or partitions
+   * (resuming a partition of a topic paused whole makes an exception). Fetching goes on from
+   * the next message not handled: nothing is skipped or handled twice.
+   *
+   * @throws UnknownTopicError for a topic the group does not consume
+   * @throws InvalidPartitionError for a partition that is not an integer >= 0
+   * @throws ConsumerStateError once closing
+   */
+  resume(partitions?: readonly TopicPartitions[]): void {
+    const targets = this.checkControl(partitions, 'resumed');
+    this.appPauses.resume(targets);
+    this.transport.resume(targets, APP_PAUSE_HOLDER);
+  }
+
+  /** Whether the app paused the whole group (every topic, with no partition resumed since). Not a state: see README. */
+  isPaused(): boolean {
+    return this.topics.every((topic) => this.appPauses.isTopicPaused(topic));
+  }
+
+  /** The assigned partitions the app paused now. */
+  pausedPartitions(): AssignedPartitions[] {
+    return this.appPauses.pausedOf(this.rebalanceListeners.assignment);
+  }
+
+  /** The partitions assigned to this member now (empty when it holds none: not joined, rebalancing, stopped). */
+  assignment(): AssignedPartitions[] {
+    if (this.state !== ConsumerState.Consuming) return []; // e.g. backing off after a crash
+    return this.rebalanceListeners.assignment.map((a) => ({ topic: a.topic, partitions: [...a.partitions] }));
+  }
+
+  /**
+   * Moves the read position of a partition (or of every assigned partition of a topic when
+   * `partition` is absent) to an offset, the first record at or after a timestamp, or the log's
+   * beginning or end. While consuming it applies now: the partition pauses, its in-flight
+   * messages finish and are committed, the position moves and fetching resumes there; what the
+   * group commits afterwards starts from the new position (also when that is behind the last
+   * commit). In any other state (before `start()`, while joining or rebalancing) it is kept and
+   * applied when the member next joins, before the partitions are fetched; failures then go to
+   * {@link errors}. A seek is not a commit: a restart before anything is handled reads from the
+   * last committed offset again. An offset past the log's end or before its start is reset by
+   * the broker's rule (the group's `offset` setting).
+   *
+   * @throws UnknownTopicError, InvalidPartitionError, InvalidSeekError for bad input
+   * @throws PartitionNotAssignedError while consuming, for a partition not assigned to this member
+   * @throws KafkaOperationError when the offsets of a timestamp, beginning or end cannot be read
+   * @throws ConsumerStateError once closing
+   */
+  async seek(request: SeekRequest): Promise<void> {
+    if (this.state === ConsumerState.Closing) {
+      throw new ConsumerStateError('cannot seek: the consumer group is closing', this.logData());
+    }
+    await this.seeker.seek(request);
+  }
+
+  /**
+   * The group's lag per partition of its topics (log end minus the committed offset; with no
+   * commit, the records in the log) and in total: what the health report shows, on demand.
+   *
+   * @throws KafkaOperationError when the offsets cannot be read
+   */
+  async lag(): Promise<GroupLag> {
+    try {
+      return await computeLag(this.transport.offsets, this.groupName, this.topics);
+    } catch (error) {
+      throw new KafkaOperationError('consumer lag unavailable', this.logData(), error);
+    }
   }
 
   /**
@@ -359,6 +481,13 @@ export class ConsumerGroupCore {
     return { policy, handlerTimeoutMs, services: this.failureServices };
   }
 
+  private checkControl(partitions: readonly TopicPartitions[] | undefined, what: string): TopicPartitions[] {
+    if (this.state === ConsumerState.Closing) {
+      throw new ConsumerStateError(`the consumer group cannot be ${what}: it is closing`, this.logData());
+    }
+    return checkTopicPartitions(partitions, this.topics, this.logData());
+  }
+
   /** The brokers were reached (close() has not begun: the initialiser is cancelled by then). */
   private onInitialised(): void {
     this.authorization.clear();
@@ -380,6 +509,7 @@ export class ConsumerGroupCore {
     this.runner.cancelRestart();
     this.stopping = (async () => {
       await this.pipeline.drain();
+      await this.rebalanceListeners.revoked();
       try {
         await this.transport.stop();
       } catch (error) {

@@ -2,6 +2,7 @@ import type { Kafka } from 'kafkajs';
 import { resolveConsumerGroupConfig, type ConsumerGroupConfig } from '../config/consumer.js';
 import type { ErrorStream } from '../error-stream.js';
 import type { KafkaAuthorizationError } from '../errors.js';
+import type { GroupLag } from '../health/consumer-lag.js';
 import type { HealthReport } from '../health/health-types.js';
 import type { KafkaMessage } from '../message.js';
 import type { BatchHandler } from './batch-dispatcher.js';
@@ -11,6 +12,8 @@ import { KafkaJsConsumerTransport } from './kafkajs-transport.js';
 import type { MessageHandler } from './message-dispatcher.js';
 import type { HandlerOptions } from './failure/failure-config.js';
 import type { FailureStats } from './failure/failure-stats.js';
+import type { AssignedPartitions, SeekRequest } from './partition-request.js';
+import type { TopicPartitions } from './pause-set.js';
 import type { ConsumerState, StateListener } from './state.js';
 
 export type { MessageHandler } from './message-dispatcher.js';
@@ -113,6 +116,46 @@ export interface KafkaConsumerGroup {
    * until initialised, then each broker probed. Cached for 1 s; never rejects. See README, Health.
    */
   checker(): Promise<HealthReport>;
+  /**
+   * Pauses fetching of the whole group (no argument) or of some topics or partitions while the
+   * member stays in the group (no rebalance; the state does not change). Messages of a paused
+   * partition already being handled finish; the promise resolves once they did and their
+   * offsets were committed. Lasts until {@link KafkaConsumerGroup.resume}, across rebalances and
+   * restarts; callable before `start()`. See README, "Pausing, seeking and rebalance listeners".
+   *
+   * @throws UnknownTopicError, InvalidPartitionError for bad input; ConsumerStateError once closing
+   */
+  pause(partitions?: readonly TopicPartitions[]): Promise<void>;
+  /**
+   * Lifts the app's pause of the whole group (no argument) or of some topics or partitions;
+   * fetching goes on from the next message not handled.
+   *
+   * @throws UnknownTopicError, InvalidPartitionError for bad input; ConsumerStateError once closing
+   */
+  resume(partitions?: readonly TopicPartitions[]): void;
+  /** Whether the app paused the whole group (a flag beside the state, which stays e.g. `Consuming`). */
+  isPaused(): boolean;
+  /** The assigned partitions the app paused now. */
+  pausedPartitions(): AssignedPartitions[];
+  /** The partitions assigned to this member now (empty when it holds none). */
+  assignment(): AssignedPartitions[];
+  /**
+   * Moves the read position of a partition (or every assigned partition of a topic) to an
+   * offset, a timestamp, the beginning or the end: now while consuming (in-flight messages of it
+   * finish and are committed first; later commits start from the new position), else at the next
+   * group join. Not a commit.
+   *
+   * @throws UnknownTopicError, InvalidPartitionError, InvalidSeekError for bad input;
+   *   PartitionNotAssignedError while consuming, for a partition not assigned to this member;
+   *   KafkaOperationError when the offsets of a timestamp, beginning or end cannot be read
+   */
+  seek(request: SeekRequest): Promise<void>;
+  /**
+   * Lag per partition (log end minus committed offset) and in total, read now.
+   *
+   * @throws KafkaOperationError when the offsets cannot be read
+   */
+  lag(): Promise<GroupLag>;
   /**
    * Writes every error of {@link KafkaConsumerGroup.errors} to the logger (once, however often it
    * is called), with the group's context at the time of the error. Without it, and with no other

@@ -6,6 +6,7 @@ import type { ReachabilityProbe } from '../reachability.js';
 import { KafkaMessage } from '../message.js';
 import type { PartitionOffset } from './offset-tracker.js';
 import type { ConsumerTransport, PartitionBatch, TransportListener } from './transport.js';
+import { KafkaJsOffsetReader } from './kafkajs-offset-reader.js';
 import { assignmentToList, PauseSet, type PauseHolder, type TopicPartitions } from './pause-set.js';
 import { installKafkaJsStopGuard } from './kafkajs-stop-guard.js';
 import { installKafkaJsRejoinHook, registerRejoinHook } from './kafkajs-rejoin-hook.js';
@@ -43,6 +44,8 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
   readonly consumer: Consumer;
   /** The configured brokers, probed before each connect. */
   readonly reachability: ReachabilityProbe;
+  /** Committed offsets, log ends and offsets by timestamp, through an admin client opened on first use. */
+  readonly offsets: KafkaJsOffsetReader;
   private listener: TransportListener | undefined;
   private subscribed = false;
   private running: Promise<void> | undefined;
@@ -72,6 +75,7 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
     this.failurePolicy = config.failurePolicy;
     this.reachability = { brokers: config.brokers.map((b) => b.trim()), timeoutMs: config.connectionTimeout };
     this.client = createKafkaClient(config, logger);
+    this.offsets = new KafkaJsOffsetReader(this.client);
     this.consumer = this.client.consumer({
       groupId: config.groupName,
       sessionTimeout: config.messageConsumeTimeout,
@@ -239,6 +243,16 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
     return this.pauses.isPaused(topic, partition, holder);
   }
 
+  seek(topic: string, partition: number, offset: string): void {
+    if (!this.assigned.some((t) => t.topic === topic && t.partitions?.includes(partition))) return;
+    try {
+      this.consumer.seek({ topic, partition, offset });
+    } catch (error) {
+      // Only before the first run (no kafkajs consumer group): nothing is assigned then.
+      this.logger.debug('seek ignored: kafkajs has no running consumer group', { topic, partition, offset, error: String(error) });
+    }
+  }
+
   /**
    * Makes kafkajs' own pause state (per run, per assigned partition) match ours: kafkajs keeps it
    * in the consumer group object of a run, which a crash and restart replace.
@@ -269,6 +283,7 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
 
   async disconnect(): Promise<void> {
     await this.running?.catch(() => undefined);
+    await this.offsets.close();
     await this.consumer.disconnect();
     this.committer = undefined;
   }

@@ -186,6 +186,15 @@ export class OffsetTracker {
     }
   }
 
+  /**
+   * Forgets one partition (a seek moved its position): handles held for it are detached, so what
+   * finishes there from before is never offered for commit, and commits start afresh from the
+   * new position, also when that is behind the last commit.
+   */
+  forget(topic: string, partition: number): void {
+    this.tracks.delete(trackKey(topic, partition));
+  }
+
   /** Forgets everything (the partitions may now belong to another member). */
   reset(): void {
     this.tracks.clear();

@@ -91,8 +91,8 @@ export class PauseSet {
   }
 
   /** The partitions of `assigned` that are paused (by any holder, or by `holder`), per topic; topics with none are left out. */
-  pausedOf(assigned: readonly TopicPartitions[], holder?: PauseHolder): TopicPartitions[] {
-    const out: TopicPartitions[] = [];
+  pausedOf(assigned: readonly TopicPartitions[], holder?: PauseHolder): Array<{ topic: string; partitions: number[] }> {
+    const out: Array<{ topic: string; partitions: number[] }> = [];
     for (const { topic, partitions = [] } of assigned) {
       const paused = partitions.filter((p) => this.isPaused(topic, p, holder));
       if (paused.length > 0) out.push({ topic, partitions: paused });
@@ -118,7 +118,7 @@ function pausedBy(state: TopicPause | undefined, partition: number): boolean {
 }
 
 /** Assignment as the transports report it (`{ topic: [partitions] }`) in {@link TopicPartitions} form, sorted. */
-export function assignmentToList(assignment: Readonly<Record<string, readonly number[]>>): TopicPartitions[] {
+export function assignmentToList(assignment: Readonly<Record<string, readonly number[]>>): Array<{ topic: string; partitions: number[] }> {
   return Object.entries(assignment)
     .map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((a, b) => a - b) }))
     .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));

@@ -5,6 +5,25 @@ import type { DispatchGate, Dispatcher } from './dispatch.js';
 import { OffsetTracker, type PartitionOffset } from './offset-tracker.js';
 import type { PartitionBatch } from './transport.js';
 
+/** The group's gate, closed also while one partition is paused. */
+class PartitionGate implements DispatchGate {
+  constructor(
+    private readonly group: DispatchGate,
+    private readonly paused: () => boolean,
+  ) {}
+
+  get shouldDispatch(): boolean {
+    return this.group.shouldDispatch && !this.paused();
+  }
+
+  /** The group's signal: a stop, close or rebalance cuts a retry wait short (h16 x h19 merge). */
+  get signal(): AbortSignal | undefined {
+    return this.group.signal;
+  }
+}
+
+const partitionKey = (topic: string, partition: number) => `${partition}:${topic}`;
+
 /** Pause before declining a batch offered while a rebalance is pending, ms. */
 const REBALANCE_PAUSE_MS = 100;
 
@@ -25,6 +44,11 @@ export interface ConsumePipelineOptions {
    * absent = all of it. Records cut off are not resolved, so the transport offers them again.
    */
   readonly admit?: (batch: PartitionBatch) => PartitionBatch;
+  /**
+   * Whether a partition is paused (by the app, a seek, …): its batch in hand stops at the next
+   * message, as on a stop. Default: nothing is paused.
+   */
+  readonly isPaused?: (topic: string, partition: number) => boolean;
 }
 
 /**
@@ -43,6 +67,8 @@ export class ConsumePipeline implements DispatchGate {
   private rebalancing = false;
   private gateSignal = new AbortController();
   private readonly active = new Set<Promise<void>>();
+  /** The partition of each running batch (to wait for one partition's work: pause, seek). */
+  private readonly activePartitions = new Map<Promise<void>, string>();
 
   constructor(private readonly options: ConsumePipelineOptions) {
     this.commits = new CommitScheduler({
@@ -123,11 +149,28 @@ export class ConsumePipeline implements DispatchGate {
     if (admitted.messages.length === 0) return;
     const run = this.run(admitted, dispatcher);
     this.active.add(run);
+    this.activePartitions.set(run, partitionKey(batch.topic, batch.partition));
     try {
       await run;
     } finally {
       this.active.delete(run);
+      this.activePartitions.delete(run);
     }
+  }
+
+  /**
+   * Resolves once no batch of the given partitions is being handled (batches of paused partitions
+   * stop at their next message), then commits what finished. With `flushHeld` (the whole group
+   * pauses) held-back messages are handed over first, as on a stop. Never rejects.
+   */
+  async settle(partitions: ReadonlyArray<{ readonly topic: string; readonly partition: number }>, flushHeld = false): Promise<void> {
+    const keys = new Set(partitions.map((p) => partitionKey(p.topic, p.partition)));
+    const running = () => [...this.activePartitions].filter(([, key]) => keys.has(key)).map(([run]) => run);
+    // Whole group: a partial batch is handled now and a channel drops what no reader took.
+    if (flushHeld) await this.flushDispatcher();
+    for (let runs = running(); runs.length > 0; runs = running()) await Promise.allSettled(runs);
+    if (flushHeld) await this.flushDispatcher();
+    await this.commits.flush();
   }
 
   /**
@@ -158,8 +201,10 @@ export class ConsumePipeline implements DispatchGate {
 
   private async run(batch: PartitionBatch, dispatcher: Dispatcher): Promise<void> {
     const heartbeat = setInterval(() => this.heartbeat(batch), this.options.heartbeatInterval);
+    const { isPaused } = this.options;
+    const gate: DispatchGate = isPaused ? new PartitionGate(this, () => isPaused(batch.topic, batch.partition)) : this;
     try {
-      await dispatcher.dispatch(batch, this);
+      await dispatcher.dispatch(batch, gate);
       if (!this.shouldDispatch) {
         // Giving the partitions up (stop or rebalance): handle what is held back and commit it
         // while this member still owns them.

@@ -1,3 +1,4 @@
+import type { OffsetSource } from '../health/consumer-lag.js';
 import type { KafkaMessage } from '../message.js';
 import type { ReachabilityProbe } from '../reachability.js';
 import type { PartitionOffset } from './offset-tracker.js';
@@ -39,6 +40,22 @@ export interface TransportListener {
   onRebalancing(): Promise<void>;
   /** Consumption crashed and stopped; the core decides when to run again. */
   onCrash(error: unknown): void;
+}
+
+/** The first offset of each partition of a topic whose record is at or after a time (the log end when none is). */
+export interface PartitionStartOffset {
+  readonly partition: number;
+  /** Decimal offset. */
+  readonly offset: string;
+}
+
+/**
+ * Reads offsets of the cluster (not of this member's session): what lag and seek by timestamp,
+ * beginning or end are computed from.
+ */
+export interface TopicOffsetReader extends OffsetSource {
+  /** Per partition: the first offset whose record timestamp is at or after `timestamp` (ms), else the log end. */
+  fetchTopicOffsetsByTimestamp(topic: string, timestamp: number): Promise<PartitionStartOffset[]>;
 }
 
 /**
@@ -87,6 +104,15 @@ export interface ConsumerTransport {
    * consumes the config's topics only.
    */
   useFailurePolicy?(policy: FailureTopicPolicy): void;
+  /**
+   * Makes the next fetch of an assigned partition start at `offset` (a concrete offset, not a
+   * special one). Resolving an offset of a batch handed over before the seek must not move the
+   * position again: callers let in-flight batches of the partition finish first (the core pauses
+   * the partition and waits). Not a commit. A no-op for a partition not assigned now.
+   */
+  seek(topic: string, partition: number, offset: string): void;
+  /** Where committed offsets, log ends and offsets by timestamp are read (lag, seek). */
+  readonly offsets: TopicOffsetReader;
   /** Stops consuming and leaves the group; waits for running `onBatch` calls. */
   stop(): Promise<void>;
   /** Stops (if needed) and closes connections. */

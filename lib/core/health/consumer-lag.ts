@@ -6,7 +6,9 @@ import type { PartitionLag, ResolvedHealthConnection } from './health-types.js';
 
 /** A consumer group's lag per partition and in total. */
 export interface GroupLag {
+  /** Per partition of the group's topics, by topic then partition. */
   readonly partitions: readonly PartitionLag[];
+  /** The sum of the partitions' lag. */
   readonly total: number;
 }
 

@@ -38,8 +38,12 @@ export interface HealthSubscriber {
   readonly state: ConsumerState;
   /** Called when the source turns healthy. */
   start(): Promise<void>;
-  /** Called when the source turns unhealthy. */
+  /** Called when the source turns unhealthy (`onUnhealthy: 'stop'`). */
   stop(): Promise<void>;
+  /** Called when the source turns unhealthy with `onUnhealthy: 'pause'`: stop fetching, stay in the group. */
+  pause?(): Promise<void>;
+  /** Called when the source turns healthy again with `onUnhealthy: 'pause'`. */
+  resume?(): void;
   /** Lets the subscription follow the group (it ends when the group closes). */
   onStateChange(listener: (state: ConsumerState, previous: ConsumerState) => void): () => void;
   /** The group's own health (used by the `'self'` source). */
@@ -58,6 +62,14 @@ export interface HealthSubscriptionOptions {
   evaluationTimeout?: number;
   /** Where start/stop decisions are logged (info). Default: not logged. */
   logger?: KafkaLogger;
+  /**
+   * What an unhealthy source does to the group. `'stop'` (default, dp-kafka's): the group stops
+   * and leaves the consumer group (its partitions go to the other members). `'pause'`: it stops
+   * fetching but stays a member (no rebalance), and resumes when the source is OK again; choose
+   * it when the source is shared by every member (a database, a downstream service), where
+   * stopping would make the whole group rebalance twice for nothing. See README.
+   */
+  onUnhealthy?: 'stop' | 'pause';
 }
 
 /** Defaults of {@link subscribeToHealth}. */
@@ -66,6 +78,7 @@ export const HEALTH_SUBSCRIPTION_DEFAULTS = {
   upAfter: 1,
   downAfter: 1,
   evaluationTimeout: 10_000,
+  onUnhealthy: 'stop',
 } as const;
 
 /** The option names of {@link HealthSubscriptionOptions}. */
@@ -75,6 +88,7 @@ export const HEALTH_SUBSCRIPTION_OPTION_NAMES = optionNames<HealthSubscriptionOp
   downAfter: true,
   evaluationTimeout: true,
   logger: true,
+  onUnhealthy: true,
 });
 
 /** Stops a health subscription. Calling it again does nothing. */
@@ -83,7 +97,8 @@ export type HealthUnsubscribe = () => void;
 /**
  * Makes a consumer group follow a health source (dp-kafka's `OnHealthUpdate`, with a poller of
  * its own because nothing pushes health here): OK → `start()`, WARNING or CRITICAL → `stop()`,
- * each after `upAfter` / `downAfter` consecutive results. The poller keeps running while the
+ * each after `upAfter` / `downAfter` consecutive results; with `onUnhealthy: 'pause'`,
+ * WARNING or CRITICAL → `pause()` and OK → `resume()` (and `start()` the first time). The poller keeps running while the
  * group is stopped, so the group restarts when health returns; it ends when the group closes
  * or the returned function is called. start/stop failures go to the group's error stream and
  * are retried on the next qualifying result; nothing here throws after subscription.
@@ -112,11 +127,18 @@ export function subscribeToHealth(
     if (state === ConsumerState.Closing) unsubscribe();
   });
 
+  const pausing = opts.onUnhealthy === 'pause';
   const act = (action: HealthAction, status: HealthStatus): void => {
-    options.logger?.info(`kafka health subscription: ${action} consumer group on ${status}`, { group: group.groupName, status });
+    const verb = pausing ? (action === 'start' ? 'resume' : 'pause') : action;
+    options.logger?.info(`kafka health subscription: ${verb} consumer group on ${status}`, { group: group.groupName, status });
     let pending: Promise<void>;
     try {
-      pending = action === 'start' ? group.start() : group.stop();
+      if (!pausing) pending = action === 'start' ? group.start() : group.stop();
+      else if (action === 'stop') pending = group.pause!();
+      else {
+        group.resume!();
+        pending = group.start(); // the first OK starts it; later ones find it running
+      }
     } catch (error) {
       pending = Promise.reject(error);
     }
@@ -125,8 +147,8 @@ export function subscribeToHealth(
       if (!active) return;
       const what =
         action === 'start'
-          ? 'error starting consumer-group on a healthy state report'
-          : `error stopping consumer-group on a ${status.toLowerCase()} state report`;
+          ? `error ${pausing ? 'resuming' : 'starting'} consumer-group on a healthy state report`
+          : `error ${pausing ? 'pausing' : 'stopping'} consumer-group on a ${status.toLowerCase()} state report`;
       group.errors.emit(new KafkaOperationError(what, { group: group.groupName, status }, error));
     });
   };
@@ -173,6 +195,14 @@ function resolveSubscriptionOptions(
   checker.positive(options.upAfter, 'upAfter', { integer: true });
   checker.positive(options.downAfter, 'downAfter', { integer: true });
   checker.positive(options.evaluationTimeout, 'evaluationTimeout');
+  checker.oneOf(options.onUnhealthy, ['stop', 'pause'], 'onUnhealthy');
+  if (options.onUnhealthy === 'pause') {
+    checker.require(
+      typeof group.pause === 'function' && typeof group.resume === 'function',
+      'onUnhealthy',
+      "'pause' needs a group with pause() and resume()",
+    );
+  }
   const validSource =
     (source === 'self' && typeof group.checker === 'function') ||
     typeof source === 'function' ||
@@ -186,6 +216,7 @@ function resolveSubscriptionOptions(
     upAfter: options.upAfter ?? HEALTH_SUBSCRIPTION_DEFAULTS.upAfter,
     downAfter: options.downAfter ?? HEALTH_SUBSCRIPTION_DEFAULTS.downAfter,
     evaluationTimeout: options.evaluationTimeout ?? HEALTH_SUBSCRIPTION_DEFAULTS.evaluationTimeout,
+    onUnhealthy: options.onUnhealthy ?? HEALTH_SUBSCRIPTION_DEFAULTS.onUnhealthy,
   };
 }
 

@@ -8,7 +8,8 @@ import { KafkaModuleError } from '../kafka-module.error.js';
 /**
  * A consumer group's health subscription, declared in the module options
  * (`consumerGroups.<name>.healthSubscription`). The group then starts when the source is OK and
- * stops on WARNING or CRITICAL, instead of starting at bootstrap.
+ * stops on WARNING or CRITICAL (or, with `onUnhealthy: 'pause'`, pauses and resumes without
+ * leaving the consumer group), instead of starting at bootstrap.
  *
  * - `'self'`: the group's own brokers and topics (its health check, which depends on whether the
  *   brokers answer, not on whether the group runs, so a stopped group still sees health return);

@@ -1,6 +1,6 @@
 import type { PartitionOffset } from '../../../lib/core/consumer/offset-tracker.js';
 import { PauseSet, type PauseHolder, type TopicPartitions } from '../../../lib/core/consumer/pause-set.js';
-import type { ConsumerTransport, PartitionBatch, TransportListener } from '../../../lib/core/consumer/transport.js';
+import type { ConsumerTransport, PartitionBatch, TopicOffsetReader, TransportListener } from '../../../lib/core/consumer/transport.js';
 import { KafkaMessage } from '../../../lib/core/message.js';
 
 /** A scripted, in-memory transport for unit tests of the core (no broker). */
@@ -17,6 +17,15 @@ export class FakeTransport implements ConsumerTransport {
   readonly log: string[] = [];
   listener: TransportListener | undefined;
   readonly pauses = new PauseSet();
+  readonly seeks: string[] = [];
+  /** Log end of every partition: 100; nothing committed; timestamps map to offset `timestamp / 1000`. */
+  readonly offsets: TopicOffsetReader = {
+    fetchOffsets: async (_group, topics) => topics.map((topic) => ({ topic, partitions: [{ partition: 0, offset: '-1' }] })),
+    fetchTopicOffsets: async () => [{ partition: 0, low: '0', high: '100' }],
+    fetchTopicOffsetsByTimestamp: async (_topic, timestamp) => [
+      { partition: 0, offset: String(Math.min(100, Math.floor(timestamp / 1000))) },
+    ],
+  };
 
   async connect(): Promise<void> {
     this.connectCalls++;
@@ -48,6 +57,11 @@ export class FakeTransport implements ConsumerTransport {
 
   isPaused(topic: string, partition: number, holder?: PauseHolder): boolean {
     return this.pauses.isPaused(topic, partition, holder);
+  }
+
+  seek(topic: string, partition: number, offset: string): void {
+    this.seeks.push(`${topic}/${partition}@${offset}`);
+    this.log.push(`seek ${topic}/${partition}@${offset}`);
   }
 
   async stop(): Promise<void> {

@@ -137,3 +137,40 @@ describe('subscribeToHealth', () => {
     );
   });
 });
+
+describe("subscribeToHealth with onUnhealthy: 'pause'", () => {
+  /** A group that can also pause and resume. */
+  class PausableGroup extends FakeGroup {
+    async pause(): Promise<void> {
+      this.calls.push('pause');
+    }
+    resume(): void {
+      this.calls.push('resume');
+    }
+  }
+
+  it('pauses on CRITICAL and resumes on OK, without stopping the group', async () => {
+    const group = new PausableGroup();
+    let status: HealthStatus = 'OK';
+    const unsubscribe = subscribeToHealth(group, async () => status, { interval: 10, onUnhealthy: 'pause' });
+    await until(() => group.calls.length === 2);
+    status = 'CRITICAL';
+    await until(() => group.calls.length === 3);
+    status = 'OK';
+    await until(() => group.calls.length === 5);
+    unsubscribe();
+    assert.deepEqual(group.calls, ['resume', 'start', 'pause', 'resume', 'start']);
+    assert.equal(group.state, ConsumerState.Consuming, 'never stopped');
+  });
+
+  it('refuses an unknown onUnhealthy and pause mode on a group without pause()', () => {
+    assert.throws(
+      () => subscribeToHealth(new PausableGroup(), async () => 'OK', { onUnhealthy: 'sleep' as never }),
+      (e: unknown) => e instanceof KafkaConfigError && /onUnhealthy must be one of stop, pause/.test(e.message),
+    );
+    assert.throws(
+      () => subscribeToHealth(new FakeGroup(), async () => 'OK', { onUnhealthy: 'pause' }),
+      (e: unknown) => e instanceof KafkaConfigError && /onUnhealthy 'pause' needs a group with pause\(\) and resume\(\)/.test(e.message),
+    );
+  });
+});

@@ -36,9 +36,9 @@ export interface RetryDueGateOptions {
 /**
  * Lets a retry-topic record reach its handler only once it is due (its
  * `retry_topic-backoff-timestamp`), without holding a worker or other partitions: a batch is cut
- * before its first record that is not due, that record's partition is paused, and a timer resumes
- * it when the record falls due. The cut-off records are not resolved, so the transport fetches
- * them again after the resume. Records of other topics pass untouched.
+ * before its first record that is not due; when that is its first record, the partition is paused
+ * and a timer resumes it when the record falls due. The cut-off records are not resolved, so the
+ * transport fetches them again (after the resume). Records of other topics pass untouched.
  *
  * Records behind a not-yet-due one wait for it even if they are due (the partition is read in
  * order); on a retry topic with one delay they fall due in about the order they were written.
@@ -68,7 +68,7 @@ export class RetryDueGate {
 
   /**
    * The part of `batch` that may be handled now: all of it, or its records before the first one
-   * not yet due (possibly none; then the partition is paused until that record is due).
+   * not yet due. When that is none, the partition is paused until the first record is due.
    */
   admit(batch: PartitionBatch): PartitionBatch {
     const info = this.retryTopics.get(batch.topic);
@@ -76,8 +76,13 @@ export class RetryDueGate {
     const now = this.now();
     const index = batch.messages.findIndex((m) => dueAt(m, info.delayMs) > now);
     if (index < 0) return batch;
-    const wait = Math.min(dueAt(batch.messages[index]!, info.delayMs) - now, info.delayMs);
-    this.holdUntil(batch.topic, batch.partition, now + wait);
+    if (index === 0) {
+      const wait = Math.min(dueAt(batch.messages[0]!, info.delayMs) - now, info.delayMs);
+      this.holdUntil(batch.topic, batch.partition, now + wait);
+      return { ...batch, messages: [] };
+    }
+    // The due records go first, with the partition not paused: a pause stops a batch in hand at
+    // its next record. The transport offers the rest again at once, and then it is paused.
     return {
       ...batch,
       messages: batch.messages.slice(0, index),

@@ -71,9 +71,12 @@ describe('RetryDueGate', () => {
         admitted.messages.map((m) => m.offset),
         ['3', '4'],
       );
-      // The cut batch resolves through the original one.
+      // The cut batch resolves through the original one; the due records go first, unpaused.
       admitted.resolveOffset('4');
       assert.deepEqual(batch.resolved, ['4']);
+      assert.deepEqual(pauser.log, []);
+      // Offered again from the first record not due: nothing to hand over, the partition waits.
+      assert.equal(gate.admit(batchOf(RETRY, [record(RETRY, 5, 10_400), record(RETRY, 6, 9_500)])).messages.length, 0);
       assert.deepEqual(pauser.log, [`pause ${RETRY}|0`]);
       assert.equal(gate.waiting, 1);
 
