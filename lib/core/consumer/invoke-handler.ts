@@ -60,18 +60,31 @@ export function createMessageInvoker(options: MessageInvokerOptions): MessageInv
   }
   const ladder = new FailureLadder(failure, emit);
   const { handlerTimeoutMs, services } = failure;
+  const details = (message: KafkaMessage, workerId: number) => ({ ...logData(), ...message.logData(), workerId });
+  const call = (message: KafkaMessage, workerId: number) =>
+    handlerTimeoutMs === undefined
+      ? run(message, workerId)
+      : callWithin(
+          () => run(message, workerId),
+          handlerTimeoutMs,
+          services.logger,
+          () => details(message, workerId),
+        );
+  // The success path is the plain one (no closure per message without a time limit); the ladder
+  // and its closures are built only once a call failed.
+  const recover = async (message: KafkaMessage, workerId: number, gate: DispatchGate, error: unknown): Promise<boolean> => {
+    const what = 'failed to handle message';
+    const outcome = await ladder.retry(error, () => call(message, workerId), gate, what, details(message, workerId));
+    if (outcome.kind === 'succeeded') return true;
+    if (outcome.kind === 'held') return false;
+    return ladder.lastSteps(message, outcome.error, outcome.retryable, gate, what, details(message, workerId));
+  };
   return async (message, workerId, gate) => {
-    const details = () => ({ ...logData(), ...message.logData(), workerId });
-    const call = () => callWithin(() => run(message, workerId), handlerTimeoutMs, services.logger, details);
     try {
-      await call();
+      await call(message, workerId);
       return true;
     } catch (error) {
-      const what = 'failed to handle message';
-      const outcome = await ladder.retry(error, call, gate, what, details());
-      if (outcome.kind === 'succeeded') return true;
-      if (outcome.kind === 'held') return false;
-      return ladder.lastSteps(message, outcome.error, outcome.retryable, gate, what, details());
+      return recover(message, workerId, gate, error);
     }
   };
 }
