@@ -53,14 +53,14 @@ export interface ConsumerGroupConfig extends ConnectionConfig {
    */
   handlerTimeoutMs?: number;
   /**
-   * Called with the partitions this member got, after each group join (before their first
-   * message is handled only if it returns at once: it is not awaited before fetching).
+   * Called with the partitions this member got (possibly none), after each group join. Not
+   * awaited before fetching starts. See README, "Pausing, seeking and rebalance listeners".
    */
   onPartitionsAssigned?: RebalanceListener;
   /**
    * Called with the partitions this member gives up (rebalance, stop, close), after the group
    * committed the work it finished on them; the member rejoins only once it settled (within the
-   * rejoin limit, 20 s), so state flushed here is flushed before the next owner starts.
+   * rejoin limit, 20 s per call), so state flushed here is flushed before the next owner starts.
    */
   onPartitionsRevoked?: RebalanceListener;
 }
