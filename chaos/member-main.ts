@@ -45,6 +45,7 @@ const group = new KafkaConsumerGroup({
   numWorkers: params.numWorkers,
   logger,
   ...(params.messageConsumeTimeout === undefined ? {} : { messageConsumeTimeout: params.messageConsumeTimeout }),
+  ...(params.onError === undefined ? {} : { onError: params.onError }),
 });
 if (params.subscribeErrors) {
   group.errors.on((error) => writeLog('error', `subscriber: ${error.name}: ${error.message}`, error.logData));
@@ -55,6 +56,7 @@ group.onStateChange((state) => {
   say({ kind: 'state', state: name, at: Date.now() });
 });
 const throwFor = new Set(params.throwForIds);
+const failOnce = new Set(params.failOnceIds ?? []);
 group.registerHandler(async (message) => {
   const id = Number(message.getHeader(ID_HEADER));
   const done = (ok: boolean): void => {
@@ -67,6 +69,7 @@ group.registerHandler(async (message) => {
     if (params.avro) message.decode(CHAOS_AVRO_SCHEMA);
     else message.json();
     if (throwFor.has(id)) throw new Error(`chaos: the handler refuses record ${id}`);
+    if (failOnce.has(id) && message.topic === params.topic) throw new Error(`chaos: record ${id} fails on its first delivery`);
     if (params.handlerMs > 0) await sleep(params.handlerMs);
   } catch (err) {
     done(false);

@@ -1,4 +1,4 @@
-import type { AvroSchema } from '../lib/index.js';
+import type { AvroSchema, OnHandlerError } from '../lib/index.js';
 
 /** What the runner hands a member process (JSON in argv[2]) and what they say to each other. */
 export interface MemberParams {
@@ -20,6 +20,10 @@ export interface MemberParams {
   readonly throwForIds: readonly number[];
   /** Subscribe to `group.errors` (writing to the log file); false leaves the errors to the library. */
   readonly subscribeErrors: boolean;
+  /** Ids whose handler throws on the original topic only, so a retry topic handles them (C8). */
+  readonly failOnceIds?: readonly number[];
+  /** The group's failure policy (C8: retry topics and a dead-letter topic). */
+  readonly onError?: OnHandlerError;
   /** Group session timeout, ms (library default when absent). */
   readonly messageConsumeTimeout?: number;
 }

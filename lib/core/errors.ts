@@ -198,6 +198,21 @@ export class KafkaOperationError extends KafkaError {
   }
 }
 
+/**
+ * Topics a consumer group's failure policy writes to or reads (retry topics, dead-letter topics)
+ * do not exist and could not be created. The group does not consume until they exist (it retries
+ * with back-off), so no failed record is sent where it cannot land.
+ */
+export class FailureTopicsMissingError extends KafkaError {
+  /** The missing topics. */
+  readonly topics: readonly string[];
+
+  constructor(message: string, topics: readonly string[], logData: LogData, cause?: unknown) {
+    super(`${message}: ${topics.join(', ')}`, { ...logData, missingTopics: topics }, { cause });
+    this.topics = topics;
+  }
+}
+
 /** The broker refused an operation for lack of an ACL. */
 export class KafkaAuthorizationError extends KafkaError {
   constructor(message: string, logData: LogData, cause?: unknown) {

@@ -34,6 +34,7 @@ export {
   AclCreationError,
   UnexpectedMessageError,
   NotInMemoryClientError,
+  FailureTopicsMissingError,
   UnknownTopicError,
   InvalidPartitionError,
   InvalidSeekError,
@@ -104,6 +105,11 @@ export type { FailureStats } from './consumer/failure/failure-stats.js';
 export { FAILURE_HEADERS, readFailureHeaders } from './consumer/failure/failure-headers.js';
 export type { FailureHeaderInfo } from './consumer/failure/failure-headers.js';
 export { originalTopicOf } from './consumer/failure/retry-topics.js';
+
+// Retry topics and dead-letter replay (README, "When a handler fails").
+export { isRetryRecord, consumedTopicsOf, retryTopicsOf } from './consumer/retry-topics/retry-topic-names.js';
+export { replayDeadLetters } from './admin/replay-dead-letters.js';
+export type { ReplayDeadLettersOptions, ReplayResult } from './admin/replay-dead-letters.js';
 
 // Health.
 export { createHealthChecker } from './health/create-health-checker.js';

@@ -7,6 +7,7 @@ import type {
   TransportListener,
 } from '../core/consumer/transport.js';
 import { PauseSet, type PauseHolder, type TopicPartitions } from '../core/consumer/pause-set.js';
+import { groupRetryTopics, type FailureTopicPolicy } from '../core/consumer/retry-topics/retry-topic-names.js';
 import { WorkerPool } from '../core/consumer/worker-pool.js';
 import { KafkaOperationError } from '../core/errors.js';
 import type { InMemoryBroker } from './in-memory-broker.js';
@@ -50,6 +51,8 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
   private readonly slots: WorkerPool;
   private readonly unsubscribe: () => void;
   private readonly pauses = new PauseSet();
+  /** The config's topics, then the retry topics of the handler's failure policy. */
+  private readonly topics: string[];
   /** Partition -> number of seeks so far: a batch handed over before a seek must not move the position. */
   private readonly seeks = new Map<string, number>();
   /** Offsets read straight from the in-memory broker. */
@@ -60,11 +63,24 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
     private readonly options: InMemoryTransportOptions,
   ) {
     this.slots = new WorkerPool(options.concurrency);
+    this.topics = [...options.topics];
     this.offsets = inMemoryOffsetReader(broker);
     for (const topic of options.topics) broker.createTopic(topic);
     this.unsubscribe = broker.onAppend((message) => {
-      if (this.running && this.options.topics.includes(message.topic)) this.pump(message.topic, message.partition);
+      if (this.running && this.topics.includes(message.topic)) this.pump(message.topic, message.partition);
     });
+  }
+
+  /** Consumes the retry topics of `policy` too (created on the broker like their topic). */
+  useFailurePolicy(policy: FailureTopicPolicy): void {
+    const base = this.options.topics;
+    for (const topic of base) {
+      for (const retry of groupRetryTopics({ topics: [topic], failurePolicy: policy })) {
+        if (this.topics.includes(retry)) continue;
+        this.broker.createTopic(retry, this.broker.partitionCount(topic));
+        this.topics.push(retry);
+      }
+    }
   }
 
   /** Whether the member is in the group and reading. */
@@ -181,7 +197,7 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
   }
 
   private assignment(): Array<{ topic: string; partition: number }> {
-    return this.options.topics.flatMap((topic) =>
+    return this.topics.flatMap((topic) =>
       Array.from({ length: this.broker.partitionCount(topic) }, (_, partition) => ({ topic, partition })),
     );
   }

@@ -29,6 +29,8 @@ import type { MessageHandler } from './message-dispatcher.js';
 import { checkTopicPartitions, type AssignedPartitions, type SeekRequest } from './partition-request.js';
 import { APP_PAUSE_HOLDER, assignmentToList, PauseSet, type TopicPartitions } from './pause-set.js';
 import { ConsumePipeline } from './pipeline.js';
+import { RetryDueGate } from './retry-topics/due-gate.js';
+import { RetryTopicMap } from './retry-topics/retry-topic-names.js';
 import { RebalanceListeners } from './rebalance-listeners.js';
 import { Seeker } from './seeker.js';
 import { ConsumerState, ConsumerStateMachine, consumerStateName, type StateListener } from './state.js';
@@ -74,13 +76,15 @@ export class ConsumerGroupCore {
   private readonly handlers: HandlerSlot;
   private unsubscribeLog: (() => void) | undefined;
   private readonly telemetry: ConsumerTelemetry | undefined;
+  /** Holds retry-topic records back until due (a no-op without `retryTopics`). */
+  private readonly dueGate: RetryDueGate;
+  private readonly failureCounters = new FailureCounters();
+  private readonly failureServices: FailureServices;
+  private forwarder: FailureForwarder | undefined;
   private readonly rebalanceListeners: RebalanceListeners;
   private readonly seeker: Seeker;
   /** The app's pauses (the transport holds them too, with other holders': seeks, retry delays). */
   private readonly appPauses = new PauseSet();
-  private readonly failureCounters = new FailureCounters();
-  private readonly failureServices: FailureServices;
-  private forwarder: FailureForwarder | undefined;
 
   constructor(
     config: ResolvedConsumerGroupConfig,
@@ -97,12 +101,16 @@ export class ConsumerGroupCore {
     this.machine = new ConsumerStateMachine((error) =>
       this.emit(new KafkaOperationError('a state-change listener threw', this.logData(), error)),
     );
+    const dueGate = new RetryDueGate({ retryTopics: new RetryTopicMap(config), pauser: transport, logger });
+    this.dueGate = dueGate;
+    transport.useFailurePolicy?.(config.failurePolicy);
     this.pipeline = new ConsumePipeline({
       commitInterval: config.commitInterval,
       heartbeatInterval: config.heartbeatInterval,
       commit: (offsets) => this.transport.commit(offsets),
       emit: (error) => this.emit(error),
       logData: { group: config.groupName, topics: config.topics },
+      admit: (batch) => dueGate.admit(batch),
       isPaused: (topic, partition) => this.transport.isPaused(topic, partition),
     });
     this.rebalanceListeners = new RebalanceListeners({
@@ -323,6 +331,7 @@ export class ConsumerGroupCore {
       );
       await this.forwarder?.close();
       this.pipeline.dispose();
+      this.dueGate.dispose();
       this.authorization.dispose();
       this.unsubscribeLog?.();
       this.telemetry?.dispose();
@@ -467,6 +476,11 @@ export class ConsumerGroupCore {
     checkHandlerOptions(options);
     const policy = options?.onError !== undefined ? resolveFailurePolicy(options.onError) : this.config.failurePolicy;
     const handlerTimeoutMs = options?.handlerTimeoutMs ?? this.config.handlerTimeoutMs;
+    if (options?.onError !== undefined) {
+      // The handler's own retry topics are the ones consumed and held until due.
+      this.dueGate.useRetryTopics(new RetryTopicMap({ topics: this.topics, failurePolicy: policy }));
+      this.transport.useFailurePolicy?.(policy);
+    }
     if (policy.forwards && !this.forwarder) {
       const settings = forwarderProducerConfig(this.config);
       const custom = this.coreOptions.forwarderSink;

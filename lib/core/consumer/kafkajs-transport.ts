@@ -10,6 +10,8 @@ import { KafkaJsOffsetReader } from './kafkajs-offset-reader.js';
 import { assignmentToList, PauseSet, type PauseHolder, type TopicPartitions } from './pause-set.js';
 import { installKafkaJsStopGuard } from './kafkajs-stop-guard.js';
 import { installKafkaJsRejoinHook, registerRejoinHook } from './kafkajs-rejoin-hook.js';
+import { ensureFailureTopics } from './retry-topics/failure-topics-check.js';
+import { groupRetryTopics, type FailureTopicPolicy } from './retry-topics/retry-topic-names.js';
 import { COMMIT_RETRY_DEFAULTS, commitWithRetry } from './commit-retry.js';
 import {
   isCoordinatorError,
@@ -61,6 +63,8 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
   private group: KafkaJsCoordinatorHolder | undefined;
   /** The coordinator search under way (commits and heartbeats that fail together share it). */
   private refreshing: Promise<void> | undefined;
+  /** The handler's failure policy: its retry topics are consumed too. */
+  private failurePolicy: FailureTopicPolicy;
   /** Paused partitions per holder: ours, applied to kafkajs on every change, join and run. */
   private readonly pauses = new PauseSet();
   /** The partitions of the last group join. */
@@ -74,6 +78,7 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
     installKafkaJsStopGuard();
     // Without it, a commit started on REBALANCING races the rejoin and can be refused.
     installKafkaJsRejoinHook();
+    this.failurePolicy = config.failurePolicy;
     this.reachability = { brokers: config.brokers.map((b) => b.trim()), timeoutMs: config.connectionTimeout };
     this.client = createKafkaClient(config, logger);
     this.offsets = new KafkaJsOffsetReader(this.client);
@@ -111,6 +116,10 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
     return this.consumer.connect();
   }
 
+  useFailurePolicy(policy: FailureTopicPolicy): void {
+    this.failurePolicy = policy;
+  }
+
   run(listener: TransportListener): Promise<void> {
     this.listener = listener;
     this.committer = undefined;
@@ -123,7 +132,13 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
 
   private async subscribeAndRun(listener: TransportListener): Promise<void> {
     if (!this.subscribed) {
+      // Before subscribing: a retry or dead-letter topic that cannot exist stops the run here (reported, retried).
+      const failureSource = { topics: this.config.topics, failurePolicy: this.failurePolicy };
+      await ensureFailureTopics(this.client, failureSource, this.logger, { group: this.config.groupName, topics: this.config.topics });
       await this.consumer.subscribe({ topics: [...this.config.topics], fromBeginning: this.config.offset === 'oldest' });
+      // kafkajs keeps fromBeginning per topic: retry topics start at their beginning (never skip a retry).
+      const retryTopics = groupRetryTopics(failureSource);
+      if (retryTopics.length > 0) await this.consumer.subscribe({ topics: retryTopics, fromBeginning: true });
       this.subscribed = true;
     }
     const eachBatch = (payload: EachBatchPayload) => this.onEachBatch(payload, listener);

@@ -15,6 +15,11 @@ class PartitionGate implements DispatchGate {
   get shouldDispatch(): boolean {
     return this.group.shouldDispatch && !this.paused();
   }
+
+  /** The group's signal: a stop, close or rebalance cuts a retry wait short (h16 x h19 merge). */
+  get signal(): AbortSignal | undefined {
+    return this.group.signal;
+  }
 }
 
 const partitionKey = (topic: string, partition: number) => `${partition}:${topic}`;
@@ -34,6 +39,11 @@ export interface ConsumePipelineOptions {
   readonly commit: (offsets: readonly PartitionOffset[]) => Promise<void>;
   readonly emit: (error: KafkaError) => void;
   readonly logData: LogData;
+  /**
+   * The part of a batch that may be handled now (retry topics hold back records not yet due);
+   * absent = all of it. Records cut off are not resolved, so the transport offers them again.
+   */
+  readonly admit?: (batch: PartitionBatch) => PartitionBatch;
   /**
    * Whether a partition is paused (by the app, a seek, …): its batch in hand stops at the next
    * message, as on a stop. Default: nothing is paused.
@@ -135,7 +145,9 @@ export class ConsumePipeline implements DispatchGate {
       if (this.accepting && this.rebalancing) await delay(REBALANCE_PAUSE_MS);
       return;
     }
-    const run = this.run(batch, dispatcher);
+    const admitted = this.options.admit ? this.options.admit(batch) : batch;
+    if (admitted.messages.length === 0) return;
+    const run = this.run(admitted, dispatcher);
     this.active.add(run);
     this.activePartitions.set(run, partitionKey(batch.topic, batch.partition));
     try {

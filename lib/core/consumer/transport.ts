@@ -2,6 +2,7 @@ import type { OffsetSource } from '../health/consumer-lag.js';
 import type { KafkaMessage } from '../message.js';
 import type { ReachabilityProbe } from '../reachability.js';
 import type { PartitionOffset } from './offset-tracker.js';
+import type { FailureTopicPolicy } from './retry-topics/retry-topic-names.js';
 import type { PauseHolder, TopicPartitions } from './pause-set.js';
 
 /**
@@ -96,6 +97,13 @@ export interface ConsumerTransport {
   resume(partitions: readonly TopicPartitions[], holder?: PauseHolder): void;
   /** Whether any holder (or `holder`, when given) pauses the partition. */
   isPaused(topic: string, partition: number, holder?: PauseHolder): boolean;
+  /**
+   * The failure policy the group's handler runs with (the config's, or the handler's own): from its
+   * first run on, the transport also consumes its retry topics (and the kafkajs transport checks its
+   * retry and dead-letter topics exist). Called before `run`. Optional: without it a transport
+   * consumes the config's topics only.
+   */
+  useFailurePolicy?(policy: FailureTopicPolicy): void;
   /**
    * Makes the next fetch of an assigned partition start at `offset` (a concrete offset, not a
    * special one). Resolving an offset of a batch handed over before the seek must not move the
