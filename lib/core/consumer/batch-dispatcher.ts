@@ -134,7 +134,7 @@ export class BatchDispatcher implements Dispatcher {
       await call(messages)();
       return true;
     } catch (error) {
-      const outcome = await ladder.retry(error, call(messages), gate, what, details(messages));
+      const outcome = await ladder.retry(error, call(messages), gate, what, details(messages), messages);
       if (outcome.kind !== 'failed') return outcome.kind === 'succeeded';
       const commits: boolean[] = [];
       for (const m of messages) {
@@ -148,7 +148,7 @@ export class BatchDispatcher implements Dispatcher {
           await single();
           commits.push(true);
         } catch (recordError) {
-          const alone = await ladder.retry(recordError, single, gate, 'failed to handle a record of a failed batch alone', logData);
+          const alone = await ladder.retry(recordError, single, gate, 'failed to handle a record of a failed batch alone', logData, [m]);
           commits.push(
             alone.kind === 'failed'
               ? await ladder.lastSteps(m, alone.error, alone.retryable, gate, 'failed to handle a record of a failed batch alone', logData)

@@ -138,6 +138,7 @@ export class ConsumerGroupCore {
         void this.stop();
       },
       logger,
+      trace: (message, step, error, details) => this.telemetry?.failureStep(message, step, error, details),
     };
     this.handlers = new HandlerSlot({
       telemetry: this.telemetry,

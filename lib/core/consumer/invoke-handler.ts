@@ -74,7 +74,7 @@ export function createMessageInvoker(options: MessageInvokerOptions): MessageInv
   // and its closures are built only once a call failed.
   const recover = async (message: KafkaMessage, workerId: number, gate: DispatchGate, error: unknown): Promise<boolean> => {
     const what = 'failed to handle message';
-    const outcome = await ladder.retry(error, () => call(message, workerId), gate, what, details(message, workerId));
+    const outcome = await ladder.retry(error, () => call(message, workerId), gate, what, details(message, workerId), [message]);
     if (outcome.kind === 'succeeded') return true;
     if (outcome.kind === 'held') return false;
     return ladder.lastSteps(message, outcome.error, outcome.retryable, gate, what, details(message, workerId));

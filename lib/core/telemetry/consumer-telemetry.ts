@@ -282,6 +282,26 @@ export class ConsumerTelemetry {
     metrics.processDuration.record(elapsedMs / 1000, durationAttributes);
   }
 
+  /**
+   * Makes one failure-handling step of `message` visible in its trace: a short INTERNAL span
+   * `<step> <topic>` (`retry`, `retry_topic`, `dead_letter`, `commit_after_failure`, `stop`) under
+   * the record's propagated context, next to its process spans, with `error.type` and `details`.
+   * Nothing happens without a registered SDK.
+   */
+  failureStep(message: KafkaMessage, step: string, error: unknown, details: Attributes = {}): void {
+    const { api, tracer } = this;
+    if (!tracer || !tracerProviderRegistered(api)) return;
+    const active = api.context.active();
+    const parent = api.propagation.fields().length > 0 ? api.propagation.extract(active, message, messageHeaderGetter) : active;
+    const attributes: Attributes = {
+      ...this.processAttributes,
+      ...this.messageSpanAttributes(message),
+      [ATTR_ERROR_TYPE]: errorTypeOf(error),
+      ...details,
+    };
+    tracer.startSpan(`${step} ${message.topic}`, { kind: api.SpanKind.INTERNAL, attributes }, parent).end();
+  }
+
   private messageSpanAttributes(message: KafkaMessage): Attributes {
     const attributes: Attributes = {
       [ATTR_MESSAGING_DESTINATION_NAME]: message.topic,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SpanKind, SpanStatusCode, trace, type Link } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, trace, type Link } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import type { ConsumerGroupConfig } from '../../../lib/core/config/consumer.js';
@@ -194,6 +194,41 @@ describe('OpenTelemetry (real broker, SDK with in-memory exporter and reader)', 
       counterSum(all, 'kafka_channels.errors', { 'messaging.consumer.group.name': failing.groupName, 'error.type': 'MessageHandlerError' }),
       1,
     );
+  });
+
+  it('retries and dead-lettering show in the trace of the record: retry and dead_letter spans beside its process spans', async () => {
+    const topic = uniqueName('otel-dlt');
+    await createTopic(topic);
+    await createTopic(`${topic}.DLT`);
+    const send = producer(topic);
+    const failing = group({
+      topic,
+      groupName: uniqueName('otel-gdlt'),
+      onError: { retry: { attempts: 1, initialMs: 10 }, then: 'deadLetter' },
+    });
+    class StockMissing extends Error {}
+    let calls = 0;
+    failing.registerHandler(async () => {
+      calls++;
+      throw new StockMissing('no stock');
+    });
+    await send.waitUntilInitialised();
+    await failing.start();
+    const root = tracer.startSpan('checkout');
+    await context.with(trace.setSpan(context.active(), root), () => send.sendBytes('x'));
+    root.end();
+    await eventually('the record was dead-lettered', () => failing.failureStats().deadLettered === 1, 30_000);
+    assert.equal(calls, 2, 'the first call and one retry');
+    const traceId = root.spanContext().traceId;
+    const inTrace = (name: string) => spansNamed(otel.spans, name).filter((s) => s.spanContext().traceId === traceId);
+    await eventually('both process spans ended', () => inTrace(`process ${topic}`).length === 2, 10_000);
+    const retry = only(inTrace(`retry ${topic}`), 'retry');
+    assert.equal(retry.kind, SpanKind.INTERNAL);
+    assert.equal(retry.attributes['error.type'], 'StockMissing');
+    assert.equal(retry.attributes['kafka_channels.retry.attempt'], 2);
+    const deadLetter = only(inTrace(`dead_letter ${topic}`), 'dead_letter');
+    assert.equal(deadLetter.attributes['kafka_channels.failure.target'], `${topic}.DLT`);
+    assert.equal(deadLetter.attributes['messaging.consumer.group.name'], failing.groupName);
   });
 
   it('a batch handler gets one span linked to every record context', async () => {

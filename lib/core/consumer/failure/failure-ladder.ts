@@ -22,7 +22,12 @@ export interface FailureServices {
   /** Asks the group to stop (last step `stop`); does not wait. */
   readonly requestStop: () => void;
   readonly logger: KafkaLogger;
+  /** Shows a failure-handling step of a record in its trace (absent without telemetry). */
+  readonly trace?: (message: KafkaMessage, step: FailureStep, error: unknown, details?: Record<string, string | number>) => void;
 }
+
+/** The failure-handling steps a trace shows. */
+export type FailureStep = 'retry' | 'retry_topic' | 'dead_letter' | 'commit_after_failure' | 'stop';
 
 /** The failure handling of one handler: its policy and time limit, and the group's services. */
 export interface FailureSettings {
@@ -60,7 +65,14 @@ export class FailureLadder {
    * In-place retries of a failed call. `call` runs the handler once more (with its time limit);
    * `logData` describes the record(s) for reports.
    */
-  async retry(firstError: unknown, call: () => Promise<void>, gate: DispatchGate, what: string, logData: LogData): Promise<RetryOutcome> {
+  async retry(
+    firstError: unknown,
+    call: () => Promise<void>,
+    gate: DispatchGate,
+    what: string,
+    logData: LogData,
+    records: readonly KafkaMessage[] = [],
+  ): Promise<RetryOutcome> {
     const { policy, services } = this.settings;
     const { stats } = services;
     let error = firstError;
@@ -80,6 +92,8 @@ export class FailureLadder {
       }
       const waitMs = backoffDelay(calls, retry, this.random);
       this.report(what, { ...logData, attempt: calls, next: `retry in ${waitMs} ms` }, error, false);
+      for (const record of records)
+        services.trace?.(record, 'retry', error, { 'kafka_channels.retry.attempt': calls + 1, 'kafka_channels.retry.wait_ms': waitMs });
       if (!(await waitWhileOpen(waitMs, gate))) {
         stats.counts.heldBack++;
         services.logger.info('retry wait cut short by a stop, close or rebalance; the record stays uncommitted', logData);
@@ -113,6 +127,7 @@ export class FailureLadder {
     const hop = retryable ? nextRetryTopic(message, policy.retryTopics) : undefined;
     if (hop) {
       this.report(what, { ...logData, next: `retry topic ${hop.topic}` }, error, true);
+      services.trace?.(message, 'retry_topic', error, { 'kafka_channels.failure.target': hop.topic });
       const record = forwardedRecord(message, { error, groupName: services.groupName, now, dueAt: now + hop.delayMs });
       const sent = await this.forward(hop.topic, record, gate, logData);
       if (sent) stats.counts.retryTopicForwards++;
@@ -122,15 +137,18 @@ export class FailureLadder {
       case 'commit':
         stats.counts.committedAfterFailure++;
         this.report(what, { ...logData, next: 'commit' }, error, true);
+        services.trace?.(message, 'commit_after_failure', error);
         return true;
       case 'stop':
         stats.counts.stopped++;
         this.report(what, { ...logData, next: 'stop the group' }, error, false);
+        services.trace?.(message, 'stop', error);
         services.requestStop();
         return false;
       case 'deadLetter': {
         const topic = deadLetterTopicOf(message, policy.deadLetterTopic);
         this.report(what, { ...logData, next: `dead-letter topic ${topic}` }, error, true);
+        services.trace?.(message, 'dead_letter', error, { 'kafka_channels.failure.target': topic });
         const sent = await this.forward(topic, forwardedRecord(message, { error, groupName: services.groupName, now }), gate, logData);
         if (sent) stats.counts.deadLettered++;
         return sent;
