@@ -6,10 +6,9 @@
  * the cause is fixed by raising it.
  */
 import kafkajs from 'kafkajs';
-import { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
-import { silentLogger } from '../../../lib/core/logger.js';
 import { KafkaMessage } from '../../../lib/core/message.js';
-import { committedOffsets, createTopic, rawKafka, sharedBrokers, uniqueName, waitForLeadersOnEveryBroker } from '../../support/env.js';
+import { onTheBroker } from '../../support/case-runners.js';
+import { rawKafka, sharedBrokers, waitForLeadersOnEveryBroker } from '../../support/env.js';
 import { failureSemanticsCases } from '../../unit/testing/failure-semantics.cases.js';
 import { readBack } from '../producer/read-back.js';
 
@@ -26,14 +25,7 @@ async function withAdmin<T>(work: (admin: kafkajs.Admin) => Promise<T>): Promise
 }
 
 failureSemanticsCases({
-  label: 'real group on a broker',
-  async freshTopic(prefix, partitions) {
-    const topic = uniqueName(`fail-${prefix}`);
-    await createTopic(topic, partitions);
-    return { topic, groupName: uniqueName(`fail-grp-${prefix}`) };
-  },
-  createGroup: (config) =>
-    new KafkaConsumerGroup({ brokers: sharedBrokers(), logger: silentLogger, minRetryPeriod: 100, maxRetryPeriod: 1_000, ...config }),
+  ...onTheBroker('fail'),
   async produce(topic, records) {
     const producer = rawKafka().producer();
     await producer.connect();
@@ -58,10 +50,6 @@ failureSemanticsCases({
       const offsets = await admin.fetchTopicOffsets(topic);
       return offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
     }),
-  async committed(groupName, topic) {
-    const offsets = [...(await committedOffsets(groupName, topic))].filter(([, offset]) => offset !== '-1');
-    return Object.fromEntries(offsets);
-  },
   async refuseSendsTo(_group, topic) {
     await withAdmin((admin) =>
       admin.createTopics({
@@ -77,5 +65,4 @@ failureSemanticsCases({
         });
       });
   },
-  timeoutMs: 30_000,
 });

@@ -1,6 +1,6 @@
 import { InMemoryBroker } from '../../../lib/testing/in-memory-broker.js';
 import { InMemoryConsumerGroup } from '../../../lib/testing/in-memory-consumer-group.js';
-import { uniqueName } from '../../support/env.js';
+import { inMemory } from '../../support/case-runners.js';
 import { failureSemanticsCases } from './failure-semantics.cases.js';
 import { waitUntil } from '../../../lib/testing/wait-until.js';
 
@@ -8,13 +8,7 @@ import { waitUntil } from '../../../lib/testing/wait-until.js';
 const broker = new InMemoryBroker();
 
 failureSemanticsCases({
-  label: 'in-memory group',
-  async freshTopic(prefix, partitions) {
-    const topic = uniqueName(`kit-${prefix}`);
-    broker.createTopic(topic, partitions);
-    return { topic, groupName: uniqueName(`kit-grp-${prefix}`) };
-  },
-  createGroup: (config) => new InMemoryConsumerGroup({ ...config, broker }),
+  ...inMemory(broker, 'kit'),
   async produce(topic, records) {
     for (const r of records) {
       const headers = Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k, Buffer.from(v)]));
@@ -28,18 +22,9 @@ failureSemanticsCases({
   async count(topic) {
     return broker.topics().includes(topic) ? broker.messages(topic).length : 0;
   },
-  async committed(groupName, topic) {
-    const out: Record<number, string> = {};
-    for (let p = 0; p < broker.partitionCount(topic); p++) {
-      const offset = broker.committed(groupName, topic, p);
-      if (offset !== undefined) out[p] = offset;
-    }
-    return out;
-  },
   async refuseSendsTo(group) {
     const kit = group as InMemoryConsumerGroup;
     kit.refuseForwards(true);
     return async () => kit.refuseForwards(false);
   },
-  timeoutMs: 5_000,
 });
