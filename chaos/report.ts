@@ -16,11 +16,7 @@ const COLUMNS: readonly [string, (r: RunResult) => string][] = [
   ['handle stall s', (r) => s(r.handleStallMs)],
   ['recover s', (r) => s(r.recoverMs)],
   ['time s', (r) => s(r.durationMs)],
-  [
-    'goals',
-    (r) =>
-      r.error ? `ERROR: ${r.error.split('\n')[0]!.slice(0, 80)}` : r.goals.map((g) => `${g.met ? 'met' : 'MISSED'}: ${g.goal}`).join('; '),
-  ],
+  ['goals', (r) => (r.error ? `ERROR: ${r.error.split('\n')[0]!.slice(0, 80)}` : goalsSummary(r))],
 ];
 
 function n(value: number | undefined): string {
@@ -51,4 +47,9 @@ export function formatDetails(results: readonly RunResult[]): string {
       return [head, ...(r.error ? [`  - ERROR: ${r.error}`] : []), ...goals, ...recover, ...notes].join('\n');
     })
     .join('\n');
+}
+
+/** `met: <goal>; MISSED: <goal>; …`: one line of a run's goals, for progress lines and the table. */
+export function goalsSummary(result: Pick<RunResult, 'goals'>): string {
+  return result.goals.map((g) => `${g.met ? 'met' : 'MISSED'}: ${g.goal}`).join('; ');
 }

@@ -5,6 +5,7 @@
  * log both failures itself. Goals: the partition keeps flowing, no crash loop (each bad record is
  * handled once, the group never goes back to Starting), the errors are logged.
  */
+import { goalsSummary } from '../report.js';
 import { createTopic } from '../../test/support/env.js';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -152,10 +153,5 @@ export const C6: Scenario = {
   goals: ['the partition keeps flowing', 'no crash loop', 'the error is logged with no subscription'],
   quick: true,
   fullRuns: 1,
-  run: (context) =>
-    runOnChaosCluster(
-      context,
-      (cluster, run) => runOnce(cluster, run, context),
-      (result) => result.goals.map((g) => `${g.goal}: ${g.met ? 'met' : 'MISSED'}`).join('; '),
-    ),
+  run: (context) => runOnChaosCluster(context, (cluster, run) => runOnce(cluster, run, context), goalsSummary),
 };

@@ -7,6 +7,7 @@
  * handled successfully or sits in the DLT), each exactly once, and no retry handled before its
  * delay.
  */
+import { goalsSummary } from '../report.js';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KafkaProducer } from '../../lib/index.js';
@@ -219,6 +220,6 @@ export const C8: Scenario = {
     runOnChaosCluster(
       context,
       (cluster, run) => runOnce(cluster, run, context),
-      (result) => `${result.goals.map((g) => `${g.goal}: ${g.met ? 'met' : 'MISSED'}`).join('; ')}; ${result.notes[1] ?? ''}`,
+      (result) => `${goalsSummary(result)}; ${result.notes[1] ?? ''}`,
     ),
 };
