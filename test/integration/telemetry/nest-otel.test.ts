@@ -10,7 +10,7 @@ import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { KafkaMessage } from '../../../lib/core/message.js';
 import type { KafkaProducer } from '../../../lib/core/producer/kafka-producer.js';
-import { InjectProducer, KafkaHandler, KafkaModule } from '../../../lib/nest/index.js';
+import { InjectProducer, KafkaHandler, KafkaModule, getProducerToken } from '../../../lib/nest/index.js';
 import { createTopic, sharedBrokers, uniqueName } from '../../support/env.js';
 import { eventually } from '../../support/eventually.js';
 import { counterSum } from '../../support/otel.js';
@@ -78,6 +78,8 @@ describe('a Nest app with the OpenTelemetry SDK and HTTP instrumentation, no ext
     app = moduleRef.createNestApplication({ logger });
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${((app.getHttpServer() as Server).address() as AddressInfo).port}`;
+    // Clients connect from module init on; a send before the producer is initialised fails at once.
+    await app.get<KafkaProducer>(getProducerToken('orders')).waitUntilInitialised();
   });
 
   after(async () => {
