@@ -3,8 +3,10 @@
  * consumer control, failure policies): real groups on the test broker, or in-memory groups on one
  * `InMemoryBroker`. Each suite adds how it produces and reads its own records.
  */
+import { after } from 'node:test';
 import type { ConsumerGroupConfig } from '../../lib/core/config/consumer.js';
 import { KafkaConsumerGroup } from '../../lib/core/consumer/kafka-consumer-group.js';
+import type { KafkaError } from '../../lib/core/errors.js';
 import { silentLogger } from '../../lib/core/logger.js';
 import type { InMemoryBroker } from '../../lib/testing/in-memory-broker.js';
 import { InMemoryConsumerGroup } from '../../lib/testing/in-memory-consumer-group.js';
@@ -65,5 +67,25 @@ export function inMemory(broker: InMemoryBroker, prefix: string) {
       return out;
     },
     timeoutMs: 5_000,
+  };
+}
+
+/**
+ * Groups for a case set: each built with `create`, its errors collected (so none is logged), and
+ * every one closed after the suite. Call at the top of the function that registers the cases.
+ */
+export function suiteGroups<C>(
+  create: (config: C) => KafkaConsumerGroup,
+): (config: C) => { group: KafkaConsumerGroup; errors: KafkaError[] } {
+  const open: KafkaConsumerGroup[] = [];
+  after(async () => {
+    await Promise.all(open.map((g) => g.close({ timeout: 10_000 })));
+  });
+  return (config) => {
+    const group = create(config);
+    open.push(group);
+    const errors: KafkaError[] = [];
+    group.errors.on((e) => errors.push(e));
+    return { group, errors };
   };
 }

@@ -5,13 +5,13 @@
  * must pass: that is what shows the test kit controls a group as the real one does.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { ConsumerGroupConfig } from '../../../lib/core/config/consumer.js';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import type { AssignedPartitions } from '../../../lib/core/consumer/partition-request.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
-import type { KafkaError } from '../../../lib/core/errors.js';
 import { waitUntil } from '../../../lib/testing/wait-until.js';
+import { suiteGroups } from '../../support/case-runners.js';
 import type { SemanticsHarness } from './handler-semantics.cases.js';
 
 /** Settings a case gives its group (the harness adds the connection). */
@@ -27,20 +27,14 @@ const show = (ps: readonly AssignedPartitions[]) => ps.map((p) => `[${p.partitio
 
 /** Registers the shared cases under one `describe`. */
 export function consumerControlCases(h: ControlHarness): void {
-  const open: KafkaConsumerGroup[] = [];
+  const tracked = suiteGroups((config: ControlGroupConfig) => h.createGroup(config));
   const newGroup = (config: ControlGroupConfig) => {
-    const group = h.createGroup(config);
-    open.push(group);
-    const errors: KafkaError[] = [];
-    group.errors.on((e) => errors.push(e));
+    const { group, errors } = tracked(config);
     const handled: string[] = [];
     group.registerHandler(async (m) => void handled.push(`${m.partition}:${m.json<{ n: number }>().n}`));
     return { group, errors, handled };
   };
   const until = (what: string, condition: () => boolean | Promise<boolean>) => waitUntil(what, condition, h.timeoutMs);
-  after(async () => {
-    await Promise.all(open.map((g) => g.close({ timeout: 10_000 })));
-  });
 
   describe(`consumer control (${h.label})`, () => {
     it('a partition paused before start() is not handled while the other goes on; after the resume each record is handled once', async () => {

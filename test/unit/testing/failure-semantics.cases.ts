@@ -4,15 +4,16 @@
  * (test/integration/consumer/failure-policies.test.ts). Both runs must pass.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { encodeAvro } from '../../../lib/core/avro.js';
 import { FAILURE_HEADERS, decodeInteger, readFailureHeaders } from '../../../lib/core/consumer/failure/failure-headers.js';
 import type { OnHandlerError } from '../../../lib/core/consumer/failure/failure-policy.js';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
-import { FailureForwardError, HandlerTimeoutError, NonRetryableError, type KafkaError } from '../../../lib/core/errors.js';
+import { FailureForwardError, HandlerTimeoutError, NonRetryableError } from '../../../lib/core/errors.js';
 import type { KafkaMessage } from '../../../lib/core/message.js';
 import { waitUntil } from '../../../lib/testing/wait-until.js';
+import { suiteGroups } from '../../support/case-runners.js';
 
 /** Settings a case gives its group. */
 export interface FailureCaseGroupConfig {
@@ -55,17 +56,7 @@ const SCHEMA = { type: 'record', name: 'Order', fields: [{ name: 'n', type: 'int
 
 /** Registers the shared cases under one `describe`. */
 export function failureSemanticsCases(h: FailureHarness): void {
-  const open: KafkaConsumerGroup[] = [];
-  const newGroup = (config: FailureCaseGroupConfig) => {
-    const group = h.createGroup(config);
-    open.push(group);
-    const errors: KafkaError[] = [];
-    group.errors.on((e) => errors.push(e));
-    return { group, errors };
-  };
-  after(async () => {
-    await Promise.all(open.map((g) => g.close({ timeout: 10_000 })));
-  });
+  const newGroup = suiteGroups((config: FailureCaseGroupConfig) => h.createGroup(config));
   const waitFor = (what: string, condition: () => boolean | Promise<boolean>) => waitUntil(what, condition, h.timeoutMs);
 
   describe(`failure policies (${h.label})`, () => {

@@ -4,12 +4,13 @@
  * runs must pass: that is what shows the test kit has the real semantics.
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { DoNotCommitError } from '../../../lib/core/consumer/commit-rule.js';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
-import { MessageHandlerError, type KafkaError } from '../../../lib/core/errors.js';
+import { MessageHandlerError } from '../../../lib/core/errors.js';
 import type { KafkaMessage } from '../../../lib/core/message.js';
 import { waitUntil } from '../../../lib/testing/wait-until.js';
+import { suiteGroups } from '../../support/case-runners.js';
 
 /** Settings a case gives its group. */
 export interface CaseGroupConfig {
@@ -44,17 +45,7 @@ export interface SemanticsHarness {
 
 /** Registers the shared cases under one `describe`. */
 export function handlerSemanticsCases(h: SemanticsHarness): void {
-  const open: KafkaConsumerGroup[] = [];
-  const newGroup = (config: CaseGroupConfig) => {
-    const group = h.createGroup(config);
-    open.push(group);
-    const errors: KafkaError[] = [];
-    group.errors.on((e) => errors.push(e));
-    return { group, errors };
-  };
-  after(async () => {
-    await Promise.all(open.map((g) => g.close({ timeout: 10_000 })));
-  });
+  const newGroup = suiteGroups((config: CaseGroupConfig) => h.createGroup(config));
 
   describe(`handler semantics (${h.label})`, () => {
     it('keeps order per partition, runs one message per partition at a time, on worker ids 1..N', async () => {
