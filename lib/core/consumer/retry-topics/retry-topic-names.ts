@@ -20,7 +20,11 @@ export function retryTopicDelays(policy: OnHandlerError | undefined): readonly n
  * `['orders.retry-1000', 'orders.retry-10000']`. The group consumes these besides `topics`.
  */
 export function retryTopicsOf(topics: readonly string[], policy: OnHandlerError | undefined): string[] {
-  const delays = retryTopicDelays(policy);
+  return retryTopicNames(topics, retryTopicDelays(policy));
+}
+
+/** `<topic>.retry-<delay>` for each topic, each delay in order. */
+function retryTopicNames(topics: readonly string[], delays: readonly number[]): string[] {
   return topics.flatMap((topic) => delays.map((delay) => retryTopicName(topic, delay)));
 }
 
@@ -89,6 +93,5 @@ export interface RetryTopicSource {
  * forwarded before the group's first commit on a retry topic must not be skipped.
  */
 export function groupRetryTopics(config: RetryTopicSource): string[] {
-  const delays = config.failurePolicy?.retryTopics ?? [];
-  return config.topics.flatMap((topic) => delays.map((delay) => retryTopicName(topic, delay)));
+  return retryTopicNames(config.topics, config.failurePolicy?.retryTopics ?? []);
 }
