@@ -6,6 +6,7 @@ import { Initialiser } from '../../initialiser.js';
 import type { KafkaLogger } from '../../logger.js';
 import { kafkaClientFor, kafkaJsProducerFor } from '../../producer/kafkajs-producer.js';
 import { sendTopicBatch, type ProducerSink, type TopicBatchSettings } from '../../producer/topic-batch-sender.js';
+import { scheduleBackgroundStart } from '../../background-start.js';
 import { getRetryTime } from '../../retry.js';
 import type { DispatchGate } from '../dispatch.js';
 import type { FailureCounters } from './failure-stats.js';
@@ -65,7 +66,7 @@ export class SinkFailureForwarder implements FailureForwarder {
           error: describeCause(error),
         }),
     });
-    setImmediate(() => {
+    scheduleBackgroundStart(() => {
       if (!this.closed) this.initialiser.startBackground();
     });
   }
