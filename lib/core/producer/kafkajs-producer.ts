@@ -1,6 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { createKafkaClient } from '../client.js';
 import type { ResolvedProducerConfig } from '../config/producer.js';
+import { installKafkaJsProduceEncoder } from './kafkajs-produce-encoder.js';
 import { RecordingPartitioner } from './recording-partitioner.js';
 import type { ProducerSink } from './topic-batch-sender.js';
 
@@ -11,9 +12,11 @@ export function kafkaClientFor(config: ResolvedProducerConfig): Kafka {
 
 /**
  * A kafkajs producer on `kafka` with dp-kafka's partitioning, idempotence and retry settings, as
- * a sink that reports where each record went (see {@link RecordingPartitioner}).
+ * a sink that reports where each record went (see {@link RecordingPartitioner}). Its requests
+ * are encoded by this module (see {@link installKafkaJsProduceEncoder}).
  */
 export function kafkaJsProducerFor(kafka: Kafka, config: ResolvedProducerConfig): ProducerSink {
+  installKafkaJsProduceEncoder();
   const partitioner = new RecordingPartitioner();
   const producer = kafka.producer({
     // kafkajs' Java-compatible murmur2 on the key (records with one key stay on one partition, in

@@ -1,6 +1,6 @@
-import type { Message } from 'kafkajs';
 import { InvalidMessageError } from '../errors.js';
 import { currentRequestId, REQUEST_ID_HEADER } from '../request-context.js';
+import { OutgoingRecord } from './outgoing-record.js';
 import { estimateHeadersSize, type RecordHeaders } from './record-size.js';
 
 /** Per-record options of the `send*()` methods. */
@@ -82,9 +82,6 @@ export class ProducerHeaders {
   }
 }
 
-/** A kafkajs message as {@link buildMessage} makes it: headers always set. */
-export type OutgoingMessage = Message & { headers: RecordHeaders };
-
 /**
  * Builds the kafkajs message for one value, checking the options a caller may get wrong.
  * `trace` holds the OpenTelemetry propagation headers of the record's send span, if any.
@@ -97,8 +94,8 @@ export function buildMessage(
   options: SendOptions | undefined,
   headers: ProducerHeaders,
   trace?: Record<string, string>,
-): OutgoingMessage {
-  if (options === undefined) return { value, headers: headers.build(undefined, trace) };
+): OutgoingRecord {
+  if (options === undefined) return new OutgoingRecord(value, headers.build(undefined, trace));
   if (typeof options !== 'object' || options === null) {
     throw new InvalidMessageError(topic, 'send options must be an object');
   }
@@ -110,10 +107,7 @@ export function buildMessage(
     throw new InvalidMessageError(topic, `partition must be an integer >= 0, got ${String(partition)}`);
   }
   if (options.headers !== undefined) checkHeaders(topic, options.headers);
-  const message: OutgoingMessage = { value, headers: headers.build(options.headers, trace) };
-  if (key !== undefined) message.key = key;
-  if (partition !== undefined) message.partition = partition;
-  return message;
+  return new OutgoingRecord(value, headers.build(options.headers, trace), key, partition);
 }
 
 function checkHeaders(topic: string, perRecord: unknown): void {

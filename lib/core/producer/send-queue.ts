@@ -10,7 +10,8 @@ import {
   ProducerQueueFullError,
 } from '../errors.js';
 import { QueueBound } from './queue-bound.js';
-import { buildMessage, type OutgoingMessage, type ProducerHeaders, type SendOptions } from './record.js';
+import type { OutgoingRecord } from './outgoing-record.js';
+import { buildMessage, type ProducerHeaders, type SendOptions } from './record.js';
 import { estimateRecordSize } from './record-size.js';
 import { SendBatcher, type ItemFailures } from './send-batcher.js';
 import type { ProducerTelemetry } from '../telemetry/producer-telemetry.js';
@@ -105,7 +106,7 @@ export class SendQueue {
     const { topic, config, headers } = this.options;
     const readiness = this.options.readiness();
     if (readiness === 'closed') return this.fail(new ProducerClosedError(topic));
-    let message: OutgoingMessage;
+    let message: OutgoingRecord;
     let size: number;
     try {
       message = buildMessage(topic, encode(), options, headers, trace);
