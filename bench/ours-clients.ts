@@ -1,5 +1,6 @@
 // This module's clients, imported from the framework-free core (what the Nest layer wraps), so
 // the figures are not inflated by loading Nest; see BENCHMARKS.md.
+import { createRequire } from 'node:module';
 import type { ConsumerGroupConfig } from '../lib/core/config/consumer.js';
 import type { ProducerConfig } from '../lib/core/config/producer.js';
 import { KafkaConsumerGroup } from '../lib/core/consumer/index.js';
@@ -18,8 +19,19 @@ function overrides<T>(variable: string): Partial<T> {
   return text ? (JSON.parse(text) as Partial<T>) : {};
 }
 
+/**
+ * Leaves Produce request encoding to kafkajs in this process: marks kafkajs' Produce definition
+ * as already patched (the marker `installKafkaJsProduceEncoder` checks), so the module's encoder is
+ * never installed. Only for the bench's before/after comparison of issue 20.
+ */
+function keepKafkaJsEncoding(): void {
+  const definition = createRequire(import.meta.url)('kafkajs/src/protocol/requests/produce/index.js') as Record<symbol, unknown>;
+  definition[Symbol.for('nestjs-kafka-channels.kafkajs-produce-encoder')] = true;
+}
+
 /** A `KafkaProducer` with its defaults (linger, batch cap, acks 1), connected (the internal class: the cases print its resolved config). */
 export async function openOurProducer(params: CaseParams, settings: Partial<ProducerConfig> = {}): Promise<ProducerCore> {
+  if (params.kafkajsEncoding) keepKafkaJsEncoding();
   const producer = new ProducerCore({
     brokers: [...params.brokers],
     topic: params.topic,

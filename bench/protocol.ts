@@ -37,6 +37,8 @@ export interface CaseParams {
   readonly stallSeconds: number;
   /** Our cases: OpenTelemetry set-up (see `BenchTelemetry` in catalogue.ts). */
   readonly telemetry: 'off' | 'api' | 'sdk';
+  /** Our produce cases: leave Produce request encoding to kafkajs (the module's encoder not installed). */
+  readonly kafkajsEncoding: boolean;
 }
 
 /** One RSS sample of a case process. */

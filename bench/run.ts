@@ -92,6 +92,7 @@ async function runCase(
         memory: { seconds: options.memorySeconds, handlerMs: MEMORY_HANDLER_MS },
         stallSeconds: STALL_SECONDS,
         telemetry: spec.telemetry ?? 'api',
+        kafkajsEncoding: spec.kafkajsEncoding ?? false,
       };
       result = await spawnCase({
         script: spec.runner.script,

@@ -7,5 +7,6 @@ runCaseProcess(async (params) => {
   const producer = await openOurProducer(params);
   await runProduceCase(params, { kind: 'acked', send: (value) => producer.sendBytes(value), close: () => producer.close() }, [
     `lingerMs ${producer.config.lingerMs}, maxBatchBytes ${producer.config.maxBatchBytes}, maxInFlightBatches ${producer.config.maxInFlightBatches}`,
+    ...(params.kafkajsEncoding ? ["kafkajs' own Produce request encoding"] : []),
   ]);
 });
