@@ -47,7 +47,11 @@ export interface ProduceRequestFields {
  * epoch (2), first sequence (4), record count (4).
  */
 const RECORD_BATCH_OVERHEAD = 61;
-/** Bytes from the start of a record batch to its CRC-covered part (the attributes). */
+/** Where a record batch's length field is, and where the bytes it counts start. */
+const BATCH_LENGTH_AT = 8;
+const BATCH_LENGTH_COUNTS_FROM = 12;
+/** Where a record batch's CRC is, and where the bytes it covers start (the attributes). */
+const CRC_AT = 17;
 const CRC_COVERED_FROM = 21;
 const MAGIC = 2;
 const TRANSACTIONAL_ATTRIBUTE = 16;
@@ -126,8 +130,8 @@ export function writeProduceRequest(fields: ProduceRequestFields, now: number = 
       o = buf.writeInt32BE(messages.length, o);
       for (let i = 0; i < messages.length; i++, slot += 3) o = writeRecord(buf, o, messages[i]!, i, slot);
       buf.writeInt32BE(o - batchStart, sizeAt);
-      buf.writeInt32BE(o - batchStart - 12, batchStart + 8);
-      buf.writeInt32BE(crc32cSigned(buf.subarray(batchStart + CRC_COVERED_FROM, o)), batchStart + 17);
+      buf.writeInt32BE(o - batchStart - BATCH_LENGTH_COUNTS_FROM, batchStart + BATCH_LENGTH_AT);
+      buf.writeInt32BE(crc32cSigned(buf.subarray(batchStart + CRC_COVERED_FROM, o)), batchStart + CRC_AT);
     }
   }
   return buf;
