@@ -1,6 +1,6 @@
 import { buf as crc32cSigned } from 'crc-32/crc32c';
 import type { OutgoingRecord } from './outgoing-record.js';
-import type { RecordHeaders } from './record-size.js';
+import { byteLength, type RecordBytes, type RecordHeaders } from './record-size.js';
 
 /**
  * Writes the body of a Kafka Produce request (versions 3 to 7 share it), uncompressed, into one
@@ -217,10 +217,9 @@ function writeHeaderBlock(buf: Buffer, o: number, headers: RecordHeaders): numbe
   return o;
 }
 
-/** Bytes of a key, value or header value; -1 for none (null or undefined). */
-function byteLengthOf(data: Buffer | string | null | undefined): number {
-  if (data === undefined || data === null) return -1;
-  return typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.length;
+/** Bytes of a key, value or header value; -1 for none (null or undefined), Kafka's null marker. */
+function byteLengthOf(data: RecordBytes): number {
+  return data === undefined || data === null ? -1 : byteLength(data);
 }
 
 function stringFieldSize(text: string): number {
@@ -232,7 +231,7 @@ function bytesFieldSize(bytes: number): number {
   return bytes < 0 ? 1 : varIntSize(bytes) + bytes;
 }
 
-function writeBytesField(buf: Buffer, o: number, data: Buffer | string | null | undefined, bytes: number): number {
+function writeBytesField(buf: Buffer, o: number, data: RecordBytes, bytes: number): number {
   o = writeVarInt(buf, o, bytes);
   if (bytes <= 0) return o;
   if (typeof data === 'string') return o + buf.write(data, o, bytes, 'utf8');

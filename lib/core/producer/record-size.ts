@@ -40,7 +40,8 @@ export function estimateHeadersSize(headers: RecordHeaders): number {
   return size;
 }
 
-function byteLength(data: RecordBytes): number {
+/** Bytes of a key, value or header value (strings as UTF-8); 0 for none. */
+export function byteLength(data: RecordBytes): number {
   if (data === null || data === undefined) return 0;
   return typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.length;
 }
