@@ -56,6 +56,12 @@ class RecordingForwarder implements FailureForwarder {
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** The failure headers a forwarded record carries, read as a consumer would read them. */
+function failureHeadersOf(sent: Sent): ReturnType<typeof readFailureHeaders> {
+  const headers = sent.record.headers as Record<string, Buffer>;
+  return readFailureHeaders(new KafkaMessage({ topic: 'x', partition: 0, offset: '0', value: null, headers }));
+}
+
 function message(topic = 'orders', offset = '5', headers: Record<string, string | Buffer> = {}): KafkaMessage {
   return new KafkaMessage({
     topic,
@@ -251,15 +257,7 @@ describe('failure ladder for records read from retry topics', () => {
     const before = Date.now();
     assert.equal(await invoker(failing)(message('orders'), 1, new TestGate()), true);
     assert.equal(forwarder.sent[0]?.topic, 'orders.retry-1000');
-    const info = readFailureHeaders(
-      new KafkaMessage({
-        topic: 'x',
-        partition: 0,
-        offset: '0',
-        value: null,
-        headers: forwarder.sent[0]!.record.headers as Record<string, Buffer>,
-      }),
-    );
+    const info = failureHeadersOf(forwarder.sent[0]!);
     assert.ok(info.dueAt! >= before + 1_000 && info.dueAt! <= Date.now() + 1_000);
     assert.equal(info.attempts, 1);
     assert.equal(info.originalTopic, 'orders');
@@ -279,15 +277,7 @@ describe('failure ladder for records read from retry topics', () => {
     const fromLast = message('orders.retry-10000', '9', { [FAILURE_HEADERS.originalTopic]: 'orders' });
     await invoker(failing)(fromLast, 1, new TestGate());
     assert.equal(forwarder.sent[1]?.topic, 'orders.DLT');
-    const hop = readFailureHeaders(
-      new KafkaMessage({
-        topic: 'x',
-        partition: 0,
-        offset: '0',
-        value: null,
-        headers: forwarder.sent[0]!.record.headers as Record<string, Buffer>,
-      }),
-    );
+    const hop = failureHeadersOf(forwarder.sent[0]!);
     assert.equal(hop.originalOffset, '42', 'the first failure is kept');
     assert.equal(hop.attempts, 2);
     assert.equal(hop.firstFailureAt, 123);
@@ -376,13 +366,7 @@ describe('failure ladder (batch handler)', () => {
         const gate = new TestGate();
         await dispatcher.dispatch(batchOf([0, 1, 2]), gate);
         await dispatcher.flush();
-        const dead = forwarder.sent.map(
-          (s) =>
-            s.topic === 'orders.DLT' &&
-            readFailureHeaders(
-              new KafkaMessage({ topic: 'x', partition: 0, offset: '0', value: null, headers: s.record.headers as Record<string, Buffer> }),
-            ).originalOffset,
-        );
+        const dead = forwarder.sent.map((s) => s.topic === 'orders.DLT' && failureHeadersOf(s).originalOffset);
         if (mode === 'whole') {
           assert.deepEqual(calls, [
             [0, 1, 2],
