@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { AssignedPartitions } from '../../../lib/core/consumer/partition-request.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
 import {
@@ -12,17 +12,9 @@ import {
 } from '../../../lib/core/errors.js';
 import { InMemoryConsumerGroup, type InMemoryConsumerGroupConfig } from '../../../lib/testing/in-memory-consumer-group.js';
 import { eventually } from '../../support/eventually.js';
+import { inMemoryGroups } from '../../support/in-memory-groups.js';
 
-const open: Array<{ close(): Promise<void> }> = [];
-after(async () => {
-  await Promise.all(open.map((c) => c.close()));
-});
-
-function newGroup(config: Partial<InMemoryConsumerGroupConfig> = {}): InMemoryConsumerGroup {
-  const group = new InMemoryConsumerGroup({ topic: 'orders', groupName: 'billing', partitions: 2, ...config });
-  open.push(group);
-  return group;
-}
+const { newGroup } = inMemoryGroups({ partitions: 2 });
 
 /** A group whose handler records `partition@offset` of every message. */
 async function consuming(config: Partial<InMemoryConsumerGroupConfig> = {}) {

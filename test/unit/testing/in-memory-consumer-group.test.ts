@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Schema } from 'avsc';
 import { DoNotCommitError } from '../../../lib/core/consumer/commit-rule.js';
 import type { ConsumePipeline } from '../../../lib/core/consumer/pipeline.js';
@@ -15,22 +15,14 @@ import {
 import type { KafkaMessage } from '../../../lib/core/message.js';
 import { currentRequestId } from '../../../lib/core/request-context.js';
 import { InMemoryBroker } from '../../../lib/testing/in-memory-broker.js';
-import { InMemoryConsumerGroup, type InMemoryConsumerGroupConfig } from '../../../lib/testing/in-memory-consumer-group.js';
+import { InMemoryConsumerGroup } from '../../../lib/testing/in-memory-consumer-group.js';
 import { InMemoryProducer } from '../../../lib/testing/in-memory-producer.js';
 import { eventually } from '../../support/eventually.js';
+import { inMemoryGroups } from '../../support/in-memory-groups.js';
 
 const SCHEMA: Schema = { type: 'record', name: 'Order', fields: [{ name: 'id', type: 'string' }] };
 
-const open: Array<{ close(): Promise<void> }> = [];
-after(async () => {
-  await Promise.all(open.map((c) => c.close()));
-});
-
-function newGroup(config: Partial<InMemoryConsumerGroupConfig> = {}): InMemoryConsumerGroup {
-  const group = new InMemoryConsumerGroup({ topic: 'orders', groupName: 'billing', ...config });
-  open.push(group);
-  return group;
-}
+const { newGroup, closeAfterTests } = inMemoryGroups();
 
 describe('InMemoryConsumerGroup', () => {
   it('can stand in wherever a KafkaConsumerGroup is expected', () => {
@@ -203,7 +195,7 @@ describe('InMemoryConsumerGroup', () => {
     const broker = new InMemoryBroker({ defaultPartitions: 3 });
     const group = newGroup({ broker, batchSize: 5, batchWaitTime: 20 });
     const producer = new InMemoryProducer({ topic: 'orders', broker });
-    open.push(producer);
+    closeAfterTests(producer);
     const batches: number[][] = [];
     group.registerBatchHandler(async (messages) => {
       batches.push(messages.map((m) => m.json<number>()));

@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { HandlerRegistrationError } from '../../../lib/core/errors.js';
 import type { KafkaMessage } from '../../../lib/core/message.js';
-import { InMemoryConsumerGroup, type InMemoryConsumerGroupConfig } from '../../../lib/testing/in-memory-consumer-group.js';
 import { eventually } from '../../support/eventually.js';
+import { inMemoryGroups } from '../../support/in-memory-groups.js';
 import { KeyOrderLog } from '../../support/key-order.js';
 
-const open: Array<{ close(): Promise<void> }> = [];
-after(async () => {
-  await Promise.all(open.map((c) => c.close()));
-});
-
-function newGroup(config: Partial<InMemoryConsumerGroupConfig> = {}): InMemoryConsumerGroup {
-  const group = new InMemoryConsumerGroup({ topic: 'orders', groupName: 'billing', ...config });
-  open.push(group);
-  return group;
-}
+const { newGroup } = inMemoryGroups();
 
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
