@@ -9,6 +9,7 @@ import { ConsumerState } from '../../../lib/core/consumer/state.js';
 import type { HealthStatus } from '../../../lib/core/health/health-types.js';
 import type { KafkaMessage } from '../../../lib/core/message.js';
 import { InjectConsumerGroup, KafkaHandler } from '../../../lib/nest/decorators/index.js';
+import type { KafkaConsumerGroupOptions } from '../../../lib/nest/kafka-module.options.js';
 import { getInMemoryConsumerGroup } from '../../../lib/testing/nest/in-memory-clients.js';
 import { KafkaTestingModule } from '../../../lib/testing/nest/kafka-testing.module.js';
 import { eventually } from '../../support/eventually.js';
@@ -30,29 +31,31 @@ after(async () => {
   await Promise.all(apps.map((a) => a.close()));
 });
 
+/** A test-kit app with OrdersService and group `orders` (topic `orders`) with `entry`'s extra options; closed after the tests. */
+async function startOrdersApp(entry: Partial<KafkaConsumerGroupOptions>): Promise<INestApplicationContext> {
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      KafkaTestingModule.forRoot({
+        consumerGroups: { orders: { topic: 'orders', groupName: 'orders-svc', ...entry } },
+        logLevel: 'nothing',
+      }),
+    ],
+    providers: [OrdersService],
+  }).compile();
+  const app = await moduleRef.init();
+  apps.push(app);
+  return app;
+}
+
 const show = (ps: readonly AssignedPartitions[]) => ps.map((p) => `${p.topic}[${p.partitions.join(',')}]`).join(' ');
 
 describe('consumer control in Nest (test kit)', () => {
   it('calls rebalance listeners declared in the group entry; the injected group pauses, seeks and reports lag', async () => {
     const events: string[] = [];
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        KafkaTestingModule.forRoot({
-          consumerGroups: {
-            orders: {
-              topic: 'orders',
-              groupName: 'orders-svc',
-              onPartitionsAssigned: (ps) => void events.push(`assigned ${show(ps)}`),
-              onPartitionsRevoked: (ps) => void events.push(`revoked ${show(ps)}`),
-            },
-          },
-          logLevel: 'nothing',
-        }),
-      ],
-      providers: [OrdersService],
-    }).compile();
-    const app = await moduleRef.init();
-    apps.push(app);
+    const app = await startOrdersApp({
+      onPartitionsAssigned: (ps) => void events.push(`assigned ${show(ps)}`),
+      onPartitionsRevoked: (ps) => void events.push(`revoked ${show(ps)}`),
+    });
     const service = app.get(OrdersService);
     const group = getInMemoryConsumerGroup(app, 'orders');
     for (let i = 0; i < 3; i++) group.queueJSON({ i });
@@ -75,23 +78,9 @@ describe('consumer control in Nest (test kit)', () => {
 
   it("healthSubscription with onUnhealthy: 'pause' pauses and resumes the group without stopping it", async () => {
     let status: HealthStatus = 'OK';
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        KafkaTestingModule.forRoot({
-          consumerGroups: {
-            orders: {
-              topic: 'orders',
-              groupName: 'orders-svc',
-              healthSubscription: { source: async () => status, interval: 10, onUnhealthy: 'pause' },
-            },
-          },
-          logLevel: 'nothing',
-        }),
-      ],
-      providers: [OrdersService],
-    }).compile();
-    const app = await moduleRef.init();
-    apps.push(app);
+    const app = await startOrdersApp({
+      healthSubscription: { source: async () => status, interval: 10, onUnhealthy: 'pause' },
+    });
     const group = getInMemoryConsumerGroup(app, 'orders');
     const states: ConsumerState[] = [];
     group.onStateChange((s) => states.push(s));
