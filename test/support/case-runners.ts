@@ -10,7 +10,7 @@ import type { KafkaError } from '../../lib/core/errors.js';
 import { silentLogger } from '../../lib/core/logger.js';
 import type { InMemoryBroker } from '../../lib/testing/in-memory-broker.js';
 import { InMemoryConsumerGroup } from '../../lib/testing/in-memory-consumer-group.js';
-import { committedOffsets, createTopic, rawKafka, sharedBrokers, uniqueName } from './env.js';
+import { committedOffsets, createTopic, produceRaw, sharedBrokers, uniqueName } from './env.js';
 
 /** A group's settings as the cases give them (the runner adds where the brokers are). */
 export type CaseGroupSettings = Omit<ConsumerGroupConfig, 'brokers'>;
@@ -39,13 +39,10 @@ export async function produceNumbered(
   topic: string,
   records: ReadonlyArray<{ readonly partition: number; readonly n: number }>,
 ): Promise<void> {
-  const producer = rawKafka().producer();
-  await producer.connect();
-  try {
-    await producer.send({ topic, messages: records.map((r) => ({ partition: r.partition, value: JSON.stringify({ n: r.n }) })) });
-  } finally {
-    await producer.disconnect();
-  }
+  await produceRaw(
+    topic,
+    records.map((r) => ({ partition: r.partition, value: JSON.stringify({ n: r.n }) })),
+  );
 }
 
 /** Fresh topics, in-memory groups and committed offsets on `broker`; names start with `prefix`. */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Message } from 'kafkajs';
 import { SingleBrokerConnection, type RawMetadata } from '../../lib/core/health/single-broker-connection.js';
 import { eventually } from './eventually.js';
 
@@ -27,6 +27,17 @@ export function uniqueName(prefix: string): string {
 /** A plain kafkajs client for test set-up and cross-checks (not the code under test). */
 export function rawKafka(brokers: string[] = sharedBrokers()): Kafka {
   return new Kafka({ clientId: 'test-support', brokers, logLevel: logLevel.NOTHING });
+}
+
+/** Sends `messages` to `topic` with a plain kafkajs producer (not the code under test), then disconnects. */
+export async function produceRaw(topic: string, messages: Message[], brokers: string[] = sharedBrokers()): Promise<void> {
+  const producer = rawKafka(brokers).producer();
+  await producer.connect();
+  try {
+    await producer.send({ topic, messages });
+  } finally {
+    await producer.disconnect();
+  }
 }
 
 /**

@@ -8,7 +8,7 @@
 import kafkajs from 'kafkajs';
 import { KafkaMessage } from '../../../lib/core/message.js';
 import { onTheBroker } from '../../support/case-runners.js';
-import { rawKafka, sharedBrokers, waitForLeadersOnEveryBroker } from '../../support/env.js';
+import { produceRaw, rawKafka, sharedBrokers, waitForLeadersOnEveryBroker } from '../../support/env.js';
 import { failureSemanticsCases } from '../../unit/testing/failure-semantics.cases.js';
 import { readBack } from '../producer/read-back.js';
 
@@ -27,16 +27,10 @@ async function withAdmin<T>(work: (admin: kafkajs.Admin) => Promise<T>): Promise
 failureSemanticsCases({
   ...onTheBroker('fail'),
   async produce(topic, records) {
-    const producer = rawKafka().producer();
-    await producer.connect();
-    try {
-      await producer.send({
-        topic,
-        messages: records.map((r) => ({ partition: r.partition, key: r.key, value: r.value, headers: r.headers ?? {} })),
-      });
-    } finally {
-      await producer.disconnect();
-    }
+    await produceRaw(
+      topic,
+      records.map((r) => ({ partition: r.partition, key: r.key, value: r.value, headers: r.headers ?? {} })),
+    );
   },
   async read(topic, count) {
     const records = await readBack(topic, count);

@@ -13,7 +13,7 @@ import type { HealthStatus } from '../../../lib/core/health/health-types.js';
 import type { KafkaMessage } from '../../../lib/core/message.js';
 import { KafkaHandler, KafkaModule, getConsumerGroupToken } from '../../../lib/nest/index.js';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
-import { createTopic, rawKafka, sharedBrokers, uniqueName } from '../../support/env.js';
+import { createTopic, produceRaw, sharedBrokers, uniqueName } from '../../support/env.js';
 import { eventually } from '../../support/eventually.js';
 
 const topic = uniqueName('nest-health-sub');
@@ -55,10 +55,10 @@ function appModule(): new () => object {
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function produce(values: string[]): Promise<void> {
-  const producer = rawKafka().producer();
-  await producer.connect();
-  await producer.send({ topic, messages: values.map((value) => ({ value })) });
-  await producer.disconnect();
+  await produceRaw(
+    topic,
+    values.map((value) => ({ value })),
+  );
 }
 
 describe('KafkaModule healthSubscription option', () => {

@@ -6,7 +6,7 @@ import { Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { KafkaMessage } from '../../../lib/core/message.js';
 import { KafkaHandler, KafkaModule } from '../../../lib/nest/index.js';
-import { createTopic, rawKafka, uniqueName } from '../../support/env.js';
+import { createTopic, produceRaw, uniqueName } from '../../support/env.js';
 import { committedOffsets, eventually, testConnection } from './nest-fixtures.js';
 
 const topic = uniqueName('nest-shutdown');
@@ -39,10 +39,10 @@ async function startApp() {
 describe('shutdown while handlers are busy', () => {
   before(async () => {
     await createTopic(topic, 2);
-    const producer = rawKafka().producer();
-    await producer.connect();
-    await producer.send({ topic, messages: Array.from({ length: TOTAL }, (_, i) => ({ key: `k${i}`, value: String(i) })) });
-    await producer.disconnect();
+    await produceRaw(
+      topic,
+      Array.from({ length: TOTAL }, (_, i) => ({ key: `k${i}`, value: String(i) })),
+    );
   });
 
   it('waits for in-flight handlers, commits them, and a restarted app sees no duplicate and no gap', async () => {

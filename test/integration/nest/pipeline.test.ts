@@ -1,5 +1,5 @@
 import { KafkaModule } from '../../../lib/nest/index.js';
-import { committedOffsets, createTopic, rawKafka, uniqueName } from '../../support/env.js';
+import { committedOffsets, createTopic, produceRaw, uniqueName } from '../../support/env.js';
 import { pipelineCases } from '../../unit/nest/pipeline.cases.js';
 import { testConnection } from './nest-fixtures.js';
 
@@ -14,16 +14,10 @@ pipelineCases({
   freshGroupName: (prefix) => uniqueName(`pipe-grp-${prefix}`),
   kafkaModule: (options) => KafkaModule.forRoot({ ...testConnection(), ...options }),
   async produce(topic, records) {
-    const producer = rawKafka().producer();
-    await producer.connect();
-    try {
-      await producer.send({
-        topic,
-        messages: records.map((r) => ({ partition: r.partition, value: JSON.stringify(r.value), headers: r.headers })),
-      });
-    } finally {
-      await producer.disconnect();
-    }
+    await produceRaw(
+      topic,
+      records.map((r) => ({ partition: r.partition, value: JSON.stringify(r.value), headers: r.headers })),
+    );
   },
   async committed(groupName, topic) {
     const offsets = [...(await committedOffsets(groupName, topic))].filter(([, offset]) => offset !== '-1');
