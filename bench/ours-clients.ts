@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { ConsumerGroupConfig } from '../lib/core/config/consumer.js';
 import type { ProducerConfig } from '../lib/core/config/producer.js';
 import { KafkaConsumerGroup } from '../lib/core/consumer/index.js';
+import { ENCODER } from '../lib/core/producer/kafkajs-produce-encoder.js';
 import { silentLogger } from '../lib/core/logger.js';
 import { ProducerCore } from '../lib/core/producer/kafka-producer.js';
 import type { ConsumerAdapter } from './consume-driver.js';
@@ -26,7 +27,7 @@ function overrides<T>(variable: string): Partial<T> {
  */
 function keepKafkaJsEncoding(): void {
   const definition = createRequire(import.meta.url)('kafkajs/src/protocol/requests/produce/index.js') as Record<symbol, unknown>;
-  definition[Symbol.for('nestjs-kafka-channels.kafkajs-produce-encoder')] = true;
+  definition[ENCODER] = true;
 }
 
 /** A `KafkaProducer` with its defaults (linger, batch cap, acks 1), connected (the internal class: the cases print its resolved config). */

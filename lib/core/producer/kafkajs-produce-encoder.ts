@@ -27,8 +27,11 @@ interface KafkaJsInternals {
   readonly Encoder: new (initialSize?: number) => KafkaJsEncoder;
 }
 
-/** Marks a patched definition; `Symbol.for` so two copies of this library still patch only once. */
-const ENCODER = Symbol.for('nestjs-kafka-channels.kafkajs-produce-encoder');
+/**
+ * Marks a patched definition; `Symbol.for` so two copies of this library still patch only once.
+ * The bench sets it beforehand to measure kafkajs' own encoding.
+ */
+export const ENCODER = Symbol.for('nestjs-kafka-channels.kafkajs-produce-encoder');
 
 /** The first Produce version with record batches (magic 2); versions 3 to 7 share one body. */
 const FIRST_RECORD_BATCH_VERSION = 3;
