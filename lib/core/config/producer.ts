@@ -35,6 +35,17 @@ export interface ProducerConfig extends ConnectionConfig, TelemetryOptions {
   /** First pause between produce retries, ms (kafkajs doubles it on each retry). Default 100. */
   retryBackoff?: number;
   /**
+   * How long a batch keeps being sent again after failures that a broker restart or leader
+   * fail-over explains (connection refused or closed, no leader, not the leader, request timed out),
+   * ms, counted from its first request. Each attempt is kafkajs' request with its `retryMax`
+   * retries; between attempts the pause starts at `retryBackoff` and doubles up to 1 s. Records
+   * of a batch that still fails reject with `ProducerSendError`; other failures (authorization,
+   * record too large) reject at once. Sending a batch again can write records twice when a failed
+   * request had in fact been written (at least once). `0`: no attempts beyond kafkajs' own
+   * retries, as dp-kafka. Default 30,000.
+   */
+  deliveryTimeoutMs?: number;
+  /**
    * Brokers that must be reachable for the health check to report OK. Default 2 (dp-kafka), but
    * the default is lowered to the number of `brokers` given, so a single broker works. An
    * explicit value above the number of brokers is a config error.
@@ -101,6 +112,7 @@ export const PRODUCER_DEFAULTS = {
   maxMessageBytes: 1_000_000,
   retryMax: 3,
   retryBackoff: 100,
+  deliveryTimeoutMs: 30_000,
   minBrokersHealthy: 2,
   acks: 1 as ProducerAcks,
   idempotent: false,
@@ -122,6 +134,7 @@ export interface ResolvedProducerConfig extends ResolvedConnectionConfig, Resolv
   readonly maxMessageBytes: number;
   readonly retryMax: number;
   readonly retryBackoff: number;
+  readonly deliveryTimeoutMs: number;
   /** Effective value: the configured one, or the default lowered to the number of brokers. */
   readonly minBrokersHealthy: number;
   readonly acks: ProducerAcks;
@@ -142,6 +155,7 @@ export const PRODUCER_ONLY_OPTION_NAMES = optionNames<Omit<ProducerConfig, keyof
   maxMessageBytes: true,
   retryMax: true,
   retryBackoff: true,
+  deliveryTimeoutMs: true,
   minBrokersHealthy: true,
   acks: true,
   idempotent: true,
@@ -186,6 +200,7 @@ export function resolveProducerConfig(config: ProducerConfig): ResolvedProducerC
     maxMessageBytes: config.maxMessageBytes ?? PRODUCER_DEFAULTS.maxMessageBytes,
     retryMax: config.retryMax ?? PRODUCER_DEFAULTS.retryMax,
     retryBackoff: config.retryBackoff ?? PRODUCER_DEFAULTS.retryBackoff,
+    deliveryTimeoutMs: config.deliveryTimeoutMs ?? PRODUCER_DEFAULTS.deliveryTimeoutMs,
     minBrokersHealthy: config.minBrokersHealthy ?? Math.min(PRODUCER_DEFAULTS.minBrokersHealthy, connection.brokers.length),
     acks: config.acks ?? (idempotent ? 'all' : PRODUCER_DEFAULTS.acks),
     idempotent,
@@ -210,6 +225,7 @@ function checkProducerFields(checker: ConfigChecker, config: Partial<ProducerCon
   checker.positive(config.maxMessageBytes, 'maxMessageBytes', { integer: true });
   checker.positive(config.retryMax, 'retryMax', { integer: true, allowZero: true });
   checker.positive(config.retryBackoff, 'retryBackoff');
+  checker.positive(config.deliveryTimeoutMs, 'deliveryTimeoutMs', { allowZero: true });
   checker.positive(config.lingerMs, 'lingerMs', { allowZero: true });
   checker.positive(config.maxBatchBytes, 'maxBatchBytes', { integer: true });
   checker.positive(config.maxBatchRecords, 'maxBatchRecords', { integer: true });

@@ -83,7 +83,13 @@ export class ProducerCore implements KafkaProducer {
       settings: this.config,
       emit: (error) => this.errors.emit(error),
       onAccepted: () => this.authorization.clear(), // the broker accepted a request: the topic is allowed again
-      onResend: (event) => this.logger.warn('kafka producer resending records whose partition was not acknowledged', { ...event }),
+      onResend: (event) =>
+        this.logger.warn(
+          event.cause === undefined
+            ? 'kafka producer resending records whose partition was not acknowledged'
+            : 'kafka producer resending a batch whose request failed, until deliveryTimeoutMs',
+          { ...event },
+        ),
     });
     this.telemetry = ProducerTelemetry.create(this.topic, this.config, this.errors);
     this.queue = new SendQueue({

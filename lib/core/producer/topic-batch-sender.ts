@@ -4,6 +4,7 @@ import type { ProducerAcks, ProducerCompression } from '../config/producer.js';
 import { InvalidMessageError, PartitionNotAcknowledgedError, ProducerSendError, type KafkaError } from '../errors.js';
 import { asAuthorizationError } from '../security/authorization.js';
 import type { ItemFailures } from './send-batcher.js';
+import { sendFailureMayPass } from './send-failure-may-pass.js';
 import { unacknowledged } from './unacknowledged.js';
 
 /**
@@ -34,6 +35,11 @@ export interface TopicBatchSettings {
   readonly retryMax: number;
   /** Pause before the first such resend, ms; doubled for each further one. */
   readonly retryBackoff: number;
+  /**
+   * How long, from its first request, a batch whose requests fail in a way that may pass (see
+   * {@link sendFailureMayPass}) is sent again before its records fail, ms. 0: never.
+   */
+  readonly deliveryTimeoutMs: number;
 }
 
 /** Where a batch goes and where its outcome is reported. */
@@ -47,23 +53,32 @@ export interface TopicBatchTarget {
   readonly stopped?: () => boolean;
 }
 
-/** One resend of records whose partition no answer acknowledged. */
+/**
+ * Records about to be sent again: either their partition went unacknowledged, or their whole
+ * request failed in a way that may pass (then `cause` says how).
+ */
 export interface ResendEvent {
   readonly topic: string;
   readonly partitions: readonly number[];
   readonly records: number;
-  /** 1 for the first resend of these records. */
+  /** 1 for the first resend of these records (counted separately for each reason). */
   readonly attempt: number;
   readonly delayMs: number;
+  /** The failed request's error message; absent when only partitions went unacknowledged. */
+  readonly cause?: string;
 }
 
-/** Longest pause between two resends, ms (kafkajs' own `maxRetryTime` default). */
+/** Longest pause between two resends of unacknowledged partitions, ms (kafkajs' `maxRetryTime` default). */
 const MAX_RESEND_PAUSE_MS = 30_000;
+/** Longest pause before sending a failed request's batch again, ms (the Java client's `retry.backoff.max.ms`). */
+const MAX_RETRY_PAUSE_MS = 1_000;
 
 /**
  * Sends one coalesced batch of a topic through kafkajs and turns the outcome into per-record
- * results. A failed request is emitted once (`ProducerSendError`) and rejects the whole batch;
- * a refusal by the broker's ACLs is a `KafkaAuthorizationError` instead.
+ * results. A request that fails in a way a fail-over or restart explains (a broker down, no leader,
+ * a time-out) is sent again, in order, until `deliveryTimeoutMs` after the first; a request that
+ * still fails, or fails otherwise, is emitted once (`ProducerSendError`) and rejects the whole
+ * batch; a refusal by the broker's ACLs is a `KafkaAuthorizationError` instead.
  *
  * A successful request is not the end: each record must be covered by an acknowledgement of its
  * partition. kafkajs silently skips records for a partition missing from its metadata
@@ -74,27 +89,51 @@ const MAX_RESEND_PAUSE_MS = 30_000;
  * acknowledged fail with {@link PartitionNotAcknowledgedError}. With acks 0 there is nothing to check.
  */
 export async function sendTopicBatch(target: TopicBatchTarget, messages: Message[]): Promise<ItemFailures | undefined> {
-  const acked = await sendOnce(target, messages);
+  const deadline = Date.now() + target.settings.deliveryTimeoutMs;
+  const acked = await send(target, messages, deadline);
   if (target.settings.acks === 0) return undefined;
   const missing = unacknowledged(target.settings.topic, messages, acked);
-  return missing === undefined ? undefined : confirmByResending(target, messages, missing);
+  return missing === undefined ? undefined : confirmByResending(target, messages, missing, deadline);
 }
 
-async function sendOnce({ sink, settings, emit }: TopicBatchTarget, messages: Message[]): Promise<RecordMetadata[]> {
-  try {
-    return await sink.sendBatch({
-      topicMessages: [{ topic: settings.topic, messages }],
-      acks: settings.acks === 'all' ? -1 : settings.acks,
-      timeout: settings.requestTimeout,
-      compression: settings.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-    });
-  } catch (cause) {
-    const error =
-      asAuthorizationError(cause, `failed to send to topic ${settings.topic}`, { topic: settings.topic }) ??
-      new ProducerSendError(settings.topic, cause);
-    emit(error);
-    throw error;
+/**
+ * One request for `messages`, sent again after failures that may pass until `deadline`; rejects
+ * with the last failure, emitted once.
+ */
+async function send(target: TopicBatchTarget, messages: Message[], deadline: number): Promise<RecordMetadata[]> {
+  const { sink, settings } = target;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sink.sendBatch({
+        topicMessages: [{ topic: settings.topic, messages }],
+        acks: settings.acks === 'all' ? -1 : settings.acks,
+        timeout: settings.requestTimeout,
+        compression: settings.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      });
+    } catch (cause) {
+      const delayMs = Math.min(settings.retryBackoff * 2 ** (attempt - 1), MAX_RETRY_PAUSE_MS);
+      if (!sendFailureMayPass(cause) || target.stopped?.() || Date.now() + delayMs > deadline) throw failed(target, cause);
+      target.onResend?.({
+        topic: settings.topic,
+        partitions: partitionsOf(messages),
+        records: messages.length,
+        attempt,
+        delayMs,
+        cause: cause instanceof Error ? cause.message : String(cause),
+      });
+      await sleep(delayMs);
+      if (target.stopped?.()) throw failed(target, cause);
+    }
   }
+}
+
+/** The typed error of a request that failed for good, emitted once. */
+function failed({ settings, emit }: TopicBatchTarget, cause: unknown): KafkaError {
+  const error =
+    asAuthorizationError(cause, `failed to send to topic ${settings.topic}`, { topic: settings.topic }) ??
+    new ProducerSendError(settings.topic, cause);
+  emit(error);
+  return error;
 }
 
 /**
@@ -102,7 +141,12 @@ async function sendOnce({ sink, settings, emit }: TopicBatchTarget, messages: Me
  * partition that does not exist, resends the rest until acknowledged or out of attempts, and
  * returns every record that finally failed.
  */
-async function confirmByResending(target: TopicBatchTarget, messages: Message[], missing: number[]): Promise<ItemFailures | undefined> {
+async function confirmByResending(
+  target: TopicBatchTarget,
+  messages: Message[],
+  missing: number[],
+  deadline: number,
+): Promise<ItemFailures | undefined> {
   const { settings } = target;
   const failures = new Map<number, unknown>();
   let pending = failUnknownPartitions(target, messages, missing, failures);
@@ -115,7 +159,7 @@ async function confirmByResending(target: TopicBatchTarget, messages: Message[],
     await sleep(delayMs);
     let acked: RecordMetadata[];
     try {
-      acked = await sendOnce(target, batch);
+      acked = await send(target, batch, deadline);
     } catch (error) {
       // Already emitted; the records acknowledged before this resend stay acknowledged.
       for (const index of pending) failures.set(index, error);
@@ -182,6 +226,8 @@ function failUnacknowledged(
   }
 }
 
+/** The partitions `messages` were placed on (none yet when kafkajs failed before placing them). */
 function partitionsOf(messages: readonly Message[]): number[] {
-  return [...new Set(messages.map((m) => m.partition!))].sort((a, b) => a - b);
+  const placed = messages.flatMap((m) => (m.partition === undefined ? [] : [m.partition]));
+  return [...new Set(placed)].sort((a, b) => a - b);
 }

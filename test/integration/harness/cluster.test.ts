@@ -44,7 +44,12 @@ describe('harness: three-node cluster', () => {
     const admin = new Kafka({ clientId: 'harness-restart', brokers: cluster.brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
-      assert.equal((await admin.describeCluster()).brokers.length, 3);
+      // The node answers before the controller has registered it again: wait for the metadata.
+      let seen = 0;
+      await eventually(
+        () => `3 brokers in the cluster metadata (last: ${seen})`,
+        async () => (seen = (await admin.describeCluster()).brokers.length) === 3,
+      );
     } finally {
       await admin.disconnect();
     }

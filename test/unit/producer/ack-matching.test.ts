@@ -5,81 +5,13 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Partitioners, type Message, type PartitionMetadata, type ProducerBatch, type RecordMetadata } from 'kafkajs';
+import { Partitioners, type Message, type RecordMetadata } from 'kafkajs';
 import { InvalidMessageError, PartitionNotAcknowledgedError, ProducerSendError, type KafkaError } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
 import { ProducerCore } from '../../../lib/core/producer/kafka-producer.js';
-import { RecordingPartitioner } from '../../../lib/core/producer/recording-partitioner.js';
-import {
-  sendTopicBatch,
-  type ProducerSink,
-  type ResendEvent,
-  type TopicBatchSettings,
-} from '../../../lib/core/producer/topic-batch-sender.js';
+import { sendTopicBatch } from '../../../lib/core/producer/topic-batch-sender.js';
 import { unacknowledged } from '../../../lib/core/producer/unacknowledged.js';
-
-const topic = 't';
-const PARTITIONS = 3;
-
-/** What one sendBatch call answers: the partitions to acknowledge, or an error to throw. */
-type Answer = { ack: (partition: number) => boolean } | { fail: unknown };
-
-/**
- * A sink that places records like kafkajs (explicit partition, else the recording partitioner
- * over `PARTITIONS` partitions), logs every call and answers from a script; once the script is
- * used up it acknowledges everything. `hold` keeps a call's answer back until `release`.
- */
-class ScriptedSink implements ProducerSink {
-  readonly calls: Array<Array<{ value: string; partition: number }>> = [];
-  readonly script: Answer[] = [];
-  holdCall: number | undefined;
-  private released: () => void = () => undefined;
-  private readonly place = new RecordingPartitioner().createPartitioner();
-  private readonly metadata: PartitionMetadata[] = Array.from({ length: PARTITIONS }, (_, partitionId) => ({
-    partitionId,
-    leader: 1,
-    partitionErrorCode: 0,
-    replicas: [1],
-    isr: [1],
-  }));
-
-  async connect(): Promise<void> {}
-  async disconnect(): Promise<void> {}
-  partitionCount(): number {
-    return PARTITIONS;
-  }
-
-  async sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
-    const messages = batch.topicMessages![0]!.messages;
-    for (const message of messages) this.place({ topic, partitionMetadata: this.metadata, message });
-    const call = this.calls.push(messages.map((m) => ({ value: String(m.value), partition: m.partition! }))) - 1;
-    if (call === this.holdCall) await new Promise<void>((resolve) => (this.released = resolve));
-    const answer = this.script[call] ?? { ack: () => true };
-    if ('fail' in answer) throw answer.fail;
-    if (batch.acks === 0) return [];
-    const partitions = [...new Set(messages.map((m) => m.partition!))].filter((p) => p < PARTITIONS && answer.ack(p));
-    return partitions.map((partition) => ({ topicName: topic, partition, errorCode: 0, baseOffset: '0' }));
-  }
-
-  release(): void {
-    this.released();
-  }
-}
-
-const settings: TopicBatchSettings = { topic, acks: 'all', requestTimeout: 1000, compression: 'none', retryMax: 3, retryBackoff: 1 };
-const without = (partition: number): Answer => ({ ack: (p) => p !== partition });
-
-function run(sink: ProducerSink, messages: Message[], overrides: Partial<TopicBatchSettings> = {}) {
-  const errors: KafkaError[] = [];
-  const resends: ResendEvent[] = [];
-  const result = sendTopicBatch(
-    { sink, settings: { ...settings, ...overrides }, emit: (e) => errors.push(e), onResend: (e) => resends.push(e) },
-    messages,
-  );
-  return { result, errors, resends };
-}
-
-const explicit = (...spec: Array<[string, number]>): Message[] => spec.map(([value, partition]) => ({ value, partition }));
+import { explicit, PARTITIONS, run, ScriptedSink, settings, topic, without } from './scripted-sink.js';
 
 describe('sendTopicBatch: matching the answer against the partitions used', () => {
   test('every partition acknowledged: one request, nothing failed', async () => {

@@ -23,6 +23,7 @@ test('defaults follow dp-kafka and are filled in without touching the caller obj
   assert.equal(resolved.maxMessageBytes, 1_000_000);
   assert.equal(resolved.retryMax, 3);
   assert.equal(resolved.retryBackoff, 100);
+  assert.equal(resolved.deliveryTimeoutMs, 30_000, 'not dp-kafka: a batch outlasts a leader fail-over');
   assert.equal(resolved.acks, 1);
   assert.equal(resolved.idempotent, false);
   assert.equal(resolved.compression, 'none');
@@ -48,6 +49,10 @@ test('an explicit minBrokersHealthy above the number of brokers is rejected', ()
   assert.deepEqual(badFields({ ...base, minBrokersHealthy: 2 }), ['minBrokersHealthy']);
 });
 
+test('deliveryTimeoutMs 0 is allowed (kafkajs retries only, as dp-kafka)', () => {
+  assert.equal(resolveProducerConfig({ ...base, deliveryTimeoutMs: 0 }).deliveryTimeoutMs, 0);
+});
+
 test('requestId defaults to a random UUID per producer', () => {
   const a = resolveProducerConfig(base).requestId;
   const b = resolveProducerConfig(base).requestId;
@@ -68,6 +73,7 @@ test('one error names every bad field', () => {
     maxMessageBytes: 0,
     retryMax: -1,
     retryBackoff: 'fast',
+    deliveryTimeoutMs: -1,
     acks: 2,
     compression: 'snappy',
     lingerMs: -1,
@@ -86,6 +92,7 @@ test('one error names every bad field', () => {
     'maxMessageBytes',
     'retryMax',
     'retryBackoff',
+    'deliveryTimeoutMs',
     'acks',
     'compression',
     'lingerMs',

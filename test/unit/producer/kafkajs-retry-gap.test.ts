@@ -51,7 +51,7 @@ test('the producer closes the gap: records of the dropped partition are resent i
   const failures = await sendTopicBatch(
     {
       sink,
-      settings: { topic, acks: 'all', requestTimeout: 1000, compression: 'none', retryMax: 3, retryBackoff: 1 },
+      settings: { topic, acks: 'all', requestTimeout: 1000, compression: 'none', retryMax: 3, retryBackoff: 1, deliveryTimeoutMs: 0 },
       emit: (e) => errors.push(e),
     },
     messages,

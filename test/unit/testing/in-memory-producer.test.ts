@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { Schema } from 'avsc';
+import kafkajs from 'kafkajs';
 import {
   AvroCodecError,
   InvalidMessageError,
@@ -95,6 +96,18 @@ describe('InMemoryProducer', () => {
       [{ n: 2 }],
     );
     assert.ok(errors.some((e) => e instanceof ProducerSendError));
+  });
+
+  it('sends a batch again, as on a broker, when its failure is one a fail-over explains', async () => {
+    const { producer, errors } = await ready({ retryBackoff: 1 });
+    const { KafkaJSConnectionError } = kafkajs;
+    producer.failNextSends(1, new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092'));
+    await producer.sendJSON({ n: 1 });
+    assert.deepEqual(
+      producer.messages().map((m) => m.json()),
+      [{ n: 1 }],
+    );
+    assert.deepEqual(errors, [], 'a failure that passed is not an error');
   });
 
   it('fails every send until stopFailing', async () => {
