@@ -33,19 +33,25 @@ interface NamedError {
 }
 
 /**
+ * The kafkajs errors that only wrap another: its retrier gives up with
+ * `KafkaJSNumberOfRetriesExceeded(cause)`, and an outer retrier meeting that (the producer's, around
+ * the cluster's connect retries) rejects with `KafkaJSNonRetriableError` carrying the same cause.
+ */
+const WRAPPERS: ReadonlySet<string> = new Set(['KafkaJSNumberOfRetriesExceeded', 'KafkaJSNonRetriableError']);
+
+/**
  * Whether a batch whose `sendBatch` rejected with `cause` may succeed if sent again later. True for
  * connection failures, request time-outs, missing leaders and the broker's retriable protocol
- * errors (NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE, NOT_ENOUGH_REPLICAS, ...), also when
- * kafkajs wraps them in `KafkaJSNumberOfRetriesExceeded`. False for everything else: refusals
- * (authorization, record too large, invalid record), kafkajs' own non-retriable errors and any
- * error kafkajs did not make.
+ * errors (NOT_LEADER_OR_FOLLOWER, LEADER_NOT_AVAILABLE, NOT_ENOUGH_REPLICAS, ...), also inside
+ * kafkajs' wrappers. False for everything else: refusals (authorization, record too large, invalid
+ * record), kafkajs' own non-retriable errors and any error kafkajs did not make.
  */
 export function sendFailureMayPass(cause: unknown): boolean {
-  const error = asNamed(cause);
-  const inner = error?.name === 'KafkaJSNumberOfRetriesExceeded' ? asNamed(error.cause) : error;
-  if (inner === undefined || typeof inner.name !== 'string') return false;
-  if (PASSING_KAFKAJS_ERRORS.has(inner.name)) return true;
-  return inner.name === 'KafkaJSProtocolError' && inner.retriable === true;
+  let error = asNamed(cause);
+  for (let depth = 0; error && WRAPPERS.has(String(error.name)) && depth < 5; depth++) error = asNamed(error.cause);
+  if (error === undefined || typeof error.name !== 'string') return false;
+  if (PASSING_KAFKAJS_ERRORS.has(error.name)) return true;
+  return error.name === 'KafkaJSProtocolError' && error.retriable === true;
 }
 
 function asNamed(value: unknown): NamedError | undefined {

@@ -40,6 +40,17 @@ describe('sendFailureMayPass', () => {
     for (const code of [10, 87, 29, 21]) assert.equal(sendFailureMayPass(protocolError(code)), false, `code ${code}`);
   });
 
+  test("the producer's retrier around the cluster's connect retries: KafkaJSNonRetriableError carrying the cause", () => {
+    // kafkajs' retry/index.js rejects a non-retriable error e with new KafkaJSNonRetriableError(e, { cause: e.cause || e }).
+    const refused = new errors.KafkaJSConnectionError!('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+    const connectGaveUp = afterRetries(refused);
+    const producerGaveUp = new errors.KafkaJSNonRetriableError!(connectGaveUp, { cause: connectGaveUp.cause ?? connectGaveUp });
+    assert.equal(producerGaveUp.cause, refused, "kafkajs' wrapper keeps the connection error as its cause");
+    assert.equal(sendFailureMayPass(producerGaveUp), true);
+    const tooLarge = protocolError(10);
+    assert.equal(sendFailureMayPass(new errors.KafkaJSNonRetriableError!(tooLarge, { cause: tooLarge })), false);
+  });
+
   test("kafkajs' non-retriable errors, a disconnected producer and foreign values do not pass", () => {
     assert.equal(sendFailureMayPass(new errors.KafkaJSNonRetriableError!('Invalid topic')), false);
     assert.equal(sendFailureMayPass(new errors.KafkaJSError!('The producer is disconnected')), false);
