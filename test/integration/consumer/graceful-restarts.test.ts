@@ -5,6 +5,7 @@ import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consum
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
 import type { KafkaError } from '../../../lib/core/errors.js';
 import { rawKafka } from '../../support/env.js';
+import { replaceMember } from '../../support/replace-member.js';
 import { committed, freshTopic, newGroup, nOf } from './support.js';
 
 const open: KafkaConsumerGroup[] = [];
@@ -87,11 +88,7 @@ describe('graceful restarts under load (real broker)', () => {
         let restarts = 0;
         while (produced < TOTAL) {
           await new Promise((resolve) => setTimeout(resolve, RESTART_EVERY_MS));
-          await restarted.stopAndWait();
-          await restarted.close({ timeout: 15_000 });
-          restarted = member();
-          await restarted.start();
-          await eventually(`restarted member ${restarts + 1} consuming`, () => consuming(restarted), 30_000);
+          restarted = await replaceMember(restarted, member, `restarted member ${restarts + 1}`);
           restarts++;
         }
         await producing;

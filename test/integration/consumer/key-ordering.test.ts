@@ -5,6 +5,7 @@ import { ConsumerState } from '../../../lib/core/consumer/state.js';
 import type { KafkaError } from '../../../lib/core/errors.js';
 import { eventually } from '../../support/eventually.js';
 import { rawKafka } from '../../support/env.js';
+import { replaceMember } from '../../support/replace-member.js';
 import { KeyOrderLog } from '../../support/key-order.js';
 import { committed, freshTopic, newGroup } from './support.js';
 
@@ -85,11 +86,7 @@ describe("ordering 'key' on the real broker", () => {
       let restarts = 0;
       while ((produced < TOTAL || restarts < 3) && !producerFailed) {
         await new Promise((resolve) => setTimeout(resolve, RESTART_EVERY_MS));
-        await restarted.stopAndWait();
-        await restarted.close({ timeout: 15_000 });
-        restarted = member();
-        await restarted.start();
-        await eventually(`restarted member ${restarts + 1} consuming`, () => consuming(restarted), 30_000);
+        restarted = await replaceMember(restarted, member, `restarted member ${restarts + 1}`);
         restarts++;
       }
       await producing;
