@@ -126,6 +126,9 @@ export function forwarderProducerConfig(group: ResolvedConsumerGroupConfig): Res
     // Not used for sends (each names its target); a valid name keeps the producer config rules.
     topic: `${group.groupName.replace(/[^a-zA-Z0-9._-]/g, '_').slice(0, 200) || 'group'}.failure-forwarder`,
     acks: 'all',
+    // forward() retries each record itself, for as long as the group runs, and a stop cuts its
+    // waits short; a second retry layer inside each attempt would hold a stop for up to 30 s.
+    deliveryTimeoutMs: 0,
   });
 }
 

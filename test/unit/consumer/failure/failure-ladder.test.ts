@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { afterEach, describe, it, mock } from 'node:test';
 import type { Message } from 'kafkajs';
 import { BatchDispatcher } from '../../../../lib/core/consumer/batch-dispatcher.js';
@@ -284,50 +285,60 @@ describe('failure ladder for records read from retry topics', () => {
   });
 });
 
-describe('failure forwarder', () => {
-  it('a refused send is reported and retried; the record is not committed when the gate closes first; it arrives once accepted', async () => {
-    const broker = new InMemoryBroker();
-    const sink = new InMemoryProducerSink(broker);
-    const stats = new FailureCounters();
-    const errors: KafkaError[] = [];
-    const settings = forwarderProducerConfig(
-      resolveConsumerGroupConfig({
-        brokers: ['in-memory:9092'],
-        topic: 'orders',
-        groupName: 'billing',
-        logger: silentLogger,
-        minRetryPeriod: 10,
-        maxRetryPeriod: 40,
-      }),
-    );
-    const forwarder = new SinkFailureForwarder({
-      sink,
-      settings,
-      probe: false,
-      stats,
-      emit: (e) => errors.push(e),
-      logger: silentLogger,
-      logData: () => ({}),
-    });
-    try {
-      sink.failAlways();
-      const gate = new TestGate();
-      const first = forwarder.forward('orders.DLT', { value: 'v' }, gate, {});
-      while (stats.snapshot().forwardFailures < 3) await settle();
-      gate.close();
-      assert.equal(await first, false);
-      assert.ok(errors.length >= 3 && errors.every((e) => e instanceof FailureForwardError && e.targetTopic === 'orders.DLT'));
-      assert.equal(broker.messages('orders.DLT').length, 0);
+const require = createRequire(import.meta.url);
+const { KafkaJSConnectionError } = require('kafkajs/src/errors.js') as { KafkaJSConnectionError: new (message: string) => Error };
 
-      const second = forwarder.forward('orders.DLT', { value: 'v' }, new TestGate(), {});
-      while (stats.snapshot().forwardFailures < 5) await settle();
-      sink.stopFailing();
-      assert.equal(await second, true);
-      assert.equal(broker.messages('orders.DLT').length, 1);
-    } finally {
-      await forwarder.close();
-    }
-  });
+describe('failure forwarder', () => {
+  // A connection error is one the producer would send again until deliveryTimeoutMs; the forwarder
+  // retries by itself (its waits cut short by a stop), so each refusal must reach forward() at once.
+  for (const [what, refusal] of [
+    ['a refused send', () => undefined],
+    ['a send refused with a connection error', () => new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092')],
+  ] as const) {
+    it(`${what} is reported and retried; the record is not committed when the gate closes first; it arrives once accepted`, async () => {
+      const broker = new InMemoryBroker();
+      const sink = new InMemoryProducerSink(broker);
+      const stats = new FailureCounters();
+      const errors: KafkaError[] = [];
+      const settings = forwarderProducerConfig(
+        resolveConsumerGroupConfig({
+          brokers: ['in-memory:9092'],
+          topic: 'orders',
+          groupName: 'billing',
+          logger: silentLogger,
+          minRetryPeriod: 10,
+          maxRetryPeriod: 40,
+        }),
+      );
+      const forwarder = new SinkFailureForwarder({
+        sink,
+        settings,
+        probe: false,
+        stats,
+        emit: (e) => errors.push(e),
+        logger: silentLogger,
+        logData: () => ({}),
+      });
+      try {
+        sink.failAlways(refusal());
+        const gate = new TestGate();
+        const first = forwarder.forward('orders.DLT', { value: 'v' }, gate, {});
+        while (stats.snapshot().forwardFailures < 3) await settle();
+        gate.close();
+        assert.equal(await first, false);
+        assert.ok(errors.length >= 3 && errors.every((e) => e instanceof FailureForwardError && e.targetTopic === 'orders.DLT'));
+        assert.equal(broker.messages('orders.DLT').length, 0);
+
+        const second = forwarder.forward('orders.DLT', { value: 'v' }, new TestGate(), {});
+        while (stats.snapshot().forwardFailures < 5) await settle();
+        sink.stopFailing();
+        assert.equal(await second, true);
+        assert.equal(broker.messages('orders.DLT').length, 1);
+      } finally {
+        await forwarder.close();
+      }
+    });
+  }
 });
 
 describe('failure ladder (batch handler)', () => {
