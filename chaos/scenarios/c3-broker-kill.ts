@@ -147,7 +147,7 @@ async function runOnce(cluster: EmbeddedKafka, variant: Variant, run: number, co
 export const C3: Scenario = {
   id: 'C3',
   title:
-    'broker kill under awaited sends: 12 partitions RF 3, SIGKILL the leader of most partitions, send on 20 s, restart it; acks all and default',
+    'broker kill under awaited sends: 12 partitions RF 3, SIGKILL the leader of most partitions, send on 20 s, restart it; acks all, default, and a deliveryTimeoutMs 0 baseline',
   goals: [
     'acks all: every acknowledged record readable (5 runs)',
     'no send fails over the fail-over (deliveryTimeoutMs; a baseline without it is reported)',

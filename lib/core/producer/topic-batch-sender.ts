@@ -111,7 +111,7 @@ async function send(target: TopicBatchTarget, messages: Message[], deadline: num
         compression: settings.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
       });
     } catch (cause) {
-      const delayMs = Math.min(settings.retryBackoff * 2 ** (attempt - 1), MAX_RETRY_PAUSE_MS);
+      const delayMs = pauseBefore(attempt, settings, MAX_RETRY_PAUSE_MS);
       if (!sendFailureMayPass(cause) || target.stopped?.() || Date.now() + delayMs > deadline) throw failed(target, cause);
       target.onResend?.({
         topic: settings.topic,
@@ -153,7 +153,7 @@ async function confirmByResending(
   let resends = 0;
   while (pending.length > 0 && resends < settings.retryMax && !target.stopped?.()) {
     resends++;
-    const delayMs = Math.min(settings.retryBackoff * 2 ** (resends - 1), MAX_RESEND_PAUSE_MS);
+    const delayMs = pauseBefore(resends, settings, MAX_RESEND_PAUSE_MS);
     const batch = pending.map((index) => messages[index]!);
     target.onResend?.({ topic: settings.topic, partitions: partitionsOf(batch), records: batch.length, attempt: resends, delayMs });
     await sleep(delayMs);
@@ -224,6 +224,11 @@ function failUnacknowledged(
     emit(error);
     for (const index of list) failures.set(index, error);
   }
+}
+
+/** The pause before resend number `attempt` (1 first): `retryBackoff`, doubled for each further one, at most `capMs`. */
+function pauseBefore(attempt: number, settings: TopicBatchSettings, capMs: number): number {
+  return Math.min(settings.retryBackoff * 2 ** (attempt - 1), capMs);
 }
 
 /** The partitions `messages` were placed on (none yet when kafkajs failed before placing them). */

@@ -2,8 +2,9 @@
  * Acknowledged means written, on the real three-node cluster: with acks 'all', keyed records over
  * 12 partitions (replication 3) are sent by awaiting callers while the broker leading the most
  * partitions is SIGKILLed and later restarted. No send may fail, and every record whose send
- * resolved must be readable from offset 0 afterwards (read with a plain kafkajs consumer). kafkajs 2.2.4 alone can lose such
- * records when a partition's leadership moves to a broker that already answered (kafkajs#1303).
+ * resolved must be readable from offset 0 afterwards (read with a plain kafkajs consumer).
+ * kafkajs 2.2.4 alone can lose such records when a partition's leadership moves to a broker that
+ * already answered (kafkajs#1303).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
