@@ -50,7 +50,9 @@ type MarkedFactory = (() => KafkaJsCodec) & { [OURS]?: string };
  *
  * @param table - kafkajs' `CompressionCodecs` unless a test passes a copy
  */
-export function registerKafkaJsCodecs(table: KafkaJsCodecTable = CompressionCodecs as unknown as KafkaJsCodecTable): Map<string, CodecSlotOutcome> {
+export function registerKafkaJsCodecs(
+  table: KafkaJsCodecTable = CompressionCodecs as unknown as KafkaJsCodecTable,
+): Map<string, CodecSlotOutcome> {
   const outcomes = new Map<string, CodecSlotOutcome>();
   for (const [type, codec] of CODECS_BY_KAFKAJS_TYPE) {
     const current = table[type] as MarkedFactory | undefined;

@@ -11,11 +11,11 @@ import { loadCodecPackage } from './load-codec-package.js';
  */
 export const lz4Codec: CompressionCodec = {
   name: 'lz4',
-  compress: (records) => Promise.resolve(lz4().compressFrameSync(records)),
-  decompress: (compressed) => {
+  compress: async (records) => lz4().compressFrameSync(records),
+  decompress: async (compressed) => {
     const lib = lz4();
     try {
-      return Promise.resolve(lib.decompressFrameSync(compressed));
+      return lib.decompressFrameSync(compressed);
     } catch (cause) {
       throw new CompressedDataError('lz4', 'not a valid LZ4 frame', cause);
     }
