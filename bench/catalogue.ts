@@ -461,4 +461,18 @@ export const GOALS: readonly Goal[] = [
     reference: 'ours-handler-1w-otel-off',
     atLeast: 0,
   },
+  ...BENCH_CODECS.flatMap((codec) => [
+    {
+      text: `${codec}: fire-and-forget send() >= 1.0x raw kafkajs sendBatch with the same codec (issue 25)`,
+      subject: `ours-send-ff-${codec}`,
+      reference: `raw-send-batch-${codec}`,
+      atLeast: 1,
+    },
+    {
+      text: `${codec}: single handler (1 worker) >= 0.95x raw eachMessage on the same backlog (issue 25)`,
+      subject: `ours-handler-1w-${codec}`,
+      reference: `raw-each-message-${codec}`,
+      atLeast: 0.95,
+    },
+  ]),
 ];

@@ -27,7 +27,10 @@ export function readSentAt(value: Buffer | string | null | undefined): number | 
 
 /** Distinct payloads of a compressed case: more than the records of any one batch (1 MiB / 1 KiB). */
 const VARIED_PAYLOADS = 1_024;
-const WORDS = 'order customer payment shipped pending address street city region postcode item quantity price currency discount total status created updated warehouse carrier tracking note gift express standard return refund'.split(' ');
+const WORDS =
+  'order customer payment shipped pending address street city region postcode item quantity price currency discount total status created updated warehouse carrier tracking note gift express standard return refund'.split(
+    ' ',
+  );
 
 /**
  * `count` different record values of `recordBytes`, each a send stamp then JSON-like text (order

@@ -71,7 +71,13 @@ export class BenchTopics {
   }
 
   /** Writes `messages` bench records of `recordBytes` into `topic` with large sendBatch calls; keys `0..keys-1` in turn if given. */
-  private async write(topic: string, messages: number, recordBytes: number, keys?: number, compression: BenchCompression = 'none'): Promise<void> {
+  private async write(
+    topic: string,
+    messages: number,
+    recordBytes: number,
+    keys?: number,
+    compression: BenchCompression = 'none',
+  ): Promise<void> {
     const codec = rawKafkaJsCodec(compression);
     const varied = compression === 'none' ? undefined : makeVariedPayloads(recordBytes, Date.now());
     const producer = this.kafka.producer({ allowAutoTopicCreation: false });

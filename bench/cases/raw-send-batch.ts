@@ -19,7 +19,8 @@ runCaseProcess(async (params) => {
     params,
     {
       kind: 'batch',
-      sendBatch: (values) => producer.sendBatch({ acks: 1, compression, topicMessages: [{ topic: params.topic, messages: values.map(toMessage) }] }),
+      sendBatch: (values) =>
+        producer.sendBatch({ acks: 1, compression, topicMessages: [{ topic: params.topic, messages: values.map(toMessage) }] }),
       close: () => producer.disconnect(),
     },
     [
