@@ -6,11 +6,11 @@
  * `org.apache.kafka.tools.…`), so each tool lists its class names and the first one the jars
  * hold is used.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { versionDir } from '../../scripts/kafka/paths.js';
+import { runCommand } from '../../scripts/kafka/tools.js';
 import { kafkaVersionFromEnv } from '../../scripts/kafka/versions.js';
 import { sharedBrokers } from './env.js';
 
@@ -20,13 +20,13 @@ export type KafkaCodecName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 interface ToolRun {
   readonly code: number | null;
   readonly stdout: string;
-  readonly stderr: string;
+  /** stdout and stderr interleaved. */
+  readonly output: string;
 }
 
 const CONSOLE_PRODUCER = ['org.apache.kafka.tools.ConsoleProducer', 'kafka.tools.ConsoleProducer'];
 const CONSOLE_CONSUMER = ['org.apache.kafka.tools.consumer.ConsoleConsumer', 'kafka.tools.ConsoleConsumer'];
 const DUMP_LOG_SEGMENTS = ['org.apache.kafka.tools.DumpLogSegments', 'kafka.tools.DumpLogSegments'];
-const TOOL_TIMEOUT_MS = 60_000;
 
 /** The jars of the broker's release, as `npm run kafka:fetch` left them. */
 function libsDir(): string {
@@ -39,31 +39,19 @@ function libsDir(): string {
 async function runTool(mainClasses: readonly string[], args: readonly string[], input?: string): Promise<ToolRun> {
   for (const mainClass of mainClasses) {
     const run = await runJava(mainClass, args, input);
-    if (/Could not find or load main class/.test(run.stderr)) continue;
-    if (run.code !== 0) throw new Error(`${mainClass} exited ${run.code}:\n${run.stderr.slice(-2000)}`);
+    if (/Could not find or load main class/.test(run.output)) continue;
+    if (run.code !== 0) throw new Error(`${mainClass} exited ${run.code}:\n${run.output.slice(-2000)}`);
     return run;
   }
   throw new Error(`none of ${mainClasses.join(', ')} is in ${libsDir()}`);
 }
 
-function runJava(mainClass: string, args: readonly string[], input?: string): Promise<ToolRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('java', ['-Xmx256M', '-cp', `${libsDir()}/*`, mainClass, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), TOOL_TIMEOUT_MS);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input ?? '');
+/** One JVM run of a tool class with the broker release's jars (the tools bound their own run time). */
+async function runJava(mainClass: string, args: readonly string[], input?: string): Promise<ToolRun> {
+  const { code, output, stdout } = await runCommand('java', ['-Xmx256M', '-cp', `${libsDir()}/*`, mainClass, ...args], {
+    input: input ?? '',
   });
+  return { code, stdout, output };
 }
 
 /** Writes one record per line of `lines` with Kafka's console producer, batches compressed with `codec`. */
