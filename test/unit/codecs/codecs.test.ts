@@ -9,8 +9,9 @@ import { test } from 'node:test';
 import type { CompressionCodec } from '../../../lib/core/codecs/codec.js';
 import { lz4Codec } from '../../../lib/core/codecs/lz4.js';
 import { snappyCodec } from '../../../lib/core/codecs/snappy.js';
+import { loadCodecPackage } from '../../../lib/core/codecs/load-codec-package.js';
 import { frameContentSize, zstdCodec } from '../../../lib/core/codecs/zstd.js';
-import { CompressedDataError } from '../../../lib/core/errors.js';
+import { CompressedDataError, CompressionCodecUnavailableError } from '../../../lib/core/errors.js';
 
 const require = createRequire(import.meta.url);
 const rawSnappy = require('snappy') as { compressSync(input: Buffer): Buffer };
@@ -110,4 +111,24 @@ test('zstd frame sizes are read from every header layout', async () => {
     assert.equal(frameContentSize(frame), size, `${size} B`);
   }
   assert.equal(frameContentSize(Buffer.from('not zstd at all')), undefined);
+});
+
+test('zstd reads several frames in one batch (the one-shot decoder sizes for the first only)', async () => {
+  const [a, b] = [records(6_000), records(20_000)];
+  const frames = Buffer.concat([await zstdCodec.compress(a), await zstdCodec.compress(b)]);
+  assert.deepEqual(await zstdCodec.decompress(frames), Buffer.concat([a, b]));
+});
+
+test('a codec package that fails to load is a CompressionCodecUnavailableError naming package and platform', () => {
+  assert.throws(
+    () =>
+      loadCodecPackage('lz4', 'lz4-napi', () => {
+        throw new Error('Cannot find module @antoniomuso/lz4-napi-plan9-mips');
+      }),
+    (error: unknown) =>
+      error instanceof CompressionCodecUnavailableError &&
+      error.message.includes('lz4-napi') &&
+      error.message.includes(`${process.platform}-${process.arch}`) &&
+      error.logData.codec === 'lz4',
+  );
 });
