@@ -10,8 +10,13 @@ export type ForwardHeaders = Record<string, Buffer | string | Array<Buffer | str
 export interface ForwardFailure {
   readonly error: unknown;
   readonly groupName: string;
-  /** When the failure happened, ms since the epoch. */
+  /** When this record is forwarded (its latest failure), ms since the epoch. */
   readonly now: number;
+  /**
+   * When the handler first failed on this delivery, before any in-place retry, ms since the epoch.
+   * Written only when the record carries no first-failure time yet. Default `now`.
+   */
+  readonly firstFailedAt?: number;
   /** Retry topics: when the record is due, ms since the epoch. Absent for a dead letter. */
   readonly dueAt?: number;
 }
@@ -48,7 +53,7 @@ export function forwardedRecord(message: KafkaMessage, failure: ForwardFailure):
   headers[FAILURE_HEADERS.exceptionStacktrace] = truncate(error instanceof Error ? (error.stack ?? error.message) : String(error));
   const previous = decodeInteger(firstValue(headers[FAILURE_HEADERS.attempts]));
   headers[FAILURE_HEADERS.attempts] = encodeInt32(Number(previous ?? 0n) + 1);
-  if (!has(FAILURE_HEADERS.firstFailure)) headers[FAILURE_HEADERS.firstFailure] = String(failure.now);
+  if (!has(FAILURE_HEADERS.firstFailure)) headers[FAILURE_HEADERS.firstFailure] = String(failure.firstFailedAt ?? failure.now);
   headers[FAILURE_HEADERS.lastFailure] = String(failure.now);
   if (failure.dueAt !== undefined) headers[FAILURE_HEADERS.backoffTimestamp] = encodeInt64(failure.dueAt);
   else delete headers[FAILURE_HEADERS.backoffTimestamp];

@@ -135,6 +135,22 @@ describe('failure ladder (single message)', () => {
     assert.ok(errors.every((e) => e instanceof MessageHandlerError && e.logData.commit === false));
   });
 
+  it('after in-place retries, kcn-first-failure-timestamp is the first failed call and kcn-last-failure-timestamp the forwarding', async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+    const { invoker, forwarder } = setup({ retry: { attempts: 2, initialMs: 100, multiplier: 2, maxMs: 1_000, jitter: 0 }, then: 'deadLetter' });
+    const result = invoker(async () => {
+      throw new Error('db down');
+    })(message(), 1, new TestGate());
+    await settle();
+    mock.timers.tick(100);
+    await settle();
+    mock.timers.tick(200);
+    assert.equal(await result, true);
+    const info = failureHeadersOf(forwarder.sent[0]!);
+    assert.equal(info.firstFailureAt, 1_000_000, 'the first call failed at the start');
+    assert.equal(info.lastFailureAt, 1_000_300, 'forwarded after the two waits');
+  });
+
   it('retries run out: the record is dead-lettered with the failure headers and may be committed', async () => {
     const { invoker, forwarder, stats } = setup({ retry: fast, then: 'deadLetter' });
     let calls = 0;
