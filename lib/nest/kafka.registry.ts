@@ -167,7 +167,13 @@ function build<T>(field: string, problems: ConfigProblem[], create: () => T): T 
     return create();
   } catch (error) {
     if (error instanceof KafkaConfigError) {
-      problems.push(...error.problems.map((p) => ({ field: `${field}.${p.field}`, problem: p.problem })));
+      for (const p of error.problems) {
+        // A connection setting comes from the module's top level (entries cannot set one), so its
+        // problem is named there, once, however many clients share it.
+        const shared = CONNECTION_OPTION_NAMES.includes(p.field.split(/[.[]/, 1)[0]);
+        const named = shared ? p : { field: `${field}.${p.field}`, problem: p.problem };
+        if (!problems.some((q) => q.field === named.field && q.problem === named.problem)) problems.push(named);
+      }
     } else {
       problems.push({ field, problem: `could not be created: ${error instanceof KafkaError ? error.message : describeCause(error)}` });
     }
