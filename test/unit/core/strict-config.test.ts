@@ -45,10 +45,10 @@ describe('did you mean', () => {
 describe("other clients' option names", () => {
   it('groupId (kafkajs, Java) gets "did you mean groupName", though the edit distance is too far', () => {
     const config = { ...base, topic: 't', groupId: 'g' } as unknown as ConsumerGroupConfig;
-    assert.deepEqual(problems(() => new KafkaConsumerGroup(config)), [
-      'groupId is not a known option (did you mean groupName?)',
-      'groupName is required (non-empty string)',
-    ]);
+    assert.deepEqual(
+      problems(() => new KafkaConsumerGroup(config)),
+      ['groupId is not a known option (did you mean groupName?)', 'groupName is required (non-empty string)'],
+    );
   });
 
   it('an alias is suggested only where its target is an option', () => {
@@ -161,11 +161,15 @@ describe('broker addresses', () => {
 
   it('a string instead of an array says it must be an array, not that it is missing', () => {
     const config = { ...base, brokers: 'kafka-1:9092', topic: 't', groupName: 'g' } as unknown as ConsumerGroupConfig;
-    assert.deepEqual(problems(() => new KafkaConsumerGroup(config)), [
-      'brokers must be an array of host:port strings, not a string (write ["kafka-1:9092"])',
-    ]);
+    assert.deepEqual(
+      problems(() => new KafkaConsumerGroup(config)),
+      ['brokers must be an array of host:port strings, not a string (write ["kafka-1:9092"])'],
+    );
     const missing = { logger: silentLogger, topic: 't', groupName: 'g' } as unknown as ConsumerGroupConfig;
-    assert.deepEqual(problems(() => new KafkaConsumerGroup(missing)), ['brokers is required (a non-empty array of host:port)']);
+    assert.deepEqual(
+      problems(() => new KafkaConsumerGroup(missing)),
+      ['brokers is required (a non-empty array of host:port)'],
+    );
   });
 
   it('is a KafkaConfigError at construction, naming the address', () => {

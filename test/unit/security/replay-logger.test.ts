@@ -20,7 +20,7 @@ function buildReplayProducer(logger: KafkaLogger): void {
 }
 
 describe('dead-letter replay logger', () => {
-  it("kafkajs 2.2.4 still warns with this exact text (fails if kafkajs changes it: then update IDEMPOTENT_RETRY_WARNING)", () => {
+  it('kafkajs 2.2.4 still warns with this exact text (fails if kafkajs changes it: then update IDEMPOTENT_RETRY_WARNING)', () => {
     const { logger, warnings } = recording();
     buildReplayProducer(logger);
     assert.deepEqual(warnings, [IDEMPOTENT_RETRY_WARNING]);

@@ -154,7 +154,12 @@ export class FailureLadder {
         const topic = deadLetterTopicOf(message, policy.deadLetterTopic);
         this.report(what, { ...logData, next: `dead-letter topic ${topic}` }, error, true);
         services.trace?.(message, 'dead_letter', error, { 'kafka_channels.failure.target': topic });
-        const sent = await this.forward(topic, forwardedRecord(message, { error, groupName: services.groupName, now, firstFailedAt }), gate, logData);
+        const sent = await this.forward(
+          topic,
+          forwardedRecord(message, { error, groupName: services.groupName, now, firstFailedAt }),
+          gate,
+          logData,
+        );
         if (sent) stats.counts.deadLettered++;
         return sent;
       }

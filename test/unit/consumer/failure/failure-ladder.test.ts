@@ -137,7 +137,10 @@ describe('failure ladder (single message)', () => {
 
   it('after in-place retries, kcn-first-failure-timestamp is the first failed call and kcn-last-failure-timestamp the forwarding', async () => {
     mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
-    const { invoker, forwarder } = setup({ retry: { attempts: 2, initialMs: 100, multiplier: 2, maxMs: 1_000, jitter: 0 }, then: 'deadLetter' });
+    const { invoker, forwarder } = setup({
+      retry: { attempts: 2, initialMs: 100, multiplier: 2, maxMs: 1_000, jitter: 0 },
+      then: 'deadLetter',
+    });
     const result = invoker(async () => {
       throw new Error('db down');
     })(message(), 1, new TestGate());
