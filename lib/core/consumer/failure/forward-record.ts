@@ -26,7 +26,8 @@ export interface ForwardFailure {
  * unchanged (`request-id` included, repeated headers with every value), plus the failure headers
  * (see {@link FAILURE_HEADERS}). The `kafka_dlt-original-*` headers and the first-failure time of
  * a record forwarded before are kept, so they always describe the first failure; the error
- * headers, attempts and last-failure time describe this one.
+ * headers and last-failure time describe this one, and `retry_topic-attempts` is the number of
+ * the delivery the forwarded record will be (2 on the first forward, as Spring writes it).
  */
 export function forwardedRecord(message: KafkaMessage, failure: ForwardFailure): Message & { headers: ForwardHeaders } {
   const headers = copyHeaders(message);
@@ -51,8 +52,10 @@ export function forwardedRecord(message: KafkaMessage, failure: ForwardFailure):
   else delete headers[FAILURE_HEADERS.exceptionCauseClass];
   headers[FAILURE_HEADERS.exceptionMessage] = truncate(error instanceof Error ? error.message : String(error));
   headers[FAILURE_HEADERS.exceptionStacktrace] = truncate(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  // Spring's meaning: the delivery the forwarded record will be (a first delivery, without the
+  // header, counts as 1), so a Spring consumer of our retry topics picks the same next hop.
   const previous = decodeInteger(firstValue(headers[FAILURE_HEADERS.attempts]));
-  headers[FAILURE_HEADERS.attempts] = encodeInt32(Number(previous ?? 0n) + 1);
+  headers[FAILURE_HEADERS.attempts] = encodeInt32(Number(previous ?? 1n) + 1);
   if (!has(FAILURE_HEADERS.firstFailure)) headers[FAILURE_HEADERS.firstFailure] = String(failure.firstFailedAt ?? failure.now);
   headers[FAILURE_HEADERS.lastFailure] = String(failure.now);
   if (failure.dueAt !== undefined) headers[FAILURE_HEADERS.backoffTimestamp] = encodeInt64(failure.dueAt);
