@@ -8,7 +8,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['dist/', 'node_modules/', '.kafka/', 'bench/results/'] },
+  { ignores: ['dist/', 'node_modules/', '.kafka/', '.node/', 'bench/results/'] },
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
