@@ -6,9 +6,10 @@ import { NodeVersionError } from './errors.js';
 
 /** Release line → exact version. Bump a pin deliberately; the cache keeps one folder per version. */
 export const NODE_PINS: Readonly<Record<string, string>> = {
-  // The oldest release `engines` accepts (>=20.19.0): proves the floor still works.
-  '20': '20.19.0',
-  // Maintenance LTS until April 2027.
+  // The oldest release `engines` accepts (^20.19.5 || >=22.17.0): proves the floor still works.
+  // Below it, Node's require(esm) fails on ESM-only Nest 12 (docs/compatibility.md).
+  '20': '20.19.5',
+  // Maintenance LTS until April 2027 (not in CI; `npm run node:with -- 22 ...` runs it).
   '22': '22.23.5',
   // The LTS line CI runs the whole suite on.
   '24': '24.22.3',
