@@ -1,6 +1,7 @@
 import { Kafka, type KafkaConfig } from 'kafkajs';
 import type { ResolvedConnectionConfig } from './config/connection.js';
 import { registerKafkaJsCodecs } from './codecs/kafkajs-registration.js';
+import { installKafkaJsTimerGuard } from './kafkajs-timer-guard.js';
 import { kafkaJsLogCreator, toKafkaJsLogLevel, type KafkaLogger } from './logger.js';
 import { toKafkaJsSecurity } from './security.js';
 
@@ -8,7 +9,8 @@ import { toKafkaJsSecurity } from './security.js';
  * Creates the kafkajs client for a producer, consumer group or admin from resolved settings
  * (defaults already applied). Creating it never touches the network; kafkajs connects lazily.
  * Registers the snappy, lz4 and zstd codecs with kafkajs first (process-wide, only into slots
- * nobody else filled: see {@link registerKafkaJsCodecs}).
+ * nobody else filled: see {@link registerKafkaJsCodecs}) and keeps kafkajs' idle request queues
+ * from arming negative timers (Node 24's `TimeoutNegativeWarning`: {@link installKafkaJsTimerGuard}).
  *
  * @param overrides - client-wide kafkajs settings a caller needs beyond the connection config
  *   (e.g. the admin's `retry`, which kafkajs also applies to connecting)
@@ -19,6 +21,7 @@ export function createKafkaClient(
   overrides: Pick<KafkaConfig, 'retry' | 'requestTimeout'> = {},
 ): Kafka {
   registerKafkaJsCodecs();
+  installKafkaJsTimerGuard();
   return new Kafka({
     clientId: config.clientId,
     brokers: [...config.brokers],
