@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CrashRecovery } from '../../../lib/core/consumer/crash-recovery.js';
 import { KafkaOperationError, type KafkaError } from '../../../lib/core/errors.js';
+import { FetchStallWatch } from '../../../lib/core/consumer/fetch-stall.js';
+import { silentLogger } from '../../../lib/core/logger.js';
 
 function setup(wanted = () => true) {
   const emitted: KafkaError[] = [];
@@ -12,6 +14,8 @@ function setup(wanted = () => true) {
     isRestartWanted: wanted,
     restart: () => void restarts++,
     emit: (e) => emitted.push(e),
+    logger: silentLogger,
+    watch: new FetchStallWatch(30_000),
     logData: () => ({ group: 'g' }),
   });
   return { recovery, emitted, restarts: () => restarts };
