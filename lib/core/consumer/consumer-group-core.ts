@@ -20,7 +20,7 @@ import { runCloseSequence, type ConsumerCloseOptions } from './close-sequence.js
 import { ConsumeRunner } from './consume-runner.js';
 import { FetchStallWatch, type PartitionRef } from './fetch-stall.js';
 import { PartitionFetchRetry } from './partition-fetch-retry.js';
-import type { FetchStallSnapshot } from '../health/no-progress.js';
+import type { FetchStallSnapshot } from '../health/health-types.js';
 import type { Dispatcher } from './dispatch.js';
 import type { ProducerSink } from '../producer/topic-batch-sender.js';
 import { checkHandlerOptions, resolveFailurePolicy, type HandlerOptions } from './failure/failure-config.js';
@@ -282,7 +282,12 @@ export class ConsumerGroupCore {
             partitions.filter((partition) => !this.transport.isPaused(topic, partition)).map((partition) => ({ topic, partition })),
           )
         : [];
-    return { stallTimeoutMs: this.fetchWatch.stallTimeoutMs, verdict: this.fetchWatch.verdict(), failures: this.fetchWatch.failures(), watched };
+    return {
+      stallTimeoutMs: this.fetchWatch.stallTimeoutMs,
+      verdict: this.fetchWatch.verdict(),
+      failures: this.fetchWatch.failures(),
+      watched,
+    };
   }
 
   /** Failure-handling counters since the group was created (also in the health report's details). */

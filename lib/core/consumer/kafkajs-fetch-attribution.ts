@@ -188,9 +188,11 @@ function loadInternals(): KafkaJsInternals | undefined {
     /* eslint-disable @typescript-eslint/no-require-imports -- untyped deep kafkajs internals */
     const definition = require('kafkajs/src/protocol/requests/fetch/index.js') as FetchDefinition | undefined;
     const Decoder = require('kafkajs/src/protocol/decoder.js') as KafkaJsInternals['Decoder'] | undefined;
-    const decodeMessages = require('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js') as KafkaJsInternals['decodeMessages'] | undefined;
+    const decodeMessages = require('kafkajs/src/protocol/requests/fetch/v4/decodeMessages.js') as
+      KafkaJsInternals['decodeMessages'] | undefined;
     /* eslint-enable @typescript-eslint/no-require-imports */
-    if (typeof definition?.protocol !== 'function' || typeof Decoder !== 'function' || typeof decodeMessages !== 'function') return undefined;
+    if (typeof definition?.protocol !== 'function' || typeof Decoder !== 'function' || typeof decodeMessages !== 'function')
+      return undefined;
     return { definition, Decoder, decodeMessages };
   } catch {
     return undefined;

@@ -39,10 +39,24 @@ export class PartitionFetchRetry {
     for (const { topic, partition } of partitions) {
       const outcome = watch.partitionFailed(topic, partition, error);
       const delay = getRetryTime(outcome.failures, this.options.minRetryPeriod, this.options.maxRetryPeriod);
-      const logData = { ...this.options.logData(), fetchFailure: 'partition', topic, partition, attempt: outcome.failures, nextDelayMs: delay, failingForMs: outcome.failingForMs };
+      const logData = {
+        ...this.options.logData(),
+        fetchFailure: 'partition',
+        topic,
+        partition,
+        attempt: outcome.failures,
+        nextDelayMs: delay,
+        failingForMs: outcome.failingForMs,
+      };
       pauser.pause([{ topic, partitions: [partition] }], FETCH_FAILURE_PAUSE_HOLDER);
       if (outcome.firstOfCause) {
-        this.options.emit(new KafkaOperationError(`error fetching ${topic}/${partition}: paused it, the other partitions go on; will retry`, logData, error));
+        this.options.emit(
+          new KafkaOperationError(
+            `error fetching ${topic}/${partition}: paused it, the other partitions go on; will retry`,
+            logData,
+            error,
+          ),
+        );
       } else {
         logger.debug(`fetching ${topic}/${partition} failed again, will retry`, { ...logData, error: String(error) });
       }

@@ -12,13 +12,14 @@ import {
   MSG_HEALTHY_PRODUCER,
   MSG_PRODUCER_NOT_INITIALISED,
   type ConsumerGroupHealth,
+  type FetchStallSnapshot,
   type HealthConnection,
   type HealthReport,
   type HealthStatus,
   type HealthSubject,
 } from './health-types.js';
 import { judgeBrokerHealth, type PartialHealthStatus } from './status-rules.js';
-import { NoProgressWatch, noProgressMessage, type FetchStallSnapshot } from './no-progress.js';
+import { NoProgressWatch, noProgressMessage } from './no-progress.js';
 import { healthSeverity } from './health-types.js';
 
 /** Defaults of the health checker. */
@@ -217,7 +218,9 @@ export class KafkaHealthChecker {
       ...(snapshot.failures.length > 0 ? { fetchFailures: snapshot.failures } : {}),
       ...(stalled.length > 0 ? { stalledPartitions: stalled } : {}),
     };
-    const fetch = snapshot.verdict ?? (stalled.length > 0 ? { status: 'WARNING' as const, message: noProgressMessage(stalled, snapshot.stallTimeoutMs) } : undefined);
+    const fetch =
+      snapshot.verdict ??
+      (stalled.length > 0 ? { status: 'WARNING' as const, message: noProgressMessage(stalled, snapshot.stallTimeoutMs) } : undefined);
     if (!fetch || healthSeverity(fetch.status) < healthSeverity(brokers.status)) return { group: withFetch, ...brokers };
     if (healthSeverity(fetch.status) > healthSeverity(brokers.status)) return { group: withFetch, ...fetch };
     return { group: withFetch, status: fetch.status, message: `${brokers.message}; ${fetch.message}` };

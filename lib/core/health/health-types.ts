@@ -99,9 +99,26 @@ export interface FetchFailureHealth {
   readonly failures: number;
 }
 
+/**
+ * What a consumer group tells its health checker about its fetch path (see docs/fetch-failures.md);
+ * a hand-built checker target may supply one too.
+ */
+export interface FetchStallSnapshot {
+  /** The bound of both rules (the group's `stallTimeout`), ms. */
+  readonly stallTimeoutMs: number;
+  /** The failure episodes' verdict (WARNING, or CRITICAL once one is older than the bound), when one is under way. */
+  readonly verdict: { readonly status: 'WARNING' | 'CRITICAL'; readonly message: string } | undefined;
+  /** The failure episodes under way. */
+  readonly failures: readonly FetchFailureHealth[];
+  /** Partitions expected to advance while they have lag: assigned, not paused, while consuming. */
+  readonly watched: ReadonlyArray<{ readonly topic: string; readonly partition: number }>;
+}
+
 /** An assigned partition with lag whose position has not advanced (see `stallTimeout`). */
 export interface StalledPartitionHealth {
+  /** The topic. */
   readonly topic: string;
+  /** The partition number. */
   readonly partition: number;
   /** The committed offset that has not moved (`null`: nothing committed yet). */
   readonly committedOffset: string | null;

@@ -1,16 +1,4 @@
-import type { FetchStallVerdict, PartitionRef } from '../consumer/fetch-stall.js';
-import type { FetchFailureHealth, PartitionLag, StalledPartitionHealth } from './health-types.js';
-
-/** What a consumer group tells its health checker about its fetch path. */
-export interface FetchStallSnapshot {
-  /** The bound of both rules (the group's `stallTimeout`), ms. */
-  readonly stallTimeoutMs: number;
-  /** The failure episodes' verdict, when one is under way. */
-  readonly verdict: FetchStallVerdict | undefined;
-  readonly failures: readonly FetchFailureHealth[];
-  /** Partitions expected to advance while they have lag: assigned, not paused, while consuming. */
-  readonly watched: readonly PartitionRef[];
-}
+import type { FetchStallSnapshot, PartitionLag, StalledPartitionHealth } from './health-types.js';
 
 const key = (topic: string, partition: number) => `${topic}\u0000${partition}`;
 
@@ -26,7 +14,7 @@ export class NoProgressWatch {
   constructor(private readonly now: () => number = () => Date.now()) {}
 
   /** The partitions stalled now, given the lag just read and the partitions watched. */
-  observe(lag: readonly PartitionLag[], watched: readonly PartitionRef[], stallTimeoutMs: number): StalledPartitionHealth[] {
+  observe(lag: readonly PartitionLag[], watched: FetchStallSnapshot['watched'], stallTimeoutMs: number): StalledPartitionHealth[] {
     const now = this.now();
     const wanted = new Set(watched.map((p) => key(p.topic, p.partition)));
     const stalled: StalledPartitionHealth[] = [];

@@ -3,7 +3,7 @@ import type { KafkaAuthorizationError } from '../errors.js';
 import type { FailureStats } from '../consumer/failure/failure-stats.js';
 import { KafkaHealthChecker, type HealthCheckOptions } from './health-checker.js';
 import type { HealthConnection } from './health-types.js';
-import type { FetchStallSnapshot } from './no-progress.js';
+import type { FetchStallSnapshot } from './health-types.js';
 
 /** The producer surface a health checker needs (KafkaProducer fits it). */
 export interface CheckableProducer {

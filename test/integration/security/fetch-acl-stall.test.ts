@@ -143,7 +143,8 @@ describe('a topic the group may no longer read (ACL change) on a real broker', {
       'health WARNING naming the refused partition',
       async () => {
         const r = await report();
-        if (process.env.FETCH_ACL_STALL_TRACE) console.log(`report ${r.status} ${r.message} ${JSON.stringify(r.consumerGroup?.fetchFailures)}`);
+        if (process.env.FETCH_ACL_STALL_TRACE)
+          console.log(`report ${r.status} ${r.message} ${JSON.stringify(r.consumerGroup?.fetchFailures)}`);
         if (r.status === 'WARNING' && r.message.includes(`${revoked}/0`)) warning = r;
         return warning !== undefined;
       },
@@ -173,7 +174,11 @@ describe('a topic the group may no longer read (ACL change) on a real broker', {
     );
     const criticalAfterMs = Date.now() - revokedAt;
     assert.match(critical!.message, new RegExp(`fetching ${revoked}/0 has failed for \\d+ s, longer than stallTimeout`));
-    await eventually('every record sent to the open topic during the episode handled', () => received[open]!.length === 1 + sentOpen, 60_000);
+    await eventually(
+      'every record sent to the open topic during the episode handled',
+      () => received[open]!.length === 1 + sentOpen,
+      60_000,
+    );
     assert.deepEqual(received[revoked], ['r1'], 'nothing read from the refused topic');
     assert.equal(group.state, ConsumerState.Consuming, 'the member kept consuming');
     const reports = errors.filter((e) => e.message.startsWith(`error fetching ${revoked}/0`));

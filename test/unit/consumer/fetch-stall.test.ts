@@ -100,7 +100,10 @@ test('a fetch loop that keeps failing backs off (growing, also across group join
   }
   assert.deepEqual(attempts, [1, 2, 3, 4, 5], 'a group join does not restart the back-off');
   for (let i = 1; i < delays.length; i++) assert.ok(delays[i]! > delays[i - 1]!, `back-off grows: ${delays.join(', ')}`);
-  assert.ok(delays.every((d) => d <= 1_600), 'capped at maxRetryPeriod');
+  assert.ok(
+    delays.every((d) => d <= 1_600),
+    'capped at maxRetryPeriod',
+  );
   assert.equal(errors.length, 1, 'the cause is reported once in the episode');
   assert.equal(transport.runCalls, 6, 'each back-off ended in a new run');
 
@@ -123,7 +126,9 @@ test('a failing partition is paused under its own holder and retried on the back
   const { group, transport, errors, lines, health, close } = await setup(t);
   transport.listener!.onGroupJoin({ t: [0, 1] });
   assert.equal(group.state, ConsumerState.Consuming);
-  const refusal = Object.assign(new Error('Not authorized to access topics: [Topic authorization failed]'), { type: 'TOPIC_AUTHORIZATION_FAILED' });
+  const refusal = Object.assign(new Error('Not authorized to access topics: [Topic authorization failed]'), {
+    type: 'TOPIC_AUTHORIZATION_FAILED',
+  });
 
   transport.listener!.onFetchFailed([{ topic: 't', partition: 1 }], refusal);
   assert.equal(transport.isPaused('t', 1, FETCH_FAILURE_PAUSE_HOLDER), true, 'paused before onFetchFailed returned');

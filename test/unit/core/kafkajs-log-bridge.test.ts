@@ -83,7 +83,12 @@ describe('kafkajs start-up noise (transient retriable errors)', () => {
     const episodes = new TransientErrorEpisodes();
     const log = kafkaJsLogCreator(logger, episodes)(logLevel.DEBUG);
     const rebalancing = () =>
-      log({ namespace: 'Runner', level: logLevel.WARN, label: 'WARN', log: { timestamp: 'now', logger: 'kafkajs', message: 'The group is rebalancing, re-joining' } });
+      log({
+        namespace: 'Runner',
+        level: logLevel.WARN,
+        label: 'WARN',
+        log: { timestamp: 'now', logger: 'kafkajs', message: 'The group is rebalancing, re-joining' },
+      });
     rebalancing();
     mock.timers.tick(2_000);
     rebalancing(); // the first rebalance, 2 s long
@@ -100,9 +105,18 @@ describe('kafkajs start-up noise (transient retriable errors)', () => {
     const unsettled = kafkaJsLogCreator(joined)(logLevel.DEBUG);
     for (const wait of [0, 2_000, 13_000]) {
       mock.timers.tick(wait);
-      unsettled({ namespace: 'Runner', level: logLevel.WARN, label: 'WARN', log: { timestamp: 'now', logger: 'kafkajs', message: 'The group is rebalancing, re-joining' } });
+      unsettled({
+        namespace: 'Runner',
+        level: logLevel.WARN,
+        label: 'WARN',
+        log: { timestamp: 'now', logger: 'kafkajs', message: 'The group is rebalancing, re-joining' },
+      });
     }
-    assert.deepEqual(joined.entries.map(([level]) => level), ['debug', 'debug', 'warn'], 'no end signal: one episode (the fallback)');
+    assert.deepEqual(
+      joined.entries.map(([level]) => level),
+      ['debug', 'debug', 'warn'],
+      'no end signal: one episode (the fallback)',
+    );
   });
 
   it("settleTransientKafkaJsErrors ends the episodes of that client's log bridge only", () => {
