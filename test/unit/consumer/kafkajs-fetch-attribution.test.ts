@@ -6,6 +6,7 @@ import {
   installKafkaJsFetchAttribution,
   undecodablePartitions,
 } from '../../../lib/core/consumer/kafkajs-fetch-attribution.js';
+import { kafkaJsGroupOver } from './kafkajs-group-stub.js';
 
 /**
  * Guard for `kafkajs-fetch-attribution.ts`: drives kafkajs 2.2.4's own Fetch response codec (the
@@ -130,12 +131,10 @@ test('kafkajs Fetch: a partition error code rejects parse with a bare protocol e
 });
 
 test("kafkajs ConsumerGroup.fetch rethrows a fetch error it cannot recover from, unchanged (the transport's wrapper reads it there)", async () => {
-  const ConsumerGroup = require('kafkajs/src/consumer/consumerGroup.js') as { prototype: { fetch(nodeId: number): Promise<unknown> } };
   const SubscriptionState = require('kafkajs/src/consumer/subscriptionState.js') as new () => { assign(p: unknown[]): void };
   const OffsetManager = require('kafkajs/src/consumer/offsetManager/index.js') as new (o: Record<string, unknown>) => {
     committedOffsets(): Record<string, Record<number, string>>;
   };
-  const SeekOffsets = require('kafkajs/src/consumer/seekOffsets.js') as new () => unknown;
   installKafkaJsFetchAttribution();
   const thrown = await codecOf(11)
     .parse({ responses: [{ topicName: TOPIC, partitions: [{ partition: 0, errorCode: 29, messages: [] }] }] })
@@ -147,28 +146,12 @@ test("kafkajs ConsumerGroup.fetch rethrows a fetch error it cannot recover from,
   subscriptionState.assign([{ topic: TOPIC, partitions: [0] }]);
   const offsetManager = new OffsetManager({ cluster: {}, memberAssignment: { [TOPIC]: [0] }, topicConfigurations: [] });
   offsetManager.committedOffsets()[TOPIC]![0] = '0';
-  const group = Object.create(ConsumerGroup.prototype) as { fetch(nodeId: number): Promise<unknown> } & Record<string, unknown>;
-  Object.assign(group, {
-    cluster: {
-      refreshMetadataIfNecessary: async () => {},
-      findBroker: async () => ({
-        fetch: async () => {
-          throw thrown;
-        },
-      }),
+  const broker = {
+    fetch: async () => {
+      throw thrown;
     },
-    subscriptionState,
-    offsetManager,
-    seekOffset: new SeekOffsets(),
-    preferredReadReplicasPerTopicPartition: {},
-    findReadReplicaForPartitions: (_topic: string, partitions: number[]) => ({ 1: partitions }),
-    maxWaitTime: 1,
-    minBytes: 1,
-    maxBytes: 1024,
-    maxBytesPerPartition: 1024,
-    isolationLevel: 1,
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
-  });
+  };
+  const group = kafkaJsGroupOver<{ fetch(nodeId: number): Promise<unknown> }>({ broker, subscriptionState, offsetManager, nodeId: 1 });
   const error = await group.fetch(1).then(
     () => undefined,
     (e: unknown) => e,

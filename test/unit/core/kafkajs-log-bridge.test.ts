@@ -14,6 +14,17 @@ import { resolveConnectionConfig } from '../../../lib/core/config/connection.js'
 import { kafkaJsLogCreator, type KafkaLogger } from '../../../lib/core/logger.js';
 import type { LogData } from '../../../lib/core/errors.js';
 
+/** kafkajs' runner entry of a member re-joining a rebalancing group, at `level`. */
+function rebalancingEntry(level: logLevel) {
+  const label = level === logLevel.INFO ? 'INFO' : 'WARN';
+  return {
+    namespace: 'Runner',
+    level,
+    label,
+    log: { timestamp: 'now', logger: 'kafkajs', message: 'The group is rebalancing, re-joining' },
+  };
+}
+
 function recorder(): KafkaLogger & { entries: Array<[string, string, LogData | undefined]> } {
   const entries: Array<[string, string, LogData | undefined]> = [];
   const at = (level: string) => (message: string, data?: LogData) => entries.push([level, message, data]);
@@ -82,13 +93,7 @@ describe('kafkajs start-up noise (transient retriable errors)', () => {
     const logger = recorder();
     const episodes = new TransientErrorEpisodes();
     const log = kafkaJsLogCreator(logger, episodes)(logLevel.DEBUG);
-    const rebalancing = () =>
-      log({
-        namespace: 'Runner',
-        level: logLevel.WARN,
-        label: 'WARN',
-        log: { timestamp: 'now', logger: 'kafkajs', message: 'The group is rebalancing, re-joining' },
-      });
+    const rebalancing = () => log(rebalancingEntry(logLevel.WARN));
     rebalancing();
     mock.timers.tick(2_000);
     rebalancing(); // the first rebalance, 2 s long
@@ -105,12 +110,7 @@ describe('kafkajs start-up noise (transient retriable errors)', () => {
     const unsettled = kafkaJsLogCreator(joined)(logLevel.DEBUG);
     for (const wait of [0, 2_000, 13_000]) {
       mock.timers.tick(wait);
-      unsettled({
-        namespace: 'Runner',
-        level: logLevel.WARN,
-        label: 'WARN',
-        log: { timestamp: 'now', logger: 'kafkajs', message: 'The group is rebalancing, re-joining' },
-      });
+      unsettled(rebalancingEntry(logLevel.WARN));
     }
     assert.deepEqual(
       joined.entries.map(([level]) => level),
@@ -169,12 +169,7 @@ describe('kafkajs start-up noise (transient retriable errors)', () => {
 
   it('leaves info and debug entries as they are', () => {
     const { logger, log } = setUp();
-    log({
-      namespace: 'x',
-      level: logLevel.INFO,
-      label: 'INFO',
-      log: { timestamp: 'now', logger: 'kafkajs', message: 'The group is rebalancing, re-joining' },
-    });
+    log(rebalancingEntry(logLevel.INFO));
     assert.deepEqual(
       logger.entries.map(([level]) => level),
       ['info'],
