@@ -1,3 +1,4 @@
+import type { BenchCompression } from './protocol.js';
 /** Which table a case belongs to. */
 export type CaseGroup = 'produce' | 'consume' | 'memory';
 
@@ -38,6 +39,8 @@ export interface CaseSpec {
    * for any user with the API in their tree). See {@link BenchTelemetry}.
    */
   readonly telemetry?: BenchTelemetry;
+  /** Producer compression, and the codec of a consume case's backlog. Default `'none'`. */
+  readonly compression?: Exclude<BenchCompression, 'none'>;
 }
 
 /**
@@ -65,6 +68,52 @@ export const KEY_BACKLOG = 4_000;
 export const KEY_COUNT = 1_000;
 
 const node = (script: string) => ({ kind: 'node', script }) as const;
+
+/** Codecs of the compression cases (issue 25), fastest first as measured. */
+const BENCH_CODECS = ['lz4', 'zstd', 'snappy', 'gzip'] as const;
+
+/**
+ * Per codec: raw kafkajs `sendBatch` and `eachMessage` with the module's codecs registered, and
+ * the module's fire-and-forget send and single handler against them (select them by name with
+ * `--cases`).
+ */
+const COMPRESSION_CASES: readonly CaseSpec[] = BENCH_CODECS.flatMap((codec): CaseSpec[] => [
+  {
+    name: `raw-send-batch-${codec}`,
+    group: 'produce',
+    description: `kafkajs sendBatch(), ${codec}, 64 KiB per call, 4 calls in flight`,
+    runner: node('raw-send-batch'),
+    baseline: `raw-send-batch-${codec}`,
+    compression: codec,
+  },
+  {
+    name: `ours-send-ff-${codec}`,
+    group: 'produce',
+    description: `KafkaProducer.sendBytes(), fire-and-forget, ${codec}`,
+    runner: node('ours-send-ff'),
+    baseline: `raw-send-batch-${codec}`,
+    ours: true,
+    compression: codec,
+  },
+  {
+    name: `raw-each-message-${codec}`,
+    group: 'consume',
+    description: `kafkajs eachMessage, auto-commit, ${codec} backlog`,
+    runner: node('raw-each-message'),
+    baseline: `raw-each-message-${codec}`,
+    compression: codec,
+  },
+  {
+    name: `ours-handler-1w-${codec}`,
+    group: 'consume',
+    description: `KafkaConsumerGroup single handler, 1 worker, ${codec} backlog`,
+    runner: node('ours-handler'),
+    baseline: `raw-each-message-${codec}`,
+    workers: 1,
+    ours: true,
+    compression: codec,
+  },
+]);
 
 /** Every case, in the order they run and are printed (baselines first). */
 export const CASES: readonly CaseSpec[] = [
@@ -315,6 +364,7 @@ export const CASES: readonly CaseSpec[] = [
     ordering: 'key',
     ours: true,
   },
+  ...COMPRESSION_CASES,
 ];
 
 /** The Kafka tool case of each table, that every figure is also divided by. */
@@ -411,4 +461,18 @@ export const GOALS: readonly Goal[] = [
     reference: 'ours-handler-1w-otel-off',
     atLeast: 0,
   },
+  ...BENCH_CODECS.flatMap((codec) => [
+    {
+      text: `${codec}: fire-and-forget send() >= 1.0x raw kafkajs sendBatch with the same codec (issue 25)`,
+      subject: `ours-send-ff-${codec}`,
+      reference: `raw-send-batch-${codec}`,
+      atLeast: 1,
+    },
+    {
+      text: `${codec}: single handler (1 worker) >= 0.95x raw eachMessage on the same backlog (issue 25)`,
+      subject: `ours-handler-1w-${codec}`,
+      reference: `raw-each-message-${codec}`,
+      atLeast: 0.95,
+    },
+  ]),
 ];

@@ -39,6 +39,7 @@ export async function openOurProducer(params: CaseParams, settings: Partial<Prod
     clientId: `bench-${params.name}`,
     logger: silentLogger,
     ...benchTelemetry(params),
+    compression: params.compression,
     ...settings,
     ...overrides<ProducerConfig>('BENCH_PRODUCER_CONFIG'),
   });

@@ -1,5 +1,5 @@
 import { emitCaseResult, type CaseParams } from './protocol.js';
-import { makePayload } from './payload.js';
+import { makePayload, makeVariedPayloads } from './payload.js';
 import { peakRssMiB, round } from './rss.js';
 import { LatencyRecorder, megabytesPerSecond, ratePerSecond } from './stats.js';
 
@@ -37,10 +37,12 @@ const FIRE_AND_FORGET_YIELD_EVERY = 1_000;
 /**
  * Runs a produce case: sends `params.messages` records through `sender`, measures from the first
  * send to the last ack (or to the end of `close()` for fire-and-forget), and emits the result.
- * Every record shares one payload buffer, so RSS reflects the client, not the test data.
+ * Every record shares one payload buffer, so RSS reflects the client, not the test data; compressed
+ * cases cycle through {@link makeVariedPayloads} instead (1 MiB of distinct values).
  */
 export async function runProduceCase(params: CaseParams, sender: Sender, notes: string[] = []): Promise<void> {
-  const payload = makePayload(params.recordBytes, 0);
+  const payloads = params.compression === 'none' ? [makePayload(params.recordBytes, 0)] : makeVariedPayloads(params.recordBytes, 0);
+  const payloadOf = (i: number): Buffer => payloads[i % payloads.length]!;
   const latency = new LatencyRecorder(params.messages);
   const cpuAtStart = process.cpuUsage();
   const started = performance.now();
@@ -49,7 +51,7 @@ export async function runProduceCase(params: CaseParams, sender: Sender, notes: 
     let next = 0;
     const caller = async (): Promise<void> => {
       while (next < params.messages) {
-        next++;
+        const payload = payloadOf(next++);
         const t0 = performance.now();
         await sender.send(payload);
         latency.record(performance.now() - t0);
@@ -61,7 +63,7 @@ export async function runProduceCase(params: CaseParams, sender: Sender, notes: 
     notes.push(`${params.sendConcurrency} concurrent callers, each awaiting its send`);
   } else if (sender.kind === 'fire-and-forget') {
     for (let i = 0; i < params.messages; i++) {
-      sender.send(payload);
+      sender.send(payloadOf(i));
       if ((i + 1) % FIRE_AND_FORGET_YIELD_EVERY === 0) await new Promise((r) => setImmediate(r));
     }
     await sender.close();
@@ -69,7 +71,7 @@ export async function runProduceCase(params: CaseParams, sender: Sender, notes: 
     notes.push(`no promise awaited; timed to the end of close() (which flushes); caller yields every ${FIRE_AND_FORGET_YIELD_EVERY} sends`);
   } else {
     const perCall = Math.max(1, Math.floor(BATCH_CALL_BYTES / params.recordBytes));
-    const batch = Array.from({ length: perCall }, () => payload);
+    const batch = Array.from({ length: perCall }, (_, i) => payloadOf(i));
     let next = 0;
     const caller = async (): Promise<void> => {
       while (next < params.messages) {

@@ -39,7 +39,15 @@ export interface CaseParams {
   readonly telemetry: 'off' | 'api' | 'sdk';
   /** Our produce cases: leave Produce request encoding to kafkajs (the module's encoder not installed). */
   readonly kafkajsEncoding: boolean;
+  /**
+   * Record batch compression of the case's producer and of the consume cases' backlog. Compressed
+   * cases send varied JSON-like payloads instead of the one repeated filler record (see payload.ts).
+   */
+  readonly compression: BenchCompression;
 }
+
+/** Compression of a bench case: Kafka's codec names. */
+export type BenchCompression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 
 /** One RSS sample of a case process. */
 export interface RssSample {

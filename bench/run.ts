@@ -63,7 +63,7 @@ async function runCase(
   const messages = spec.messages ?? (spec.group === 'memory' ? options.memoryBacklog : options.messages);
   await topics.create(topic, spec.partitions ?? PARTITIONS);
   try {
-    if (spec.group !== 'produce') await topics.fill(topic, messages, recordBytes, spec.keys);
+    if (spec.group !== 'produce') await topics.fill(topic, messages, recordBytes, spec.keys, spec.compression);
     const base = { name: spec.name, brokers, topic, messages, recordBytes, timeoutMs: CASE_TIMEOUT_MS };
     let result: CaseResult;
     if (spec.runner.kind === 'tool') {
@@ -93,6 +93,7 @@ async function runCase(
         stallSeconds: STALL_SECONDS,
         telemetry: spec.telemetry ?? 'api',
         kafkajsEncoding: spec.kafkajsEncoding ?? false,
+        compression: spec.compression ?? 'none',
       };
       result = await spawnCase({
         script: spec.runner.script,

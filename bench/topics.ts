@@ -1,5 +1,7 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { makePayload } from './payload.js';
+import { rawKafkaJsCodec } from './compression.js';
+import { makePayload, makeVariedPayloads } from './payload.js';
+import type { BenchCompression } from './protocol.js';
 import { BATCH_CALL_BYTES, BATCH_CALLS_IN_FLIGHT } from './produce-driver.js';
 
 /** Attempts to fill a topic before the case fails. */
@@ -55,12 +57,12 @@ export class BenchTopics {
    * this topic-partition" (or "not the leader") while its metadata spreads on a busy broker; then
    * what is missing is written again.
    */
-  async fill(topic: string, messages: number, recordBytes: number, keys?: number): Promise<void> {
+  async fill(topic: string, messages: number, recordBytes: number, keys?: number, compression: BenchCompression = 'none'): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         const missing = messages - (await this.count(topic));
         if (missing <= 0) return;
-        await this.write(topic, missing, recordBytes, keys);
+        await this.write(topic, missing, recordBytes, keys, compression);
       } catch (err) {
         if (attempt >= FILL_ATTEMPTS) throw err;
         await new Promise((r) => setTimeout(r, 1000));
@@ -69,7 +71,15 @@ export class BenchTopics {
   }
 
   /** Writes `messages` bench records of `recordBytes` into `topic` with large sendBatch calls; keys `0..keys-1` in turn if given. */
-  private async write(topic: string, messages: number, recordBytes: number, keys?: number): Promise<void> {
+  private async write(
+    topic: string,
+    messages: number,
+    recordBytes: number,
+    keys?: number,
+    compression: BenchCompression = 'none',
+  ): Promise<void> {
+    const codec = rawKafkaJsCodec(compression);
+    const varied = compression === 'none' ? undefined : makeVariedPayloads(recordBytes, Date.now());
     const producer = this.kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     try {
@@ -80,11 +90,12 @@ export class BenchTopics {
           const n = Math.min(perCall, messages - next);
           const first = next;
           next += n;
-          const value = makePayload(recordBytes);
-          const records = Array.from({ length: n }, (_, i) =>
-            keys === undefined ? { value } : { key: String((first + i) % keys), value },
-          );
-          await producer.sendBatch({ acks: 1, topicMessages: [{ topic, messages: records }] });
+          const stamped = makePayload(recordBytes);
+          const records = Array.from({ length: n }, (_, i) => {
+            const value = varied ? varied[(first + i) % varied.length]! : stamped;
+            return keys === undefined ? { value } : { key: String((first + i) % keys), value };
+          });
+          await producer.sendBatch({ acks: 1, compression: codec, topicMessages: [{ topic, messages: records }] });
         }
       };
       await Promise.all(Array.from({ length: BATCH_CALLS_IN_FLIGHT }, caller));

@@ -22,6 +22,7 @@ runCaseProcess(async (params) => {
     },
     [
       `lingerMs ${producer.config.lingerMs}, maxBatchBytes ${producer.config.maxBatchBytes}, maxInFlightBatches ${producer.config.maxInFlightBatches}`,
+      ...(params.compression === 'none' ? [] : [`compression ${params.compression}`]),
     ],
   );
 });

@@ -1,9 +1,12 @@
 import type { Consumer } from 'kafkajs';
 import { rawClient, runCaseProcess } from '../case-main.js';
+import { rawKafkaJsCodec } from '../compression.js';
 import { runConsumer } from '../consume-driver.js';
 
 // Raw kafkajs baseline: `eachMessage` with auto-commit; `partitionsConsumedConcurrently` = workers.
+// On a compressed backlog kafkajs decompresses with this module's codecs, registered here.
 runCaseProcess(async (params) => {
+  rawKafkaJsCodec(params.compression);
   let consumer: Consumer | undefined;
   await runConsumer(
     params,

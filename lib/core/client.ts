@@ -1,6 +1,8 @@
 import { Kafka, type KafkaConfig } from 'kafkajs';
 import type { ResolvedConnectionConfig } from './config/connection.js';
+import { registerKafkaJsCodecs } from './codecs/kafkajs-registration.js';
 import { kafkaJsLogCreator, toKafkaJsLogLevel, type KafkaLogger } from './logger.js';
+import { toKafkaJsSecurity } from './security.js';
 import { TransientErrorEpisodes } from './transient-kafkajs-errors.js';
 
 /** The transient-error episodes of each client's log bridge, so its owner can end them. */
@@ -14,11 +16,12 @@ const clientEpisodes = new WeakMap<Kafka, TransientErrorEpisodes>();
 export function settleTransientKafkaJsErrors(client: Kafka): void {
   clientEpisodes.get(client)?.settle();
 }
-import { toKafkaJsSecurity } from './security.js';
 
 /**
  * Creates the kafkajs client for a producer, consumer group or admin from resolved settings
  * (defaults already applied). Creating it never touches the network; kafkajs connects lazily.
+ * Registers the snappy, lz4 and zstd codecs with kafkajs first (process-wide, only into slots
+ * nobody else filled: see {@link registerKafkaJsCodecs}).
  *
  * @param overrides - client-wide kafkajs settings a caller needs beyond the connection config
  *   (e.g. the admin's `retry`, which kafkajs also applies to connecting)
@@ -28,6 +31,7 @@ export function createKafkaClient(
   logger: KafkaLogger,
   overrides: Pick<KafkaConfig, 'retry' | 'requestTimeout'> = {},
 ): Kafka {
+  registerKafkaJsCodecs();
   const episodes = new TransientErrorEpisodes();
   const client = new Kafka({
     clientId: config.clientId,

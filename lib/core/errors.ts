@@ -241,6 +241,30 @@ export class AclCreationError extends KafkaError {
   }
 }
 
+/**
+ * A compressed record batch could not be decompressed: its bytes are not valid data of the codec
+ * its attributes name (corrupt, truncated, or written by a client that frames the codec differently).
+ */
+export class CompressedDataError extends KafkaError {
+  constructor(codec: string, problem: string, cause?: unknown) {
+    super(`${codec} batch: ${problem}${cause === undefined ? '' : `: ${describeCause(cause)}`}`, { codec }, { cause });
+  }
+}
+
+/**
+ * The package behind a compression codec could not be loaded, typically a platform without a
+ * prebuilt binary among its npm optional dependencies (or an install run with `--omit=optional`).
+ */
+export class CompressionCodecUnavailableError extends KafkaError {
+  constructor(codec: string, packageName: string, cause: unknown) {
+    super(
+      `${codec} compression needs the package ${packageName}, which failed to load on ${process.platform}-${process.arch}: ${describeCause(cause)}`,
+      { codec, package: packageName, platform: `${process.platform}-${process.arch}` },
+      { cause },
+    );
+  }
+}
+
 /** A test kit wait saw a record sent although none was expected. */
 export class UnexpectedMessageError extends KafkaError {}
 

@@ -39,6 +39,8 @@ export {
   InvalidPartitionError,
   InvalidSeekError,
   PartitionNotAssignedError,
+  CompressedDataError,
+  CompressionCodecUnavailableError,
 } from './errors.js';
 export type { LogData, ConfigProblem } from './errors.js';
 

@@ -14,7 +14,8 @@ import { NestKafkaLogger } from './nest-kafka-logger.js';
 import type { KafkaGroupHealthSubscription } from './health/kafka-health-subscription.js';
 import { BackgroundStartHold } from '../core/background-start.js';
 
-const MODULE_OPTION_NAMES = [
+/** Every top-level option name of {@link KafkaModuleOptions}. */
+export const MODULE_OPTION_NAMES = [
   ...CONNECTION_OPTION_NAMES,
   ...optionNames<Omit<KafkaModuleOptions, keyof ConnectionConfig>>({
     producers: true,
@@ -24,11 +25,13 @@ const MODULE_OPTION_NAMES = [
     ...TELEMETRY_OPTION_NAMES,
   }),
 ];
-const GROUP_ENTRY_OPTION_NAMES = [
+/** Every option name of a `consumerGroups` entry. */
+export const GROUP_ENTRY_OPTION_NAMES = [
   ...CONSUMER_GROUP_ONLY_OPTION_NAMES,
   ...optionNames<Pick<KafkaConsumerGroupOptions, 'autoStart' | 'healthSubscription'>>({ autoStart: true, healthSubscription: true }),
 ];
-const HEALTH_SUBSCRIPTION_ENTRY_NAMES = optionNames<KafkaGroupHealthSubscription>({
+/** The option names of a group entry's `healthSubscription`. */
+export const HEALTH_SUBSCRIPTION_ENTRY_NAMES = optionNames<KafkaGroupHealthSubscription>({
   source: true,
   interval: true,
   upAfter: true,
@@ -167,7 +170,13 @@ function build<T>(field: string, problems: ConfigProblem[], create: () => T): T 
     return create();
   } catch (error) {
     if (error instanceof KafkaConfigError) {
-      problems.push(...error.problems.map((p) => ({ field: `${field}.${p.field}`, problem: p.problem })));
+      for (const p of error.problems) {
+        // A connection setting comes from the module's top level (entries cannot set one), so its
+        // problem is named there, once, however many clients share it.
+        const shared = CONNECTION_OPTION_NAMES.includes(p.field.split(/[.[]/, 1)[0]);
+        const named = shared ? p : { field: `${field}.${p.field}`, problem: p.problem };
+        if (!problems.some((q) => q.field === named.field && q.problem === named.problem)) problems.push(named);
+      }
     } else {
       problems.push({ field, problem: `could not be created: ${error instanceof KafkaError ? error.message : describeCause(error)}` });
     }

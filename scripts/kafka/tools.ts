@@ -8,6 +8,8 @@ export interface CommandResult {
   readonly code: number | null;
   /** stdout and stderr interleaved as they arrived. */
   readonly output: string;
+  /** stdout alone (what a tool prints as its result, without its logging). */
+  readonly stdout: string;
 }
 
 /** Install hints, shown when a tool cannot be started. */
@@ -30,13 +32,19 @@ export function runCommand(
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const chunks: Buffer[] = [];
-    child.stdout?.on('data', (c: Buffer) => chunks.push(c));
+    const stdoutChunks: Buffer[] = [];
+    child.stdout?.on('data', (c: Buffer) => {
+      chunks.push(c);
+      stdoutChunks.push(c);
+    });
     child.stderr?.on('data', (c: Buffer) => chunks.push(c));
     if (options.input !== undefined) child.stdin?.end(options.input);
     child.once('error', (err: NodeJS.ErrnoException) => {
       reject(err.code === 'ENOENT' ? new MissingToolError(command, HINTS[command] ?? `\`${command}\` was not found on PATH`, err) : err);
     });
-    child.once('close', (code) => resolvePromise({ code, output: Buffer.concat(chunks).toString('utf8') }));
+    child.once('close', (code) =>
+      resolvePromise({ code, output: Buffer.concat(chunks).toString('utf8'), stdout: Buffer.concat(stdoutChunks).toString('utf8') }),
+    );
   });
 }
 

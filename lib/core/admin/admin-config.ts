@@ -25,7 +25,8 @@ export const ADMIN_DEFAULTS = {
   retryBackoff: 100,
 } as const;
 
-const ADMIN_OPTION_NAMES = [
+/** Every option name of {@link AdminConfig} (the docs' option tables are checked against it). */
+export const ADMIN_OPTION_NAMES = [
   ...CONNECTION_OPTION_NAMES,
   ...optionNames<Omit<AdminConfig, keyof ConnectionConfig>>({ retryMax: true, retryBackoff: true }),
 ];

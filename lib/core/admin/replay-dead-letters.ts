@@ -1,10 +1,11 @@
-import type { EachBatchPayload, IHeaders, Kafka } from 'kafkajs';
+import { Partitioners, type EachBatchPayload, type IHeaders, type Kafka, type Producer } from 'kafkajs';
 import { createKafkaClient } from '../client.js';
 import { ConfigChecker } from '../config/validate.js';
 import { FAILURE_HEADERS } from '../consumer/failure/failure-headers.js';
 import { KafkaOperationError } from '../errors.js';
 import { KafkaMessage } from '../message.js';
 import { resolveAdminConfig, type AdminConfig } from './admin-config.js';
+import { withoutIdempotentRetryWarning } from './replay-logger.js';
 
 /** What {@link replayDeadLetters} moves, and where it records its progress. */
 export interface ReplayDeadLettersOptions extends AdminConfig {
@@ -59,7 +60,7 @@ export async function replayDeadLetters(options: ReplayDeadLettersOptions): Prom
   const resolved = resolveAdminConfig(adminConfig);
   const groupId = givenGroupId ?? `${deadLetterTopic}.replay`;
   const logData = { deadLetterTopic, groupId };
-  const client = createKafkaClient(resolved, resolved.logger, {
+  const client = createKafkaClient(resolved, withoutIdempotentRetryWarning(resolved.logger), {
     retry: { retries: resolved.retryMax, initialRetryTime: resolved.retryBackoff },
   });
   try {
@@ -103,8 +104,17 @@ interface MoveRun {
   readonly result: { moved: number; skipped: number; unroutable: number; byTopic: Record<string, number> };
 }
 
+/**
+ * The replay's producer: idempotent, one request in flight. The partitioner is named so kafkajs
+ * does not warn about its v2 default on every call (it is that default: a record goes where its
+ * key sends it, keyless ones spread).
+ */
+export function createReplayProducer(client: Kafka): Producer {
+  return client.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+}
+
 async function moveRecords(client: Kafka, run: MoveRun): Promise<void> {
-  const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = createReplayProducer(client);
   const consumer = client.consumer({ groupId: run.groupId });
   let finish!: (error?: unknown) => void;
   const finished = new Promise<void>((resolve, reject) => {

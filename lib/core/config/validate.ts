@@ -74,6 +74,14 @@ export class ConfigChecker {
 
 /** Checks a broker list: a non-empty array of `host:port` strings, each port in 1..65535. */
 export function checkBrokers(checker: ConfigChecker, brokers: unknown, field = 'brokers'): void {
+  if (typeof brokers === 'string') {
+    checker.require(false, field, `must be an array of host:port strings, not a string (write [${JSON.stringify(brokers)}])`);
+    return;
+  }
+  if (brokers !== undefined && !Array.isArray(brokers)) {
+    checker.require(false, field, 'must be a non-empty array of host:port strings');
+    return;
+  }
   if (!checker.require(Array.isArray(brokers) && brokers.length > 0, field, 'is required (a non-empty array of host:port)')) {
     return;
   }

@@ -140,7 +140,7 @@ export class BatchDispatcher implements Dispatcher {
       for (const m of messages) {
         const logData = { ...this.options.logData(), ...m.logData() };
         if (ladder.policy.batchFailure === 'whole') {
-          commits.push(await ladder.lastSteps(m, outcome.error, outcome.retryable, gate, what, logData));
+          commits.push(await ladder.lastSteps(m, outcome, gate, what, logData));
           continue;
         }
         const single = call([m]);
@@ -151,7 +151,14 @@ export class BatchDispatcher implements Dispatcher {
           const alone = await ladder.retry(recordError, single, gate, 'failed to handle a record of a failed batch alone', logData, [m]);
           commits.push(
             alone.kind === 'failed'
-              ? await ladder.lastSteps(m, alone.error, alone.retryable, gate, 'failed to handle a record of a failed batch alone', logData)
+              ? // The record's first failure is the batch's.
+                await ladder.lastSteps(
+                  m,
+                  { ...alone, firstFailedAt: outcome.firstFailedAt },
+                  gate,
+                  'failed to handle a record of a failed batch alone',
+                  logData,
+                )
               : alone.kind === 'succeeded',
           );
         }

@@ -77,7 +77,7 @@ export function createMessageInvoker(options: MessageInvokerOptions): MessageInv
     const outcome = await ladder.retry(error, () => call(message, workerId), gate, what, details(message, workerId), [message]);
     if (outcome.kind === 'succeeded') return true;
     if (outcome.kind === 'held') return false;
-    return ladder.lastSteps(message, outcome.error, outcome.retryable, gate, what, details(message, workerId));
+    return ladder.lastSteps(message, outcome, gate, what, details(message, workerId));
   };
   return async (message, workerId, gate) => {
     try {

@@ -47,7 +47,8 @@ export interface HealthCheckOptions {
   includeLag?: boolean;
 }
 
-const HEALTH_CHECK_OPTION_NAMES = optionNames<HealthCheckOptions>({
+/** The option names of {@link HealthCheckOptions}. */
+export const HEALTH_CHECK_OPTION_NAMES = optionNames<HealthCheckOptions>({
   cacheTtlMs: true,
   brokerTimeoutMs: true,
   lagTimeoutMs: true,

@@ -1,5 +1,7 @@
 import { OutgoingRecord } from './outgoing-record.js';
-import { writeProduceRequest, type ProduceRequestFields } from './produce-request-writer.js';
+import { CompressionCodecs } from 'kafkajs';
+import type { KafkaJsCodecTable } from '../codecs/kafkajs-registration.js';
+import { compressProduceRequest, writeProduceRequest, type BatchSpan, type ProduceRequestFields } from './produce-request-writer.js';
 
 /** The kafkajs release whose internals this encoder was written against (package.json pins it). */
 export const KAFKAJS_ENCODER_VERSION = '2.2.4';
@@ -51,9 +53,10 @@ export type ProduceEncoderOutcome = 'installed' | 'already-installed' | 'unavail
  *
  * How: kafkajs' broker looks up `requests.Produce.protocol({ version })` for every request, so
  * wrapping that function (`kafkajs/src/protocol/requests/produce/index.js`) is enough. A request
- * whose records are all {@link OutgoingRecord}s, uncompressed, at version 3 or later, gets an
- * `encode` that writes its body in one buffer; anything else (another kafkajs user in the process,
- * gzip, an old broker) keeps kafkajs' own encoder. Everything around the body (API version,
+ * whose records are all {@link OutgoingRecord}s, at version 3 or later, gets an `encode` that
+ * writes its body in one buffer (compressed: then each batch's records section is compressed by
+ * kafkajs' registered codec); anything else (another kafkajs user in the process, an old broker)
+ * keeps kafkajs' own encoder. Everything around the body (API version,
  * response decoding, retries) stays kafkajs'.
  *
  * Tied to the kafkajs layout of {@link KAFKAJS_ENCODER_VERSION}: when a file or export it needs is
@@ -70,7 +73,7 @@ export function installKafkaJsProduceEncoder(): ProduceEncoderOutcome {
     if (factory === undefined || Number(args.version) < FIRST_RECORD_BATCH_VERSION) return factory;
     return (fields) => {
       const built = factory(fields);
-      if (carriesOnlyOwnRecords(fields)) built.request.encode = () => Promise.resolve(asEncoder(internals, fields));
+      if (carriesOnlyOwnRecords(fields)) built.request.encode = () => encode(internals, fields);
       return built;
     };
   };
@@ -78,9 +81,8 @@ export function installKafkaJsProduceEncoder(): ProduceEncoderOutcome {
   return 'installed';
 }
 
-/** True when every record is an uncompressed {@link OutgoingRecord} (the only kind the writer takes). */
+/** True when every record is an {@link OutgoingRecord} (the only kind the writer takes). */
 function carriesOnlyOwnRecords(fields: KafkaJsProduceArgs): boolean {
-  if (fields.compression !== undefined && fields.compression !== 0) return false;
   for (const { partitions } of fields.topicData) {
     for (const { messages } of partitions) {
       for (const message of messages) if (!(message instanceof OutgoingRecord)) return false;
@@ -89,12 +91,29 @@ function carriesOnlyOwnRecords(fields: KafkaJsProduceArgs): boolean {
   return true;
 }
 
-function asEncoder({ Encoder }: KafkaJsInternals, fields: KafkaJsProduceArgs): KafkaJsEncoder {
-  const body = writeProduceRequest(fields);
+/**
+ * The request body as kafkajs' encoder would write it. Compressed: the records are written as for
+ * an uncompressed request, then each batch's records section goes through the codec kafkajs would
+ * use (its `CompressionCodecs` table, filled by `registerKafkaJsCodecs` or by anyone else), so the
+ * bytes stay kafkajs' own whoever registered the codec.
+ */
+async function encode(internals: KafkaJsInternals, fields: KafkaJsProduceArgs): Promise<KafkaJsEncoder> {
+  const codecId = fields.compression ?? 0;
+  if (codecId === 0) return asEncoder(internals, writeProduceRequest(fields));
+  const factory = (CompressionCodecs as unknown as KafkaJsCodecTable)[codecId];
+  if (factory === undefined) throw new TypeError(`kafkajs has no compression codec ${codecId}`);
+  const codec = factory();
+  const batches: BatchSpan[] = [];
+  const body = writeProduceRequest(fields, Date.now(), batches);
+  const compressed = await compressProduceRequest(body, batches, codecId, (records) => codec.compress(asEncoder(internals, records)));
+  return asEncoder(internals, compressed);
+}
+
+function asEncoder({ Encoder }: KafkaJsInternals, bytes: Buffer): KafkaJsEncoder & { readonly buffer: Buffer } {
   // kafkajs reads an encoder through `buf` and `offset` only (`writeEncoder`, `size()`, `buffer`).
-  const encoder = new Encoder(0);
-  encoder.buf = body;
-  encoder.offset = body.length;
+  const encoder = new Encoder(0) as KafkaJsEncoder & { readonly buffer: Buffer };
+  encoder.buf = bytes;
+  encoder.offset = bytes.length;
   return encoder;
 }
 

@@ -3,13 +3,16 @@ import type { OutgoingRecord } from './outgoing-record.js';
 import { byteLength, type RecordBytes, type RecordHeaders } from './record-size.js';
 
 /**
- * Writes the body of a Kafka Produce request (versions 3 to 7 share it), uncompressed, into one
+ * Writes the body of a Kafka Produce request (versions 3 to 7 share it) into one
  * buffer of exactly the right size: the same bytes kafkajs 2.2.4's own encoder produces
  * (`protocol/requests/produce/v3/request.js`), in two passes over the records instead of one
  * small zero-filled buffer per record and per header, a `Buffer.from` per varint and a copy of
  * every level into the next. The CRC-32C of each batch comes from `crc-32` (SheetJS), whose
  * table-slicing implementation is about twice as fast as kafkajs' byte-at-a-time one on a batch,
- * which matters from 1 KiB records on. `kafkajs-produce-encoder.ts` says when the writer is used;
+ * which matters from 1 KiB records on. A compressed request is that body with each batch's records
+ * section compressed afterwards ({@link compressProduceRequest}): the records are written once,
+ * as for an uncompressed request, and only the batch framing is rewritten around the codec's
+ * output. `kafkajs-produce-encoder.ts` says when the writer is used;
  * `test/unit/producer/produce-request-writer.test.ts` compares the bytes with kafkajs'.
  */
 
@@ -79,8 +82,11 @@ let scratch = new Int32Array(3 * 1024);
  * The request body for `fields`, timestamped `now` (every record gets `now`, as kafkajs does for
  * records without a timestamp). The records must be {@link OutgoingRecord}s: a Buffer or string
  * value and key, headers of strings or Buffers.
+ *
+ * @param batches - when given, receives where each record batch and its records section are, in
+ *   request order (for {@link compressProduceRequest})
  */
-export function writeProduceRequest(fields: ProduceRequestFields, now: number = Date.now()): Buffer {
+export function writeProduceRequest(fields: ProduceRequestFields, now: number = Date.now(), batches?: BatchSpan[]): Buffer {
   const transactionalId = fields.transactionalId ?? null;
   let size = 2 + (transactionalId === null ? 0 : Buffer.byteLength(transactionalId, 'utf8')) + 2 + 4 + 4;
   let recordCount = 0;
@@ -128,13 +134,68 @@ export function writeProduceRequest(fields: ProduceRequestFields, now: number = 
       o = buf.writeInt16BE(fields.producerEpoch ?? 0, o);
       o = buf.writeInt32BE(firstSequence ?? 0, o);
       o = buf.writeInt32BE(messages.length, o);
+      const recordsStart = o;
       for (let i = 0; i < messages.length; i++, slot += 3) o = writeRecord(buf, o, messages[i]!, i, slot);
+      batches?.push({ start: batchStart, recordsStart, end: o });
       buf.writeInt32BE(o - batchStart, sizeAt);
       buf.writeInt32BE(o - batchStart - BATCH_LENGTH_COUNTS_FROM, batchStart + BATCH_LENGTH_AT);
       buf.writeInt32BE(crc32cSigned(buf.subarray(batchStart + CRC_COVERED_FROM, o)), batchStart + CRC_AT);
     }
   }
   return buf;
+}
+
+/** Where one record batch is in a request body: its first byte, its records section, its end. */
+export interface BatchSpan {
+  readonly start: number;
+  readonly recordsStart: number;
+  readonly end: number;
+}
+
+/** Compresses one records section (a codec of kafkajs' table, or a test's). */
+export type CompressRecords = (records: Buffer) => Promise<Buffer>;
+
+/** The lowest three bits of a batch's attributes name its codec (Kafka's ids: 1 gzip … 4 zstd). */
+const CODEC_MASK = 0x07;
+
+/**
+ * `body` (from {@link writeProduceRequest} with `batches`) with every batch's records section
+ * compressed by `compress` and marked with `codec` in its attributes: what kafkajs writes for a
+ * compressed request, where the records section of each batch (after the record count) is the
+ * codec's output. The sizes before each batch, the batch length and the CRC-32C (which covers the
+ * attributes and the compressed section) are rewritten; everything else is copied as written.
+ * Batches are compressed one after the other, as kafkajs does.
+ */
+export async function compressProduceRequest(
+  body: Buffer,
+  batches: readonly BatchSpan[],
+  codec: number,
+  compress: CompressRecords,
+): Promise<Buffer> {
+  const sections: Buffer[] = [];
+  let size = body.length;
+  for (const { recordsStart, end } of batches) {
+    const section = await compress(body.subarray(recordsStart, end));
+    sections.push(section);
+    size += section.length - (end - recordsStart);
+  }
+  const out = Buffer.allocUnsafe(size);
+  let from = 0;
+  let o = 0;
+  for (let i = 0; i < batches.length; i++) {
+    const { start, recordsStart, end } = batches[i]!;
+    o += body.copy(out, o, from, recordsStart);
+    const batchStart = start + (o - recordsStart);
+    o += sections[i]!.copy(out, o);
+    from = end;
+    out.writeInt32BE(o - batchStart, batchStart - 4);
+    out.writeInt32BE(o - batchStart - BATCH_LENGTH_COUNTS_FROM, batchStart + BATCH_LENGTH_AT);
+    const attributesAt = batchStart + CRC_COVERED_FROM;
+    out.writeInt16BE((out.readInt16BE(attributesAt) & ~CODEC_MASK) | (codec & CODEC_MASK), attributesAt);
+    out.writeInt32BE(crc32cSigned(out.subarray(attributesAt, o)), batchStart + CRC_AT);
+  }
+  body.copy(out, o, from);
+  return out;
 }
 
 /** Bytes of record `offsetDelta`, its field sizes kept in `scratch[slot..slot+2]`. */

@@ -70,6 +70,15 @@ export interface ResendEvent {
 
 /** Longest pause between two resends of unacknowledged partitions, ms (kafkajs' `maxRetryTime` default). */
 const MAX_RESEND_PAUSE_MS = 30_000;
+
+/** kafkajs' codec id of each compression setting. */
+const KAFKAJS_COMPRESSION: Readonly<Record<ProducerCompression, CompressionTypes>> = {
+  none: CompressionTypes.None,
+  gzip: CompressionTypes.GZIP,
+  snappy: CompressionTypes.Snappy,
+  lz4: CompressionTypes.LZ4,
+  zstd: CompressionTypes.ZSTD,
+};
 /** Longest pause before sending a failed request's batch again, ms (the Java client's `retry.backoff.max.ms`). */
 const MAX_RETRY_PAUSE_MS = 1_000;
 
@@ -108,7 +117,7 @@ async function send(target: TopicBatchTarget, messages: Message[], deadline: num
         topicMessages: [{ topic: settings.topic, messages }],
         acks: settings.acks === 'all' ? -1 : settings.acks,
         timeout: settings.requestTimeout,
-        compression: settings.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+        compression: KAFKAJS_COMPRESSION[settings.compression],
       });
     } catch (cause) {
       const delayMs = pauseBefore(attempt, settings, MAX_RETRY_PAUSE_MS);

@@ -21,7 +21,8 @@ export interface ResolvedSecurity {
 
 const PRIVATE_KEY_LABELS = new Set(['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY', 'DSA PRIVATE KEY']);
 const PEM_FIELDS = ['caCerts', 'clientCert', 'clientKey'] as const;
-const SECURITY_OPTION_NAMES = optionNames<SecurityConfig>({
+/** The option names of {@link SecurityConfig}. */
+export const SECURITY_OPTION_NAMES = optionNames<SecurityConfig>({
   tls: true,
   caCerts: true,
   clientCert: true,
@@ -29,7 +30,8 @@ const SECURITY_OPTION_NAMES = optionNames<SecurityConfig>({
   insecureSkipVerify: true,
   sasl: true,
 });
-const SASL_OPTION_NAMES = optionNames<SaslConfig>({ mechanism: true, username: true, password: true });
+/** The option names of {@link SaslConfig}. */
+export const SASL_OPTION_NAMES = optionNames<SaslConfig>({ mechanism: true, username: true, password: true });
 
 /**
  * Validates `security` into `checker` (every problem under `<field>.<name>`) and loads its PEM

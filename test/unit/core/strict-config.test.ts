@@ -42,6 +42,21 @@ describe('did you mean', () => {
   });
 });
 
+describe("other clients' option names", () => {
+  it('groupId (kafkajs, Java) gets "did you mean groupName", though the edit distance is too far', () => {
+    const config = { ...base, topic: 't', groupId: 'g' } as unknown as ConsumerGroupConfig;
+    assert.deepEqual(
+      problems(() => new KafkaConsumerGroup(config)),
+      ['groupId is not a known option (did you mean groupName?)', 'groupName is required (non-empty string)'],
+    );
+  });
+
+  it('an alias is suggested only where its target is an option', () => {
+    assert.equal(closestName('groupId', ['topic', 'maxMessageBytes']), undefined);
+    assert.equal(closestName('fromBeginning', ['offset', 'groupName']), 'offset');
+  });
+});
+
 describe('unknown option keys are KafkaConfigErrors at construction', () => {
   it('consumer group: a typo gets a hint, a made-up key is named', () => {
     const config = { ...base, topic: 't', groupName: 'g', numWorker: 4, bogusOption: 1 } as ConsumerGroupConfig;
@@ -142,6 +157,19 @@ describe('broker addresses', () => {
     assert.equal(brokerAddressProblem('::1:9092'), '"::1:9092" has an empty host (expected host:port)');
     assert.equal(brokerAddressProblem('a b:9092'), '"a b:9092" has an invalid host "a b"');
     assert.equal(brokerAddressProblem(9092), 'must be a host:port string');
+  });
+
+  it('a string instead of an array says it must be an array, not that it is missing', () => {
+    const config = { ...base, brokers: 'kafka-1:9092', topic: 't', groupName: 'g' } as unknown as ConsumerGroupConfig;
+    assert.deepEqual(
+      problems(() => new KafkaConsumerGroup(config)),
+      ['brokers must be an array of host:port strings, not a string (write ["kafka-1:9092"])'],
+    );
+    const missing = { logger: silentLogger, topic: 't', groupName: 'g' } as unknown as ConsumerGroupConfig;
+    assert.deepEqual(
+      problems(() => new KafkaConsumerGroup(missing)),
+      ['brokers is required (a non-empty array of host:port)'],
+    );
   });
 
   it('is a KafkaConfigError at construction, naming the address', () => {

@@ -156,24 +156,34 @@ describe('KafkaModule boot errors', () => {
           'shutdownTimout is not a known option (did you mean shutdownTimeout?)',
           'producers.events.brokers is a connection setting: set it once at the top level of the KafkaModule options',
           'producers.events.lingerMS is not a known option (did you mean lingerMs?)',
-          // security is shared: each client reports it; the module's own check does not repeat it.
-          'producers.events.security.sasl.user is not a known option',
+          // security is a top-level setting every client shares: named there, once.
+          'security.sasl.user is not a known option',
           'consumerGroups.orders.numWorker is not a known option (did you mean numWorkers?)',
           'consumerGroups.orders.bogusOption is not a known option',
           'consumerGroups.orders.healthSubscription.intervall is not a known option (did you mean interval?)',
-          'consumerGroups.orders.security.sasl.user is not a known option',
         ],
       );
       return true;
     });
   });
 
-  it('names a malformed broker address at boot', async () => {
+  it('names a malformed top-level broker address once, at the top level, however many clients share it', async () => {
     await assert.rejects(
-      boot({ ...quiet, brokers: ['localhost:99999'], consumerGroups: { orders: group('orders') } }, [OrdersHandler]),
+      boot(
+        {
+          ...quiet,
+          brokers: ['localhost:99999'],
+          producers: { events: { topic: 'events' }, audit: { topic: 'audit', lingerMs: -1 } },
+          consumerGroups: { orders: group('orders') },
+        },
+        [OrdersHandler],
+      ),
       (error: unknown) => {
         assert.ok(error instanceof KafkaConfigError, `expected KafkaConfigError, got ${String(error)}`);
-        assert.match(error.message, /consumerGroups\.orders\.brokers\[0\] "localhost:99999" has port 99999, outside 1-65535/);
+        assert.deepEqual(
+          error.problems.map((p) => `${p.field} ${p.problem}`),
+          ['brokers[0] "localhost:99999" has port 99999, outside 1-65535', 'producers.audit.lingerMs must be a number >= 0'],
+        );
         return true;
       },
     );

@@ -75,7 +75,7 @@ test('one error names every bad field', () => {
     retryBackoff: 'fast',
     deliveryTimeoutMs: -1,
     acks: 2,
-    compression: 'snappy',
+    compression: 'brotli',
     lingerMs: -1,
     maxBatchBytes: 1.5,
     maxBatchRecords: 0,
@@ -116,6 +116,21 @@ test('the error message names the field and the problem', () => {
       /topic must be 1-249 characters/.test(error.message) &&
       /acks must be one of 0, 1, all/.test(error.message),
   );
+});
+
+test('compression takes every Kafka codec and names them when given anything else', () => {
+  for (const compression of ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const) {
+    assert.equal(resolveProducerConfig({ ...base, compression }).compression, compression);
+  }
+  for (const bad of ['LZ4', 'brotli', 'zstandard', 3, '']) {
+    assert.throws(
+      () => resolveProducerConfig({ ...base, compression: bad as unknown as 'lz4' }),
+      (error: unknown) =>
+        error instanceof KafkaConfigError &&
+        error.problems.some((p) => p.field === 'compression') &&
+        /compression must be one of none, gzip, snappy, lz4, zstd/.test(error.message),
+    );
+  }
 });
 
 test('missing config, topic and brokers are reported, not crashed on', () => {

@@ -8,7 +8,13 @@ import { createRequire } from 'node:module';
 import { test } from 'node:test';
 import { installKafkaJsProduceEncoder, KAFKAJS_ENCODER_VERSION } from '../../../lib/core/producer/kafkajs-produce-encoder.js';
 import { OutgoingRecord } from '../../../lib/core/producer/outgoing-record.js';
-import { writeProduceRequest, type ProduceRequestFields } from '../../../lib/core/producer/produce-request-writer.js';
+import {
+  compressProduceRequest,
+  writeProduceRequest,
+  type BatchSpan,
+  type ProduceRequestFields,
+} from '../../../lib/core/producer/produce-request-writer.js';
+import { registerKafkaJsCodecs, type KafkaJsCodecTable } from '../../../lib/core/codecs/kafkajs-registration.js';
 import type { RecordHeaders } from '../../../lib/core/producer/record-size.js';
 
 const require = createRequire(import.meta.url);
@@ -27,7 +33,7 @@ const Long = require('kafkajs/src/utils/long.js') as { fromNumber(n: number): { 
 
 const NOW = 1_764_460_800_123;
 
-async function kafkajsBytes(fields: ProduceRequestFields): Promise<Buffer> {
+async function kafkajsBytes(fields: ProduceRequestFields & { compression?: number }): Promise<Buffer> {
   const realNow = Date.now;
   Date.now = () => NOW;
   try {
@@ -131,6 +137,26 @@ for (const [name, fields] of cases) {
   });
 }
 
+const codecTable = (require('kafkajs') as { CompressionCodecs: KafkaJsCodecTable }).CompressionCodecs;
+const CODECS = { gzip: 1, snappy: 2, lz4: 3, zstd: 4 } as const;
+
+/** The writer's compressed request: the plain body, then each records section through kafkajs' codec. */
+async function compressedBytes(fields: ProduceRequestFields, codec: number): Promise<Buffer> {
+  const batches: BatchSpan[] = [];
+  const body = writeProduceRequest(fields, NOW, batches);
+  const kafkajsCodec = codecTable[codec]!();
+  return compressProduceRequest(body, batches, codec, (records) => kafkajsCodec.compress({ buffer: records }));
+}
+
+for (const [codecName, codec] of Object.entries(CODECS)) {
+  for (const [name, fields] of cases) {
+    test(`writes kafkajs' ${codecName} Produce request bytes: ${name}`, async () => {
+      registerKafkaJsCodecs();
+      assert.deepEqual(await compressedBytes(fields, codec), await kafkajsBytes({ ...fields, compression: codec }));
+    });
+  }
+}
+
 test('a numeric producer id is written as kafkajs writes it', async () => {
   const fields: ProduceRequestFields = {
     acks: -1,
@@ -142,7 +168,7 @@ test('a numeric producer id is written as kafkajs writes it', async () => {
   assert.deepEqual(writeProduceRequest(fields, NOW), await kafkajsBytes(fields));
 });
 
-test('kafkajs encodes requests of this module with the writer, and everything else itself', async (t) => {
+test('kafkajs encodes requests of this module with the writer, compressed or not, and everything else itself', async (t) => {
   t.mock.method(Date, 'now', () => NOW);
   assert.notEqual(installKafkaJsProduceEncoder(), 'unavailable', 'kafkajs moved the Produce request definition or its Encoder');
   assert.equal(installKafkaJsProduceEncoder(), 'already-installed');
@@ -156,7 +182,8 @@ test('kafkajs encodes requests of this module with the writer, and everything el
     ...ours,
     topicData: [{ topic: 'o', partitions: [{ partition: 4, messages: [{ key: 'k', value: Buffer.alloc(10, 1), headers: shared }] }] }],
   };
-  const gzip = { ...ours, compression: 1 };
+  registerKafkaJsCodecs();
+  const compressed = Object.values(CODECS).map((compression) => ({ ...ours, compression }));
   for (const version of [3, 5, 7]) {
     const viaPatch = produceDefinition.protocol({ version })(ours).request;
     assert.equal(viaPatch.apiVersion, version);
@@ -165,10 +192,16 @@ test('kafkajs encodes requests of this module with the writer, and everything el
     const framed = await frameRequest({ correlationId: 7, clientId: 'c', request: viaPatch });
     const expected = await frameRequest({ correlationId: 7, clientId: 'c', request: { ...produceV3(ours), apiVersion: version } });
     assert.deepEqual(framed.buffer, expected.buffer);
-    // Foreign records and compressed requests keep kafkajs' encoder: same bytes, no writer.
-    for (const other of [theirs, gzip]) {
-      const request = produceDefinition.protocol({ version })(other).request;
-      assert.equal(request.encode.toString(), produceV3(other).encode.toString());
+    // Compressed requests of this module's records get the writer too, with kafkajs' bytes.
+    for (const fields of compressed) {
+      const request = produceDefinition.protocol({ version })(fields).request;
+      assert.notEqual(request.encode.toString(), produceV3(fields).encode.toString(), `codec ${fields.compression} gets the writer`);
+      const viaWriter = await frameRequest({ correlationId: 7, clientId: 'c', request });
+      const viaKafkajs = await frameRequest({ correlationId: 7, clientId: 'c', request: { ...produceV3(fields), apiVersion: version } });
+      assert.deepEqual(viaWriter.buffer, viaKafkajs.buffer, `codec ${fields.compression}`);
     }
+    // Foreign records keep kafkajs' encoder: same bytes, no writer.
+    const request = produceDefinition.protocol({ version })(theirs).request;
+    assert.equal(request.encode.toString(), produceV3(theirs).encode.toString());
   }
 });

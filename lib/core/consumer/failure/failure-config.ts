@@ -36,7 +36,8 @@ export interface HandlerOptions {
 /** The option names of {@link HandlerOptions}. */
 export const HANDLER_OPTION_NAMES = optionNames<HandlerOptions>({ onError: true, handlerTimeoutMs: true });
 
-const POLICY_KEYS = optionNames<FailurePolicy>({
+/** The option names of {@link FailurePolicy}. */
+export const POLICY_KEYS = optionNames<FailurePolicy>({
   retry: true,
   retryTopics: true,
   then: true,
@@ -44,7 +45,8 @@ const POLICY_KEYS = optionNames<FailurePolicy>({
   isRetryable: true,
   batchFailure: true,
 });
-const BACKOFF_KEYS = optionNames<RetryBackoff>({ attempts: true, initialMs: true, maxMs: true, multiplier: true, jitter: true });
+/** The option names of {@link RetryBackoff}. */
+export const BACKOFF_KEYS = optionNames<RetryBackoff>({ attempts: true, initialMs: true, maxMs: true, multiplier: true, jitter: true });
 const ACTIONS: readonly FailureAction[] = ['commit', 'deadLetter', 'stop'];
 const BATCH_MODES: readonly BatchFailureMode[] = ['whole', 'isolate'];
 // Kafka's own rule for topic names.

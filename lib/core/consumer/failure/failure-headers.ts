@@ -80,7 +80,10 @@ export interface FailureHeaderInfo {
   readonly originalOffset?: string;
   readonly originalTimestamp?: number;
   readonly originalConsumerGroup?: string;
-  /** Deliveries so far (1 = the first failure was the original delivery). */
+  /**
+   * `retry_topic-attempts`, Spring's count: which delivery this record is (2 in the first retry topic
+   * or on a dead letter from the original topic; a first delivery carries no header).
+   */
   readonly attempts?: number;
   /** When a retry-topic record is due, ms since the epoch. */
   readonly dueAt?: number;

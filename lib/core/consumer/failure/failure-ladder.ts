@@ -42,7 +42,17 @@ export type RetryOutcome =
   /** Leave the records uncommitted: `DoNotCommitError`, or the wait was cut short by a stop, close or rebalance. */
   | { readonly kind: 'held' }
   /** Still failing (or not retryable): the records go to their next step. */
-  | { readonly kind: 'failed'; readonly error: unknown; readonly retryable: boolean };
+  | FailedOutcome;
+
+/** A call still failing after its in-place retries (or not retryable). */
+export interface FailedOutcome {
+  readonly kind: 'failed';
+  /** The latest failure. */
+  readonly error: unknown;
+  readonly retryable: boolean;
+  /** When the first call failed, ms since the epoch (the `kcn-first-failure-timestamp` of a forwarded record). */
+  readonly firstFailedAt: number;
+}
 
 /**
  * The steps after a handler failed (README, "When a handler fails"): in-place retries with
@@ -75,6 +85,7 @@ export class FailureLadder {
   ): Promise<RetryOutcome> {
     const { policy, services } = this.settings;
     const { stats } = services;
+    const firstFailedAt = Date.now();
     let error = firstError;
     for (let calls = 1; ; calls++) {
       stats.counts.failures++;
@@ -88,7 +99,7 @@ export class FailureLadder {
       if (reason !== undefined) stats.counts.nonRetryable++;
       const retry = policy.retry;
       if (reason !== undefined || retry === undefined || calls > retry.attempts) {
-        return { kind: 'failed', error, retryable: reason === undefined };
+        return { kind: 'failed', error, retryable: reason === undefined, firstFailedAt };
       }
       const waitMs = backoffDelay(calls, retry, this.random);
       this.report(what, { ...logData, attempt: calls, next: `retry in ${waitMs} ms` }, error, false);
@@ -113,22 +124,16 @@ export class FailureLadder {
    * The steps after the in-place retries for one record: its next retry topic (when the error is
    * retryable), else the last step. Resolves whether its offset may be committed.
    */
-  async lastSteps(
-    message: KafkaMessage,
-    error: unknown,
-    retryable: boolean,
-    gate: DispatchGate,
-    what: string,
-    logData: LogData,
-  ): Promise<boolean> {
+  async lastSteps(message: KafkaMessage, failed: FailedOutcome, gate: DispatchGate, what: string, logData: LogData): Promise<boolean> {
     const { policy, services } = this.settings;
     const { stats } = services;
+    const { error, retryable, firstFailedAt } = failed;
     const now = Date.now();
     const hop = retryable ? nextRetryTopic(message, policy.retryTopics) : undefined;
     if (hop) {
       this.report(what, { ...logData, next: `retry topic ${hop.topic}` }, error, true);
       services.trace?.(message, 'retry_topic', error, { 'kafka_channels.failure.target': hop.topic });
-      const record = forwardedRecord(message, { error, groupName: services.groupName, now, dueAt: now + hop.delayMs });
+      const record = forwardedRecord(message, { error, groupName: services.groupName, now, firstFailedAt, dueAt: now + hop.delayMs });
       const sent = await this.forward(hop.topic, record, gate, logData);
       if (sent) stats.counts.retryTopicForwards++;
       return sent;
@@ -149,7 +154,12 @@ export class FailureLadder {
         const topic = deadLetterTopicOf(message, policy.deadLetterTopic);
         this.report(what, { ...logData, next: `dead-letter topic ${topic}` }, error, true);
         services.trace?.(message, 'dead_letter', error, { 'kafka_channels.failure.target': topic });
-        const sent = await this.forward(topic, forwardedRecord(message, { error, groupName: services.groupName, now }), gate, logData);
+        const sent = await this.forward(
+          topic,
+          forwardedRecord(message, { error, groupName: services.groupName, now, firstFailedAt }),
+          gate,
+          logData,
+        );
         if (sent) stats.counts.deadLettered++;
         return sent;
       }

@@ -10,8 +10,13 @@ export type ForwardHeaders = Record<string, Buffer | string | Array<Buffer | str
 export interface ForwardFailure {
   readonly error: unknown;
   readonly groupName: string;
-  /** When the failure happened, ms since the epoch. */
+  /** When this record is forwarded (its latest failure), ms since the epoch. */
   readonly now: number;
+  /**
+   * When the handler first failed on this delivery, before any in-place retry, ms since the epoch.
+   * Written only when the record carries no first-failure time yet. Default `now`.
+   */
+  readonly firstFailedAt?: number;
   /** Retry topics: when the record is due, ms since the epoch. Absent for a dead letter. */
   readonly dueAt?: number;
 }
@@ -21,7 +26,8 @@ export interface ForwardFailure {
  * unchanged (`request-id` included, repeated headers with every value), plus the failure headers
  * (see {@link FAILURE_HEADERS}). The `kafka_dlt-original-*` headers and the first-failure time of
  * a record forwarded before are kept, so they always describe the first failure; the error
- * headers, attempts and last-failure time describe this one.
+ * headers and last-failure time describe this one, and `retry_topic-attempts` is the number of
+ * the delivery the forwarded record will be (2 on the first forward, as Spring writes it).
  */
 export function forwardedRecord(message: KafkaMessage, failure: ForwardFailure): Message & { headers: ForwardHeaders } {
   const headers = copyHeaders(message);
@@ -46,9 +52,11 @@ export function forwardedRecord(message: KafkaMessage, failure: ForwardFailure):
   else delete headers[FAILURE_HEADERS.exceptionCauseClass];
   headers[FAILURE_HEADERS.exceptionMessage] = truncate(error instanceof Error ? error.message : String(error));
   headers[FAILURE_HEADERS.exceptionStacktrace] = truncate(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  // Spring's meaning: the delivery the forwarded record will be (a first delivery, without the
+  // header, counts as 1), so a Spring consumer of our retry topics picks the same next hop.
   const previous = decodeInteger(firstValue(headers[FAILURE_HEADERS.attempts]));
-  headers[FAILURE_HEADERS.attempts] = encodeInt32(Number(previous ?? 0n) + 1);
-  if (!has(FAILURE_HEADERS.firstFailure)) headers[FAILURE_HEADERS.firstFailure] = String(failure.now);
+  headers[FAILURE_HEADERS.attempts] = encodeInt32(Number(previous ?? 1n) + 1);
+  if (!has(FAILURE_HEADERS.firstFailure)) headers[FAILURE_HEADERS.firstFailure] = String(failure.firstFailedAt ?? failure.now);
   headers[FAILURE_HEADERS.lastFailure] = String(failure.now);
   if (failure.dueAt !== undefined) headers[FAILURE_HEADERS.backoffTimestamp] = encodeInt64(failure.dueAt);
   else delete headers[FAILURE_HEADERS.backoffTimestamp];

@@ -135,6 +135,25 @@ describe('failure ladder (single message)', () => {
     assert.ok(errors.every((e) => e instanceof MessageHandlerError && e.logData.commit === false));
   });
 
+  it('after in-place retries, kcn-first-failure-timestamp is the first failed call and kcn-last-failure-timestamp the forwarding', async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 });
+    const { invoker, forwarder } = setup({
+      retry: { attempts: 2, initialMs: 100, multiplier: 2, maxMs: 1_000, jitter: 0 },
+      then: 'deadLetter',
+    });
+    const result = invoker(async () => {
+      throw new Error('db down');
+    })(message(), 1, new TestGate());
+    await settle();
+    mock.timers.tick(100);
+    await settle();
+    mock.timers.tick(200);
+    assert.equal(await result, true);
+    const info = failureHeadersOf(forwarder.sent[0]!);
+    assert.equal(info.firstFailureAt, 1_000_000, 'the first call failed at the start');
+    assert.equal(info.lastFailureAt, 1_000_300, 'forwarded after the two waits');
+  });
+
   it('retries run out: the record is dead-lettered with the failure headers and may be committed', async () => {
     const { invoker, forwarder, stats } = setup({ retry: fast, then: 'deadLetter' });
     let calls = 0;
@@ -260,7 +279,7 @@ describe('failure ladder for records read from retry topics', () => {
     assert.equal(forwarder.sent[0]?.topic, 'orders.retry-1000');
     const info = failureHeadersOf(forwarder.sent[0]!);
     assert.ok(info.dueAt! >= before + 1_000 && info.dueAt! <= Date.now() + 1_000);
-    assert.equal(info.attempts, 1);
+    assert.equal(info.attempts, 2, "Spring's count: the first retry topic holds delivery 2");
     assert.equal(info.originalTopic, 'orders');
     assert.equal(stats.snapshot().retryTopicForwards, 1);
   });
@@ -270,7 +289,7 @@ describe('failure ladder for records read from retry topics', () => {
     const fromFirst = message('orders.retry-1000', '3', {
       [FAILURE_HEADERS.originalTopic]: 'orders',
       [FAILURE_HEADERS.originalOffset]: Buffer.from([0, 0, 0, 0, 0, 0, 0, 42]),
-      [FAILURE_HEADERS.attempts]: Buffer.from([0, 0, 0, 1]),
+      [FAILURE_HEADERS.attempts]: Buffer.from([0, 0, 0, 2]), // delivery 2, as the first forward wrote it
       [FAILURE_HEADERS.firstFailure]: '123',
     });
     await invoker(failing)(fromFirst, 1, new TestGate());
@@ -280,7 +299,7 @@ describe('failure ladder for records read from retry topics', () => {
     assert.equal(forwarder.sent[1]?.topic, 'orders.DLT');
     const hop = failureHeadersOf(forwarder.sent[0]!);
     assert.equal(hop.originalOffset, '42', 'the first failure is kept');
-    assert.equal(hop.attempts, 2);
+    assert.equal(hop.attempts, 3);
     assert.equal(hop.firstFailureAt, 123);
   });
 });
