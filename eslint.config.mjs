@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   // docs/examples is compiled with the docs' code blocks against the built package (test/unit/docs/snippets.test.ts).
-  { ignores: ['dist/', 'node_modules/', '.kafka/', 'bench/results/', 'docs/examples/'] },
+  { ignores: ['dist/', 'node_modules/', '.kafka/', '.node/', 'bench/results/', 'docs/examples/'] },
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2), process.env);
   const selected = selectCases(options);
   const broker = await openBenchBroker();
-  // Prefer the tools of the Kafka version the harness runs (KAFKA_VERSION, default 3.9.1).
+  // Prefer the tools of the Kafka version the harness runs (KAFKA_VERSION, default 4.4.0).
   const harnessJars = cachedJars(kafkaVersionFromEnv());
   const libsDir = findKafkaLibs(projectRoot, harnessJars.complete ? harnessJars.libsDir : undefined);
   const topics = await BenchTopics.open(broker.brokers);

@@ -21,7 +21,7 @@ if (process.env.NO_BUILD !== '1' && !(await ensureBuilt(root))) {
   process.stderr.write('[build] the build failed; fix the errors above and run again\n');
   process.exit(1);
 }
-// Without a script: only build if needed (e.g. as `prepare`, so `npm ci` leaves a stamp behind).
+// Without a script: only build if needed (`node scripts/run-built.mjs` alone builds and leaves the stamp).
 if (!target) process.exit(0);
 const script = resolve(root, target);
 process.argv = [process.argv[0], script, ...args];

@@ -2,13 +2,18 @@
  * `npm test`: runs every unit and integration test against a real broker.
  *
  * Without `KAFKA_ADDR`, fetches the jars if needed, starts the embedded single node and exports
- * its address as `KAFKA_ADDR`; with it, uses that cluster and starts nothing. Then runs one
+ * its address as `KAFKA_ADDR`; with it, uses that cluster and starts nothing. When only unit tests
+ * are selected, no broker is started. Then runs one
  * `node --test` over the compiled test files (so Node's summary lines — tests, pass, fail — close
  * the output), stops the broker whatever happens (Ctrl-C included) and exits with the tests' code.
  *
+ * Test files are passed to `node --test` one by one (Node 22+ reads a folder argument as a glob
+ * pattern and finds nothing in it).
+ *
  * Environment knobs:
  *   KAFKA_ADDR            use this cluster instead of starting one
- *   KAFKA_VERSION         Kafka release of the embedded broker (default 3.9.1)
+ *   KAFKA_VERSION         Kafka release of the embedded broker (default: DEFAULT_KAFKA_VERSION in kafka/versions.ts)
+ *   TEST_AREAS            comma-separated areas to run: unit, integration (default both; `npm run test:unit` = unit)
  *   TEST_CONCURRENCY      test files run at once (default 2)
  *   TEST_TIMEOUT_MS       `--test-timeout`: on Node 20 it limits each test FILE's whole run, so a hung
  *                         test fails its file instead of hanging CI (default 180000; files aim for < 60 s)
@@ -29,6 +34,21 @@ const DEFAULT_TEST_TIMEOUT_MS = 180_000;
 const DEFAULT_RUN_TIMEOUT_MS = 35 * 60_000;
 /** Test areas, in the order they run. */
 const AREAS = ['unit', 'integration'] as const;
+type Area = (typeof AREAS)[number];
+
+/** The areas named in `TEST_AREAS` (all when unset); an unknown name is reported and skipped. */
+function selectedAreas(raw = process.env.TEST_AREAS): readonly Area[] {
+  const names = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length === 0) return AREAS;
+  for (const name of names) {
+    if (!(AREAS as readonly string[]).includes(name))
+      process.stderr.write(`TEST_AREAS: unknown area "${name}" (use ${AREAS.join(', ')})\n`);
+  }
+  return AREAS.filter((area) => names.includes(area));
+}
 
 /** Compiled test files whose TypeScript source still exists (dist/ can hold stale output). */
 function findTestFiles(root = projectRoot, only = process.env.TEST_ONLY): string[] {
@@ -48,7 +68,7 @@ function findTestFiles(root = projectRoot, only = process.env.TEST_ONLY): string
       }
     }
   };
-  for (const area of AREAS) walk(join(root, 'dist', 'test', area));
+  for (const area of selectedAreas()) walk(join(root, 'dist', 'test', area));
   return filters.length ? files.filter((f) => filters.some((frag) => f.includes(frag))) : files;
 }
 
@@ -94,7 +114,10 @@ async function main(): Promise<number> {
   const matrixReady = files.some((f) => f.includes(`${sep}matrix${sep}`)) ? installMatrix() : Promise.resolve();
 
   try {
-    if (process.env.KAFKA_ADDR) {
+    const needsBroker = files.some((f) => f.includes(`${sep}integration${sep}`));
+    if (!needsBroker) {
+      process.stderr.write('[run-tests] unit tests only: no broker\n');
+    } else if (process.env.KAFKA_ADDR) {
       process.stderr.write(`[run-tests] using the cluster in KAFKA_ADDR=${process.env.KAFKA_ADDR}\n`);
     } else {
       kafka = await startSingleNode();

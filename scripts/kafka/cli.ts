@@ -1,6 +1,6 @@
 /**
  * `npm run kafka:fetch | kafka:up | kafka:down` (and `status`):
- *   fetch   download and cache the jars of KAFKA_VERSION (default 3.9.1)
+ *   fetch   download and cache the jars of KAFKA_VERSION (default 4.4.0)
  *   up      start the single PLAINTEXT node in the background; prints KAFKA_ADDR=host:port.
  *           A second `up` reuses the running broker. Option: --port <n>
  *   down    stop it (graceful, SIGKILL after a grace period) and delete its data

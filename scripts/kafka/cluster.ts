@@ -20,7 +20,7 @@ const CLUSTER_START_TIMEOUT_MS = 150_000;
 
 /** Options of {@link startKafkaCluster}. */
 export interface ClusterOptions {
-  /** Kafka release; defaults to `KAFKA_VERSION` or 3.9.1. */
+  /** Kafka release; defaults to `KAFKA_VERSION` or DEFAULT_KAFKA_VERSION (4.4.0). */
   readonly version?: KafkaVersion;
   /** Time limit for start-up, and for each restart of one node. */
   readonly startTimeoutMs?: number;

@@ -37,7 +37,7 @@ export interface EmbeddedKafkaOptions {
   readonly listeners: readonly ListenerTemplate[];
   /** Listener the brokers use among themselves (must be one of `listeners`). */
   readonly interBrokerListener: string;
-  /** Kafka release; defaults to `KAFKA_VERSION` or 3.9.1. */
+  /** Kafka release; defaults to `KAFKA_VERSION` or DEFAULT_KAFKA_VERSION (4.4.0). */
   readonly version?: KafkaVersion;
   /** Per-node extra properties (TLS, ACLs, timeouts). */
   readonly extraProperties?: (nodeId: number, dir: string) => ServerProperties;

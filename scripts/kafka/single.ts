@@ -4,7 +4,7 @@ import type { KafkaVersion } from './versions.js';
 
 /** Options of {@link startSingleNode}. */
 export interface SingleNodeOptions {
-  /** Kafka release; defaults to `KAFKA_VERSION` or 3.9.1. */
+  /** Kafka release; defaults to `KAFKA_VERSION` or DEFAULT_KAFKA_VERSION (4.4.0). */
   readonly version?: KafkaVersion;
   /** Client port; picked free when omitted. A taken port is a {@link PortTakenError}. */
   readonly port?: number;

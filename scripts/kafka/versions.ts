@@ -6,7 +6,7 @@
 import { HarnessUsageError } from './errors.js';
 
 /** The Kafka version used when `KAFKA_VERSION` is not set. */
-export const DEFAULT_KAFKA_VERSION = '3.9.1';
+export const DEFAULT_KAFKA_VERSION = '4.4.0';
 
 /** log4j2 release that 4.0.0-4.0.1 and 4.1.0-4.1.1 ship with. */
 const LOG4J2_OLD = '2.24.3';
@@ -96,5 +96,29 @@ export function versionSpecificProperties(version: KafkaVersion, replicationFact
   return {
     'share.coordinator.state.topic.replication.factor': String(replicationFactor),
     'share.coordinator.state.topic.min.isr': String(minIsr),
+  };
+}
+
+/** Main classes of Kafka's Java command-line tools, which moved between release lines. */
+export interface ToolClasses {
+  readonly consoleProducer: string;
+  readonly consoleConsumer: string;
+  readonly dumpLogSegments: string;
+}
+
+/**
+ * The tool classes of a release line (checked against the jars of 3.9.1 and 4.4.0): the console
+ * consumer is `org.apache.kafka.tools.consumer` since 3.7; 4.x moved the console producer and
+ * DumpLogSegments out of the Scala `kafka.tools` package.
+ */
+export function toolClassesFor(version: KafkaVersion): ToolClasses {
+  const consoleConsumer = 'org.apache.kafka.tools.consumer.ConsoleConsumer';
+  if (version.major < 4) {
+    return { consoleProducer: 'kafka.tools.ConsoleProducer', consoleConsumer, dumpLogSegments: 'kafka.tools.DumpLogSegments' };
+  }
+  return {
+    consoleProducer: 'org.apache.kafka.tools.ConsoleProducer',
+    consoleConsumer,
+    dumpLogSegments: 'org.apache.kafka.tools.DumpLogSegments',
   };
 }

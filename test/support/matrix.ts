@@ -55,7 +55,7 @@ export function packageDependencies(): Record<string, string> {
 /** `npm pack` of the built package into a fresh temp folder; returns the tarball's path. */
 export async function packTarball(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'nkc-pack-'));
-  // --ignore-scripts: `prepare` (the build) already ran in `npm test`; rebuilding here would rewrite dist/ under running tests.
+  // --ignore-scripts: the build already ran in `npm test`; a pack-time script added later must not rewrite dist/ under running tests.
   const out = await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', dir], projectRoot);
   const file = out.trim().split('\n').pop() ?? '';
   const path = join(dir, file);

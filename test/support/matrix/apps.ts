@@ -135,6 +135,38 @@ export const NEST12_APP: MatrixApp = {
 };
 
 /**
+ * Whether Jest can run an app on ESM-only Nest 12 on this Node. Our ESM face re-exports the
+ * CommonJS build, which `require()`s `@nestjs/common`; inside Jest that `require` is Jest's own
+ * module loader, which can load an ES module synchronously only on Node 24.9+ (below it Jest
+ * fails with "Must use import to load ES Module"). Vitest and plain Node have no such limit.
+ */
+export function jestCanLoadEsmOnlyNest(version: string = process.versions.node): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 24 || (major === 24 && minor >= 9);
+}
+
+// A Nest 12 app tested with Jest the way Nest 11 apps are (CommonJS TypeScript, Jest + ts-jest),
+// with Jest 30, which loads ESM-only Nest 12 through its own `require(esm)` (node:vm modules, so
+// Jest runs with --experimental-vm-modules). Runs only where
+// {@link jestCanLoadEsmOnlyNest}. (Jest's ESM mode, `--experimental-vm-modules`, does not work
+// with this package on any Node: Jest runs a CommonJS module imported from ESM while it links the
+// graph, before Nest has run, and its `require` of Nest fails as "a cycle involving require(esm)".)
+export const NEST12_JEST_APP: MatrixApp = {
+  name: 'nest12-jest-cjs',
+  manifest: { ...NEST11_APP.manifest, scripts: { test: 'node --experimental-vm-modules node_modules/jest/bin/jest.js' } },
+  dependencies: { ...NEST12_APP.dependencies },
+  devDependencies: {
+    '@nestjs/testing': '12.1.1',
+    '@types/jest': '30.0.0',
+    '@types/node': '20.19.43',
+    jest: '30.5.2',
+    'ts-jest': '29.4.15',
+    typescript: '5.9.3',
+  },
+  files: { ...NEST11_APP.files },
+};
+
+/**
  * The script both module systems run: `./core` alone, with no `@nestjs/*` package installed.
  * A producer sends one Avro record, a consumer group handles it, both close.
  */
@@ -190,5 +222,6 @@ export const CORE_APP: MatrixApp = {
 
 /** Installs (or finds in the cache) every app's dependencies, one app after the other. */
 export async function installMatrixApps(): Promise<void> {
-  for (const app of [CORE_APP, NEST11_APP, NEST12_APP]) await installDependencies(app);
+  const apps = [CORE_APP, NEST11_APP, NEST12_APP, ...(jestCanLoadEsmOnlyNest() ? [NEST12_JEST_APP] : [])];
+  for (const app of apps) await installDependencies(app);
 }

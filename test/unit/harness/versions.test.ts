@@ -6,14 +6,15 @@ import {
   kafkaVersionFromEnv,
   loggingFor,
   parseKafkaVersion,
+  toolClassesFor,
   versionSpecificProperties,
 } from '../../../scripts/kafka/versions.js';
 
 describe('harness versions', () => {
-  it('defaults to 3.9.1 and lets KAFKA_VERSION override it', () => {
-    assert.equal(DEFAULT_KAFKA_VERSION, '3.9.1');
-    assert.equal(kafkaVersionFromEnv({}).text, '3.9.1');
-    assert.equal(kafkaVersionFromEnv({ KAFKA_VERSION: ' 4.1.1 ' }).text, '4.1.1');
+  it('defaults to 4.4.0 and lets KAFKA_VERSION override it', () => {
+    assert.equal(DEFAULT_KAFKA_VERSION, '4.4.0');
+    assert.equal(kafkaVersionFromEnv({}).text, '4.4.0');
+    assert.equal(kafkaVersionFromEnv({ KAFKA_VERSION: ' 3.9.1 ' }).text, '3.9.1');
   });
 
   it('rejects malformed and pre-KRaft versions with a usage error naming the value', () => {
@@ -48,5 +49,15 @@ describe('harness versions', () => {
   it('adds share-coordinator replication only on 4.x', () => {
     assert.deepEqual(versionSpecificProperties(parseKafkaVersion('3.9.1'), 1, 1), {});
     assert.equal(versionSpecificProperties(parseKafkaVersion('4.1.1'), 3, 2)['share.coordinator.state.topic.min.isr'], '2');
+  });
+
+  it('names the console tools by the package each line ships them in', () => {
+    assert.equal(toolClassesFor(parseKafkaVersion('3.9.1')).consoleProducer, 'kafka.tools.ConsoleProducer');
+    assert.equal(toolClassesFor(parseKafkaVersion('3.9.1')).dumpLogSegments, 'kafka.tools.DumpLogSegments');
+    assert.equal(toolClassesFor(parseKafkaVersion('4.4.0')).consoleProducer, 'org.apache.kafka.tools.ConsoleProducer');
+    assert.equal(toolClassesFor(parseKafkaVersion('4.4.0')).dumpLogSegments, 'org.apache.kafka.tools.DumpLogSegments');
+    for (const v of ['3.9.1', '4.4.0']) {
+      assert.equal(toolClassesFor(parseKafkaVersion(v)).consoleConsumer, 'org.apache.kafka.tools.consumer.ConsoleConsumer');
+    }
   });
 });

@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SendBatcher } from '../../../lib/core/producer/send-batcher.js';
+
+/**
+ * Resolves once the batcher's end-of-turn send has run. With a due batch the batcher sends from a
+ * `setImmediate` queued in the turn of the add; immediates run in the order they were queued, so
+ * one queued after it runs after it. (A short sleep does not: when the turn runs inside the loop's
+ * check phase, the batcher's immediate waits for the next loop iteration, whose timers phase
+ * comes first, so a 5 ms timer can fire before it on a busy machine or a newer Node.)
+ */
+const afterThisTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A fake send function that records batches and lets the test settle them. */
 function recorder() {
@@ -28,20 +36,36 @@ test('sends made in the same turn are coalesced into one batch', async () => {
   const batcher = new SendBatcher<number>({ lingerMs: 0, maxBatchBytes: 1000, maxInFlight: 1, flush: fake.flush });
   const results = [1, 2, 3, 4, 5].map((n) => batcher.add(n, 10));
   assert.equal(fake.batches.length, 0, 'nothing is sent synchronously');
-  await sleep(5);
+  await afterThisTurn();
   assert.deepEqual(fake.batches, [[1, 2, 3, 4, 5]]);
   fake.pending[0]!.resolve();
   await Promise.all(results);
 });
 
-test('the linger window collects sends spread over time', async () => {
+test('a send made by a promise continuation of the same turn joins the batch', async () => {
+  const fake = recorder();
+  const batcher = new SendBatcher<number>({ lingerMs: 0, maxBatchBytes: 1000, maxInFlight: 1, flush: fake.flush });
+  const results = [batcher.add(1, 10)];
+  await Promise.resolve();
+  results.push(batcher.add(2, 10));
+  assert.equal(fake.batches.length, 0, 'microtasks do not end the turn');
+  await afterThisTurn();
+  assert.deepEqual(fake.batches, [[1, 2]]);
+  fake.pending[0]!.resolve();
+  await Promise.all(results);
+});
+
+test('the linger window collects sends spread over time', async (t) => {
+  // Mocked clock: the window is about time, which a busy machine must not stretch.
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
   const fake = recorder();
   const batcher = new SendBatcher<number>({ lingerMs: 40, maxBatchBytes: 1000, maxInFlight: 1, flush: fake.flush });
   const results = [batcher.add(1, 10)];
-  await sleep(10);
+  t.mock.timers.tick(10);
   results.push(batcher.add(2, 10));
-  assert.equal(fake.batches.length, 0);
-  await sleep(80);
+  t.mock.timers.tick(29);
+  assert.equal(fake.batches.length, 0, 'the window of the first item is still open');
+  t.mock.timers.tick(1);
   assert.deepEqual(fake.batches, [[1, 2]]);
   fake.pending[0]!.resolve();
   await Promise.all(results);
@@ -62,7 +86,7 @@ test('reaching the byte cap sends at once, and a batch never passes the cap', as
   for (const p of fake.pending) p.resolve();
   await Promise.all(results.slice(0, 6));
   const drained = batcher.drain();
-  await sleep(1);
+  await afterThisTurn();
   assert.deepEqual(fake.batches[2], [7]);
   fake.pending[2]!.resolve();
   await drained;
@@ -73,7 +97,7 @@ test('an item bigger than the cap travels alone', async () => {
   const fake = recorder();
   const batcher = new SendBatcher<number>({ lingerMs: 0, maxBatchBytes: 30, maxInFlight: 5, flush: fake.flush });
   const results = [batcher.add(1, 10), batcher.add(2, 100), batcher.add(3, 10)];
-  await sleep(5);
+  await afterThisTurn();
   assert.deepEqual(fake.batches, [[1], [2], [3]]);
   for (const p of fake.pending) p.resolve();
   await Promise.all(results);
@@ -83,13 +107,13 @@ test('with one batch in flight, later sends wait and go in order as the next bat
   const fake = recorder();
   const batcher = new SendBatcher<number>({ lingerMs: 0, maxBatchBytes: 1000, maxInFlight: 1, flush: fake.flush });
   const first = [1, 2].map((n) => batcher.add(n, 10));
-  await sleep(5);
+  await afterThisTurn();
   const second = [3, 4, 5].map((n) => batcher.add(n, 10));
-  await sleep(5);
+  await afterThisTurn();
   assert.deepEqual(fake.batches, [[1, 2]], 'the second batch waits for the first');
   fake.pending[0]!.resolve();
   await Promise.all(first);
-  await sleep(5);
+  await afterThisTurn();
   assert.deepEqual(fake.batches, [
     [1, 2],
     [3, 4, 5],
@@ -104,7 +128,7 @@ test('a failed batch rejects exactly its own items with the flush error', async 
   const batcher = new SendBatcher<number>({ lingerMs: 0, maxBatchBytes: 20, maxInFlight: 2, flush: fake.flush });
   const results = [1, 2, 3, 4].map((n) => batcher.add(n, 10));
   const outcomes = Promise.allSettled(results);
-  await sleep(5);
+  await afterThisTurn();
   assert.deepEqual(fake.batches, [
     [1, 2],
     [3, 4],
@@ -138,7 +162,7 @@ test('drain sends at once without waiting for the linger and resolves when all s
   const results = [1, 2].map((n) => batcher.add(n, 10));
   let drained = false;
   const drain = batcher.drain().then(() => (drained = true));
-  await sleep(1);
+  await afterThisTurn();
   assert.deepEqual(fake.batches, [[1, 2]]);
   assert.equal(drained, false, 'drain waits for the ack');
   fake.pending[0]!.resolve();
@@ -152,14 +176,14 @@ test('abort rejects queued and in-flight items and ignores a later batch result'
   const fake = recorder();
   const batcher = new SendBatcher<number>({ lingerMs: 0, maxBatchBytes: 20, maxInFlight: 1, flush: fake.flush });
   const outcomes = Promise.allSettled([1, 2, 3].map((n) => batcher.add(n, 10)));
-  await sleep(5);
+  await afterThisTurn();
   assert.deepEqual(fake.batches, [[1, 2]]);
   const stop = new Error('closing');
   assert.equal(batcher.abort(stop), 3);
   fake.pending[0]!.resolve();
   const settled = await outcomes;
   assert.ok(settled.every((s) => s.status === 'rejected' && s.reason === stop));
-  await sleep(5);
+  await afterThisTurn();
   assert.equal(fake.batches.length, 1, 'the aborted item 3 was never sent');
 });
 
