@@ -4,6 +4,19 @@ import { registerKafkaJsCodecs } from './codecs/kafkajs-registration.js';
 import { installKafkaJsTimerGuard } from './kafkajs-timer-guard.js';
 import { kafkaJsLogCreator, toKafkaJsLogLevel, type KafkaLogger } from './logger.js';
 import { toKafkaJsSecurity } from './security.js';
+import { TransientErrorEpisodes } from './transient-kafkajs-errors.js';
+
+/** The transient-error episodes of each client's log bridge, so its owner can end them. */
+const clientEpisodes = new WeakMap<Kafka, TransientErrorEpisodes>();
+
+/**
+ * Ends the transient kafkajs error episodes of `client` (see transient-kafkajs-errors.ts): its
+ * owner saw the cluster work again (the group joined, a fetch came back). The next occurrence
+ * starts a new episode with its own grace period, so two short episodes are not read as one long one.
+ */
+export function settleTransientKafkaJsErrors(client: Kafka): void {
+  clientEpisodes.get(client)?.settle();
+}
 
 /**
  * Creates the kafkajs client for a producer, consumer group or admin from resolved settings
@@ -22,13 +35,16 @@ export function createKafkaClient(
 ): Kafka {
   registerKafkaJsCodecs();
   installKafkaJsTimerGuard();
-  return new Kafka({
+  const episodes = new TransientErrorEpisodes();
+  const client = new Kafka({
     clientId: config.clientId,
     brokers: [...config.brokers],
     connectionTimeout: config.connectionTimeout,
     logLevel: toKafkaJsLogLevel(config.kafkaJsLogLevel),
-    logCreator: kafkaJsLogCreator(logger),
+    logCreator: kafkaJsLogCreator(logger, episodes),
     ...toKafkaJsSecurity(config.security),
     ...overrides,
   });
+  clientEpisodes.set(client, episodes);
+  return client;
 }

@@ -127,7 +127,17 @@ export type {
   HealthCheckable,
   HealthReportSource,
 } from './health/subscription.js';
-export type { HealthStatus, HealthReport, HealthSubject, BrokerHealth, ConsumerGroupHealth, PartitionLag } from './health/health-types.js';
+export type {
+  HealthStatus,
+  HealthReport,
+  HealthSubject,
+  BrokerHealth,
+  ConsumerGroupHealth,
+  PartitionLag,
+  FetchFailureHealth,
+  FetchStallSnapshot,
+  StalledPartitionHealth,
+} from './health/health-types.js';
 export type { PartialHealthStatus } from './health/status-rules.js';
 
 // Admin client and ACLs.

@@ -53,8 +53,7 @@ export function toKafkaJsLogLevel(level: KafkaLogLevel): logLevel {
  * not available, no leader yet for a new topic, a group forming) are debug for their first seconds
  * and warnings only if they persist (see transient-kafkajs-errors.ts). One creator per client.
  */
-export function kafkaJsLogCreator(logger: KafkaLogger): logCreator {
-  const episodes = new TransientErrorEpisodes();
+export function kafkaJsLogCreator(logger: KafkaLogger, episodes = new TransientErrorEpisodes()): logCreator {
   return () =>
     ({ level, log }) => {
       const { message, timestamp: _timestamp, logger: _name, stack: _stack, ...rest } = log;

@@ -41,7 +41,10 @@ export function transientKafkaJsError(message: string, error: unknown): string |
 
 /** How long a transient error may go on at debug level before it is a warning. */
 export const TRANSIENT_GRACE_MS = 10_000;
-/** A transient error not seen for this long has resolved; its next occurrence starts afresh. */
+/**
+ * A transient error not seen for this long has resolved; its next occurrence starts afresh. The
+ * owner of a client usually ends episodes sooner, when it sees the cluster work ({@link TransientErrorEpisodes.settle}).
+ */
 export const TRANSIENT_QUIET_MS = 60_000;
 
 /** Whether to log one occurrence quietly, and for how long its episode has lasted. */
@@ -54,8 +57,10 @@ export interface TransientVerdict {
 
 /**
  * Episodes of each transient error, for one kafkajs client. An episode starts at an error's first
- * occurrence (after connect, after a topic was created) and lasts while it recurs at least every
- * {@link TRANSIENT_QUIET_MS}; kafkajs' retry backoff stays well below that. Occurrences in the
+ * occurrence (after connect, after a topic was created) and lasts until the client's owner sees
+ * the cluster work again ({@link settle}: the group joined, a fetch came back), or until the error
+ * has not recurred for {@link TRANSIENT_QUIET_MS} (kafkajs' retry backoff stays well below that).
+ * So two short rebalances 15 s apart are two episodes of a few seconds each, not one of 15 s. Occurrences in the
  * first {@link TRANSIENT_GRACE_MS} of an episode are quiet; later ones are not, so an error that
  * persists is a warning again.
  */
@@ -66,6 +71,11 @@ export class TransientErrorEpisodes {
     private readonly graceMs = TRANSIENT_GRACE_MS,
     private readonly quietMs = TRANSIENT_QUIET_MS,
   ) {}
+
+  /** Ends every episode: the cluster worked again since their errors. */
+  settle(): void {
+    this.episodes.clear();
+  }
 
   /** Records one occurrence of `error` and says how to log it. */
   occurred(error: string): TransientVerdict {

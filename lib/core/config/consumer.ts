@@ -55,6 +55,13 @@ export interface ConsumerGroupConfig extends ConnectionConfig, TelemetryOptions 
   minBrokersHealthy?: number;
   /** Group session timeout in ms (dp-kafka's MessageConsumeTimeout). Default 10000. */
   messageConsumeTimeout?: number;
+  /**
+   * How long fetching may fail, or an assigned partition with lag may make no progress, before
+   * health is CRITICAL (failing) or WARNING (no progress), ms. Default three session timeouts
+   * (`3 × messageConsumeTimeout`, 30 s): longer than kafkajs' own retries of a failing fetch
+   * (about 10 s) and a rebalance. See docs/fetch-failures.md.
+   */
+  stallTimeout?: number;
   /** Start position when the group has no committed offset. Default `oldest`. */
   offset?: ConsumerOffsetReset;
   /** Longest time the broker holds a fetch waiting for data, ms. Default 50. */
@@ -102,6 +109,8 @@ export interface ResolvedConsumerGroupConfig extends ResolvedConnectionConfig, R
   readonly batchWaitTime: number;
   readonly minBrokersHealthy: number;
   readonly messageConsumeTimeout: number;
+  /** Fetch failure / no-progress bound, ms (default 3 × `messageConsumeTimeout`). */
+  readonly stallTimeout: number;
   readonly offset: ConsumerOffsetReset;
   readonly fetchMaxWaitTime: number;
   readonly commitInterval: number;
@@ -141,6 +150,7 @@ export const CONSUMER_GROUP_ONLY_OPTION_NAMES = optionNames<Omit<ConsumerGroupCo
   batchWaitTime: true,
   minBrokersHealthy: true,
   messageConsumeTimeout: true,
+  stallTimeout: true,
   offset: true,
   fetchMaxWaitTime: true,
   commitInterval: true,
@@ -154,6 +164,9 @@ export const CONSUMER_GROUP_ONLY_OPTION_NAMES = optionNames<Omit<ConsumerGroupCo
 });
 
 const CONSUMER_GROUP_OPTION_NAMES = [...CONNECTION_OPTION_NAMES, ...CONSUMER_GROUP_ONLY_OPTION_NAMES];
+
+/** The default `stallTimeout` in session timeouts (`messageConsumeTimeout`). */
+export const STALL_TIMEOUT_SESSIONS = 3;
 
 /** Longest heartbeat period (kafkajs' and sarama's default). */
 export const MAX_HEARTBEAT_INTERVAL = 3_000;
@@ -177,6 +190,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
   checker.positive(c.batchWaitTime, 'batchWaitTime');
   checker.positive(c.minBrokersHealthy, 'minBrokersHealthy', { integer: true });
   checker.positive(c.messageConsumeTimeout, 'messageConsumeTimeout');
+  checker.positive(c.stallTimeout, 'stallTimeout');
   checker.positive(c.fetchMaxWaitTime, 'fetchMaxWaitTime');
   checker.positive(c.commitInterval, 'commitInterval');
   checker.oneOf(c.offset, ['oldest', 'newest'], 'offset');
@@ -209,6 +223,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
     batchWaitTime: c.batchWaitTime ?? CONSUMER_GROUP_DEFAULTS.batchWaitTime,
     minBrokersHealthy: c.minBrokersHealthy ?? CONSUMER_GROUP_DEFAULTS.minBrokersHealthy,
     messageConsumeTimeout: sessionTimeout,
+    stallTimeout: c.stallTimeout ?? STALL_TIMEOUT_SESSIONS * sessionTimeout,
     offset: c.offset ?? CONSUMER_GROUP_DEFAULTS.offset,
     fetchMaxWaitTime: c.fetchMaxWaitTime ?? CONSUMER_GROUP_DEFAULTS.fetchMaxWaitTime,
     commitInterval: c.commitInterval ?? CONSUMER_GROUP_DEFAULTS.commitInterval,

@@ -4,10 +4,17 @@ import { connectWhenReachable } from '../reachability.js';
 import { CrashRecovery, type CrashRecoveryOptions } from './crash-recovery.js';
 import type { ConsumePipeline } from './pipeline.js';
 import { ConsumerState, type ConsumerStateMachine } from './state.js';
-import type { ConsumerTransport, TransportListener } from './transport.js';
+import type { ConsumerTransport, PartitionBatch, TransportListener } from './transport.js';
+import type { FetchStallWatch, PartitionRef } from './fetch-stall.js';
 
 /** Options of a {@link ConsumeRunner}. */
 export interface ConsumeRunnerOptions extends Pick<CrashRecoveryOptions, 'minRetryPeriod' | 'maxRetryPeriod' | 'emit' | 'logData'> {
+  /** The group's fetch failure episodes (health reads them). */
+  readonly watch: FetchStallWatch;
+  /** Fetching these partitions failed while the others go on (the group pauses and retries them). */
+  readonly onFetchFailed: (partitions: readonly PartitionRef[], error: unknown) => void;
+  /** A fetch of these partitions came back without error. */
+  readonly onFetched: (partitions: readonly PartitionRef[]) => void;
   readonly transport: ConsumerTransport;
   readonly pipeline: ConsumePipeline;
   readonly machine: ConsumerStateMachine;
@@ -33,10 +40,12 @@ export class ConsumeRunner {
 
   constructor(private readonly options: ConsumeRunnerOptions) {
     this.listener = {
-      onBatch: (batch) => options.pipeline.handle(batch),
+      onBatch: (batch) => this.onBatch(batch),
       onGroupJoin: (assignment) => this.onGroupJoin(assignment),
       onRebalancing: () => this.onRebalancing(),
       onCrash: (error) => this.onCrash(error),
+      onFetchFailed: (partitions, error) => options.onFetchFailed(partitions, error),
+      onFetched: (partitions) => this.onFetched(partitions),
     };
     this.recovery = new CrashRecovery({
       minRetryPeriod: options.minRetryPeriod,
@@ -44,6 +53,8 @@ export class ConsumeRunner {
       isRestartWanted: () => this.state === ConsumerState.Starting,
       restart: () => this.restart(),
       emit: options.emit,
+      logger: options.logger,
+      watch: options.watch,
       logData: options.logData,
     });
   }
@@ -77,9 +88,27 @@ export class ConsumeRunner {
     }
   }
 
+  private onBatch(batch: PartitionBatch): Promise<void> {
+    // Records flow: the fetch loop works (its failure episode, if any, ends; the back-off starts afresh).
+    if (batch.messages.length > 0) this.loopWorks();
+    this.options.onFetched([{ topic: batch.topic, partition: batch.partition }]);
+    return this.options.pipeline.handle(batch);
+  }
+
+  private onFetched(partitions: readonly PartitionRef[]): void {
+    this.loopWorks();
+    this.options.onFetched(partitions);
+  }
+
+  private loopWorks(): void {
+    if (!this.options.watch.loopFailing()) return;
+    this.recovery.reset();
+    this.options.logger.info('kafka consumer group fetches again', this.logData());
+  }
+
   private onGroupJoin(assignment: Readonly<Record<string, readonly number[]>>): void {
     if (this.state !== ConsumerState.Starting && this.state !== ConsumerState.Consuming) return;
-    this.recovery.reset();
+    // No back-off reset here: a member whose fetch fails right after each join must keep backing off.
     this.options.onJoined();
     this.options.pipeline.onGroupJoin();
     this.options.machine.moveTo(ConsumerState.Consuming);

@@ -18,6 +18,9 @@ import { AuthorizationStatus } from '../security/auth-status.js';
 import type { BatchHandler } from './batch-dispatcher.js';
 import { runCloseSequence, type ConsumerCloseOptions } from './close-sequence.js';
 import { ConsumeRunner } from './consume-runner.js';
+import { FetchStallWatch, type PartitionRef } from './fetch-stall.js';
+import { PartitionFetchRetry } from './partition-fetch-retry.js';
+import type { FetchStallSnapshot } from '../health/health-types.js';
 import type { Dispatcher } from './dispatch.js';
 import type { ProducerSink } from '../producer/topic-batch-sender.js';
 import { checkHandlerOptions, resolveFailurePolicy, type HandlerOptions } from './failure/failure-config.js';
@@ -85,6 +88,10 @@ export class ConsumerGroupCore {
   private readonly seeker: Seeker;
   /** The app's pauses (the transport holds them too, with other holders': seeks, retry delays). */
   private readonly appPauses = new PauseSet();
+  /** Fetch failure episodes (whole loop and single partitions): what health reads. */
+  private readonly fetchWatch: FetchStallWatch;
+  /** Pauses partitions whose fetch failed and retries them on the back-off. */
+  private readonly fetchRetry: PartitionFetchRetry;
 
   constructor(
     config: ResolvedConsumerGroupConfig,
@@ -97,7 +104,18 @@ export class ConsumerGroupCore {
     this.groupName = config.groupName;
     this.logger = logger;
     this.errors = new ErrorHub(logger);
-    this.authorization = new AuthorizationStatus(this.errors);
+    // A refusal on one partition is worked around (that partition paused), not the member's: health judges it by its episode.
+    this.authorization = new AuthorizationStatus(this.errors, (error) => error.logData.fetchFailure === 'partition');
+    this.fetchWatch = new FetchStallWatch(config.stallTimeout);
+    this.fetchRetry = new PartitionFetchRetry({
+      watch: this.fetchWatch,
+      pauser: transport,
+      minRetryPeriod: config.minRetryPeriod,
+      maxRetryPeriod: config.maxRetryPeriod,
+      emit: (error) => this.emit(error),
+      logger,
+      logData: () => this.logData(),
+    });
     this.machine = new ConsumerStateMachine((error) =>
       this.emit(new KafkaOperationError('a state-change listener threw', this.logData(), error)),
     );
@@ -159,6 +177,9 @@ export class ConsumerGroupCore {
       logger,
       minRetryPeriod: config.minRetryPeriod,
       maxRetryPeriod: config.maxRetryPeriod,
+      watch: this.fetchWatch,
+      onFetchFailed: (partitions, error) => this.fetchRetry.failed(partitions, error),
+      onFetched: (partitions) => partitions.forEach(({ topic, partition }) => this.fetchRetry.fetched(topic, partition)),
       onJoined: () => this.authorization.clear(),
       releaseLateConnection: () => this.releaseLateConnection(),
       emit: (error) => this.emit(error),
@@ -250,6 +271,25 @@ export class ConsumerGroupCore {
     this.handlers.batch(handler, options);
   }
 
+  /**
+   * The fetch path's health: failure episodes under way, their verdict, and the partitions whose
+   * progress health watches (assigned, not paused, while consuming). For the health checker.
+   */
+  fetchStall(): FetchStallSnapshot {
+    const watched: PartitionRef[] =
+      this.state === ConsumerState.Consuming
+        ? this.rebalanceListeners.assignment.flatMap(({ topic, partitions }) =>
+            partitions.filter((partition) => !this.transport.isPaused(topic, partition)).map((partition) => ({ topic, partition })),
+          )
+        : [];
+    return {
+      stallTimeoutMs: this.fetchWatch.stallTimeoutMs,
+      verdict: this.fetchWatch.verdict(),
+      failures: this.fetchWatch.failures(),
+      watched,
+    };
+  }
+
   /** Failure-handling counters since the group was created (also in the health report's details). */
   failureStats(): FailureStats {
     return this.failureCounters.snapshot();
@@ -331,6 +371,8 @@ export class ConsumerGroupCore {
         options,
       );
       await this.forwarder?.close();
+      this.fetchRetry.clear();
+      this.fetchWatch.clear();
       this.pipeline.dispose();
       this.dueGate.dispose();
       this.authorization.dispose();
@@ -525,6 +567,9 @@ export class ConsumerGroupCore {
       } catch (error) {
         this.emit(new KafkaOperationError('error stopping the consumer', this.logData(), error));
       }
+      // Stopped on purpose: nothing is fetched, so no fetch is failing; a new start tries again.
+      this.fetchRetry.clear();
+      this.fetchWatch.clear();
       if (this.machine.moveTo(ConsumerState.Stopped)) {
         this.logger.info('kafka consumer group is stopped', this.logData());
         if (this.wantRunning) this.runner.start();

@@ -1,5 +1,6 @@
 import type { Consumer, ConsumerCrashEvent, ConsumerGroupJoinEvent, EachBatchPayload, Kafka } from 'kafkajs';
-import { createKafkaClient } from '../client.js';
+import { createKafkaClient, settleTransientKafkaJsErrors } from '../client.js';
+import { fetchFailedPartitions, installKafkaJsFetchAttribution } from './kafkajs-fetch-attribution.js';
 import { partitionConcurrency, type ResolvedConsumerGroupConfig } from '../config/consumer.js';
 import type { KafkaLogger } from '../logger.js';
 import type { ReachabilityProbe } from '../reachability.js';
@@ -78,6 +79,8 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
     installKafkaJsStopGuard();
     // Without it, a commit started on REBALANCING races the rejoin and can be refused.
     installKafkaJsRejoinHook();
+    // Without it, one partition's failed fetch stops every partition of the member (see that file).
+    installKafkaJsFetchAttribution();
     this.failurePolicy = config.failurePolicy;
     this.reachability = { brokers: config.brokers.map((b) => b.trim()), timeoutMs: config.connectionTimeout };
     this.client = createKafkaClient(config, logger);
@@ -99,6 +102,8 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
       // Emitted synchronously after the assignment and before the first fetch of the generation.
       this.assigned = assignmentToList(event.payload.memberAssignment);
       this.applyPauses();
+      // The group formed: rebalance and coordinator errors logged so far belong to an episode that ended.
+      settleTransientKafkaJsErrors(this.client);
       this.listener?.onGroupJoin(event.payload.memberAssignment);
     });
     // kafkajs emits it synchronously just before it rejoins; the rejoin hook then waits for the answer.
@@ -158,6 +163,7 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
       onRunnerStart: (group) => {
         this.group = isKafkaJsCoordinatorHolder(group) ? group : undefined;
         if (this.group) this.refreshCoordinatorOnFailedHeartbeat(this.group);
+        if (this.group) this.isolateFailedPartitions(this.group, listener);
         // A new run has a new kafkajs consumer group, which knows nothing of earlier pauses.
         this.applyPauses();
       },
@@ -223,6 +229,35 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
         if (isCoordinatorError(error) && !isRebalanceError(error)) await this.refreshCoordinator().catch(() => undefined);
         throw error;
       }
+    };
+  }
+
+  /**
+   * Wraps the run's `fetch(nodeId)` (kafkajs' consumer group): an error naming the partitions it
+   * is about (see kafkajs-fetch-attribution.ts) is reported to the core, which pauses those
+   * partitions before this returns; the fetch then counts as empty, so kafkajs' fetcher goes on
+   * with the other partitions instead of stopping every fetcher and crashing after its retries.
+   * A fetch that comes back reports the partitions it returned. Errors naming no partition go on
+   * to kafkajs as before (the whole fetch loop fails and the core backs off).
+   */
+  private isolateFailedPartitions(group: KafkaJsCoordinatorHolder & { fetch?: unknown }, listener: TransportListener): void {
+    const fetch = group.fetch;
+    if (typeof fetch !== 'function') return;
+    group.fetch = async (...args: unknown[]): Promise<unknown> => {
+      let batches: unknown;
+      try {
+        batches = await (fetch as (...a: unknown[]) => Promise<unknown>).apply(group, args);
+      } catch (error) {
+        const failed = fetchFailedPartitions(error);
+        if (!failed) throw error;
+        listener.onFetchFailed(failed, error);
+        return [];
+      }
+      if (Array.isArray(batches) && batches.length > 0) {
+        settleTransientKafkaJsErrors(this.client);
+        listener.onFetched((batches as Array<{ topic: string; partition: number }>).map(({ topic, partition }) => ({ topic, partition })));
+      }
+      return batches;
     };
   }
 

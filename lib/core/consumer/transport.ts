@@ -4,6 +4,7 @@ import type { ReachabilityProbe } from '../reachability.js';
 import type { PartitionOffset } from './offset-tracker.js';
 import type { FailureTopicPolicy } from './retry-topics/retry-topic-names.js';
 import type { PauseHolder, TopicPartitions } from './pause-set.js';
+import type { PartitionRef } from './fetch-stall.js';
 
 /**
  * Messages of one partition handed over by a {@link ConsumerTransport}. The source delivers the
@@ -40,6 +41,14 @@ export interface TransportListener {
   onRebalancing(): Promise<void>;
   /** Consumption crashed and stopped; the core decides when to run again. */
   onCrash(error: unknown): void;
+  /**
+   * Fetching these partitions failed with `error` while the transport goes on fetching the others
+   * (a transport that cannot tell which partition failed crashes instead). The core pauses them
+   * before this returns and resumes them on its back-off.
+   */
+  onFetchFailed(partitions: readonly PartitionRef[], error: unknown): void;
+  /** A fetch came back without error for these partitions (with records or not). Optional for a transport to call. */
+  onFetched(partitions: readonly PartitionRef[]): void;
 }
 
 /** The first offset of each partition of a topic whose record is at or after a time (the log end when none is). */

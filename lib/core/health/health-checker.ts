@@ -12,12 +12,15 @@ import {
   MSG_HEALTHY_PRODUCER,
   MSG_PRODUCER_NOT_INITIALISED,
   type ConsumerGroupHealth,
+  type FetchStallSnapshot,
   type HealthConnection,
   type HealthReport,
   type HealthStatus,
   type HealthSubject,
 } from './health-types.js';
 import { judgeBrokerHealth, type PartialHealthStatus } from './status-rules.js';
+import { NoProgressWatch, noProgressMessage } from './no-progress.js';
+import { healthSeverity } from './health-types.js';
 
 /** Defaults of the health checker. */
 export const HEALTH_CHECK_DEFAULTS = {
@@ -71,6 +74,8 @@ export interface HealthCheckerTarget {
     readonly state: () => string;
     /** The group's failure-handling counters, when it has them. */
     readonly failures?: () => FailureStats | undefined;
+    /** The group's fetch path (failure episodes, partitions expected to progress), when it reports one. */
+    readonly fetchStall?: () => FetchStallSnapshot | undefined;
   };
   /**
    * The broker's refusal (ACL, SASL, TLS certificate) the owner is currently facing, if any:
@@ -89,6 +94,7 @@ export interface HealthCheckerTarget {
 export class KafkaHealthChecker {
   private readonly probes: BrokerProbe[];
   private readonly lagReader: LagReader | undefined;
+  private readonly noProgress = new NoProgressWatch();
   private readonly options: Required<HealthCheckOptions>;
   private cached: { report: HealthReport; expiresAt: number } | undefined;
   private inFlight: Promise<HealthReport> | undefined;
@@ -152,11 +158,14 @@ export class KafkaHealthChecker {
       healthyMessage: this.target.subject === 'producer' ? MSG_HEALTHY_PRODUCER : MSG_HEALTHY_CONSUMER_GROUP,
       partialStatus: this.options.partialStatus,
     });
-    const consumerGroup = this.target.consumerGroup ? await this.groupHealth(brokers.some((b) => b.reachable)) : undefined;
+    const judged = this.target.consumerGroup
+      ? this.judgeFetch(await this.groupHealth(brokers.some((b) => b.reachable)), { status, message })
+      : undefined;
+    const consumerGroup = judged?.group;
     const report: HealthReport = {
       ...this.base(),
-      status,
-      message,
+      status: judged?.status ?? status,
+      message: judged?.message ?? message,
       brokers,
       ...(consumerGroup ? { consumerGroup } : {}),
       checkedAt: new Date(),
@@ -186,6 +195,36 @@ export class KafkaHealthChecker {
       await this.lagReader.close();
       return { ...base, lagError: describeCause(error) };
     }
+  }
+
+  /**
+   * Adds the fetch path to a group's report: a failure episode under way is WARNING, CRITICAL once
+   * older than the stall timeout; a watched partition with lag and no progress for as long is WARNING.
+   * The worse of that and the brokers' status wins (both messages when they tie below OK).
+   */
+  private judgeFetch(
+    group: ConsumerGroupHealth,
+    brokers: { status: HealthStatus; message: string },
+  ): { group: ConsumerGroupHealth; status: HealthStatus; message: string } {
+    let snapshot: FetchStallSnapshot | undefined;
+    try {
+      snapshot = this.target.consumerGroup?.fetchStall?.();
+    } catch {
+      snapshot = undefined;
+    }
+    if (!snapshot) return { group, ...brokers };
+    const stalled = group.lag ? this.noProgress.observe(group.lag, snapshot.watched, snapshot.stallTimeoutMs) : [];
+    const withFetch: ConsumerGroupHealth = {
+      ...group,
+      ...(snapshot.failures.length > 0 ? { fetchFailures: snapshot.failures } : {}),
+      ...(stalled.length > 0 ? { stalledPartitions: stalled } : {}),
+    };
+    const fetch =
+      snapshot.verdict ??
+      (stalled.length > 0 ? { status: 'WARNING' as const, message: noProgressMessage(stalled, snapshot.stallTimeoutMs) } : undefined);
+    if (!fetch || healthSeverity(fetch.status) < healthSeverity(brokers.status)) return { group: withFetch, ...brokers };
+    if (healthSeverity(fetch.status) > healthSeverity(brokers.status)) return { group: withFetch, ...fetch };
+    return { group: withFetch, status: fetch.status, message: `${brokers.message}; ${fetch.message}` };
   }
 
   /** A report decided without touching the network (not initialised, refused). */

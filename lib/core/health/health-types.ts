@@ -76,6 +76,56 @@ export interface ConsumerGroupHealth {
   readonly lagError?: string;
   /** Failure-handling counters since the group was created (retries, time-outs, dead letters…). */
   readonly failures?: FailureStats;
+  /** Fetches failing now, one entry per episode (see docs/fetch-failures.md); absent when none fails. */
+  readonly fetchFailures?: readonly FetchFailureHealth[];
+  /** Assigned partitions with lag whose committed offset has not moved for `stallTimeout`; absent when none. */
+  readonly stalledPartitions?: readonly StalledPartitionHealth[];
+}
+
+/**
+ * A fetch that keeps failing (an episode: from its first failure until that partition, or the
+ * fetch loop, works again).
+ */
+export interface FetchFailureHealth {
+  /** The topic, when the failure names a partition; absent when the whole fetch loop fails. */
+  readonly topic?: string;
+  /** The partition, when the failure names one. */
+  readonly partition?: number;
+  /** The latest cause (the error's message). */
+  readonly cause: string;
+  /** Time since the episode's first failure, ms. */
+  readonly failingForMs: number;
+  /** Failures in this episode. */
+  readonly failures: number;
+}
+
+/**
+ * What a consumer group tells its health checker about its fetch path (see docs/fetch-failures.md);
+ * a hand-built checker target may supply one too.
+ */
+export interface FetchStallSnapshot {
+  /** The bound of both rules (the group's `stallTimeout`), ms. */
+  readonly stallTimeoutMs: number;
+  /** The failure episodes' verdict (WARNING, or CRITICAL once one is older than the bound), when one is under way. */
+  readonly verdict: { readonly status: 'WARNING' | 'CRITICAL'; readonly message: string } | undefined;
+  /** The failure episodes under way. */
+  readonly failures: readonly FetchFailureHealth[];
+  /** Partitions expected to advance while they have lag: assigned, not paused, while consuming. */
+  readonly watched: ReadonlyArray<{ readonly topic: string; readonly partition: number }>;
+}
+
+/** An assigned partition with lag whose position has not advanced (see `stallTimeout`). */
+export interface StalledPartitionHealth {
+  /** The topic. */
+  readonly topic: string;
+  /** The partition number. */
+  readonly partition: number;
+  /** The committed offset that has not moved (`null`: nothing committed yet). */
+  readonly committedOffset: string | null;
+  /** Records behind the log end. */
+  readonly lag: number;
+  /** How long the committed offset has stayed where it is, as seen by the health checks, ms. */
+  readonly stalledForMs: number;
 }
 
 /** A typed health report, returned by `checker()`. */

@@ -3,6 +3,7 @@ import type { KafkaAuthorizationError } from '../errors.js';
 import type { FailureStats } from '../consumer/failure/failure-stats.js';
 import { KafkaHealthChecker, type HealthCheckOptions } from './health-checker.js';
 import type { HealthConnection } from './health-types.js';
+import type { FetchStallSnapshot } from './health-types.js';
 
 /** The producer surface a health checker needs (KafkaProducer fits it). */
 export interface CheckableProducer {
@@ -25,6 +26,8 @@ export interface CheckableConsumerGroup {
   authorizationFailure?(): KafkaAuthorizationError | undefined;
   /** Failure-handling counters, shown in the report's details. */
   failureStats?(): FailureStats;
+  /** The fetch path: failure episodes and the partitions expected to progress (see docs/fetch-failures.md). */
+  fetchStall?(): FetchStallSnapshot;
 }
 
 /**
@@ -64,6 +67,7 @@ export function createConsumerGroupHealthChecker(group: CheckableConsumerGroup, 
         groupName: group.groupName,
         state: () => consumerStateName(group.state),
         failures: () => group.failureStats?.(),
+        fetchStall: () => group.fetchStall?.(),
       },
       authorizationFailure: () => group.authorizationFailure?.(),
     },

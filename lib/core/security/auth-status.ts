@@ -1,5 +1,5 @@
 import type { ErrorHub } from '../error-stream.js';
-import type { KafkaAuthorizationError } from '../errors.js';
+import type { KafkaAuthorizationError, KafkaError } from '../errors.js';
 import { asAuthorizationError } from './authorization.js';
 
 /**
@@ -12,9 +12,12 @@ export class AuthorizationStatus {
   private latest: KafkaAuthorizationError | undefined;
   private readonly unsubscribe: () => void;
 
-  /** @param errors - the owner's error stream; authorization failures on it are recorded */
-  constructor(errors?: ErrorHub) {
-    this.unsubscribe = errors ? errors.observe((error) => this.record(error)) : () => undefined;
+  /**
+   * @param errors - the owner's error stream; authorization failures on it are recorded
+   * @param ignore - errors of the stream not to record (e.g. a refusal on one partition the owner works around)
+   */
+  constructor(errors?: ErrorHub, ignore: (error: KafkaError) => boolean = () => false) {
+    this.unsubscribe = errors ? errors.observe((error) => (ignore(error) ? undefined : this.record(error))) : () => undefined;
   }
 
   /** Records `error` when it is (or wraps) an authorization failure; anything else leaves the status as it is. */

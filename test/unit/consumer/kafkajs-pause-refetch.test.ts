@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { test } from 'node:test';
+import { kafkaJsGroupOver } from './kafkajs-group-stub.js';
 
 /**
  * Guard for the retry topics' due gate (`retry-topics/due-gate.ts`). It cuts a batch before the
@@ -32,10 +33,8 @@ interface ConsumerGroup {
   fetch(nodeId: number): Promise<Batch[]>;
 }
 
-const ConsumerGroupCtor = require('kafkajs/src/consumer/consumerGroup.js') as { prototype: ConsumerGroup };
 const SubscriptionStateCtor = require('kafkajs/src/consumer/subscriptionState.js') as new () => SubscriptionState;
 const OffsetManagerCtor = require('kafkajs/src/consumer/offsetManager/index.js') as new (options: Record<string, unknown>) => OffsetManager;
-const SeekOffsetsCtor = require('kafkajs/src/consumer/seekOffsets.js') as new () => unknown;
 
 const TOPIC = 'orders.retry-1000';
 const NODE = 1;
@@ -71,21 +70,7 @@ function scriptedGroup(onFetch: (request: FetchRequest) => void = () => {}) {
       };
     },
   };
-  const group = Object.create(ConsumerGroupCtor.prototype) as ConsumerGroup & Record<string, unknown>;
-  Object.assign(group, {
-    cluster: { refreshMetadataIfNecessary: async () => {}, findBroker: async () => broker },
-    subscriptionState,
-    offsetManager,
-    seekOffset: new SeekOffsetsCtor(),
-    preferredReadReplicasPerTopicPartition: {},
-    findReadReplicaForPartitions: (_topic: string, partitions: number[]) => ({ [NODE]: partitions }),
-    maxWaitTime: 1,
-    minBytes: 1,
-    maxBytes: 1024,
-    maxBytesPerPartition: 1024,
-    isolationLevel: 1,
-    logger: { debug() {}, info() {}, warn() {}, error() {} },
-  });
+  const group = kafkaJsGroupOver<ConsumerGroup>({ broker, subscriptionState, offsetManager, nodeId: NODE });
   const asked = (partition: number) =>
     requests
       .at(-1)

@@ -3,9 +3,27 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { logLevel } from 'kafkajs';
-import { TRANSIENT_GRACE_MS, TRANSIENT_KAFKAJS_ERRORS, TRANSIENT_QUIET_MS } from '../../../lib/core/transient-kafkajs-errors.js';
+import {
+  TRANSIENT_GRACE_MS,
+  TRANSIENT_KAFKAJS_ERRORS,
+  TRANSIENT_QUIET_MS,
+  TransientErrorEpisodes,
+} from '../../../lib/core/transient-kafkajs-errors.js';
+import { createKafkaClient, settleTransientKafkaJsErrors } from '../../../lib/core/client.js';
+import { resolveConnectionConfig } from '../../../lib/core/config/connection.js';
 import { kafkaJsLogCreator, type KafkaLogger } from '../../../lib/core/logger.js';
 import type { LogData } from '../../../lib/core/errors.js';
+
+/** kafkajs' runner entry of a member re-joining a rebalancing group, at `level`. */
+function rebalancingEntry(level: logLevel) {
+  const label = level === logLevel.INFO ? 'INFO' : 'WARN';
+  return {
+    namespace: 'Runner',
+    level,
+    label,
+    log: { timestamp: 'now', logger: 'kafkajs', message: 'The group is rebalancing, re-joining' },
+  };
+}
 
 function recorder(): KafkaLogger & { entries: Array<[string, string, LogData | undefined]> } {
   const entries: Array<[string, string, LogData | undefined]> = [];
@@ -71,6 +89,54 @@ describe('kafkajs start-up noise (transient retriable errors)', () => {
     assert.equal(logger.entries[2]![2]!.error, 'The group coordinator is not available');
   });
 
+  it('judges episodes one by one: two short rebalances 15 s apart, with the group joined in between, are two quiet episodes (issue 27)', () => {
+    const logger = recorder();
+    const episodes = new TransientErrorEpisodes();
+    const log = kafkaJsLogCreator(logger, episodes)(logLevel.DEBUG);
+    const rebalancing = () => log(rebalancingEntry(logLevel.WARN));
+    rebalancing();
+    mock.timers.tick(2_000);
+    rebalancing(); // the first rebalance, 2 s long
+    episodes.settle(); // the group joined
+    mock.timers.tick(13_000);
+    rebalancing(); // a second rebalance, 15 s after the first began
+    assert.deepEqual(
+      logger.entries.map(([level]) => level),
+      ['debug', 'debug', 'debug'],
+      'without the settle, the third would be a warning with failingForMs 15000',
+    );
+
+    const joined = recorder();
+    const unsettled = kafkaJsLogCreator(joined)(logLevel.DEBUG);
+    for (const wait of [0, 2_000, 13_000]) {
+      mock.timers.tick(wait);
+      unsettled(rebalancingEntry(logLevel.WARN));
+    }
+    assert.deepEqual(
+      joined.entries.map(([level]) => level),
+      ['debug', 'debug', 'warn'],
+      'no end signal: one episode (the fallback)',
+    );
+  });
+
+  it("settleTransientKafkaJsErrors ends the episodes of that client's log bridge only", () => {
+    const logger = recorder();
+    const settings = resolveConnectionConfig({ brokers: ['127.0.0.1:1'], logger, kafkaJsLogLevel: 'debug' });
+    const a = createKafkaClient(settings, logger);
+    const b = createKafkaClient(settings, logger);
+    const rebalance = (client: typeof a) => client.logger().warn('The group is rebalancing, re-joining', {});
+    rebalance(a);
+    rebalance(b);
+    mock.timers.tick(TRANSIENT_GRACE_MS);
+    settleTransientKafkaJsErrors(a);
+    rebalance(a); // a new episode
+    rebalance(b); // still the first one, 10 s old
+    assert.deepEqual(
+      logger.entries.filter(([, message]) => message.includes('rebalancing')).map(([level]) => level),
+      ['debug', 'debug', 'debug', 'warn'],
+    );
+  });
+
   it('starts a new quiet episode once the error has not been seen for a minute (e.g. a topic created later)', () => {
     const { coordinatorNotAvailable, levels } = setUp();
     coordinatorNotAvailable();
@@ -103,12 +169,7 @@ describe('kafkajs start-up noise (transient retriable errors)', () => {
 
   it('leaves info and debug entries as they are', () => {
     const { logger, log } = setUp();
-    log({
-      namespace: 'x',
-      level: logLevel.INFO,
-      label: 'INFO',
-      log: { timestamp: 'now', logger: 'kafkajs', message: 'The group is rebalancing, re-joining' },
-    });
+    log(rebalancingEntry(logLevel.INFO));
     assert.deepEqual(
       logger.entries.map(([level]) => level),
       ['info'],

@@ -27,6 +27,8 @@ function setUp() {
     onGroupJoin: () => void joins++,
     onRebalancing: async () => void rebalances++,
     onCrash: () => undefined,
+    onFetchFailed: () => undefined,
+    onFetched: () => undefined,
   };
   const append = (partition: number, n: number) => {
     for (let i = 0; i < n; i++)
