@@ -265,6 +265,67 @@ export class CompressionCodecUnavailableError extends KafkaError {
   }
 }
 
+/**
+ * A record that should carry the schema registry framing (magic byte `0`, a 4-byte schema id, then
+ * the body) does not: no magic byte, or too short. Retrying cannot fix the bytes, so the failure
+ * policy skips the retries (it is a {@link MessageDecodeError}).
+ */
+export class RegistryFramingError extends MessageDecodeError {
+  constructor(problem: string, logData: LogData = {}) {
+    super(`not a schema registry record: ${problem}`, logData);
+  }
+}
+
+/**
+ * The schema registry could not be reached or answered that it cannot serve now (network error,
+ * time-out, 5xx, 408, 429). Cached schemas keep working; a record whose schema is not cached fails
+ * with this error, which the failure policy retries.
+ */
+export class SchemaRegistryUnavailableError extends KafkaError {
+  /** Always `true`: trying again later can succeed. */
+  readonly retryable = true;
+
+  constructor(url: string, problem: string, cause?: unknown) {
+    super(`schema registry ${url} is unavailable: ${problem}`, { registry: url }, cause === undefined ? undefined : { cause });
+  }
+}
+
+/** The registry refused a schema: incompatible with the subject's versions (409) or invalid (422). */
+export class SchemaRegistrationError extends KafkaError {
+  /** Always `false`: the same schema is refused again. */
+  readonly retryable = false;
+  /** The subject the schema was registered under. */
+  readonly subject: string;
+  /** The HTTP status (409 incompatible, 422 invalid). */
+  readonly status: number;
+  /** The registry's own explanation. */
+  readonly registryMessage: string;
+
+  constructor(subject: string, status: number, registryMessage: string) {
+    const what = status === 409 ? 'incompatible with the versions' : 'refused';
+    super(`schema ${what} of subject ${subject} (HTTP ${status}): ${registryMessage}`, { subject, status, registryMessage });
+    this.subject = subject;
+    this.status = status;
+    this.registryMessage = registryMessage;
+  }
+}
+
+/**
+ * The registry answered a request with a client error other than a refused registration: an
+ * unknown schema id or subject (404), no access (401, 403), or an answer this client cannot read.
+ */
+export class SchemaRegistryRequestError extends KafkaError {
+  /** Always `false`: the same request gets the same answer. */
+  readonly retryable = false;
+  /** The HTTP status, or `undefined` when the answer itself was unreadable. */
+  readonly status: number | undefined;
+
+  constructor(request: string, status: number | undefined, problem: string) {
+    super(`schema registry request ${request} failed${status === undefined ? '' : ` (HTTP ${status})`}: ${problem}`, { request, status });
+    this.status = status;
+  }
+}
+
 /** A test kit wait saw a record sent although none was expected. */
 export class UnexpectedMessageError extends KafkaError {}
 

@@ -41,6 +41,10 @@ export {
   PartitionNotAssignedError,
   CompressedDataError,
   CompressionCodecUnavailableError,
+  RegistryFramingError,
+  SchemaRegistryUnavailableError,
+  SchemaRegistrationError,
+  SchemaRegistryRequestError,
 } from './errors.js';
 export type { LogData, ConfigProblem } from './errors.js';
 
@@ -77,6 +81,18 @@ export type {
   AvroMapDefinition,
   AvroFixedDefinition,
 } from './avro-schema.js';
+
+// Schema registry (preview: serdes only): the Confluent wire format, subjects, the client, Avro serdes.
+export { REGISTRY_MAGIC_BYTE, encodeRegistryFrame, decodeRegistryFrame } from './registry/wire-format.js';
+export type { RegistryFrame } from './registry/wire-format.js';
+export { topicNameStrategy, recordNameStrategy, topicRecordNameStrategy } from './registry/subject-name-strategy.js';
+export type { SchemaRole, SubjectNameContext, SubjectNameStrategy } from './registry/subject-name-strategy.js';
+export type { SchemaRegistry, RegisteredSchema } from './registry/schema-registry.js';
+export { createSchemaRegistryClient } from './registry/registry-cache.js';
+export type { SchemaRegistryClientOptions, SchemaRegistryAuth } from './registry/registry-http.js';
+export { AvroRegistrySerializer } from './registry/avro-registry-serializer.js';
+export type { AvroRegistrySerializerOptions, AvroRegistrySerializeOptions } from './registry/avro-registry-serializer.js';
+export { AvroRegistryDeserializer } from './registry/avro-registry-deserializer.js';
 
 // Producer.
 export { KafkaProducer } from './producer/kafka-producer.js';

@@ -21,6 +21,8 @@ export { InMemoryProducer } from './in-memory-producer.js';
 export type { InMemoryProducerConfig } from './in-memory-producer.js';
 export type { SentRecord } from './in-memory-producer-sink.js';
 export { InMemoryKafka } from './in-memory-kafka.js';
+export { InMemorySchemaRegistry } from './in-memory-schema-registry.js';
+export type { InMemorySchemaRegistryOptions, InMemoryCompatibility } from './in-memory-schema-registry.js';
 export { KafkaTestingModule } from './nest/kafka-testing.module.js';
 export type { KafkaTestingModuleOptions, KafkaTestingModuleAsyncOptions } from './nest/kafka-testing.module.js';
 export { getInMemoryProducer, getInMemoryConsumerGroup } from './nest/in-memory-clients.js';

@@ -1,0 +1,88 @@
+import type avro from 'avsc';
+import { toAvroType, encodeAvro, type AvroSchema } from '../avro.js';
+import { cachedPromise } from './promise-cache.js';
+import type { SchemaRegistry } from './schema-registry.js';
+import { topicNameStrategy, type SchemaRole, type SubjectNameStrategy } from './subject-name-strategy.js';
+import { encodeRegistryFrame } from './wire-format.js';
+
+/** How an {@link AvroRegistrySerializer} finds the schema and id it writes with. */
+export interface AvroRegistrySerializerOptions {
+  /** The registry (a client from `createSchemaRegistryClient`, or the test kit's in-memory one). */
+  readonly registry: SchemaRegistry;
+  /** Names the subject of a schema (default {@link topicNameStrategy}: `<topic>-key` / `<topic>-value`). */
+  readonly subjectNameStrategy?: SubjectNameStrategy;
+  /**
+   * `true` registers the event's schema under its subject (once per client) and writes with it.
+   * `false` (the default, as production registries are usually locked) writes with the subject's
+   * latest version, or with `schemaId` when a call gives one.
+   */
+  readonly autoRegister?: boolean;
+}
+
+/** Per-call choices of {@link AvroRegistrySerializer.serialize}. */
+export interface AvroRegistrySerializeOptions {
+  /** Key or value (default `value`); picks the subject with the strategy. */
+  readonly role?: SchemaRole;
+  /** Write with this registered schema id instead of the subject's latest version (ignored with `autoRegister`). */
+  readonly schemaId?: number;
+}
+
+interface WriterSchema {
+  readonly id: number;
+  readonly type: avro.Type;
+}
+
+/**
+ * Serializes events as Avro in the Confluent wire format (magic byte, schema id, Avro body). Ids and
+ * parsed schemas are cached: once warm, a record costs no registry request.
+ */
+export class AvroRegistrySerializer {
+  private readonly registry: SchemaRegistry;
+  private readonly strategy: SubjectNameStrategy;
+  private readonly autoRegister: boolean;
+  private readonly registered = new WeakMap<avro.Type, Map<string, Promise<number>>>();
+  private readonly latest = new Map<string, Promise<WriterSchema>>();
+  private readonly byId = new Map<number, Promise<avro.Type>>();
+
+  constructor(options: AvroRegistrySerializerOptions) {
+    this.registry = options.registry;
+    this.strategy = options.subjectNameStrategy ?? topicNameStrategy;
+    this.autoRegister = options.autoRegister ?? false;
+  }
+
+  /**
+   * Encodes `event` for `topic`. `schema` is the event's schema: with `autoRegister` it is the one
+   * registered and written; otherwise it names the subject (for the record name strategies) and the
+   * registry's schema is written, so the event must match that one. Rejects with
+   * `AvroCodecError` for an event that does not match, `SchemaRegistrationError` for a refused
+   * registration, `SchemaRegistryUnavailableError` when the registry cannot answer.
+   */
+  async serialize(topic: string, schema: AvroSchema, event: unknown, options: AvroRegistrySerializeOptions = {}): Promise<Buffer> {
+    const type = toAvroType(schema);
+    const writer = await this.writerSchema(topic, type, options);
+    return encodeRegistryFrame(writer.id, encodeAvro(writer.type, event));
+  }
+
+  private async writerSchema(topic: string, type: avro.Type, options: AvroRegistrySerializeOptions): Promise<WriterSchema> {
+    const subject = (): string => this.strategy({ topic, role: options.role ?? 'value', recordName: type.name });
+    if (this.autoRegister) {
+      let bySubject = this.registered.get(type);
+      if (!bySubject) {
+        bySubject = new Map();
+        this.registered.set(type, bySubject);
+      }
+      const name = subject();
+      const id = await cachedPromise(bySubject, name, () => this.registry.register(name, JSON.stringify(type.schema())));
+      return { id, type };
+    }
+    if (options.schemaId !== undefined) {
+      const id = options.schemaId;
+      return { id, type: await cachedPromise(this.byId, id, async () => toAvroType(await this.registry.schemaById(id))) };
+    }
+    const name = subject();
+    return cachedPromise(this.latest, name, async () => {
+      const found = await this.registry.latestVersion(name);
+      return { id: found.id, type: toAvroType(found.schema) };
+    });
+  }
+}

@@ -1,0 +1,43 @@
+import type { RegisteredSchema, SchemaRegistry } from './schema-registry.js';
+import { cachedPromise as once } from './promise-cache.js';
+import { RegistryHttp, type SchemaRegistryClientOptions } from './registry-http.js';
+
+/**
+ * Caches a registry's answers for the life of the client: schemas by id and ids by
+ * (subject, schema) never change in a registry, and the latest version of a subject is read once
+ * (a version registered later is seen by a new client). Concurrent lookups of one key share one
+ * request; a failed lookup is not cached, so the next one asks again.
+ */
+export class RegistryCache implements SchemaRegistry {
+  private readonly schemas = new Map<number, Promise<string>>();
+  private readonly ids = new Map<string, Promise<number>>();
+  private readonly latest = new Map<string, Promise<RegisteredSchema>>();
+
+  constructor(private readonly registry: SchemaRegistry) {}
+
+  register(subject: string, schema: string): Promise<number> {
+    return once(this.ids, `${subject}\n${schema}`, () => this.registry.register(subject, schema));
+  }
+
+  schemaById(id: number): Promise<string> {
+    return once(this.schemas, id, () => this.registry.schemaById(id));
+  }
+
+  latestVersion(subject: string): Promise<RegisteredSchema> {
+    return once(this.latest, subject, async () => {
+      const found = await this.registry.latestVersion(subject);
+      // The id of a version is as good as a lookup by id: later records of that id need no request.
+      if (!this.schemas.has(found.id)) this.schemas.set(found.id, Promise.resolve(found.schema));
+      return found;
+    });
+  }
+}
+
+/**
+ * A client of a Confluent-compatible schema registry (Confluent, Apicurio's `/apis/ccompat/v7`,
+ * Karapace) on Node's `fetch`, with every answer cached: once warm, serializing and deserializing
+ * make no HTTP request. Throws `KafkaConfigError` for a bad URL or time-out.
+ */
+export function createSchemaRegistryClient(options: SchemaRegistryClientOptions): SchemaRegistry {
+  return new RegistryCache(new RegistryHttp(options));
+}
