@@ -56,7 +56,11 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
         try {
           type.createResolver(latest.type);
         } catch (cause) {
-          throw new SchemaRegistrationError(subject, 409, `schema cannot read data written with version ${versions.length}: ${describeCause(cause)}`);
+          throw new SchemaRegistrationError(
+            subject,
+            409,
+            `schema cannot read data written with version ${versions.length}: ${describeCause(cause)}`,
+          );
         }
       }
       let stored = this.byText.get(text);

@@ -1,4 +1,11 @@
-import { describeCause, KafkaConfigError, SchemaRegistrationError, SchemaRegistryRequestError, SchemaRegistryUnavailableError, type ConfigProblem } from '../errors.js';
+import {
+  describeCause,
+  KafkaConfigError,
+  SchemaRegistrationError,
+  SchemaRegistryRequestError,
+  SchemaRegistryUnavailableError,
+  type ConfigProblem,
+} from '../errors.js';
 import type { RegisteredSchema, SchemaRegistry } from './schema-registry.js';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -43,7 +50,7 @@ export class RegistryHttp implements SchemaRegistry {
     const answer = await this.request('GET', `/schemas/ids/${id}`);
     const type = (answer as { schemaType?: unknown }).schemaType;
     if (type !== undefined && type !== 'AVRO') {
-      throw new SchemaRegistryRequestError(`schema ${id}`, undefined, `schema type ${String(type)} is not supported (only AVRO)`);
+      throw new SchemaRegistryRequestError(`schema ${id}`, undefined, `schema type ${JSON.stringify(type)} is not supported (only AVRO)`);
     }
     return readString(answer, 'schema', `schema ${id}`);
   }
@@ -72,7 +79,11 @@ export class RegistryHttp implements SchemaRegistry {
       });
     } catch (cause) {
       const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-      throw new SchemaRegistryUnavailableError(this.baseUrl, timedOut ? `${what} got no answer within ${this.timeoutMs} ms` : `${what}: ${describeCause(cause)}`, cause);
+      throw new SchemaRegistryUnavailableError(
+        this.baseUrl,
+        timedOut ? `${what} got no answer within ${this.timeoutMs} ms` : `${what}: ${describeCause(cause)}`,
+        cause,
+      );
     }
     const text = await response.text().catch(() => '');
     if (response.ok) {
@@ -112,7 +123,8 @@ function registryMessage(text: string): string {
 
 function readInteger(answer: unknown, field: string, request: string): number {
   const value = (answer as Record<string, unknown> | null)?.[field];
-  if (typeof value !== 'number' || !Number.isInteger(value)) throw new SchemaRegistryRequestError(request, undefined, `the answer has no integer "${field}"`);
+  if (typeof value !== 'number' || !Number.isInteger(value))
+    throw new SchemaRegistryRequestError(request, undefined, `the answer has no integer "${field}"`);
   return value;
 }
 
@@ -130,8 +142,10 @@ function validate(options: SchemaRegistryClientOptions): void {
   } catch {
     problems.push({ field: 'url', problem: `is not a URL: ${String(options.url)}` });
   }
-  if (url && url.protocol !== 'http:' && url.protocol !== 'https:') problems.push({ field: 'url', problem: `must be http or https, got ${url.protocol}` });
+  if (url && url.protocol !== 'http:' && url.protocol !== 'https:')
+    problems.push({ field: 'url', problem: `must be http or https, got ${url.protocol}` });
   const timeout = options.requestTimeoutMs;
-  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout <= 0)) problems.push({ field: 'requestTimeoutMs', problem: `must be a positive integer, got ${timeout}` });
+  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout <= 0))
+    problems.push({ field: 'requestTimeoutMs', problem: `must be a positive integer, got ${timeout}` });
   if (problems.length > 0) throw new KafkaConfigError('schema registry', problems);
 }

@@ -32,7 +32,10 @@ export const topicRecordNameStrategy: SubjectNameStrategy = (context) =>
 function requireRecordName({ topic, role, recordName }: SubjectNameContext, strategy: string): string {
   if (recordName === undefined || recordName === '') {
     throw new KafkaConfigError('subject name strategy', [
-      { field: 'subjectNameStrategy', problem: `${strategy} needs a named schema (record, enum or fixed) for the ${role} of topic ${topic}` },
+      {
+        field: 'subjectNameStrategy',
+        problem: `${strategy} needs a named schema (record, enum or fixed) for the ${role} of topic ${topic}`,
+      },
     ]);
   }
   return recordName;

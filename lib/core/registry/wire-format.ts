@@ -35,7 +35,9 @@ export function encodeRegistryFrame(schemaId: number, body: Buffer): Buffer {
  */
 export function decodeRegistryFrame(bytes: Buffer | null | undefined): RegistryFrame {
   if (!bytes || bytes.length < HEADER_BYTES) {
-    throw new RegistryFramingError(`${bytes ? bytes.length : 0} byte(s), shorter than the 5-byte header`, { size: bytes ? bytes.length : 0 });
+    throw new RegistryFramingError(`${bytes ? bytes.length : 0} byte(s), shorter than the 5-byte header`, {
+      size: bytes ? bytes.length : 0,
+    });
   }
   const magic = bytes.readUInt8(0);
   if (magic !== REGISTRY_MAGIC_BYTE) {

@@ -76,7 +76,10 @@ test('without auto-registration the latest version is written; a fixed id writes
   assert.equal(decodeRegistryFrame(await serializer.serialize('orders', ORDER_V2, { id: 'a', amount: 3 })).schemaId, v2);
   assert.equal(decodeRegistryFrame(await serializer.serialize('orders', ORDER_V1, { id: 'b' }, { schemaId: v1 })).schemaId, v1);
   // The latest version (v2) needs `amount`: an event that lacks it is a codec error naming the field.
-  await assert.rejects(serializer.serialize('orders', ORDER_V1, { id: 'c' }), (error: unknown) => error instanceof AvroCodecError && /amount/.test(error.message));
+  await assert.rejects(
+    serializer.serialize('orders', ORDER_V1, { id: 'c' }),
+    (error: unknown) => error instanceof AvroCodecError && /amount/.test(error.message),
+  );
 });
 
 test('auto-registration is off by default: an unregistered subject is a request error, nothing registered', async () => {
@@ -88,8 +91,16 @@ test('auto-registration is off by default: an unregistered subject is a request 
 test('keys and values get their own subjects under each strategy', async () => {
   const registry = new InMemorySchemaRegistry();
   await new AvroRegistrySerializer({ registry, autoRegister: true }).serialize('orders', ORDER_V1, { id: 'k' }, { role: 'key' });
-  await new AvroRegistrySerializer({ registry, autoRegister: true, subjectNameStrategy: recordNameStrategy }).serialize('orders', ORDER_V1, { id: 'v' });
-  await new AvroRegistrySerializer({ registry, autoRegister: true, subjectNameStrategy: topicRecordNameStrategy }).serialize('refunds', ORDER_V1, { id: 'v' });
+  await new AvroRegistrySerializer({ registry, autoRegister: true, subjectNameStrategy: recordNameStrategy }).serialize(
+    'orders',
+    ORDER_V1,
+    { id: 'v' },
+  );
+  await new AvroRegistrySerializer({ registry, autoRegister: true, subjectNameStrategy: topicRecordNameStrategy }).serialize(
+    'refunds',
+    ORDER_V1,
+    { id: 'v' },
+  );
   assert.deepEqual(registry.listSubjects(), ['orders-key', 'shop.Order', 'refunds-shop.Order']);
 });
 
@@ -123,7 +134,10 @@ test('the in-memory registry refuses an incompatible version with the subject, a
     return error instanceof SchemaRegistrationError && error.subject === 'orders-value' && error.status === 409;
   });
   assert.equal(await registry.register('payments-value', JSON.stringify(ORDER_V1)), 1, 'the same schema has one id in every subject');
-  await assert.rejects(registry.register('bad-value', '{"type":"nope"}'), (error: unknown) => error instanceof SchemaRegistrationError && error.status === 422);
+  await assert.rejects(
+    registry.register('bad-value', '{"type":"nope"}'),
+    (error: unknown) => error instanceof SchemaRegistrationError && error.status === 422,
+  );
   await assert.rejects(registry.schemaById(99), SchemaRegistryRequestError);
 });
 
@@ -151,7 +165,10 @@ test('a registry that is down fails only records of uncached ids, with a retryab
   const unknownToReader = await serializer.serialize('payments', ORDER_V2, { id: 'b', amount: 1 });
   registry.setUnavailable(true);
   assert.deepEqual({ ...(await deserializer.deserialize<object>(known)) }, { id: 'a' });
-  await assert.rejects(deserializer.deserialize(unknownToReader), (error: unknown) => error instanceof SchemaRegistryUnavailableError && error.retryable);
+  await assert.rejects(
+    deserializer.deserialize(unknownToReader),
+    (error: unknown) => error instanceof SchemaRegistryUnavailableError && error.retryable,
+  );
   registry.setUnavailable(false);
   assert.deepEqual({ ...(await deserializer.deserialize<object>(unknownToReader)) }, { id: 'b', amount: 1 });
 });

@@ -20,7 +20,7 @@ function stubFetch(reply: (request: SeenRequest) => Response | Promise<Response>
   const seen: SeenRequest[] = [];
   const fetchStub = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request: SeenRequest = {
-      url: String(input),
+      url: input instanceof Request ? input.url : input.toString(),
       method: init?.method ?? 'GET',
       headers: { ...(init?.headers as Record<string, string>) },
       body: typeof init?.body === 'string' ? init.body : undefined,
@@ -31,7 +31,8 @@ function stubFetch(reply: (request: SeenRequest) => Response | Promise<Response>
   return { fetch: fetchStub as typeof fetch, seen };
 }
 
-const json = (status: number, body: unknown): Response => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+const json = (status: number, body: unknown): Response =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 const SCHEMA = '{"type":"record","name":"Order","fields":[{"name":"id","type":"string"}]}';
 
 test('register posts the schema to /subjects/{s}/versions with the registry content type and resolves the id', async () => {
@@ -48,7 +49,9 @@ test('register posts the schema to /subjects/{s}/versions with the registry cont
 
 test('schema by id and latest version read the documented paths; subjects are URL-encoded', async () => {
   const stub = stubFetch((request) =>
-    request.url.endsWith('/schemas/ids/3') ? json(200, { schema: SCHEMA }) : json(200, { subject: 'a/b', id: 3, version: 2, schema: SCHEMA }),
+    request.url.endsWith('/schemas/ids/3')
+      ? json(200, { schema: SCHEMA })
+      : json(200, { subject: 'a/b', id: 3, version: 2, schema: SCHEMA }),
   );
   const client = createSchemaRegistryClient({ url: 'http://registry', fetch: stub.fetch });
   assert.equal(await client.schemaById(3), SCHEMA);
@@ -84,7 +87,9 @@ test('an id is fetched once: concurrent lookups share one request, later ones hi
 });
 
 test('registrations and latest versions are cached, and a latest version also warms its id', async () => {
-  const stub = stubFetch((request) => (request.method === 'POST' ? json(200, { id: 1 }) : json(200, { id: 2, version: 1, schema: SCHEMA })));
+  const stub = stubFetch((request) =>
+    request.method === 'POST' ? json(200, { id: 1 }) : json(200, { id: 2, version: 1, schema: SCHEMA }),
+  );
   const client = createSchemaRegistryClient({ url: 'http://r', fetch: stub.fetch });
   await client.register('s', SCHEMA);
   await client.register('s', SCHEMA);
@@ -108,7 +113,9 @@ test('a refused registration names the subject, the status and the registry mess
     [409, /schema incompatible with the versions of subject orders-value \(HTTP 409\): Schema being registered is incompatible/],
     [422, /schema refused of subject orders-value \(HTTP 422\): Schema being registered is incompatible/],
   ] as const) {
-    const stub = stubFetch(() => json(status, { error_code: status, message: 'Schema being registered is incompatible with an earlier schema' }));
+    const stub = stubFetch(() =>
+      json(status, { error_code: status, message: 'Schema being registered is incompatible with an earlier schema' }),
+    );
     const client = createSchemaRegistryClient({ url: 'http://r', fetch: stub.fetch });
     await assert.rejects(client.register('orders-value', SCHEMA), (error: unknown) => {
       assert.ok(error instanceof SchemaRegistrationError);
@@ -128,7 +135,10 @@ test('a registry that is down, overloaded or too slow is a retryable SchemaRegis
   });
   for (const status of [500, 503, 408, 429]) {
     const stub = stubFetch(() => json(status, { message: 'busy' }));
-    await assert.rejects(createSchemaRegistryClient({ url: 'http://r', fetch: stub.fetch }).latestVersion('s'), SchemaRegistryUnavailableError);
+    await assert.rejects(
+      createSchemaRegistryClient({ url: 'http://r', fetch: stub.fetch }).latestVersion('s'),
+      SchemaRegistryUnavailableError,
+    );
   }
   // A fetch that only ends when its signal aborts: the request time-out must abort it. (Its
   // keep-alive timer stands for the socket a real fetch holds: AbortSignal.timeout's is unref'd.)
@@ -140,18 +150,23 @@ test('a registry that is down, overloaded or too slow is a retryable SchemaRegis
         reject(init.signal?.reason as Error);
       });
     })) as typeof fetch;
-  await assert.rejects(createSchemaRegistryClient({ url: 'http://r', requestTimeoutMs: 20, fetch: neverAnswers }).schemaById(1), (error: unknown) => {
-    return error instanceof SchemaRegistryUnavailableError && /no answer within 20 ms/.test(error.message);
-  });
+  await assert.rejects(
+    createSchemaRegistryClient({ url: 'http://r', requestTimeoutMs: 20, fetch: neverAnswers }).schemaById(1),
+    (error: unknown) => {
+      return error instanceof SchemaRegistryUnavailableError && /no answer within 20 ms/.test(error.message);
+    },
+  );
 });
 
 test('an unknown id, a non-Avro schema or an unreadable answer is a non-retryable request error', async () => {
   const notFound = stubFetch(() => json(404, { error_code: 40403, message: 'Schema 5 not found' }));
   await assert.rejects(createSchemaRegistryClient({ url: 'http://r', fetch: notFound.fetch }).schemaById(5), (error: unknown) => {
-    return error instanceof SchemaRegistryRequestError && error.status === 404 && !error.retryable && /Schema 5 not found/.test(error.message);
+    return (
+      error instanceof SchemaRegistryRequestError && error.status === 404 && !error.retryable && /Schema 5 not found/.test(error.message)
+    );
   });
   const protobuf = stubFetch(() => json(200, { schema: 'syntax = "proto3";', schemaType: 'PROTOBUF' }));
-  await assert.rejects(createSchemaRegistryClient({ url: 'http://r', fetch: protobuf.fetch }).schemaById(5), /PROTOBUF is not supported/);
+  await assert.rejects(createSchemaRegistryClient({ url: 'http://r', fetch: protobuf.fetch }).schemaById(5), /"PROTOBUF" is not supported/);
   const garbage = stubFetch(() => new Response('<html>', { status: 200 }));
   await assert.rejects(createSchemaRegistryClient({ url: 'http://r', fetch: garbage.fetch }).schemaById(5), /not JSON/);
   const noId = stubFetch(() => json(200, {}));

@@ -17,8 +17,10 @@ test('TopicRecordNameStrategy names <topic>-<fully qualified record>', () => {
 });
 
 test('the record name strategies refuse a schema without a name, naming the strategy, role and topic', () => {
-  assert.throws(() => recordNameStrategy({ topic: 'orders', role: 'key', recordName: undefined }), (error: unknown) =>
-    error instanceof KafkaConfigError && /RecordNameStrategy needs a named schema .* for the key of topic orders/.test(error.message),
+  assert.throws(
+    () => recordNameStrategy({ topic: 'orders', role: 'key', recordName: undefined }),
+    (error: unknown) =>
+      error instanceof KafkaConfigError && /RecordNameStrategy needs a named schema .* for the key of topic orders/.test(error.message),
   );
   assert.throws(() => topicRecordNameStrategy({ topic: 'orders', role: 'value', recordName: '' }), KafkaConfigError);
 });
