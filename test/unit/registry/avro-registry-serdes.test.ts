@@ -13,30 +13,19 @@ import {
   SchemaRegistryRequestError,
   SchemaRegistryUnavailableError,
   topicRecordNameStrategy,
+  type AvroFieldDefinition,
   type RegisteredSchema,
   type SchemaRegistry,
 } from '../../../lib/core/index.js';
 import { InMemorySchemaRegistry } from '../../../lib/testing/index.js';
 
-const ORDER_V1 = { type: 'record', name: 'Order', namespace: 'shop', fields: [{ name: 'id', type: 'string' }] } as const;
-const ORDER_V2 = {
-  type: 'record',
-  name: 'Order',
-  namespace: 'shop',
-  fields: [
-    { name: 'id', type: 'string' },
-    { name: 'amount', type: 'int', default: 0 },
-  ],
-} as const;
-const ORDER_V3_NO_DEFAULT = {
-  type: 'record',
-  name: 'Order',
-  namespace: 'shop',
-  fields: [
-    { name: 'id', type: 'string' },
-    { name: 'currency', type: 'string' },
-  ],
-} as const;
+const ID_FIELD = { name: 'id', type: 'string' } as const;
+/** The `shop.Order` record with these fields. */
+const order = <const F extends readonly AvroFieldDefinition[]>(...fields: F) =>
+  ({ type: 'record', name: 'Order', namespace: 'shop', fields }) as const;
+const ORDER_V1 = order(ID_FIELD);
+const ORDER_V2 = order(ID_FIELD, { name: 'amount', type: 'int', default: 0 });
+const ORDER_V3_NO_DEFAULT = order(ID_FIELD, { name: 'currency', type: 'string' });
 
 /** Counts the calls that reach `registry`. */
 class CountingRegistry implements SchemaRegistry {
