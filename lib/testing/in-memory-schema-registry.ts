@@ -47,7 +47,8 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
   register(subject: string, schema: string): Promise<number> {
     return this.answer(() => {
       const type = parse(subject, schema);
-      const text = JSON.stringify(type.schema());
+      // Kept as written (whitespace aside): avsc's `Type#schema()` would drop defaults and logical types.
+      const text = JSON.stringify(JSON.parse(schema));
       const versions = this.subjects.get(subject) ?? [];
       const existing = versions.find((version) => version.text === text);
       if (existing) return existing.id;

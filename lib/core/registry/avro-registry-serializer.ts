@@ -1,4 +1,4 @@
-import type avro from 'avsc';
+import avro from 'avsc';
 import { toAvroType, encodeAvro, type AvroSchema } from '../avro.js';
 import { cachedPromise } from './promise-cache.js';
 import type { SchemaRegistry } from './schema-registry.js';
@@ -59,11 +59,16 @@ export class AvroRegistrySerializer {
    */
   async serialize(topic: string, schema: AvroSchema, event: unknown, options: AvroRegistrySerializeOptions = {}): Promise<Buffer> {
     const type = toAvroType(schema);
-    const writer = await this.writerSchema(topic, type, options);
+    const writer = await this.writerSchema(topic, schema, type, options);
     return encodeRegistryFrame(writer.id, encodeAvro(writer.type, event));
   }
 
-  private async writerSchema(topic: string, type: avro.Type, options: AvroRegistrySerializeOptions): Promise<WriterSchema> {
+  private async writerSchema(
+    topic: string,
+    schema: AvroSchema,
+    type: avro.Type,
+    options: AvroRegistrySerializeOptions,
+  ): Promise<WriterSchema> {
     const subject = (): string => this.strategy({ topic, role: options.role ?? 'value', recordName: type.name });
     if (this.autoRegister) {
       let bySubject = this.registered.get(type);
@@ -72,7 +77,7 @@ export class AvroRegistrySerializer {
         this.registered.set(type, bySubject);
       }
       const name = subject();
-      const id = await cachedPromise(bySubject, name, () => this.registry.register(name, JSON.stringify(type.schema())));
+      const id = await cachedPromise(bySubject, name, () => this.registry.register(name, registrationText(schema, type)));
       return { id, type };
     }
     if (options.schemaId !== undefined) {
@@ -85,4 +90,16 @@ export class AvroRegistrySerializer {
       return { id: found.id, type: toAvroType(found.schema) };
     });
   }
+}
+
+/**
+ * The schema text to register: the definition as written. avsc's `Type#schema()` (5.7.9) drops
+ * field defaults and `logicalType`s (even with `exportAttrs`), which would register a schema that
+ * fails the registry's compatibility checks and that other clients read differently; a parsed
+ * `Type` is the only case left to it.
+ */
+function registrationText(schema: AvroSchema, type: avro.Type): string {
+  if (typeof schema === 'string') return JSON.stringify(JSON.parse(schema));
+  if (schema instanceof avro.Type) return JSON.stringify(type.schema({ exportAttrs: true }));
+  return JSON.stringify(schema);
 }

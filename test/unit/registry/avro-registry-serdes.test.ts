@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import avro from 'avsc';
 import assert from 'node:assert/strict';
 import {
   AvroCodecError,
@@ -64,9 +65,9 @@ test('without auto-registration the latest version is written; a fixed id writes
   const serializer = new AvroRegistrySerializer({ registry });
   assert.equal(decodeRegistryFrame(await serializer.serialize('orders', ORDER_V2, { id: 'a', amount: 3 })).schemaId, v2);
   assert.equal(decodeRegistryFrame(await serializer.serialize('orders', ORDER_V1, { id: 'b' }, { schemaId: v1 })).schemaId, v1);
-  // The latest version (v2) needs `amount`: an event that lacks it is a codec error naming the field.
+  // The event is checked against the latest version (v2), where `amount` is an int: a codec error naming the field.
   await assert.rejects(
-    serializer.serialize('orders', ORDER_V1, { id: 'c' }),
+    serializer.serialize('orders', ORDER_V1, { id: 'c', amount: 'three' }),
     (error: unknown) => error instanceof AvroCodecError && /amount/.test(error.message),
   );
 });
@@ -168,4 +169,30 @@ test('a record without the framing or with a broken body is a non-retryable type
   await assert.rejects(deserializer.deserialize(encodeAvro(ORDER_V1, { id: 'plain avro' })), RegistryFramingError);
   const id = await registry.register('orders-value', JSON.stringify(ORDER_V2));
   await assert.rejects(deserializer.deserialize(encodeRegistryFrame(id, Buffer.from([2, 0x61]))), AvroCodecError);
+});
+
+test('the registered schema keeps defaults and logical types as written', async () => {
+  const registry = new InMemorySchemaRegistry();
+  const schema = {
+    type: 'record',
+    name: 'Paid',
+    fields: [{ name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' }, default: 0 }],
+  } as const;
+  await new AvroRegistrySerializer({ registry, autoRegister: true }).serialize('payments', schema, { at: 5 });
+  assert.deepEqual(JSON.parse(await registry.schemaById(1)), schema);
+});
+
+// Guard: why the serializer registers the definition as written, not avsc's `Type#schema()`. If
+// this fails, avsc keeps defaults and logical types now, and `registrationText` can use it.
+test('avsc 5.7.9 Type#schema() drops field defaults and logical types', () => {
+  const type = avro.Type.forSchema({
+    type: 'record',
+    name: 'T',
+    fields: [{ name: 'at', type: { type: 'long', logicalType: 'timestamp-millis' }, default: 0 }],
+  });
+  const plain = JSON.stringify(type.schema());
+  const withAttrs = JSON.stringify(type.schema({ exportAttrs: true }));
+  assert.equal(plain.includes('"default"'), false, plain);
+  assert.equal(plain.includes('logicalType'), false, plain);
+  assert.equal(withAttrs.includes('logicalType'), false, withAttrs);
 });
