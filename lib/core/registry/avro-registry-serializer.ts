@@ -40,9 +40,9 @@ export class AvroRegistrySerializer {
   private readonly registry: SchemaRegistry;
   private readonly strategy: SubjectNameStrategy;
   private readonly autoRegister: boolean;
-  private readonly registered = new WeakMap<avro.Type, Map<string, Promise<number>>>();
+  private readonly registered = new WeakMap<avro.Type, Map<string, Promise<WriterSchema>>>();
   private readonly latest = new Map<string, Promise<WriterSchema>>();
-  private readonly byId = new Map<number, Promise<avro.Type>>();
+  private readonly byId = new Map<number, Promise<WriterSchema>>();
 
   constructor(options: AvroRegistrySerializerOptions) {
     this.registry = options.registry;
@@ -63,12 +63,8 @@ export class AvroRegistrySerializer {
     return encodeRegistryFrame(writer.id, encodeAvro(writer.type, event));
   }
 
-  private async writerSchema(
-    topic: string,
-    schema: AvroSchema,
-    type: avro.Type,
-    options: AvroRegistrySerializeOptions,
-  ): Promise<WriterSchema> {
+  /** The cached writer schema of this call (one promise per subject, type or id, shared by concurrent calls). */
+  private writerSchema(topic: string, schema: AvroSchema, type: avro.Type, options: AvroRegistrySerializeOptions): Promise<WriterSchema> {
     const subject = (): string => this.strategy({ topic, role: options.role ?? 'value', recordName: type.name });
     if (this.autoRegister) {
       let bySubject = this.registered.get(type);
@@ -77,12 +73,11 @@ export class AvroRegistrySerializer {
         this.registered.set(type, bySubject);
       }
       const name = subject();
-      const id = await cachedPromise(bySubject, name, () => this.registry.register(name, registrationText(schema, type)));
-      return { id, type };
+      return cachedPromise(bySubject, name, async () => ({ id: await this.registry.register(name, registrationText(schema, type)), type }));
     }
     if (options.schemaId !== undefined) {
       const id = options.schemaId;
-      return { id, type: await cachedPromise(this.byId, id, async () => toAvroType(await this.registry.schemaById(id))) };
+      return cachedPromise(this.byId, id, async () => ({ id, type: toAvroType(await this.registry.schemaById(id)) }));
     }
     const name = subject();
     return cachedPromise(this.latest, name, async () => {
