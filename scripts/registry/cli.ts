@@ -6,10 +6,7 @@
  *   down    stop it (graceful, SIGKILL after a grace period)
  *   status  print the background registry's URL, if one runs
  */
-import { spawn } from 'node:child_process';
-import { mkdir, open } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { launchDaemon, stopDaemon } from '../kafka/background-daemon.js';
 import { processAlive } from '../kafka/background-state.js';
 import { APICURIO_VERSION } from './apicurio.js';
 import { clearRegistryState, readRegistryState, type RegistryState } from './background-state.js';
@@ -53,31 +50,17 @@ async function upCommand(): Promise<void> {
     return;
   }
   await ensureRegistry(); // in the foreground, so a first download shows its progress
-  await mkdir(dirname(registryLogFile), { recursive: true });
-  const log = await open(registryLogFile, 'w');
-  const daemon = spawn(process.execPath, [registryDaemonScript], { detached: true, stdio: ['ignore', log.fd, log.fd, 'ipc'] });
-  await log.close();
-  const message = await new Promise<RegistryDaemonMessage>((resolve) => {
-    const timer = setTimeout(() => resolve({ type: 'failed', message: `no readiness report within ${UP_TIMEOUT_MS} ms` }), UP_TIMEOUT_MS);
-    daemon.once('message', (m: RegistryDaemonMessage) => {
-      clearTimeout(timer);
-      resolve(m);
-    });
-    daemon.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ type: 'failed', message: `the background process exited with code ${code}` });
-    });
+  const { report, pid } = await launchDaemon<RegistryDaemonMessage>({
+    script: registryDaemonScript,
+    logFile: registryLogFile,
+    timeoutMs: UP_TIMEOUT_MS,
   });
-  if (message.type === 'failed') {
-    if (daemon.exitCode === null) daemon.kill('SIGTERM');
-    throw new RegistryStartError(`the background registry failed: ${message.message}`, `(see ${registryLogFile})`);
-  }
-  daemon.unref();
-  if (daemon.connected) daemon.disconnect();
+  if (report.type === 'failed')
+    throw new RegistryStartError(`the background registry failed: ${report.message}`, `(see ${registryLogFile})`);
   process.stderr.write(
-    `Apicurio Registry ${APICURIO_VERSION} runs in the background (pid ${daemon.pid}, ready in ${(message.startMs / 1000).toFixed(1)} s); stop it with \`npm run registry:down\`.\n`,
+    `Apicurio Registry ${APICURIO_VERSION} runs in the background (pid ${pid}, ready in ${(report.startMs / 1000).toFixed(1)} s); stop it with \`npm run registry:down\`.\n`,
   );
-  process.stdout.write(`SCHEMA_REGISTRY_URL=${message.url}\n`);
+  process.stdout.write(`SCHEMA_REGISTRY_URL=${report.url}\n`);
 }
 
 async function downCommand(): Promise<void> {
@@ -87,14 +70,7 @@ async function downCommand(): Promise<void> {
     process.stdout.write('No background schema registry is running.\n');
     return;
   }
-  process.kill(state.pid, 'SIGTERM');
-  const deadline = Date.now() + DOWN_TIMEOUT_MS;
-  while (processAlive(state.pid) && Date.now() < deadline) await sleep(200);
-  if (processAlive(state.pid)) {
-    // The daemon's guard kills the JVM once its stdin pipe closes.
-    process.kill(state.pid, 'SIGKILL');
-    await clearRegistryState();
-  }
+  await stopDaemon(state.pid, DOWN_TIMEOUT_MS, clearRegistryState);
   process.stdout.write(`Stopped the schema registry at ${state.url}.\n`);
 }
 

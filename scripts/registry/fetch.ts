@@ -60,7 +60,9 @@ export async function ensureRegistry(
     await checkMaven();
     log(`[registry-harness] fetching Apicurio Registry ${version} (about 140 MB) from Maven Central (once)...`);
     await unpackInto(version, dir);
-    log(`[registry-harness] Apicurio Registry ${version} unpacked in ${registryAppDir(version)} (${Math.round((Date.now() - started) / 1000)} s)`);
+    log(
+      `[registry-harness] Apicurio Registry ${version} unpacked in ${registryAppDir(version)} (${Math.round((Date.now() - started) / 1000)} s)`,
+    );
     return done(false);
   } finally {
     await releaseFetchLock(lockDir);

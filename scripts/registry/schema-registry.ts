@@ -56,7 +56,10 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions = {}): 
   if (problem !== undefined) {
     const exit = jvm.running ? undefined : await jvm.exited;
     await close();
-    throw new RegistryStartError(exit ? `its JVM exited (${describeExit(exit)})` : `not ready within ${timeoutMs} ms (${problem})`, jvm.log.text());
+    throw new RegistryStartError(
+      exit ? `its JVM exited (${describeExit(exit)})` : `not ready within ${timeoutMs} ms (${problem})`,
+      jvm.log.text(),
+    );
   }
   return { url, jvm, startMs: Date.now() - launched, close };
 }
