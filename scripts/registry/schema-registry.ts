@@ -37,11 +37,16 @@ export interface RunningSchemaRegistry {
   close(): Promise<void>;
 }
 
-/** Fetches the registry if needed, starts it and waits until its Confluent-compatible API answers. */
+/**
+ * Fetches the registry if needed, starts it and waits until its Confluent-compatible API answers.
+ * Throws `PortTakenError` for a taken `port` and {@link RegistryStartError} when the JVM exits or
+ * does not answer in time (the JVM is stopped then).
+ */
 export async function startSchemaRegistry(options: SchemaRegistryOptions = {}): Promise<RunningSchemaRegistry> {
+  // A taken port is reported before any download or JVM start.
+  if (options.port !== undefined) await assertPortFree(options.port);
   const { runnerJar } = await ensureRegistry();
   const port = options.port ?? (await freePort());
-  if (options.port !== undefined) await assertPortFree(port);
   const timeoutMs = options.timeoutMs ?? DEFAULT_REGISTRY_START_TIMEOUT_MS;
   // Apicurio keeps everything in memory; this folder only gives the guard something to clean.
   const workDir = await mkdtemp(join(tmpdir(), 'schema-registry-'));
