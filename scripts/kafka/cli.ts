@@ -6,14 +6,12 @@
  *   down    stop it (graceful, SIGKILL after a grace period) and delete its data
  *   status  print the background broker's address, if one runs
  */
-import { spawn } from 'node:child_process';
-import { mkdir, open } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { acceptsConnections, backgroundLogFile, clearState, processAlive, readState, type BackgroundState } from './background-state.js';
+import { launchDaemon, stopDaemon } from './background-daemon.js';
 import type { DaemonMessage } from './daemon.js';
 import { HarnessUsageError, KafkaHarnessError } from './errors.js';
 import { ensureKafkaJars } from './fetch.js';
-import { daemonScript, runDir } from './paths.js';
+import { daemonScript } from './paths.js';
 import { kafkaVersionFromEnv } from './versions.js';
 
 /** How long `down` waits for the daemon to stop the broker before SIGKILLing it. */
@@ -52,33 +50,18 @@ async function upCommand(args: string[]): Promise<void> {
     return;
   }
   await ensureKafkaJars(version); // in the foreground, so a first download shows its progress
-  await mkdir(runDir, { recursive: true });
-  const log = await open(backgroundLogFile, 'w');
-  const daemon = spawn(process.execPath, [daemonScript, ...(port === undefined ? [] : [String(port)])], {
-    detached: true,
-    stdio: ['ignore', log.fd, log.fd, 'ipc'],
+  const { report, pid } = await launchDaemon<DaemonMessage>({
+    script: daemonScript,
+    args: port === undefined ? [] : [String(port)],
+    logFile: backgroundLogFile,
     env: { ...process.env, KAFKA_VERSION: version.text },
+    timeoutMs: UP_TIMEOUT_MS,
   });
-  await log.close();
-  const message = await new Promise<DaemonMessage>((resolve) => {
-    const timer = setTimeout(() => resolve({ type: 'failed', message: `no readiness report within ${UP_TIMEOUT_MS} ms` }), UP_TIMEOUT_MS);
-    daemon.once('message', (m: DaemonMessage) => {
-      clearTimeout(timer);
-      resolve(m);
-    });
-    daemon.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ type: 'failed', message: `the background process exited with code ${code}` });
-    });
-  });
-  if (message.type === 'failed') {
-    if (daemon.exitCode === null) daemon.kill('SIGTERM');
-    throw new KafkaHarnessError(`could not start the background broker: ${message.message}\n(see ${backgroundLogFile})`);
+  if (report.type === 'failed') {
+    throw new KafkaHarnessError(`could not start the background broker: ${report.message}\n(see ${backgroundLogFile})`);
   }
-  daemon.unref();
-  if (daemon.connected) daemon.disconnect();
-  process.stderr.write(`Kafka ${version.text} runs in the background (pid ${daemon.pid}); stop it with \`npm run kafka:down\`.\n`);
-  process.stdout.write(`KAFKA_ADDR=${message.addr}\n`);
+  process.stderr.write(`Kafka ${version.text} runs in the background (pid ${pid}); stop it with \`npm run kafka:down\`.\n`);
+  process.stdout.write(`KAFKA_ADDR=${report.addr}\n`);
 }
 
 async function downCommand(): Promise<void> {
@@ -88,14 +71,7 @@ async function downCommand(): Promise<void> {
     process.stdout.write('No background Kafka broker is running.\n');
     return;
   }
-  process.kill(state.pid, 'SIGTERM');
-  const deadline = Date.now() + DOWN_TIMEOUT_MS;
-  while (processAlive(state.pid) && Date.now() < deadline) await sleep(200);
-  if (processAlive(state.pid)) {
-    // The daemon's guard kills the JVM once its stdin pipe closes.
-    process.kill(state.pid, 'SIGKILL');
-    await clearState();
-  }
+  await stopDaemon(state.pid, DOWN_TIMEOUT_MS, clearState);
   process.stdout.write(`Stopped the Kafka broker at ${state.addr}.\n`);
 }
 

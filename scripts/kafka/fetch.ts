@@ -1,14 +1,14 @@
 /**
  * Fetches Apache Kafka's runtime jars from Maven Central with Maven and caches them per version in
  * `.kafka/dist/<version>/libs`. A marker file is written only after a complete fetch, so an
- * interrupted download is never mistaken for a usable cache. A lock directory keeps parallel
+ * interrupted download is never mistaken for a usable cache. A lock (fetch-lock.ts) keeps parallel
  * test processes from fetching the same version twice.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { JarFetchError, KafkaHarnessError } from './errors.js';
+import { JarFetchError } from './errors.js';
+import { acquireFetchLock, releaseFetchLock } from './fetch-lock.js';
 import { pomPath, versionDir } from './paths.js';
 import { checkJava, checkMaven, runCommand, tail } from './tools.js';
 import { loggingFor, type KafkaVersion } from './versions.js';
@@ -17,10 +17,6 @@ import { loggingFor, type KafkaVersion } from './versions.js';
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies';
 /** Marker file name; its presence means the libs folder is complete. */
 const MARKER = 'complete.json';
-/** How long to wait for another process's fetch of the same version. */
-const LOCK_WAIT_MS = 15 * 60_000;
-/** Poll interval while waiting for that fetch. */
-const LOCK_POLL_MS = 500;
 
 /** Result of {@link ensureKafkaJars}. */
 export interface KafkaJars {
@@ -53,12 +49,8 @@ export async function ensureKafkaJars(
   const dir = versionDir(version.text);
   await mkdir(dir, { recursive: true });
   const lockDir = join(dir, 'fetch.lock');
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  while (!(await tryLock(lockDir))) {
-    if (cachedJars(version).complete) return { libsDir: cache.libsDir, cached: true, elapsedMs: Date.now() - started };
-    if (Date.now() > deadline)
-      throw new KafkaHarnessError(`timed out waiting for another fetch of Kafka ${version.text} (lock ${lockDir})`);
-    await sleep(LOCK_POLL_MS);
+  if (!(await acquireFetchLock(lockDir, () => cachedJars(version).complete, `Kafka ${version.text}`))) {
+    return { libsDir: cache.libsDir, cached: true, elapsedMs: Date.now() - started };
   }
   try {
     if (cachedJars(version).complete) return { libsDir: cache.libsDir, cached: true, elapsedMs: Date.now() - started };
@@ -69,7 +61,7 @@ export async function ensureKafkaJars(
     log(`[kafka-harness] Kafka ${version.text} jars cached in ${cache.libsDir} (${Math.round((Date.now() - started) / 1000)} s)`);
     return { libsDir: cache.libsDir, cached: false, elapsedMs: Date.now() - started };
   } finally {
-    await rm(lockDir, { recursive: true, force: true });
+    await releaseFetchLock(lockDir);
   }
 }
 
@@ -104,36 +96,4 @@ async function downloadInto(version: KafkaVersion, dir: string): Promise<void> {
     join(dir, MARKER),
     `${JSON.stringify({ version: version.text, jars: jars.length, fetchedAt: new Date().toISOString() }, null, 2)}\n`,
   );
-}
-
-/** Creates the lock folder; clears it first when its owner process is gone. */
-async function tryLock(lockDir: string): Promise<boolean> {
-  try {
-    await mkdir(lockDir);
-    await writeFile(join(lockDir, 'pid'), String(process.pid));
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-  if (await lockIsStale(lockDir)) await rm(lockDir, { recursive: true, force: true });
-  return false;
-}
-
-async function lockIsStale(lockDir: string): Promise<boolean> {
-  try {
-    const pid = Number(await readFile(join(lockDir, 'pid'), 'utf8'));
-    if (!Number.isInteger(pid) || pid <= 0) return (await stat(lockDir)).mtimeMs < Date.now() - 10_000;
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ESRCH') return true; // the owner is dead
-    if (code !== 'ENOENT') return false;
-    // No pid file: either it is being written right now, or the owner died before writing it.
-    try {
-      return (await stat(lockDir)).mtimeMs < Date.now() - 10_000;
-    } catch {
-      return false;
-    }
-  }
 }

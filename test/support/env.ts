@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Message } from 'kafkajs';
+import { installKafkaJsTimerGuard } from '../../lib/core/kafkajs-timer-guard.js';
 import { SingleBrokerConnection, type RawMetadata } from '../../lib/core/health/single-broker-connection.js';
 import { eventually } from './eventually.js';
 
@@ -26,6 +27,8 @@ export function uniqueName(prefix: string): string {
 
 /** A plain kafkajs client for test set-up and cross-checks (not the code under test). */
 export function rawKafka(brokers: string[] = sharedBrokers()): Kafka {
+  // Like the module's own clients: no Node 24 TimeoutNegativeWarning from kafkajs' idle request queues.
+  installKafkaJsTimerGuard();
   return new Kafka({ clientId: 'test-support', brokers, logLevel: logLevel.NOTHING });
 }
 
@@ -70,6 +73,7 @@ export async function createTopic(
  * that count or order records start only once the leaders serve.
  */
 export async function waitForLeadersToServe(topic: string, brokers: string[] = sharedBrokers(), timeoutMs = 30_000): Promise<void> {
+  installKafkaJsTimerGuard();
   const admin = new Kafka({ clientId: 'test-support', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin();
   await admin.connect();
   try {

@@ -1,0 +1,35 @@
+/**
+ * A schema registry for tests: the one in `SCHEMA_REGISTRY_URL` when set (nothing is started),
+ * otherwise an Apicurio Registry started for the calling test file and stopped in its `after`
+ * hook. Started per file, not once by `npm test`: only files that need a registry pay for it
+ * (3–15 s here), and runs without registry tests start no JVM at all.
+ */
+import { killBrokersOnSignals } from '../../scripts/kafka/registry.js';
+import { CCOMPAT_PATH } from '../../scripts/registry/apicurio.js';
+import { startSchemaRegistry, type RunningSchemaRegistry } from '../../scripts/registry/schema-registry.js';
+
+/** A registry a test can use, and how to release it. */
+export interface TestSchemaRegistry {
+  /** Base URL (no trailing slash). */
+  readonly url: string;
+  /** Base URL of the Confluent-compatible API (`<url>/apis/ccompat/v7`). */
+  readonly ccompatUrl: string;
+  /** The registry this call started; undefined when it came from `SCHEMA_REGISTRY_URL`. */
+  readonly started: RunningSchemaRegistry | undefined;
+  /** Stops the registry this call started (a no-op for an external one). */
+  close(): Promise<void>;
+}
+
+/**
+ * The external registry, or a fresh one. `SCHEMA_REGISTRY_URL` is the registry's base URL (the
+ * Confluent-compatible API is at `/apis/ccompat/v7` below it, as on Apicurio).
+ */
+export async function startTestRegistry(env: NodeJS.ProcessEnv = process.env): Promise<TestSchemaRegistry> {
+  const external = env.SCHEMA_REGISTRY_URL?.trim().replace(/\/+$/, '');
+  if (external) {
+    return { url: external, ccompatUrl: `${external}${CCOMPAT_PATH}`, started: undefined, close: async () => undefined };
+  }
+  killBrokersOnSignals(); // also kills tracked registry JVMs on Ctrl-C
+  const registry = await startSchemaRegistry();
+  return { url: registry.url, ccompatUrl: `${registry.url}${CCOMPAT_PATH}`, started: registry, close: () => registry.close() };
+}
