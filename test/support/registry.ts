@@ -4,6 +4,7 @@
  * hook. Started per file, not once by `npm test`: only files that need a registry pay for it
  * (3–15 s here), and runs without registry tests start no JVM at all.
  */
+import { after, before } from 'node:test';
 import { killBrokersOnSignals } from '../../scripts/kafka/registry.js';
 import { CCOMPAT_PATH } from '../../scripts/registry/apicurio.js';
 import { startSchemaRegistry, type RunningSchemaRegistry } from '../../scripts/registry/schema-registry.js';
@@ -32,4 +33,22 @@ export async function startTestRegistry(env: NodeJS.ProcessEnv = process.env): P
   killBrokersOnSignals(); // also kills tracked registry JVMs on Ctrl-C
   const registry = await startSchemaRegistry();
   return { url: registry.url, ccompatUrl: `${registry.url}${CCOMPAT_PATH}`, started: registry, close: () => registry.close() };
+}
+
+/**
+ * Starts a registry before the calling file's tests and stops it after them (node:test hooks);
+ * the returned function gives the running registry inside a test.
+ */
+export function useTestRegistry(): () => TestSchemaRegistry {
+  let registry: TestSchemaRegistry | undefined;
+  before(async () => {
+    registry = await startTestRegistry();
+  });
+  after(async () => {
+    await registry?.close();
+  });
+  return () => {
+    if (!registry) throw new Error('the test registry is not started: call useTestRegistry() at the top of a test file or describe');
+    return registry;
+  };
 }
