@@ -35,7 +35,17 @@ export function registryCached(version = APICURIO_VERSION): boolean {
 
 /** Maven's arguments to download and unpack a release into `outputDir` (pure; unit-tested). */
 export function unpackArgs(outputDir: string, version = APICURIO_VERSION): string[] {
-  return ['-B', '-ntp', UNPACK_GOAL, `-Dartifact=${apicurioArtifact(version)}`, `-DoutputDirectory=${outputDir}`];
+  // overWriteReleases: the plugin keeps "already unpacked" markers outside outputDir (for a
+  // stand-alone run, under /tmp), so without it a second fetch on the same machine, from another
+  // clone or after `.kafka/` was deleted, unpacks nothing (seen in CI).
+  return [
+    '-B',
+    '-ntp',
+    UNPACK_GOAL,
+    `-Dartifact=${apicurioArtifact(version)}`,
+    `-DoutputDirectory=${outputDir}`,
+    '-Dmdep.overWriteReleases=true',
+  ];
 }
 
 /**

@@ -32,6 +32,7 @@ describe('schema registry harness: pure parts', () => {
       'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack',
       '-Dartifact=io.apicurio:apicurio-registry-app:2.6.13.Final:tar.gz:all',
       '-DoutputDirectory=/tmp/x',
+      '-Dmdep.overWriteReleases=true',
     ]);
   });
 
