@@ -5,19 +5,16 @@
  * test processes from fetching the same version twice.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JarFetchError } from './errors.js';
-import { acquireFetchLock, releaseFetchLock } from './fetch-lock.js';
+import { fetchedOnce, fetchOnce } from './fetch-once.js';
 import { pomPath, versionDir } from './paths.js';
-import { checkJava, checkMaven, runCommand, tail } from './tools.js';
+import { runCommand, tail } from './tools.js';
 import { loggingFor, type KafkaVersion } from './versions.js';
 
 /** The plugin version to pin: Maven 3.8's super POM would otherwise pick the ancient 2.8. */
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies';
-/** Marker file name; its presence means the libs folder is complete. */
-const MARKER = 'complete.json';
-
 /** Result of {@link ensureKafkaJars}. */
 export interface KafkaJars {
   /** Folder with every runtime jar; use `<libsDir>/*` as the JVM class path. */
@@ -31,7 +28,7 @@ export interface KafkaJars {
 /** Where the jars of a version live, and whether the cache is complete. */
 export function cachedJars(version: KafkaVersion): { libsDir: string; complete: boolean } {
   const dir = versionDir(version.text);
-  return { libsDir: join(dir, 'libs'), complete: existsSync(join(dir, MARKER)) };
+  return { libsDir: join(dir, 'libs'), complete: fetchedOnce(dir) };
 }
 
 /**
@@ -43,34 +40,21 @@ export async function ensureKafkaJars(
   log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<KafkaJars> {
   const started = Date.now();
-  const cache = cachedJars(version);
-  if (cache.complete) return { libsDir: cache.libsDir, cached: true, elapsedMs: Date.now() - started };
-
-  const dir = versionDir(version.text);
-  await mkdir(dir, { recursive: true });
-  const lockDir = join(dir, 'fetch.lock');
-  if (!(await acquireFetchLock(lockDir, () => cachedJars(version).complete, `Kafka ${version.text}`))) {
-    return { libsDir: cache.libsDir, cached: true, elapsedMs: Date.now() - started };
-  }
-  try {
-    if (cachedJars(version).complete) return { libsDir: cache.libsDir, cached: true, elapsedMs: Date.now() - started };
-    await checkJava();
-    await checkMaven();
-    log(`[kafka-harness] fetching Apache Kafka ${version.text} jars from Maven Central (once per version)...`);
-    await downloadInto(version, dir);
-    log(`[kafka-harness] Kafka ${version.text} jars cached in ${cache.libsDir} (${Math.round((Date.now() - started) / 1000)} s)`);
-    return { libsDir: cache.libsDir, cached: false, elapsedMs: Date.now() - started };
-  } finally {
-    await releaseFetchLock(lockDir);
-  }
+  const { libsDir } = cachedJars(version);
+  const fetched = await fetchOnce({
+    cacheDir: versionDir(version.text),
+    folder: 'libs',
+    what: `Kafka ${version.text}`,
+    onStart: () => log(`[kafka-harness] fetching Apache Kafka ${version.text} jars from Maven Central (once per version)...`),
+    fetchInto: (partial) => downloadInto(version, partial),
+  });
+  if (fetched) log(`[kafka-harness] Kafka ${version.text} jars cached in ${libsDir} (${Math.round((Date.now() - started) / 1000)} s)`);
+  return { libsDir, cached: !fetched, elapsedMs: Date.now() - started };
 }
 
-/** Runs Maven into a scratch folder, checks the result, then moves it into place and writes the marker. */
-async function downloadInto(version: KafkaVersion, dir: string): Promise<void> {
+/** Runs Maven into the scratch folder `partial` and checks the result; returns the marker's facts. */
+async function downloadInto(version: KafkaVersion, partial: string): Promise<Record<string, unknown>> {
   const logging = loggingFor(version);
-  const partial = join(dir, 'libs.partial');
-  const libs = join(dir, 'libs');
-  await rm(partial, { recursive: true, force: true });
   const args = [
     '-B',
     '-ntp',
@@ -90,10 +74,5 @@ async function downloadInto(version: KafkaVersion, dir: string): Promise<void> {
   if (!jars.includes(`kafka_2.13-${version.text}.jar`)) {
     throw new JarFetchError(version.text, `kafka_2.13-${version.text}.jar is missing from the download`, tail(output, 30));
   }
-  await rm(libs, { recursive: true, force: true });
-  await rename(partial, libs);
-  await writeFile(
-    join(dir, MARKER),
-    `${JSON.stringify({ version: version.text, jars: jars.length, fetchedAt: new Date().toISOString() }, null, 2)}\n`,
-  );
+  return { version: version.text, jars: jars.length };
 }

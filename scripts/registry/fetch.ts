@@ -5,19 +5,15 @@
  * copy; the same lock as Kafka's jars keeps parallel processes from fetching twice.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { acquireFetchLock, releaseFetchLock } from '../kafka/fetch-lock.js';
-import { checkJava, checkMaven, runCommand, tail } from '../kafka/tools.js';
+import { fetchedOnce, fetchOnce } from '../kafka/fetch-once.js';
+import { runCommand, tail } from '../kafka/tools.js';
 import { APICURIO_VERSION, apicurioArtifact, runnerJarName } from './apicurio.js';
 import { RegistryFetchError } from './errors.js';
 import { registryAppDir, registryVersionDir, runnerJarPath } from './paths.js';
 
 /** The plugin version to pin: Maven 3.8's super POM would otherwise pick the ancient 2.8. */
 const UNPACK_GOAL = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack';
-/** Marker file name; its presence means the unpacked distribution is complete. */
-const MARKER = 'complete.json';
-
 /** Result of {@link ensureRegistry}. */
 export interface RegistryDistribution {
   /** The jar to run with `java -jar`. */
@@ -30,7 +26,7 @@ export interface RegistryDistribution {
 
 /** True when the release is unpacked completely. */
 export function registryCached(version = APICURIO_VERSION): boolean {
-  return existsSync(join(registryVersionDir(version), MARKER));
+  return fetchedOnce(registryVersionDir(version));
 }
 
 /** Maven's arguments to download and unpack a release into `outputDir` (pure; unit-tested). */
@@ -57,39 +53,27 @@ export async function ensureRegistry(
   version = APICURIO_VERSION,
 ): Promise<RegistryDistribution> {
   const started = Date.now();
-  const done = (cached: boolean): RegistryDistribution => ({ runnerJar: runnerJarPath(version), cached, elapsedMs: Date.now() - started });
-  if (registryCached(version)) return done(true);
-
-  const dir = registryVersionDir(version);
-  await mkdir(dir, { recursive: true });
-  const lockDir = join(dir, 'fetch.lock');
-  if (!(await acquireFetchLock(lockDir, () => registryCached(version), `Apicurio Registry ${version}`))) return done(true);
-  try {
-    if (registryCached(version)) return done(true);
-    await checkJava();
-    await checkMaven();
-    log(`[registry-harness] fetching Apicurio Registry ${version} (about 140 MB) from Maven Central (once)...`);
-    await unpackInto(version, dir);
+  const fetched = await fetchOnce({
+    cacheDir: registryVersionDir(version),
+    folder: 'app',
+    what: `Apicurio Registry ${version}`,
+    onStart: () => log(`[registry-harness] fetching Apicurio Registry ${version} (about 140 MB) from Maven Central (once)...`),
+    fetchInto: (partial) => unpackInto(version, partial),
+  });
+  if (fetched) {
     log(
       `[registry-harness] Apicurio Registry ${version} unpacked in ${registryAppDir(version)} (${Math.round((Date.now() - started) / 1000)} s)`,
     );
-    return done(false);
-  } finally {
-    await releaseFetchLock(lockDir);
   }
+  return { runnerJar: runnerJarPath(version), cached: !fetched, elapsedMs: Date.now() - started };
 }
 
-/** Unpacks into a scratch folder, checks the runner jar is there, then moves it into place. */
-async function unpackInto(version: string, dir: string): Promise<void> {
-  const partial = join(dir, 'app.partial');
-  await rm(partial, { recursive: true, force: true });
+/** Unpacks into the scratch folder `partial` and checks the runner jar is there; returns the marker's facts. */
+async function unpackInto(version: string, partial: string): Promise<Record<string, unknown>> {
   const { code, output } = await runCommand('mvn', unpackArgs(partial, version));
   if (code !== 0) throw new RegistryFetchError(version, `mvn exited with ${code}`, tail(output, 30));
   if (!existsSync(join(partial, runnerJarName(version)))) {
     throw new RegistryFetchError(version, `${runnerJarName(version)} is missing from the download`, tail(output, 30));
   }
-  const app = registryAppDir(version);
-  await rm(app, { recursive: true, force: true });
-  await rename(partial, app);
-  await writeFile(join(dir, MARKER), `${JSON.stringify({ version, fetchedAt: new Date().toISOString() }, null, 2)}\n`);
+  return { version };
 }
