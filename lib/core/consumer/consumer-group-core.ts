@@ -290,6 +290,12 @@ export class ConsumerGroupCore {
     };
   }
 
+  /** Ends every fetch failure episode and its partition retries (on stop and close). */
+  private clearFetchFailures(): void {
+    this.fetchRetry.clear();
+    this.fetchWatch.clear();
+  }
+
   /** Failure-handling counters since the group was created (also in the health report's details). */
   failureStats(): FailureStats {
     return this.failureCounters.snapshot();
@@ -371,8 +377,7 @@ export class ConsumerGroupCore {
         options,
       );
       await this.forwarder?.close();
-      this.fetchRetry.clear();
-      this.fetchWatch.clear();
+      this.clearFetchFailures();
       this.pipeline.dispose();
       this.dueGate.dispose();
       this.authorization.dispose();
@@ -568,8 +573,7 @@ export class ConsumerGroupCore {
         this.emit(new KafkaOperationError('error stopping the consumer', this.logData(), error));
       }
       // Stopped on purpose: nothing is fetched, so no fetch is failing; a new start tries again.
-      this.fetchRetry.clear();
-      this.fetchWatch.clear();
+      this.clearFetchFailures();
       if (this.machine.moveTo(ConsumerState.Stopped)) {
         this.logger.info('kafka consumer group is stopped', this.logData());
         if (this.wantRunning) this.runner.start();

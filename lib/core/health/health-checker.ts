@@ -7,6 +7,7 @@ import { BrokerProbe, type MetadataSource } from './broker-probe.js';
 import { withDeadline } from '../time-limit.js';
 import { LagReader } from './consumer-lag.js';
 import {
+  healthSeverity,
   MSG_CONSUMER_GROUP_NOT_INITIALISED,
   MSG_HEALTHY_CONSUMER_GROUP,
   MSG_HEALTHY_PRODUCER,
@@ -20,7 +21,6 @@ import {
 } from './health-types.js';
 import { judgeBrokerHealth, type PartialHealthStatus } from './status-rules.js';
 import { NoProgressWatch, noProgressMessage } from './no-progress.js';
-import { healthSeverity } from './health-types.js';
 
 /** Defaults of the health checker. */
 export const HEALTH_CHECK_DEFAULTS = {
