@@ -1,14 +1,13 @@
 /**
- * The harness's download-once mechanism, shared by Kafka's jars and the schema registry: an
- * artefact is fetched by Maven into a scratch folder, checked, moved into place, and only then
- * marked complete, so an interrupted fetch is never mistaken for a usable copy; a lock
+ * The harness's download-once mechanism, shared by Kafka's jars, the schema registry and the
+ * pinned Node binaries: an artefact is fetched into a scratch folder, checked, moved into place,
+ * and only then marked complete, so an interrupted fetch is never mistaken for a usable copy; a lock
  * (fetch-lock.ts) keeps parallel processes from fetching the same artefact twice.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireFetchLock, releaseFetchLock } from './fetch-lock.js';
-import { checkJava, checkMaven } from './tools.js';
 
 /** Marker file name in the cache folder; its presence means the fetched folder is complete. */
 const MARKER = 'complete.json';
@@ -21,6 +20,8 @@ export interface FetchOnceTarget {
   readonly folder: string;
   /** What is fetched, for the lock's time-out message. */
   readonly what: string;
+  /** Throws a typed error when a tool the fetch needs is missing (Maven fetches: {@link checkJavaAndMaven}). */
+  readonly checkTools?: () => Promise<void>;
   /** Called once the tools are there and the download starts (a log line). */
   readonly onStart: () => void;
   /**
@@ -37,8 +38,7 @@ export function fetchedOnce(cacheDir: string): boolean {
 
 /**
  * Fetches the artefact unless it is complete already (here or by a parallel process meanwhile).
- * Returns true when this call fetched it. Throws `MissingToolError` without java or mvn, and
- * whatever `fetchInto` throws.
+ * Returns true when this call fetched it. Throws what `checkTools` and `fetchInto` throw.
  */
 export async function fetchOnce(target: FetchOnceTarget): Promise<boolean> {
   const { cacheDir } = target;
@@ -48,8 +48,7 @@ export async function fetchOnce(target: FetchOnceTarget): Promise<boolean> {
   if (!(await acquireFetchLock(lockDir, () => fetchedOnce(cacheDir), target.what))) return false;
   try {
     if (fetchedOnce(cacheDir)) return false;
-    await checkJava();
-    await checkMaven();
+    await target.checkTools?.();
     target.onStart();
     const partial = join(cacheDir, `${target.folder}.partial`);
     const finished = join(cacheDir, target.folder);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { JarFetchError } from './errors.js';
 import { fetchedOnce, fetchOnce } from './fetch-once.js';
 import { pomPath, versionDir } from './paths.js';
-import { runCommand, tail } from './tools.js';
+import { checkJavaAndMaven, runCommand, tail } from './tools.js';
 import { loggingFor, type KafkaVersion } from './versions.js';
 
 /** The plugin version to pin: Maven 3.8's super POM would otherwise pick the ancient 2.8. */
@@ -45,6 +45,7 @@ export async function ensureKafkaJars(
     cacheDir: versionDir(version.text),
     folder: 'libs',
     what: `Kafka ${version.text}`,
+    checkTools: checkJavaAndMaven,
     onStart: () => log(`[kafka-harness] fetching Apache Kafka ${version.text} jars from Maven Central (once per version)...`),
     fetchInto: (partial) => downloadInto(version, partial),
   });

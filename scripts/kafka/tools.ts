@@ -79,6 +79,12 @@ export async function checkMaven(): Promise<void> {
   if (code !== 0) throw new MissingToolError('mvn', `\`mvn -v\` failed:\n${tail(output, 5)}`);
 }
 
+/** Both tools a Maven fetch needs; throws `MissingToolError` naming the first one missing. */
+export async function checkJavaAndMaven(): Promise<void> {
+  await checkJava();
+  await checkMaven();
+}
+
 /** Checks `openssl` runs. */
 export async function checkOpenssl(): Promise<void> {
   const { code, output } = await runCommand('openssl', ['version']);

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fetchedOnce, fetchOnce } from '../kafka/fetch-once.js';
-import { runCommand, tail } from '../kafka/tools.js';
+import { checkJavaAndMaven, runCommand, tail } from '../kafka/tools.js';
 import { APICURIO_VERSION, apicurioArtifact, runnerJarName } from './apicurio.js';
 import { RegistryFetchError } from './errors.js';
 import { registryAppDir, registryVersionDir, runnerJarPath } from './paths.js';
@@ -57,6 +57,7 @@ export async function ensureRegistry(
     cacheDir: registryVersionDir(version),
     folder: 'app',
     what: `Apicurio Registry ${version}`,
+    checkTools: checkJavaAndMaven,
     onStart: () => log(`[registry-harness] fetching Apicurio Registry ${version} (about 140 MB) from Maven Central (once)...`),
     fetchInto: (partial) => unpackInto(version, partial),
   });

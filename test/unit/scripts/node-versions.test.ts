@@ -38,6 +38,6 @@ describe('node versions', () => {
 
   it('keeps each version in its own cache folder', () => {
     const path = nodeBinaryPath('24.22.3', '/cache');
-    assert.ok(path.startsWith(join('/cache', '24.22.3', 'node_modules', binaryPackageName())), path);
+    assert.ok(path.startsWith(join('/cache', '24.22.3', 'install', 'node_modules', binaryPackageName())), path);
   });
 });
