@@ -9,6 +9,7 @@ import {
 } from '@nestjs/microservices';
 import { isObservable, lastValueFrom, type Observable } from 'rxjs';
 import { KafkaConsumerGroup } from '../../core/consumer/kafka-consumer-group.js';
+import { originalTopicOf } from '../../core/consumer/failure/retry-topics.js';
 import { HandlerRegistrationError } from '../../core/errors.js';
 import type { KafkaMessage } from '../../core/message.js';
 import { pickConnection } from '../../core/request-reply/pick-connection.js';
@@ -119,7 +120,8 @@ export class KafkaChannelsServer extends Server implements CustomTransportStrate
 
   private async handleRecord(message: KafkaMessage, group: KafkaConsumerGroup): Promise<void> {
     const record = this.parser.parse(toWireRecord(message)) as KafkaChannelsRecord;
-    const packet = (await this.deserializer.deserialize(record, { channel: message.topic })) as ReadPacket;
+    // A record read from a retry topic is dispatched to the pattern of the topic it was first read from.
+    const packet = (await this.deserializer.deserialize(record, { channel: originalTopicOf(message) })) as ReadPacket;
     const context = new KafkaChannelsContext(record, message, group);
     const handler = this.getHandlerByPattern(packet.pattern as string);
     const address = replyAddressOf((name) => message.getHeader(name));
