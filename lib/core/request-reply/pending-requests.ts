@@ -42,7 +42,13 @@ export class PendingRequests<R> {
       () => this.fail(correlationId, new RequestTimeoutError(target.topic, correlationId, target.timeoutMs)),
       target.timeoutMs,
     );
-    this.waiting.set(correlationId, { listener, topic: target.topic, replyTopic: target.replyTopic, replyPartition: target.replyPartition, timer });
+    this.waiting.set(correlationId, {
+      listener,
+      topic: target.topic,
+      replyTopic: target.replyTopic,
+      replyPartition: target.replyPartition,
+      timer,
+    });
     return () => this.end(correlationId);
   }
 

@@ -100,7 +100,13 @@ export class RequestReplyClient {
    * (stops waiting; replies that come later are dropped). Failures, including a refused send, go
    * to `listener.onError`; this method does not throw.
    */
-  request(topic: string, record: TopicRecord, replyTopic: string, listener: ReplyListener<KafkaMessage>, timeoutMs = this.timeoutMs): () => void {
+  request(
+    topic: string,
+    record: TopicRecord,
+    replyTopic: string,
+    listener: ReplyListener<KafkaMessage>,
+    timeoutMs = this.timeoutMs,
+  ): () => void {
     if (this.closed) {
       listener.onError(new RequestClientClosedError(`request to ${topic} after close()`));
       return () => {};
@@ -191,7 +197,11 @@ export class RequestReplyClient {
 
   private onAssigned(partitions: readonly AssignedPartitions[]): void {
     const owned = new Map<string, readonly number[]>();
-    for (const { topic, partitions: numbers } of partitions) owned.set(topic, [...numbers].sort((a, b) => a - b));
+    for (const { topic, partitions: numbers } of partitions)
+      owned.set(
+        topic,
+        [...numbers].sort((a, b) => a - b),
+      );
     this.owned = owned;
     this.pending.failLostPartitions((topic, partition) => owned.get(topic)?.includes(partition) === true);
     this.assignmentChanged?.();

@@ -11,6 +11,7 @@ export { KafkaChannelsServer, NO_MESSAGE_HANDLER_REPLY } from './kafka-channels.
 export { KafkaChannelsClient, DEFAULT_REPLY_GROUP } from './kafka-channels.client.js';
 export { KafkaChannelsContext, KafkaContextAccessError } from './kafka-channels.context.js';
 export type { KafkaChannelsRecord } from './kafka-channels.context.js';
+export type { WireRecord } from './wire-record.js';
 export { KafkaRecordSerializer } from './kafka-record.serializer.js';
 export type { SerializedKafkaRecord } from './kafka-record.serializer.js';
 export type {
@@ -20,8 +21,8 @@ export type {
   KafkaChannelsParserOptions,
 } from './kafka-channels.options.js';
 export { REPLY_HEADERS, defaultReplyTopic } from '../../core/request-reply/reply-headers.js';
-export { RequestTimeoutError, ReplyPartitionUnavailableError, RequestClientClosedError } from '../../core/request-reply/request-reply-errors.js';
-export { RequestReplyClient, DEFAULT_REQUEST_TIMEOUT_MS } from '../../core/request-reply/request-reply-client.js';
-export type { RequestReplyClientConfig } from '../../core/request-reply/request-reply-client.js';
-export type { ReplyListener } from '../../core/request-reply/pending-requests.js';
-export type { TopicRecord } from '../../core/request-reply/topic-producers.js';
+export {
+  RequestTimeoutError,
+  ReplyPartitionUnavailableError,
+  RequestClientClosedError,
+} from '../../core/request-reply/request-reply-errors.js';

@@ -2,7 +2,9 @@ import {
   ClientProxy,
   KafkaParser,
   KafkaResponseDeserializer,
+  type Deserializer,
   type ReadPacket,
+  type Serializer,
   type WritePacket,
 } from '@nestjs/microservices';
 import { HandlerRegistrationError } from '../../core/errors.js';
@@ -30,14 +32,16 @@ export const DEFAULT_REPLY_GROUP = 'nestjs-group-client';
  */
 export class KafkaChannelsClient extends ClientProxy {
   private readonly parser: KafkaParser;
+  private readonly recordSerializer: Serializer<unknown, unknown>;
+  private readonly replyDeserializer: Deserializer<unknown, unknown>;
   private readonly replyTopics: string[] = [];
   private client: RequestReplyClient | undefined;
 
   constructor(private readonly options: KafkaChannelsClientOptions) {
     super();
     this.parser = new KafkaParser({ keepBinary: options.parser?.keepBinary ?? false });
-    this.serializer = options.serializer ?? new KafkaRecordSerializer();
-    this.deserializer = options.deserializer ?? new KafkaResponseDeserializer();
+    this.recordSerializer = options.serializer ?? new KafkaRecordSerializer();
+    this.replyDeserializer = options.deserializer ?? new KafkaResponseDeserializer();
   }
 
   /** Makes this instance read the replies of `pattern` (its topic `<pattern>.reply`). Call it before `connect()`. */
@@ -73,7 +77,7 @@ export class KafkaChannelsClient extends ClientProxy {
     await client?.close();
   }
 
-  /** The framework-free {@link RequestReplyClient} underneath (after `connect()`). */
+  /** The framework-free request-reply client underneath (after `connect()`), for diagnostics; its type is internal. */
   unwrap<T>(): T {
     if (!this.client) throw new HandlerRegistrationError('KafkaChannelsClient.unwrap() before connect()');
     return this.client as T;
@@ -84,6 +88,7 @@ export class KafkaChannelsClient extends ClientProxy {
     throw new HandlerRegistrationError('KafkaChannelsClient.on() is not supported');
   }
 
+  /** Serializes a `send()` and hands it to the request-reply client; replies and failures go to `callback`. */
   protected publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     const pattern = this.normalizePattern(packet.pattern as string);
     const replyTopic = defaultReplyTopic(pattern);
@@ -94,7 +99,7 @@ export class KafkaChannelsClient extends ClientProxy {
     }
     let cancel: (() => void) | undefined;
     let cancelled = false;
-    Promise.resolve(this.serializer.serialize(packet.data, { pattern }))
+    Promise.resolve(this.recordSerializer.serialize(packet.data as unknown, { pattern }))
       .then((serialized: unknown) => {
         if (cancelled) return;
         cancel = client.request(pattern, toTopicRecord(pattern, serialized), replyTopic, {
@@ -109,19 +114,20 @@ export class KafkaChannelsClient extends ClientProxy {
     };
   }
 
+  /** Serializes an `emit()` and writes it to the topic named by its pattern; resolves on the broker's acknowledgement. */
   protected async dispatchEvent<T = unknown>(packet: ReadPacket): Promise<T> {
     const pattern = this.normalizePattern(packet.pattern as string);
     const client = this.client;
     if (!client) throw new HandlerRegistrationError('emit() before connect()');
-    const serialized: unknown = await this.serializer.serialize(packet.data, { pattern });
+    const serialized = await this.recordSerializer.serialize(packet.data as unknown, { pattern });
     await client.emit(pattern, toTopicRecord(pattern, serialized));
     return undefined as T;
   }
 
   /** Hands one reply to the caller; true when it was the last. */
   private deliver(message: KafkaMessage, callback: (packet: WritePacket) => void): boolean {
-    const parsed = this.parser.parse(toWireRecord(message));
-    const reply = this.deserializer.deserialize(parsed) as WritePacket;
+    const parsed: unknown = this.parser.parse(toWireRecord(message));
+    const reply = this.replyDeserializer.deserialize(parsed) as { err?: unknown; response?: unknown; isDisposed?: boolean };
     if (reply.err !== undefined && reply.err !== null) {
       callback({ err: reply.err, isDisposed: true });
       return true;

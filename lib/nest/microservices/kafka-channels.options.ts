@@ -23,9 +23,9 @@ export interface KafkaChannelsServerOptions extends ConnectionConfig {
   /** Settings of the producers that write replies. */
   readonly producer?: KafkaChannelsProducerOptions;
   /** Turns replies into records; default {@link KafkaRecordSerializer} (the built-in rules). */
-  readonly serializer?: Serializer;
+  readonly serializer?: Serializer<unknown, unknown>;
   /** Turns parsed records into `{ pattern, data }`; default the built-in `KafkaRequestDeserializer`. */
-  readonly deserializer?: Deserializer;
+  readonly deserializer?: Deserializer<unknown, unknown>;
   /** How records are decoded before the deserializer. */
   readonly parser?: KafkaChannelsParserOptions;
 }
@@ -44,9 +44,9 @@ export interface KafkaChannelsClientOptions extends ConnectionConfig {
   /** Settings of the reply consumer (the module's consumer group settings). */
   readonly replyConsumer?: Omit<ConsumerGroupConfig, 'topic' | 'groupName' | keyof ConnectionConfig>;
   /** Turns requests and events into records; default {@link KafkaRecordSerializer}. */
-  readonly serializer?: Serializer;
+  readonly serializer?: Serializer<unknown, unknown>;
   /** Turns parsed replies into `{ id, response, err, isDisposed }`; default the built-in `KafkaResponseDeserializer`. */
-  readonly deserializer?: Deserializer;
+  readonly deserializer?: Deserializer<unknown, unknown>;
   /** How replies are decoded before the deserializer. */
   readonly parser?: KafkaChannelsParserOptions;
 }

@@ -4,8 +4,10 @@ import {
   KafkaRequestDeserializer,
   KafkaRetriableException,
   Server,
+  type Deserializer,
   type MessageHandler,
   type ReadPacket,
+  type Serializer,
 } from '@nestjs/microservices';
 import { isObservable, lastValueFrom, type Observable } from 'rxjs';
 import { KafkaConsumerGroup } from '../../core/consumer/kafka-consumer-group.js';
@@ -46,6 +48,8 @@ export class KafkaChannelsServer extends Server implements CustomTransportStrate
   /** Event handler errors reach the consumer group (its failure policy reports them), not Nest's logger. */
   override readonly propagatesEventHandlerErrors = true;
   private readonly parser: KafkaParser;
+  private readonly recordSerializer: Serializer<unknown, unknown>;
+  private readonly requestDeserializer: Deserializer<unknown, unknown>;
   private readonly producers: TopicProducers;
   private readonly replies: ReplyPublisher;
   private group: KafkaConsumerGroup | undefined;
@@ -55,8 +59,8 @@ export class KafkaChannelsServer extends Server implements CustomTransportStrate
     const logger = options.logger ?? new NestKafkaLogger(KafkaChannelsServer.name, options.kafkaJsLogLevel === 'debug' ? 'debug' : 'info');
     this.options = { ...options, logger };
     this.parser = new KafkaParser({ keepBinary: options.parser?.keepBinary ?? false });
-    this.serializer = options.serializer ?? new KafkaRecordSerializer();
-    this.deserializer = options.deserializer ?? new KafkaRequestDeserializer();
+    this.recordSerializer = options.serializer ?? new KafkaRecordSerializer();
+    this.requestDeserializer = options.deserializer ?? new KafkaRequestDeserializer();
     this.producers = new TopicProducers({ ...pickConnection(this.options), ...(options.producer ?? {}) });
     this.replies = new ReplyPublisher(this.producers);
   }
@@ -121,7 +125,7 @@ export class KafkaChannelsServer extends Server implements CustomTransportStrate
   private async handleRecord(message: KafkaMessage, group: KafkaConsumerGroup): Promise<void> {
     const record = this.parser.parse(toWireRecord(message)) as KafkaChannelsRecord;
     // A record read from a retry topic is dispatched to the pattern of the topic it was first read from.
-    const packet = (await this.deserializer.deserialize(record, { channel: originalTopicOf(message) })) as ReadPacket;
+    const packet = (await this.requestDeserializer.deserialize(record, { channel: originalTopicOf(message) })) as ReadPacket;
     const context = new KafkaChannelsContext(record, message, group);
     const handler = this.getHandlerByPattern(packet.pattern as string);
     const address = replyAddressOf((name) => message.getHeader(name));
@@ -149,7 +153,7 @@ export class KafkaChannelsServer extends Server implements CustomTransportStrate
       sent = sent.then(send);
     };
     const reply = (value: unknown, last: boolean) => async (): Promise<void> => {
-      const body = toTopicRecord(address.replyTopic, await this.serializer.serialize(value as never));
+      const body = toTopicRecord(address.replyTopic, await this.recordSerializer.serialize(value));
       await this.replies.publish(address, body, { last });
     };
     await new Promise<void>((resolve, reject) => {

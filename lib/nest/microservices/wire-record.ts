@@ -4,14 +4,23 @@ import { InvalidMessageError } from '../../core/errors.js';
 
 /** A consumed record in the shape `@nestjs/microservices`' Kafka parser and deserializers read (kafkajs' `eachMessage` message). */
 export interface WireRecord {
+  /** The topic it was read from. */
   readonly topic: string;
+  /** Its partition. */
   readonly partition: number;
+  /** Its offset (a decimal string). */
   readonly offset: string;
+  /** Its timestamp, ms since the epoch (a decimal string). */
   readonly timestamp: string;
+  /** The key bytes, or null. */
   readonly key: Buffer | null;
+  /** The value bytes, or null. */
   readonly value: Buffer | null;
+  /** The headers (text or bytes). */
   readonly headers: Record<string, Buffer | string | undefined>;
+  /** Record attributes (always 0: the module has decoded the batch already). */
   readonly attributes: number;
+  /** The value's size in bytes. */
   readonly size: number;
 }
 

@@ -1,7 +1,15 @@
 import 'reflect-metadata';
 import { Controller, Injectable, Module, type INestMicroservice, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ClientKafka, EventPattern, MessagePattern, Payload, RpcException, Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import {
+  ClientKafka,
+  EventPattern,
+  MessagePattern,
+  Payload,
+  RpcException,
+  Transport,
+  type MicroserviceOptions,
+} from '@nestjs/microservices';
 import { logLevel } from 'kafkajs';
 import { KafkaChannelsClient, KafkaChannelsServer, type KafkaChannelsClientOptions } from '../../../lib/nest/microservices/index.js';
 import { createTopic, sharedBrokers, uniqueName } from '../../support/env.js';
@@ -91,7 +99,10 @@ export async function startBuiltIn(module: Type<unknown>, groupId: string): Prom
 }
 
 /** This module's client, subscribed to the replies of `patterns`. */
-export async function ourClient(patterns: readonly string[], options: Partial<KafkaChannelsClientOptions> = {}): Promise<KafkaChannelsClient> {
+export async function ourClient(
+  patterns: readonly string[],
+  options: Partial<KafkaChannelsClientOptions> = {},
+): Promise<KafkaChannelsClient> {
   const client = new KafkaChannelsClient({
     brokers: sharedBrokers(),
     kafkaJsLogLevel: 'nothing',

@@ -47,7 +47,12 @@ function flakyModule(eventTopic: string, requestTopic: string, calls: Calls): Ty
 
 async function startWithPolicy(module: Type<unknown>, groupName: string, onError: OnHandlerError): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice(module, {
-    strategy: new KafkaChannelsServer({ brokers: sharedBrokers(), kafkaJsLogLevel: 'nothing', logger: silent, group: { groupName, onError } }),
+    strategy: new KafkaChannelsServer({
+      brokers: sharedBrokers(),
+      kafkaJsLogLevel: 'nothing',
+      logger: silent,
+      group: { groupName, onError },
+    }),
     logger: false,
   });
   await app.listen();
@@ -91,7 +96,12 @@ describe('KafkaChannelsServer runs handlers with the consumer group guarantees',
 
   test('a record from a retry topic reaches the pattern of its original topic', async () => {
     const [eventTopic, requestTopic, groupName] = [uniqueName('ms-rt-ev'), uniqueName('ms-rt-rq'), uniqueName('ms-rt')];
-    await Promise.all([createTopic(eventTopic), createTopic(`${eventTopic}.retry-200`), createTopic(requestTopic), createTopic(`${requestTopic}.reply`)]);
+    await Promise.all([
+      createTopic(eventTopic),
+      createTopic(`${eventTopic}.retry-200`),
+      createTopic(requestTopic),
+      createTopic(`${requestTopic}.reply`),
+    ]);
     const calls: Calls = new Map();
     // No in-place retry: the first failure forwards to the retry topic, the second is committed
     // (then: 'commit'), so exactly two calls prove the retry topic's record was dispatched.

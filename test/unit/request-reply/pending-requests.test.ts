@@ -43,7 +43,11 @@ test('a reply reaches only the request with its correlation id; unknown ids are 
 test('a stream of replies ends on the one the listener calls last', () => {
   const pending = new PendingRequests<string>();
   const seen: Seen = { replies: [], errors: [] };
-  pending.add('id', target, listener(seen, (r) => r === 'end'));
+  pending.add(
+    'id',
+    target,
+    listener(seen, (r) => r === 'end'),
+  );
   pending.deliver('id', 'one');
   pending.deliver('id', 'two');
   pending.deliver('id', 'end');

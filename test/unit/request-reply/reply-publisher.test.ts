@@ -7,10 +7,11 @@ import type { TopicProducers, TopicRecord } from '../../../lib/core/request-repl
 const headersOf = (h: Record<string, string>) => (name: string) => h[name];
 
 test('a record with correlation id and reply topic is a request; without either it is an event', () => {
-  assert.deepEqual(
-    replyAddressOf(headersOf({ kafka_correlationId: 'c1', kafka_replyTopic: 'sum.reply', kafka_replyPartition: '2' })),
-    { correlationId: 'c1', replyTopic: 'sum.reply', replyPartition: 2 },
-  );
+  assert.deepEqual(replyAddressOf(headersOf({ kafka_correlationId: 'c1', kafka_replyTopic: 'sum.reply', kafka_replyPartition: '2' })), {
+    correlationId: 'c1',
+    replyTopic: 'sum.reply',
+    replyPartition: 2,
+  });
   assert.equal(replyAddressOf(headersOf({ kafka_correlationId: 'c1' })), undefined);
   assert.equal(replyAddressOf(headersOf({ kafka_replyTopic: 'sum.reply' })), undefined);
   assert.deepEqual(replyAddressOf(headersOf({ kafka_correlationId: 'c', kafka_replyTopic: 't', kafka_replyPartition: 'x' })), {
@@ -25,7 +26,11 @@ test('replies carry the correlation id, the requested partition, and the error a
   const producers = { send: async (topic: string, record: TopicRecord) => void sent.push({ topic, record }) } as unknown as TopicProducers;
   const publisher = new ReplyPublisher(producers);
   await publisher.publish({ correlationId: 'c1', replyTopic: 'sum.reply', replyPartition: 3 }, { value: '5' }, { last: true });
-  await publisher.publish({ correlationId: 'c2', replyTopic: 'sum.reply', replyPartition: undefined }, { value: null }, { error: '{"status":"error"}' });
+  await publisher.publish(
+    { correlationId: 'c2', replyTopic: 'sum.reply', replyPartition: undefined },
+    { value: null },
+    { error: '{"status":"error"}' },
+  );
   assert.equal(sent[0]?.topic, 'sum.reply');
   assert.equal(sent[0]?.record.partition, 3);
   assert.equal(sent[0]?.record.headers?.[REPLY_HEADERS.correlationId], 'c1');

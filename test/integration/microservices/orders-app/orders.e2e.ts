@@ -37,7 +37,13 @@ export function ordersE2e(label: string, start: () => Promise<INestMicroservice>
     });
 
     test('a valid request is answered through the interceptor, with the context of its record', async () => {
-      const request = { orderId: 'o-1', lines: [{ sku: 'a', quantity: 2, unitPrice: 150 }, { sku: 'b', quantity: 1, unitPrice: 99 }] };
+      const request = {
+        orderId: 'o-1',
+        lines: [
+          { sku: 'a', quantity: 2, unitPrice: 150 },
+          { sku: 'b', quantity: 1, unitPrice: 99 },
+        ],
+      };
       const reply = (await firstValueFrom(client.send(TOTAL_TOPIC, withKey(request)))) as Record<string, unknown>;
       assert.equal(reply.orderId, 'o-1');
       assert.equal(reply.total, 399);
