@@ -14,6 +14,8 @@ export type { KafkaChannelsRecord } from './kafka-channels.context.js';
 export type { WireRecord } from './wire-record.js';
 export { KafkaRecordSerializer } from './kafka-record.serializer.js';
 export type { SerializedKafkaRecord } from './kafka-record.serializer.js';
+export { KafkaRequestRecordDeserializer, KafkaReplyRecordDeserializer } from './kafka-record.deserializers.js';
+export type { DeserializedRequest, DeserializedReply } from './kafka-record.deserializers.js';
 export type {
   KafkaChannelsServerOptions,
   KafkaChannelsClientOptions,

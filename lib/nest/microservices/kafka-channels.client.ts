@@ -1,12 +1,4 @@
-import {
-  ClientProxy,
-  KafkaParser,
-  KafkaResponseDeserializer,
-  type Deserializer,
-  type ReadPacket,
-  type Serializer,
-  type WritePacket,
-} from '@nestjs/microservices';
+import { ClientProxy, KafkaParser, type Deserializer, type ReadPacket, type Serializer, type WritePacket } from '@nestjs/microservices';
 import { HandlerRegistrationError } from '../../core/errors.js';
 import type { KafkaMessage } from '../../core/message.js';
 import { pickConnection } from '../../core/request-reply/pick-connection.js';
@@ -14,6 +6,7 @@ import { defaultReplyTopic } from '../../core/request-reply/reply-headers.js';
 import { RequestReplyClient } from '../../core/request-reply/request-reply-client.js';
 import { NestKafkaLogger } from '../nest-kafka-logger.js';
 import type { KafkaChannelsClientOptions } from './kafka-channels.options.js';
+import { KafkaReplyRecordDeserializer } from './kafka-record.deserializers.js';
 import { KafkaRecordSerializer } from './kafka-record.serializer.js';
 import { toTopicRecord, toWireRecord } from './wire-record.js';
 
@@ -41,7 +34,7 @@ export class KafkaChannelsClient extends ClientProxy {
     super();
     this.parser = new KafkaParser({ keepBinary: options.parser?.keepBinary ?? false });
     this.recordSerializer = options.serializer ?? new KafkaRecordSerializer();
-    this.replyDeserializer = options.deserializer ?? new KafkaResponseDeserializer();
+    this.replyDeserializer = options.deserializer ?? new KafkaReplyRecordDeserializer();
   }
 
   /** Makes this instance read the replies of `pattern` (its topic `<pattern>.reply`). Call it before `connect()`. */

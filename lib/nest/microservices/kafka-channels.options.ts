@@ -24,7 +24,7 @@ export interface KafkaChannelsServerOptions extends ConnectionConfig {
   readonly producer?: KafkaChannelsProducerOptions;
   /** Turns replies into records; default {@link KafkaRecordSerializer} (the built-in rules). */
   readonly serializer?: Serializer<unknown, unknown>;
-  /** Turns parsed records into `{ pattern, data }`; default the built-in `KafkaRequestDeserializer`. */
+  /** Turns parsed records into `{ pattern, data }`; default {@link KafkaRequestRecordDeserializer} (the built-in rules). */
   readonly deserializer?: Deserializer<unknown, unknown>;
   /** How records are decoded before the deserializer. */
   readonly parser?: KafkaChannelsParserOptions;
@@ -45,7 +45,7 @@ export interface KafkaChannelsClientOptions extends ConnectionConfig {
   readonly replyConsumer?: Omit<ConsumerGroupConfig, 'topic' | 'groupName' | keyof ConnectionConfig>;
   /** Turns requests and events into records; default {@link KafkaRecordSerializer}. */
   readonly serializer?: Serializer<unknown, unknown>;
-  /** Turns parsed replies into `{ id, response, err, isDisposed }`; default the built-in `KafkaResponseDeserializer`. */
+  /** Turns parsed replies into `{ id, response, err, isDisposed }`; default {@link KafkaReplyRecordDeserializer} (the built-in rules). */
   readonly deserializer?: Deserializer<unknown, unknown>;
   /** How replies are decoded before the deserializer. */
   readonly parser?: KafkaChannelsParserOptions;

@@ -1,7 +1,6 @@
 import {
   CustomTransportStrategy,
   KafkaParser,
-  KafkaRequestDeserializer,
   KafkaRetriableException,
   Server,
   type Deserializer,
@@ -20,6 +19,7 @@ import { TopicProducers } from '../../core/request-reply/topic-producers.js';
 import { NestKafkaLogger } from '../nest-kafka-logger.js';
 import { KafkaChannelsContext, type KafkaChannelsRecord } from './kafka-channels.context.js';
 import type { KafkaChannelsServerOptions } from './kafka-channels.options.js';
+import { KafkaRequestRecordDeserializer } from './kafka-record.deserializers.js';
 import { KafkaRecordSerializer } from './kafka-record.serializer.js';
 import { toTopicRecord, toWireRecord } from './wire-record.js';
 
@@ -60,7 +60,7 @@ export class KafkaChannelsServer extends Server implements CustomTransportStrate
     this.options = { ...options, logger };
     this.parser = new KafkaParser({ keepBinary: options.parser?.keepBinary ?? false });
     this.recordSerializer = options.serializer ?? new KafkaRecordSerializer();
-    this.requestDeserializer = options.deserializer ?? new KafkaRequestDeserializer();
+    this.requestDeserializer = options.deserializer ?? new KafkaRequestRecordDeserializer();
     this.producers = new TopicProducers({ ...pickConnection(this.options), ...(options.producer ?? {}) });
     this.replies = new ReplyPublisher(this.producers);
   }

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KafkaContext, KafkaHeaders } from '@nestjs/microservices';
+import { KafkaContext, KafkaHeaders, KafkaParser, KafkaRequestDeserializer, KafkaResponseDeserializer } from '@nestjs/microservices';
 import { KafkaRequestSerializer } from '@nestjs/microservices/serializers/kafka-request.serializer.js';
 import { KafkaMessage } from '../../../lib/core/message.js';
 import { REPLY_HEADERS } from '../../../lib/core/request-reply/reply-headers.js';
 import { KafkaChannelsContext, KafkaContextAccessError } from '../../../lib/nest/microservices/kafka-channels.context.js';
 import { KafkaRecordSerializer } from '../../../lib/nest/microservices/kafka-record.serializer.js';
+import {
+  KafkaReplyRecordDeserializer,
+  KafkaRequestRecordDeserializer,
+} from '../../../lib/nest/microservices/kafka-record.deserializers.js';
 import { toTopicRecord, toWireRecord } from '../../../lib/nest/microservices/wire-record.js';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
 
@@ -84,4 +88,33 @@ test('the handler context is a KafkaContext; consumer and producer access is ref
   await context.getHeartbeat()();
   assert.throws(() => context.getConsumer(), KafkaContextAccessError);
   assert.throws(() => context.getProducer(), KafkaContextAccessError);
+});
+
+function parsed(value: string | null, headers: Record<string, string | Buffer> = {}): unknown {
+  const message = new KafkaMessage({ topic: 't', partition: 0, offset: '1', value: value === null ? null : Buffer.from(value), headers });
+  return new KafkaParser({ keepBinary: false }).parse(toWireRecord(message));
+}
+
+test('the request and reply deserializers read records as the built-in ones do', () => {
+  const requests = [parsed('{"a":1}'), parsed('plain'), parsed(null), parsed('[1,2]', { h: 'v' })];
+  for (const record of requests) {
+    assert.deepEqual(
+      new KafkaRequestRecordDeserializer().deserialize(record, { channel: 'orders' }),
+      new KafkaRequestDeserializer().deserialize(record, { channel: 'orders' }),
+    );
+  }
+  const id = { kafka_correlationId: 'c1' };
+  const replies = [
+    parsed('{"total":3}', id),
+    parsed('7', { ...id, 'kafka_nest-is-disposed': Buffer.alloc(1) }),
+    parsed(null, {
+      ...id,
+      'kafka_nest-err': '{"status":"error","message":"Internal server error"}',
+      'kafka_nest-is-disposed': Buffer.alloc(1),
+    }),
+    parsed(null, { ...id, 'kafka_nest-err': 'plain text error' }),
+  ];
+  for (const record of replies) {
+    assert.deepEqual(new KafkaReplyRecordDeserializer().deserialize(record), new KafkaResponseDeserializer().deserialize(record as never));
+  }
 });
