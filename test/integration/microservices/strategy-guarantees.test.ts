@@ -67,14 +67,20 @@ describe('KafkaChannelsServer runs handlers with the consumer group guarantees',
     for (const close of cleanup.reverse()) await close().catch(() => {});
   });
 
-  test('a failing @EventPattern is retried in place by the failure policy, then committed', async () => {
-    const [eventTopic, requestTopic, groupName] = [uniqueName('ms-flaky-ev'), uniqueName('ms-flaky-rq'), uniqueName('ms-flaky')];
-    await Promise.all([createTopic(eventTopic), createTopic(requestTopic), createTopic(`${requestTopic}.reply`)]);
+  /** Fresh topics, the flaky controller on KafkaChannelsServer with `onError`, and a client subscribed to its replies. */
+  async function flakySetup(prefix: string, onError: OnHandlerError, extraTopics: (eventTopic: string) => string[] = () => []) {
+    const [eventTopic, requestTopic, groupName] = [uniqueName(`${prefix}-ev`), uniqueName(`${prefix}-rq`), uniqueName(prefix)];
+    await Promise.all([eventTopic, requestTopic, `${requestTopic}.reply`, ...extraTopics(eventTopic)].map((topic) => createTopic(topic)));
     const calls: Calls = new Map();
-    const app = await startWithPolicy(flakyModule(eventTopic, requestTopic, calls), groupName, { retry: { attempts: 3, initialMs: 10 } });
+    const app = await startWithPolicy(flakyModule(eventTopic, requestTopic, calls), groupName, onError);
     cleanup.push(() => app.close());
     const client = await ourClient([requestTopic]);
     cleanup.push(() => client.close());
+    return { eventTopic, requestTopic, groupName, calls, client };
+  }
+
+  test('a failing @EventPattern is retried in place by the failure policy, then committed', async () => {
+    const { eventTopic, groupName, calls, client } = await flakySetup('ms-flaky', { retry: { attempts: 3, initialMs: 10 } });
     await firstValueFrom(client.emit(eventTopic, { id: 'e1' }));
     await eventually('the event handled after two failures', () => calls.get('e1') === 3);
     await eventually('its offset committed', async () => (await committedOffsets(groupName, eventTopic)).get(0) === '1');
@@ -82,33 +88,16 @@ describe('KafkaChannelsServer runs handlers with the consumer group guarantees',
   });
 
   test('a KafkaRetriableException sends the request back through the policy; the retry answers it', async () => {
-    const [eventTopic, requestTopic, groupName] = [uniqueName('ms-retr-ev'), uniqueName('ms-retr-rq'), uniqueName('ms-retr')];
-    await Promise.all([createTopic(eventTopic), createTopic(requestTopic), createTopic(`${requestTopic}.reply`)]);
-    const calls: Calls = new Map();
-    const app = await startWithPolicy(flakyModule(eventTopic, requestTopic, calls), groupName, { retry: { attempts: 2, initialMs: 10 } });
-    cleanup.push(() => app.close());
-    const client = await ourClient([requestTopic]);
-    cleanup.push(() => client.close());
+    const { requestTopic, groupName, calls, client } = await flakySetup('ms-retr', { retry: { attempts: 2, initialMs: 10 } });
     assert.equal(await firstValueFrom(client.send(requestTopic, { id: 'r1' })), 'answered r1');
     assert.equal(calls.get('r1'), 2);
     await eventually('the request committed after its reply', async () => (await committedOffsets(groupName, requestTopic)).get(0) === '1');
   });
 
   test('a record from a retry topic reaches the pattern of its original topic', async () => {
-    const [eventTopic, requestTopic, groupName] = [uniqueName('ms-rt-ev'), uniqueName('ms-rt-rq'), uniqueName('ms-rt')];
-    await Promise.all([
-      createTopic(eventTopic),
-      createTopic(`${eventTopic}.retry-200`),
-      createTopic(requestTopic),
-      createTopic(`${requestTopic}.reply`),
-    ]);
-    const calls: Calls = new Map();
     // No in-place retry: the first failure forwards to the retry topic, the second is committed
     // (then: 'commit'), so exactly two calls prove the retry topic's record was dispatched.
-    const app = await startWithPolicy(flakyModule(eventTopic, requestTopic, calls), groupName, { retryTopics: [200], then: 'commit' });
-    cleanup.push(() => app.close());
-    const client = await ourClient([]);
-    cleanup.push(() => client.close());
+    const { eventTopic, calls, client } = await flakySetup('ms-rt', { retryTopics: [200], then: 'commit' }, (t) => [`${t}.retry-200`]);
     await firstValueFrom(client.emit(eventTopic, { id: 'rt1' }));
     await eventually('the handler called again from the retry topic', () => calls.get('rt1') === 2);
   });

@@ -1,21 +1,8 @@
 // A controller written for the built-in Kafka transport (`Transport.KAFKA`), as a user would: it
 // imports nothing from nestjs-kafka-channels. unchanged-controller.test.ts runs it on both
 // transports with the same end-to-end test.
-import {
-  Catch,
-  Controller,
-  Injectable,
-  UseFilters,
-  UseGuards,
-  UseInterceptors,
-  UsePipes,
-  ValidationPipe,
-  type CallHandler,
-  type CanActivate,
-  type ExecutionContext,
-  type NestInterceptor,
-  type RpcExceptionFilter,
-} from '@nestjs/common';
+import { Catch, Controller, Injectable, UseFilters, UseGuards, UseInterceptors, UsePipes, ValidationPipe } from '@nestjs/common';
+import type { CallHandler, CanActivate, ExecutionContext, NestInterceptor, RpcExceptionFilter } from '@nestjs/common';
 import { Ctx, EventPattern, KafkaContext, MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { IsArray, IsInt, IsString, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
