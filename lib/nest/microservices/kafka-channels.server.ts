@@ -53,10 +53,11 @@ export class KafkaChannelsServer extends Server implements CustomTransportStrate
   private readonly producers: TopicProducers;
   private readonly replies: ReplyPublisher;
   private group: KafkaConsumerGroup | undefined;
+  private readonly regExpPatterns: string[] = [];
 
   constructor(private readonly options: KafkaChannelsServerOptions) {
     super();
-    const logger = options.logger ?? new NestKafkaLogger(KafkaChannelsServer.name, options.kafkaJsLogLevel === 'debug' ? 'debug' : 'info');
+    const logger = options.logger ?? new NestKafkaLogger(KafkaChannelsServer.name);
     this.options = { ...options, logger };
     this.parser = new KafkaParser({ keepBinary: options.parser?.keepBinary ?? false });
     this.recordSerializer = options.serializer ?? new KafkaRecordSerializer();
@@ -70,16 +71,25 @@ export class KafkaChannelsServer extends Server implements CustomTransportStrate
     return this.group;
   }
 
+  /** Registers a handler (Nest calls this for every pattern); a RegExp pattern is refused when `listen()` runs. */
+  override addHandler(pattern: unknown, callback: MessageHandler, isEventHandler = false, extras: Record<string, unknown> = {}): void {
+    if (pattern instanceof RegExp) {
+      this.regExpPatterns.push(String(pattern));
+      return;
+    }
+    super.addHandler(pattern, callback, isEventHandler, extras);
+  }
+
   /** Creates the consumer group over every registered pattern and starts it. */
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
-      const topics: string[] = [];
-      for (const pattern of this.messageHandlers.keys()) {
-        if (typeof pattern !== 'string') {
-          throw new HandlerRegistrationError(`pattern ${String(pattern)} is not a topic name: RegExp patterns are not supported yet`);
-        }
-        topics.push(pattern);
+      if (this.regExpPatterns.length > 0) {
+        throw new HandlerRegistrationError(
+          `RegExp patterns are not supported by KafkaChannelsServer yet: ${this.regExpPatterns.join(', ')}; name each topic`,
+          { patterns: [...this.regExpPatterns] },
+        );
       }
+      const topics = [...this.messageHandlers.keys()];
       if (topics.length === 0) {
         this.logger.warn?.('KafkaChannelsServer: no @EventPattern or @MessagePattern handler was found; nothing to consume');
         callback();
