@@ -11,7 +11,7 @@ import { Extractor, ExtractorConfig, ExtractorMessageCategory } from '@microsoft
 import { join } from 'node:path';
 import { projectRoot } from './kafka/paths.js';
 
-const ENTRIES = ['root', 'core', 'testing', 'health'] as const;
+const ENTRIES = ['root', 'core', 'testing', 'health', 'microservices'] as const;
 
 function main(): number {
   const update = process.argv.includes('--update');

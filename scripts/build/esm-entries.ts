@@ -22,6 +22,7 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   './core': 'core/index',
   './testing': 'testing/index',
   './health': 'nest/health/index',
+  './microservices': 'nest/microservices/index',
 };
 
 const libDir = join(projectRoot, 'dist', 'lib');

@@ -22,6 +22,7 @@ const ENTRIES = {
   root: 'nestjs-kafka-channels',
   testing: 'nestjs-kafka-channels-testing',
   health: 'nestjs-kafka-channels-health',
+  microservices: 'nestjs-kafka-channels-microservices',
 } as const;
 
 function main(): number {
@@ -71,8 +72,8 @@ function main(): number {
 function shownNames(file: string): void {
   const text = readFileSync(file, 'utf8');
   const shown = text
-    .replace(/\[nestjs-kafka-channels-(testing|health)\]/g, '[nestjs-kafka-channels/$1]')
-    .replace(/^(#+ )nestjs-kafka-channels-(testing|health) package/gm, '$1nestjs-kafka-channels/$2 package');
+    .replace(/\[nestjs-kafka-channels-(testing|health|microservices)\]/g, '[nestjs-kafka-channels/$1]')
+    .replace(/^(#+ )nestjs-kafka-channels-(testing|health|microservices) package/gm, '$1nestjs-kafka-channels/$2 package');
   if (shown !== text) writeFileSync(file, shown);
 }
 

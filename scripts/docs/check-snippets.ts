@@ -34,6 +34,7 @@ const ENTRIES: Record<string, string> = {
   'nestjs-kafka-channels/core': 'dist/lib/core/index.d.ts',
   'nestjs-kafka-channels/testing': 'dist/lib/testing/index.d.ts',
   'nestjs-kafka-channels/health': 'dist/lib/nest/health/index.d.ts',
+  'nestjs-kafka-channels/microservices': 'dist/lib/nest/microservices/index.d.ts',
 };
 
 /** Writes every block as a module and compiles them all in one program. Needs a build (`dist/lib`). */

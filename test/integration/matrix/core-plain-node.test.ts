@@ -30,6 +30,11 @@ test(
           return true;
         });
       }
+      // ./microservices also names its optional peer.
+      await assert.rejects(
+        run(process.execPath, ['-e', "require('nestjs-kafka-channels/microservices');"], app.dir, env),
+        /MissingPeerDependencyError: nestjs-kafka-channels\/microservices needs @nestjs\/common, @nestjs\/core, reflect-metadata, rxjs, @nestjs\/microservices/,
+      );
     });
   },
 );

@@ -4,6 +4,7 @@
  */
 import { installDependencies, packageDependencies, type MatrixApp } from '../matrix.js';
 import { nestAppSpec } from './nest-app-spec.js';
+import { NEST11_MICROSERVICES_APP } from './nest11-microservices-app.js';
 
 // A Nest 11 app as `nest new` 11 generated it: CommonJS TypeScript (`module: commonjs`, so
 // `moduleResolution: node`, which reads `typesVersions`, not `exports`), Jest + ts-jest.
@@ -222,6 +223,6 @@ export const CORE_APP: MatrixApp = {
 
 /** Installs (or finds in the cache) every app's dependencies, one app after the other. */
 export async function installMatrixApps(): Promise<void> {
-  const apps = [CORE_APP, NEST11_APP, NEST12_APP, ...(jestCanLoadEsmOnlyNest() ? [NEST12_JEST_APP] : [])];
+  const apps = [CORE_APP, NEST11_APP, NEST11_MICROSERVICES_APP, NEST12_APP, ...(jestCanLoadEsmOnlyNest() ? [NEST12_JEST_APP] : [])];
   for (const app of apps) await installDependencies(app);
 }
