@@ -45,7 +45,11 @@ export class InMemoryProducerCore extends ProducerCore implements InMemoryProduc
     this.sink = sink;
   }
 
-  /** Every record the broker accepted, raw and as read back, in order. */
+  /**
+   * Every record the broker accepted, raw and as read back, in order; with `transactionalId`,
+   * records of aborted transactions too (`broker.messages(topic, undefined, 'read_committed')`
+   * lists what a read_committed consumer reads).
+   */
   get sent(): readonly SentRecord[] {
     return this.sink.sent;
   }
@@ -134,7 +138,11 @@ export class InMemoryProducerCore extends ProducerCore implements InMemoryProduc
 export interface InMemoryProducer extends KafkaProducer {
   /** The broker records go to. */
   readonly broker: InMemoryBroker;
-  /** Every record the broker accepted, raw and as read back, in order. */
+  /**
+   * Every record the broker accepted, raw and as read back, in order; with `transactionalId`,
+   * records of aborted transactions too (`broker.messages(topic, undefined, 'read_committed')`
+   * lists what a read_committed consumer reads).
+   */
   readonly sent: readonly SentRecord[];
   /** The records sent, as a consumer reads them (`decode`, `json`, `getHeader`, `requestId`). */
   messages(): KafkaMessage[];

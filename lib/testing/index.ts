@@ -13,6 +13,7 @@ export type { TestMessageInput } from './test-message.js';
 export type { TestPayload, TestRecordOptions, TestRecordInput } from './test-record.js';
 export { InMemoryBroker } from './in-memory-broker.js';
 export type { InMemoryBrokerOptions, AppendListener } from './in-memory-broker.js';
+export type { InMemoryTransaction, InMemoryTransactionState, InMemoryTransactionEnd } from './in-memory-transaction.js';
 export type { StoredRecord } from './test-record.js';
 export type { PartitionOffset } from '../core/consumer/offset-tracker.js';
 export { InMemoryConsumerGroup } from './in-memory-consumer-group.js';
