@@ -343,6 +343,7 @@ export class ProducerCore implements KafkaProducer {
         if (this.isClosed()) return new ProducerClosedError(this.topic);
         return this.state === 'initialised' ? undefined : new ProducerNotInitialisedError(this.topic);
       },
+      isClosed: () => this.isClosed(),
       emit: (error) => this.errors.emit(error),
       logger: this.logger,
     });

@@ -30,6 +30,8 @@ export interface TransactionRunnerOptions {
   readonly submit: (encode: () => Buffer | string, options: SendOptions | undefined) => Promise<void>;
   /** Why no transaction may start now (closed, not initialised); undefined when one may. */
   readonly refusal: () => KafkaError | undefined;
+  /** True once the producer's `close()` began: no reset then, and the sink is disconnected again. */
+  readonly isClosed: () => boolean;
   readonly emit: (error: KafkaError) => void;
   readonly logger: KafkaLogger;
   /** Clock, ms (tests). Default `Date.now`. */
@@ -118,6 +120,8 @@ export class TransactionRunner {
       return result;
     } finally {
       this.scope = undefined;
+      // close() ran during the transaction: ending it may have reconnected kafkajs.
+      if (this.options.isClosed()) await sink.disconnect().catch(noop);
     }
   }
 
@@ -184,6 +188,7 @@ export class TransactionRunner {
 
   /** Resets the sink now so the broker settles the transaction; on failure, before the next one. */
   private async resetAfterFailure(): Promise<void> {
+    if (this.options.isClosed()) return; // a closed producer must not connect again
     try {
       await this.options.sink.reset();
       this.resetNeeded = false;

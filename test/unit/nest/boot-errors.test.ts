@@ -138,6 +138,25 @@ describe('KafkaModule boot errors', () => {
     );
   });
 
+  it('checks the transaction options: isolation of a group entry, transactionalId rules of a producer entry', async () => {
+    const options = {
+      ...quiet,
+      producers: { events: { topic: 'events', transactionalId: 'events-tx', acks: 1 } },
+      consumerGroups: { orders: { ...group('orders'), isolation: 'committed' } },
+    };
+    await assert.rejects(boot(options as KafkaModuleOptions, [OrdersHandler]), (error: unknown) => {
+      assert.ok(error instanceof KafkaConfigError, `expected KafkaConfigError, got ${String(error)}`);
+      assert.deepEqual(
+        error.problems.map((p) => `${p.field} ${p.problem}`),
+        [
+          "producers.events.acks must be 'all' when transactionalId is set",
+          'consumerGroups.orders.isolation must be one of read_committed, read_uncommitted',
+        ],
+      );
+      return true;
+    });
+  });
+
   it('names every unknown option, at every level, once, with a hint', async () => {
     const options = {
       ...quiet,

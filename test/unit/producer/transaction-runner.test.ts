@@ -28,7 +28,9 @@ class ScriptedTransactionalSink implements TransactionalSink {
   failAbort: unknown = undefined;
 
   async connect(): Promise<void> {}
-  async disconnect(): Promise<void> {}
+  async disconnect(): Promise<void> {
+    this.calls.push('disconnect');
+  }
   async sendBatch(): Promise<never[]> {
     return [];
   }
@@ -52,7 +54,10 @@ class ScriptedTransactionalSink implements TransactionalSink {
   }
 }
 
-function runnerOver(sink: ScriptedTransactionalSink, options: { timeoutMs?: number; refusal?: () => KafkaError | undefined } = {}) {
+function runnerOver(
+  sink: ScriptedTransactionalSink,
+  options: { timeoutMs?: number; refusal?: () => KafkaError | undefined; closed?: () => boolean } = {},
+) {
   let clock = 1_000;
   const emitted: KafkaError[] = [];
   const sent: string[] = [];
@@ -68,6 +73,7 @@ function runnerOver(sink: ScriptedTransactionalSink, options: { timeoutMs?: numb
       sent.push(String(encode()));
     },
     refusal: options.refusal ?? (() => undefined),
+    isClosed: options.closed ?? (() => false),
     emit: (error) => emitted.push(error),
     logger: silentLogger,
     now: () => clock,
@@ -231,6 +237,21 @@ describe('TransactionRunner', () => {
       (error: unknown) => error instanceof TransactionAbortError && error.reason === reason,
     );
     assert.deepEqual(sink.calls, ['begin', 'abort', 'reset']);
+  });
+
+  it('a producer closed during the transaction is not reset after a failed abort, and is disconnected again', async () => {
+    const sink = new ScriptedTransactionalSink();
+    let closed = false;
+    const { runner } = runnerOver(sink, { closed: () => closed });
+    sink.failAbort = new Error('disconnected');
+    await assert.rejects(
+      runner.run(() => {
+        closed = true;
+        throw new Error('closing');
+      }),
+      TransactionAbortError,
+    );
+    assert.deepEqual(sink.calls, ['begin', 'abort', 'disconnect']);
   });
 
   it('a failed commit is a TransactionCommitError; the sink is reset and the next transaction runs', async () => {
