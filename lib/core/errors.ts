@@ -182,7 +182,11 @@ export class TransactionTimeoutError extends KafkaError {
  */
 export class TransactionCommitError extends KafkaError {
   constructor(topic: string, transactionalId: string, cause: unknown) {
-    super(`failed to commit the transaction of producer ${transactionalId} for topic ${topic}: ${describeCause(cause)}`, { topic, transactionalId }, { cause });
+    super(
+      `failed to commit the transaction of producer ${transactionalId} for topic ${topic}: ${describeCause(cause)}`,
+      { topic, transactionalId },
+      { cause },
+    );
   }
 }
 

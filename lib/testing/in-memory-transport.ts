@@ -185,8 +185,7 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
   isCaughtUp(): boolean {
     if (this.active.size > 0 || this.loops.size > 0) return false;
     return this.assignment().every(
-      ({ topic, partition }) =>
-        this.pauses.isPaused(topic, partition) || this.readFrom(topic, partition, 1).length === 0,
+      ({ topic, partition }) => this.pauses.isPaused(topic, partition) || this.readFrom(topic, partition, 1).length === 0,
     );
   }
 

@@ -16,6 +16,7 @@ export type { InMemoryBrokerOptions, AppendListener } from './in-memory-broker.j
 export type { InMemoryTransaction, InMemoryTransactionState, InMemoryTransactionEnd } from './in-memory-transaction.js';
 export type { StoredRecord } from './test-record.js';
 export type { PartitionOffset } from '../core/consumer/offset-tracker.js';
+export type { ConsumerIsolation } from '../core/config/consumer.js';
 export { InMemoryConsumerGroup } from './in-memory-consumer-group.js';
 export type { InMemoryConsumerGroupConfig, PushInput, PushOptions } from './in-memory-consumer-group.js';
 export { InMemoryProducer } from './in-memory-producer.js';

@@ -250,7 +250,11 @@ export class ProducerCore implements KafkaProducer {
    */
   output(options: OutputStreamOptions = {}): ProducerOutputStream {
     if (this.config.transactionalId !== undefined) {
-      throw new TransactionRequiredError(this.topic, this.config.transactionalId, 'output() streams are not transactional; send with tx.send*()');
+      throw new TransactionRequiredError(
+        this.topic,
+        this.config.transactionalId,
+        'output() streams are not transactional; send with tx.send*()',
+      );
     }
     const checker = new ConfigChecker();
     checker.knownKeys(options, ['highWaterMark']);
@@ -354,7 +358,11 @@ export class ProducerCore implements KafkaProducer {
     const { transactionalId } = this.config;
     if (transactionalId === undefined) return undefined;
     return this.refuse(
-      new TransactionRequiredError(this.topic, transactionalId, 'sends must be made inside producer.transaction(async (tx) => ...) with tx.send*()'),
+      new TransactionRequiredError(
+        this.topic,
+        transactionalId,
+        'sends must be made inside producer.transaction(async (tx) => ...) with tx.send*()',
+      ),
     );
   }
 

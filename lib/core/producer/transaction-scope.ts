@@ -87,20 +87,29 @@ function checkOffsets(offsets: TransactionOffsets): void {
     checker.throwIfAny('transaction offsets');
   }
   checker.nonEmptyString(offsets.groupId, 'groupId');
-  if (!Array.isArray(offsets.topics)) {
+  const topics: unknown = offsets.topics;
+  if (!Array.isArray(topics)) {
     checker.require(false, 'topics', 'must be an array');
   } else {
-    offsets.topics.forEach((entry, t) => {
+    (topics as readonly unknown[]).forEach((raw, t) => {
+      const entry = raw as Partial<TransactionTopicOffsets> | null | undefined;
       checker.nonEmptyString(entry?.topic, `topics[${t}].topic`);
-      const partitions: TransactionTopicOffsets['partitions'] | undefined = entry?.partitions;
+      const partitions: unknown = entry?.partitions;
       if (!Array.isArray(partitions)) {
         checker.require(false, `topics[${t}].partitions`, 'must be an array');
         return;
       }
-      partitions.forEach((p, i) => {
+      (partitions as readonly unknown[]).forEach((rawPartition, i) => {
+        const p = rawPartition as Partial<TransactionTopicOffsets['partitions'][number]> | null | undefined;
         const field = `topics[${t}].partitions[${i}]`;
-        checker.require(Number.isInteger(p?.partition) && p.partition >= 0, `${field}.partition`, 'must be an integer >= 0');
-        checker.require(typeof p?.offset === 'string' && OFFSET.test(p.offset), `${field}.offset`, 'must be a decimal string >= 0');
+        const partition = p?.partition;
+        const offset = p?.offset;
+        checker.require(
+          typeof partition === 'number' && Number.isInteger(partition) && partition >= 0,
+          `${field}.partition`,
+          'must be an integer >= 0',
+        );
+        checker.require(typeof offset === 'string' && OFFSET.test(offset), `${field}.offset`, 'must be a decimal string >= 0');
       });
     });
   }

@@ -2,12 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { ConsumerIsolation } from '../../../lib/core/config/consumer.js';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
-import {
-  ProducerFencedError,
-  TransactionRequiredError,
-  TransactionTimeoutError,
-  type KafkaError,
-} from '../../../lib/core/errors.js';
+import { ProducerFencedError, TransactionRequiredError, TransactionTimeoutError, type KafkaError } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
 import { KafkaProducer } from '../../../lib/core/producer/kafka-producer.js';
 import type { ProducerConfig } from '../../../lib/core/config/producer.js';
@@ -26,7 +21,11 @@ after(async () => {
   await Promise.all(closers.map((close) => close().catch(() => undefined)));
 });
 
-async function transactional(topic: string, transactionalId: string, extra: Partial<ProducerConfig> = {}): Promise<{ producer: KafkaProducer; errors: KafkaError[] }> {
+async function transactional(
+  topic: string,
+  transactionalId: string,
+  extra: Partial<ProducerConfig> = {},
+): Promise<{ producer: KafkaProducer; errors: KafkaError[] }> {
   const producer = new KafkaProducer({ brokers: sharedBrokers(), topic, logger: silentLogger, transactionalId, ...extra });
   closers.push(() => producer.close());
   const errors: KafkaError[] = [];
@@ -119,7 +118,18 @@ describe('transactional producer on a real broker', () => {
     const { producer } = await transactional(topic, uniqueName('txn-off'));
     await producer.transaction(async (tx) => {
       await tx.sendBytes('out-1');
-      await tx.sendOffsets({ groupId, topics: [{ topic: input, partitions: [{ partition: 0, offset: '5' }, { partition: 1, offset: '9' }] }] });
+      await tx.sendOffsets({
+        groupId,
+        topics: [
+          {
+            topic: input,
+            partitions: [
+              { partition: 0, offset: '5' },
+              { partition: 1, offset: '9' },
+            ],
+          },
+        ],
+      });
       const before = await committedOffsets(groupId, input);
       assert.deepEqual([before.get(0), before.get(1)], ['-1', '-1'], 'nothing committed while the transaction is open');
     });

@@ -24,8 +24,8 @@ function epochError(): Error {
 class ScriptedTransactionalSink implements TransactionalSink {
   readonly calls: string[] = [];
   readonly offsets: TransactionOffsets[] = [];
-  failCommit: unknown = undefined;
-  failAbort: unknown = undefined;
+  failCommit: Error | undefined = undefined;
+  failAbort: Error | undefined = undefined;
 
   async connect(): Promise<void> {}
   async disconnect(): Promise<void> {
@@ -61,7 +61,7 @@ function runnerOver(
   let clock = 1_000;
   const emitted: KafkaError[] = [];
   const sent: string[] = [];
-  const submitted: Array<{ fail: unknown }> = [];
+  const submitted: Array<{ fail: Error | undefined }> = [];
   const runner = new TransactionRunner({
     topic: 'out',
     transactionalId: 'tx-1',
@@ -82,7 +82,7 @@ function runnerOver(
     runner,
     emitted,
     sent,
-    failNextSubmit: (error: unknown) => submitted.push({ fail: error }),
+    failNextSubmit: (error: Error) => submitted.push({ fail: error }),
     advance: (ms: number) => {
       clock += ms;
     },

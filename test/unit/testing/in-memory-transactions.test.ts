@@ -156,7 +156,10 @@ describe('transactions in the test kit', () => {
         error instanceof KafkaConfigError &&
         ['idempotent', 'acks', 'maxInFlightBatches'].every((field) => error.problems.some((p) => p.field === field)),
     );
-    assert.throws(() => new InMemoryProducer({ topic: 'out', transactionTimeoutMs: 1_000 }), /transactionTimeoutMs is only valid with transactionalId/);
+    assert.throws(
+      () => new InMemoryProducer({ topic: 'out', transactionTimeoutMs: 1_000 }),
+      /transactionTimeoutMs is only valid with transactionalId/,
+    );
     assert.throws(() => new InMemoryProducer({ topic: 'out', transactionalId: '' }), /transactionalId/);
     assert.throws(
       () => new InMemoryConsumerGroup({ topic: 'in', groupName: 'g', isolation: 'committed' as ConsumerIsolation }),
