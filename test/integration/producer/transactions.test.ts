@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { after, describe, it } from 'node:test';
 import type { ConsumerIsolation } from '../../../lib/core/config/consumer.js';
 import type { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
@@ -6,6 +7,7 @@ import { ProducerFencedError, TransactionRequiredError, TransactionTimeoutError,
 import { silentLogger } from '../../../lib/core/logger.js';
 import { KafkaProducer } from '../../../lib/core/producer/kafka-producer.js';
 import type { ProducerConfig } from '../../../lib/core/config/producer.js';
+import type { ProduceRequestFields } from '../../../lib/core/producer/produce-request-writer.js';
 import { eventually } from '../../support/eventually.js';
 import { committedOffsets, createTopic, sharedBrokers, uniqueName } from '../../support/env.js';
 import { newGroup } from '../consumer/support.js';
@@ -15,6 +17,29 @@ import { newGroup } from '../consumer/support.js';
 // Run on Kafka 4.4.0 (default) and 3.9.1 (KAFKA_VERSION=3.9.1). A wrong transactional id,
 // producer id, epoch or sequence in the encoder's batches would be refused by the broker, or let
 // read_committed readers see aborted records.
+
+/**
+ * Records the fields of every Produce request our writer encodes while `run` runs. The encoder
+ * calls the writer through its CommonJS exports object, so replacing the export there sees
+ * every call.
+ */
+async function writtenRequests(run: () => Promise<void>): Promise<ProduceRequestFields[]> {
+  const writer = createRequire(import.meta.url)('../../../lib/core/producer/produce-request-writer.js') as {
+    writeProduceRequest: (fields: ProduceRequestFields, ...rest: unknown[]) => Buffer;
+  };
+  const original = writer.writeProduceRequest;
+  const seen: ProduceRequestFields[] = [];
+  writer.writeProduceRequest = (fields, ...rest) => {
+    seen.push(fields);
+    return original(fields, ...rest);
+  };
+  try {
+    await run();
+  } finally {
+    writer.writeProduceRequest = original;
+  }
+  return seen;
+}
 
 const closers: Array<() => Promise<void>> = [];
 after(async () => {
@@ -51,11 +76,22 @@ describe('transactional producer on a real broker', () => {
   it('commit makes records visible to read_committed; abort hides them (read_uncommitted sees them)', async () => {
     const topic = uniqueName('txn-visibility');
     await createTopic(topic, 1);
-    const { producer } = await transactional(topic, uniqueName('txn-vis'));
-    await producer.transaction(async (tx) => {
-      await tx.sendBytes('c1', { key: 'k' });
-      await tx.sendJSON({ n: 2 }, { key: 'k' });
-    });
+    const transactionalId = uniqueName('txn-vis');
+    const { producer } = await transactional(topic, transactionalId);
+    const requests = await writtenRequests(() =>
+      producer.transaction(async (tx) => {
+        await tx.sendBytes('c1', { key: 'k' });
+        await tx.sendJSON({ n: 2 }, { key: 'k' });
+      }),
+    );
+    // Our writer encoded the transactional requests, with what kafkajs' transaction manager gave it.
+    assert.ok(requests.length >= 1, 'the module wrote the Produce requests');
+    for (const fields of requests) {
+      assert.equal(fields.transactionalId, transactionalId);
+      assert.ok(Number(String(fields.producerId)) >= 0, 'a producer id from InitProducerId');
+      assert.equal(typeof fields.producerEpoch, 'number');
+    }
+    assert.equal(requests[0]!.topicData[0]!.partitions[0]!.firstSequence, 0);
     const boom = new Error('transform failed');
     await assert.rejects(
       producer.transaction(async (tx) => {
