@@ -88,7 +88,8 @@ describe('transactional producer on a real broker', () => {
     assert.ok(requests.length >= 1, 'the module wrote the Produce requests');
     for (const fields of requests) {
       assert.equal(fields.transactionalId, transactionalId);
-      assert.ok(Number(String(fields.producerId)) >= 0, 'a producer id from InitProducerId');
+      const id = fields.producerId ?? -1;
+      assert.ok((typeof id === 'object' ? id.value : BigInt(id)) >= 0n, 'a producer id from InitProducerId');
       assert.equal(typeof fields.producerEpoch, 'number');
     }
     assert.equal(requests[0]!.topicData[0]!.partitions[0]!.firstSequence, 0);
