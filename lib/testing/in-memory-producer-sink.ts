@@ -16,6 +16,14 @@ export interface SentRecord {
   readonly message: KafkaMessage;
 }
 
+/** What Kafka answers a producer whose epoch a newer producer of its transactional id replaced. */
+function fencedFailure(): Error {
+  return Object.assign(new Error('producer epoch is stale: a newer producer has the same transactionalId (simulated)'), {
+    type: 'INVALID_PRODUCER_EPOCH',
+    code: 47,
+  });
+}
+
 /** Default error of a simulated send failure. */
 function simulatedFailure(): Error {
   return new Error('simulated broker failure');
@@ -37,6 +45,7 @@ export class InMemoryProducerSink implements TransactionalSink {
   private failure: unknown = undefined;
   private failAll = false;
   private transaction: InMemoryTransaction | undefined;
+  private fenced = false;
 
   constructor(private readonly broker: InMemoryBroker) {}
 
@@ -66,7 +75,17 @@ export class InMemoryProducerSink implements TransactionalSink {
 
   async disconnect(): Promise<void> {}
 
+  /**
+   * Acts as if a newer producer with the same transactional id started: the open transaction is
+   * aborted, and every later transactional call fails with Kafka's stale-epoch answer.
+   */
+  fence(): void {
+    this.fenced = true;
+    if (this.transaction?.state === 'open') this.transaction.abort();
+  }
+
   async begin(): Promise<void> {
+    if (this.fenced) throw fencedFailure();
     if (this.transaction?.state === 'open') throw new Error('a transaction is already open');
     this.transaction = this.broker.beginTransaction();
   }
@@ -91,6 +110,7 @@ export class InMemoryProducerSink implements TransactionalSink {
   }
 
   private openTransaction(): InMemoryTransaction {
+    if (this.fenced) throw fencedFailure();
     const transaction = this.transaction;
     if (transaction?.state !== 'open') throw new Error('no transaction is open');
     return transaction;
@@ -98,6 +118,7 @@ export class InMemoryProducerSink implements TransactionalSink {
 
   async sendBatch(batch: ProducerBatch): Promise<RecordMetadata[]> {
     const messages = (batch.topicMessages ?? []).flatMap((t) => t.messages.map((m) => ({ topic: t.topic, raw: m })));
+    if (this.fenced && this.transaction) throw fencedFailure();
     if (this.failAll || this.failuresLeft > 0) {
       this.failuresLeft = Math.max(0, this.failuresLeft - messages.length);
       throw this.failure;

@@ -74,6 +74,14 @@ export class InMemoryProducerCore extends ProducerCore implements InMemoryProduc
     this.sink.stopFailing();
   }
 
+  /**
+   * Simulates a newer producer with the same `transactionalId`: the open transaction is aborted,
+   * and the next step of a transaction rejects with ProducerFencedError, as does every later one.
+   */
+  fence(): void {
+    this.sink.fence();
+  }
+
   /** Resolves with the first `count` records sent once there are that many; KafkaTimeoutError after `timeoutMs`. */
   async waitForMessages(count: number, timeoutMs: number = DEFAULT_TEST_WAIT_TIMEOUT): Promise<KafkaMessage[]> {
     await waitUntil(`${count} records sent to ${this.topic}`, () => this.sink.sent.length >= count, timeoutMs, {
@@ -152,6 +160,11 @@ export interface InMemoryProducer extends KafkaProducer {
   failAllSends(error?: unknown): void;
   /** Ends simulated send failures. */
   stopFailing(): void;
+  /**
+   * Simulates a newer producer with the same `transactionalId`: the open transaction is aborted,
+   * and the next step of a transaction rejects with ProducerFencedError, as does every later one.
+   */
+  fence(): void;
   /** Resolves with the first `count` records sent once there are that many; KafkaTimeoutError after `timeoutMs`. */
   waitForMessages(count: number, timeoutMs?: number): Promise<KafkaMessage[]>;
   /**

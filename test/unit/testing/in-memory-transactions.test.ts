@@ -4,6 +4,7 @@ import type { ConsumerIsolation } from '../../../lib/core/config/consumer.js';
 import {
   KafkaConfigError,
   NotTransactionalError,
+  ProducerFencedError,
   ProducerSendError,
   TransactionRequiredError,
   type KafkaError,
@@ -147,6 +148,24 @@ describe('transactions in the test kit', () => {
       plain.transaction(() => undefined),
       NotTransactionalError,
     );
+  });
+
+  it('fence() simulates a newer producer: ProducerFencedError, the open transaction aborted, final', async () => {
+    const broker = new InMemoryBroker();
+    const producer = await transactionalProducer(broker);
+    await assert.rejects(
+      producer.transaction(async (tx) => {
+        await tx.sendBytes('zombie');
+        producer.fence();
+      }),
+      ProducerFencedError,
+    );
+    await assert.rejects(
+      producer.transaction(() => undefined),
+      ProducerFencedError,
+    );
+    assert.deepEqual(broker.messages('out', undefined, 'read_committed'), []);
+    assert.equal(broker.messages('out').length, 1, 'written, then aborted');
   });
 
   it('validates the transactional settings', () => {
