@@ -18,11 +18,13 @@ after(async () => {
   await Promise.all(closers.map((close) => close()));
 });
 
-async function transactionalProducer(broker: InMemoryBroker, topic = 'out'): Promise<InMemoryProducer> {
-  const producer = new InMemoryProducer({ topic, broker, transactionalId: 'pipeline-1' });
+/** An initialised transactional producer on `out` of a new in-memory broker. */
+async function transactionalProducer(): Promise<{ broker: InMemoryBroker; producer: InMemoryProducer }> {
+  const broker = new InMemoryBroker();
+  const producer = new InMemoryProducer({ topic: 'out', broker, transactionalId: 'pipeline-1' });
   closers.push(() => producer.close());
   await producer.waitUntilInitialised();
-  return producer;
+  return { broker, producer };
 }
 
 /** A started group on `topic` that records the values it handles. */
@@ -39,8 +41,7 @@ async function reader(broker: InMemoryBroker, isolation: ConsumerIsolation | und
 
 describe('transactions in the test kit', () => {
   it('read_committed (the default) sees committed records only; read_uncommitted sees aborted ones too', async () => {
-    const broker = new InMemoryBroker();
-    const producer = await transactionalProducer(broker);
+    const { broker, producer } = await transactionalProducer();
     await producer.transaction(async (tx) => {
       await tx.sendBytes('c1');
     });
@@ -69,8 +70,7 @@ describe('transactions in the test kit', () => {
   });
 
   it('an open transaction holds back read_committed readers, also for later plain records, until it ends', async () => {
-    const broker = new InMemoryBroker();
-    const producer = await transactionalProducer(broker);
+    const { broker, producer } = await transactionalProducer();
     const plain = new InMemoryProducer({ topic: 'out', broker });
     closers.push(() => plain.close());
     await plain.waitUntilInitialised();
@@ -90,8 +90,7 @@ describe('transactions in the test kit', () => {
   });
 
   it('offsets sent in a transaction become the group committed offsets on commit only', async () => {
-    const broker = new InMemoryBroker();
-    const producer = await transactionalProducer(broker);
+    const { broker, producer } = await transactionalProducer();
     const offsets = { groupId: 'enricher', topics: [{ topic: 'in', partitions: [{ partition: 0, offset: '7' }] }] };
     await assert.rejects(
       producer.transaction(async (tx) => {
@@ -108,8 +107,7 @@ describe('transactions in the test kit', () => {
   });
 
   it('a failed send aborts the transaction even when the callback caught it', async () => {
-    const broker = new InMemoryBroker();
-    const producer = await transactionalProducer(broker);
+    const { broker, producer } = await transactionalProducer();
     await assert.rejects(
       producer.transaction(async (tx) => {
         await tx.sendBytes('kept?');
@@ -132,8 +130,7 @@ describe('transactions in the test kit', () => {
   });
 
   it('refuses sends outside a transaction, output(), and transaction() on a plain producer, with typed errors', async () => {
-    const broker = new InMemoryBroker();
-    const producer = await transactionalProducer(broker);
+    const { broker, producer } = await transactionalProducer();
     const errors: KafkaError[] = [];
     producer.errors.on((error) => errors.push(error));
     await assert.rejects(producer.sendJSON({ a: 1 }), TransactionRequiredError);
@@ -151,8 +148,7 @@ describe('transactions in the test kit', () => {
   });
 
   it('fence() simulates a newer producer: ProducerFencedError, the open transaction aborted, final', async () => {
-    const broker = new InMemoryBroker();
-    const producer = await transactionalProducer(broker);
+    const { broker, producer } = await transactionalProducer();
     await assert.rejects(
       producer.transaction(async (tx) => {
         await tx.sendBytes('zombie');

@@ -32,28 +32,22 @@ class InvoicingService {
   }
 }
 
-const apps: INestApplicationContext[] = [];
-after(async () => {
-  await Promise.all(apps.map((a) => a.close()));
+const INVOICING = KafkaTestingModule.forRoot({
+  producers: { invoices: { topic: 'invoices', transactionalId: 'invoicing-0' } },
+  consumerGroups: {
+    orders: { topic: 'orders', groupName: 'invoicing' },
+    audit: { topic: 'invoices', groupName: 'audit', isolation: 'read_committed' },
+  },
+  logLevel: 'nothing',
 });
+
+let app: INestApplicationContext | undefined;
+after(() => app?.close());
 
 describe('transactions through KafkaTestingModule', () => {
   it('producer transactionalId and group isolation pass through the module; aborted output is never audited', async () => {
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        KafkaTestingModule.forRoot({
-          producers: { invoices: { topic: 'invoices', transactionalId: 'invoicing-0' } },
-          consumerGroups: {
-            orders: { topic: 'orders', groupName: 'invoicing' },
-            audit: { topic: 'invoices', groupName: 'audit', isolation: 'read_committed' },
-          },
-          logLevel: 'nothing',
-        }),
-      ],
-      providers: [InvoicingService],
-    }).compile();
-    const app = await moduleRef.init();
-    apps.push(app);
+    const compiled = await Test.createTestingModule({ imports: [INVOICING], providers: [InvoicingService] }).compile();
+    app = await compiled.init();
     await getInMemoryProducer(app, 'invoices').waitUntilInitialised();
     const orders = getInMemoryConsumerGroup(app, 'orders');
     orders.queueJSON({ id: 'o-1' });
