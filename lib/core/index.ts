@@ -45,6 +45,12 @@ export {
   SchemaRegistryUnavailableError,
   SchemaRegistrationError,
   SchemaRegistryRequestError,
+  TransactionRequiredError,
+  NotTransactionalError,
+  ProducerFencedError,
+  TransactionTimeoutError,
+  TransactionCommitError,
+  TransactionAbortError,
 } from './errors.js';
 export type { LogData, ConfigProblem } from './errors.js';
 
@@ -99,6 +105,7 @@ export { KafkaProducer } from './producer/kafka-producer.js';
 export { DEFAULT_MAX_QUEUED_BYTES } from './config/producer.js';
 export type { ProducerConfig, ProducerAcks, ProducerCompression } from './config/producer.js';
 export type { SendOptions } from './producer/record.js';
+export type { ProducerTransaction, TransactionOffsets, TransactionTopicOffsets } from './producer/producer-transaction.js';
 export type { ProducerCloseOptions } from './producer/close-sequence.js';
 export type { ProducerOutputStream, OutputRecord, OutputRecordObject, OutputStreamOptions } from './producer/output-stream.js';
 
@@ -106,7 +113,7 @@ export type { ProducerOutputStream, OutputRecord, OutputRecordObject, OutputStre
 export { KafkaConsumerGroup, ConsumerState, consumerStateName, DoNotCommitError, shouldCommit } from './consumer/index.js';
 export type { StateListener, CommitDecision, MessageHandler, BatchHandler } from './consumer/index.js';
 export type { ConsumerCloseOptions } from './consumer/close-sequence.js';
-export type { ConsumerGroupConfig, ConsumerOffsetReset, ConsumerOrdering } from './config/consumer.js';
+export type { ConsumerGroupConfig, ConsumerOffsetReset, ConsumerOrdering, ConsumerIsolation } from './config/consumer.js';
 
 // Observability (OpenTelemetry; `@opentelemetry/api` is an optional peer dependency).
 export type { TelemetryOptions } from './telemetry/telemetry-options.js';

@@ -26,6 +26,17 @@ import {
 export type ConsumerOffsetReset = 'oldest' | 'newest';
 
 /**
+ * Which records of transactional producers a consumer group reads. `'read_committed'`: only
+ * records of committed transactions (and of non-transactional producers), each partition read up
+ * to its first record of a transaction still open. `'read_uncommitted'`: every record written,
+ * aborted ones included.
+ */
+export type ConsumerIsolation = 'read_committed' | 'read_uncommitted';
+
+/** Every {@link ConsumerIsolation}, for validation. */
+export const CONSUMER_ISOLATIONS: readonly ConsumerIsolation[] = ['read_committed', 'read_uncommitted'];
+
+/**
  * Which records of a partition a single-message handler may run at the same time:
  * - `'partition'` (default, dp-kafka's): one record per partition at a time, in offset order;
  *   parallelism is min(numWorkers, assigned partitions).
@@ -64,6 +75,12 @@ export interface ConsumerGroupConfig extends ConnectionConfig, TelemetryOptions 
   stallTimeout?: number;
   /** Start position when the group has no committed offset. Default `oldest`. */
   offset?: ConsumerOffsetReset;
+  /**
+   * Which records of transactional producers are read (see {@link ConsumerIsolation}). Default
+   * `'read_committed'` (kafkajs' default; the Java client's is `read_uncommitted`): records of
+   * aborted transactions are never handled, and records of open ones wait for their commit.
+   */
+  isolation?: ConsumerIsolation;
   /** Longest time the broker holds a fetch waiting for data, ms. Default 50. */
   fetchMaxWaitTime?: number;
   /** Finished offsets are committed together at most this often, ms. Default 1000. */
@@ -112,6 +129,7 @@ export interface ResolvedConsumerGroupConfig extends ResolvedConnectionConfig, R
   /** Fetch failure / no-progress bound, ms (default 3 × `messageConsumeTimeout`). */
   readonly stallTimeout: number;
   readonly offset: ConsumerOffsetReset;
+  readonly isolation: ConsumerIsolation;
   readonly fetchMaxWaitTime: number;
   readonly commitInterval: number;
   readonly ordering: ConsumerOrdering;
@@ -135,6 +153,7 @@ export const CONSUMER_GROUP_DEFAULTS = {
   minBrokersHealthy: 1,
   messageConsumeTimeout: 10_000,
   offset: 'oldest' as ConsumerOffsetReset,
+  isolation: 'read_committed' as ConsumerIsolation,
   fetchMaxWaitTime: 50,
   /** Like sarama's auto-commit interval, which dp-kafka relies on. */
   commitInterval: 1_000,
@@ -152,6 +171,7 @@ export const CONSUMER_GROUP_ONLY_OPTION_NAMES = optionNames<Omit<ConsumerGroupCo
   messageConsumeTimeout: true,
   stallTimeout: true,
   offset: true,
+  isolation: true,
   fetchMaxWaitTime: true,
   commitInterval: true,
   ordering: true,
@@ -194,6 +214,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
   checker.positive(c.fetchMaxWaitTime, 'fetchMaxWaitTime');
   checker.positive(c.commitInterval, 'commitInterval');
   checker.oneOf(c.offset, ['oldest', 'newest'], 'offset');
+  checker.oneOf(c.isolation, CONSUMER_ISOLATIONS, 'isolation');
   checker.oneOf(c.ordering, ['partition', 'key', 'none'], 'ordering');
   checker.positive(c.maxConcurrency, 'maxConcurrency', { integer: true });
   // (An unknown ordering is reported on its own.)
@@ -225,6 +246,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
     messageConsumeTimeout: sessionTimeout,
     stallTimeout: c.stallTimeout ?? STALL_TIMEOUT_SESSIONS * sessionTimeout,
     offset: c.offset ?? CONSUMER_GROUP_DEFAULTS.offset,
+    isolation: c.isolation ?? CONSUMER_GROUP_DEFAULTS.isolation,
     fetchMaxWaitTime: c.fetchMaxWaitTime ?? CONSUMER_GROUP_DEFAULTS.fetchMaxWaitTime,
     commitInterval: c.commitInterval ?? CONSUMER_GROUP_DEFAULTS.commitInterval,
     ordering: c.ordering ?? CONSUMER_GROUP_DEFAULTS.ordering,

@@ -138,3 +138,26 @@ test('missing config, topic and brokers are reported, not crashed on', () => {
   assert.deepEqual(badFields({}).sort(), ['brokers', 'topic']);
   assert.deepEqual(badFields({ ...base, logger: {} }), ['logger']);
 });
+
+test('transactionalId implies the idempotent producer with acks all; transactionTimeoutMs defaults to 60 s', () => {
+  const resolved = resolveProducerConfig({ ...base, transactionalId: 'orders-tx' });
+  assert.equal(resolved.transactionalId, 'orders-tx');
+  assert.equal(resolved.idempotent, true);
+  assert.equal(resolved.acks, 'all');
+  assert.equal(resolved.maxInFlightBatches, 1);
+  assert.equal(resolved.transactionTimeoutMs, 60_000);
+  assert.equal(resolveProducerConfig(base).transactionalId, undefined);
+  assert.equal(resolveProducerConfig({ ...base, transactionalId: 't', transactionTimeoutMs: 5_000 }).transactionTimeoutMs, 5_000);
+});
+
+test('transaction settings that contradict transactionalId are named', () => {
+  assert.deepEqual(badFields({ ...base, transactionalId: 't', idempotent: false, acks: 1, maxInFlightBatches: 3, retryMax: 0 }), [
+    'idempotent',
+    'acks',
+    'maxInFlightBatches',
+    'retryMax',
+  ]);
+  assert.deepEqual(badFields({ ...base, transactionalId: 't', transactionTimeoutMs: 1.5 }), ['transactionTimeoutMs']);
+  assert.deepEqual(badFields({ ...base, transactionalId: '  ' }), ['transactionalId']);
+  assert.deepEqual(badFields({ ...base, transactionTimeoutMs: 1_000 }), ['transactionTimeoutMs']);
+});
