@@ -1,8 +1,9 @@
 /**
  * A schema registry for tests: the one in `SCHEMA_REGISTRY_URL` when set (nothing is started),
  * otherwise an Apicurio Registry started for the calling test file and stopped in its `after`
- * hook. Started per file, not once by `npm test`: only files that need a registry pay for it
- * (3–15 s here), and runs without registry tests start no JVM at all.
+ * hook. `npm test` starts one registry for the whole run when a selected file imports this module
+ * (`scripts/run-tests.ts`) and sets `SCHEMA_REGISTRY_URL`, so every file shares it: tests stay
+ * apart by unique subjects (`uniqueName`). A file run on its own starts its own.
  */
 import { after, before } from 'node:test';
 import { killBrokersOnSignals } from '../../scripts/kafka/registry.js';
