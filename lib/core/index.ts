@@ -89,7 +89,7 @@ export { REGISTRY_MAGIC_BYTE, encodeRegistryFrame, decodeRegistryFrame } from '.
 export type { RegistryFrame } from './registry/wire-format.js';
 export { topicNameStrategy, recordNameStrategy, topicRecordNameStrategy } from './registry/subject-name-strategy.js';
 export type { SchemaRole, SubjectNameContext, SubjectNameStrategy } from './registry/subject-name-strategy.js';
-export type { SchemaRegistry, RegisteredSchema } from './registry/schema-registry.js';
+export type { SchemaRegistry, SchemaRegistryClient, RegisteredSchema } from './registry/schema-registry.js';
 export { createSchemaRegistryClient } from './registry/registry-cache.js';
 export type { SchemaRegistryClientOptions, SchemaRegistryAuth } from './registry/registry-http.js';
 export type { SchemaRegistryTlsOptions } from './registry/registry-tls.js';
@@ -158,6 +158,13 @@ export type {
   StalledPartitionHealth,
 } from './health/health-types.js';
 export type { PartialHealthStatus } from './health/status-rules.js';
+export { createSchemaRegistryHealthChecker } from './health/schema-registry-health.js';
+export type {
+  ReachableSchemaRegistry,
+  SchemaRegistryHealthChecker,
+  SchemaRegistryHealthOptions,
+  SchemaRegistryHealthReport,
+} from './health/schema-registry-health.js';
 
 // Admin client and ACLs.
 export { createAdmin, getPrincipal, getTopicAcls, applyAcls, applyTopicAuthList, ACL_OPERATIONS } from './admin/index.js';

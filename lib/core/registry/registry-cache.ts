@@ -1,4 +1,4 @@
-import type { RegisteredSchema, SchemaRegistry } from './schema-registry.js';
+import type { RegisteredSchema, SchemaRegistry, SchemaRegistryClient } from './schema-registry.js';
 import { cachedPromise as once } from './promise-cache.js';
 import { RegistryHttp, type SchemaRegistryClientOptions } from './registry-http.js';
 
@@ -8,12 +8,21 @@ import { RegistryHttp, type SchemaRegistryClientOptions } from './registry-http.
  * (a version registered later is seen by a new client). Concurrent lookups of one key share one
  * request; a failed lookup is not cached, so the next one asks again.
  */
-export class RegistryCache implements SchemaRegistry {
+export class RegistryCache implements SchemaRegistryClient {
   private readonly schemas = new Map<number, Promise<string>>();
   private readonly ids = new Map<string, Promise<number>>();
   private readonly latest = new Map<string, Promise<RegisteredSchema>>();
 
-  constructor(private readonly registry: SchemaRegistry) {}
+  constructor(private readonly registry: SchemaRegistryClient) {}
+
+  get url(): string {
+    return this.registry.url;
+  }
+
+  /** Never cached: each call asks the registry. */
+  checkReachable(): Promise<void> {
+    return this.registry.checkReachable();
+  }
 
   register(subject: string, schema: string): Promise<number> {
     return once(this.ids, `${subject}\n${schema}`, () => this.registry.register(subject, schema));
@@ -38,6 +47,6 @@ export class RegistryCache implements SchemaRegistry {
  * Karapace) on Node's `fetch`, with every answer cached: once warm, serializing and deserializing
  * make no HTTP request. Throws `KafkaConfigError` for a bad URL or time-out.
  */
-export function createSchemaRegistryClient(options: SchemaRegistryClientOptions): SchemaRegistry {
+export function createSchemaRegistryClient(options: SchemaRegistryClientOptions): SchemaRegistryClient {
   return new RegistryCache(new RegistryHttp(options));
 }

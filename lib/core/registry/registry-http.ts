@@ -9,7 +9,7 @@ import {
   type ConfigProblem,
 } from '../errors.js';
 import { createTlsFetch, findTlsFailure, loadRegistryTls, type SchemaRegistryTlsOptions } from './registry-tls.js';
-import type { RegisteredSchema, SchemaRegistry } from './schema-registry.js';
+import type { RegisteredSchema, SchemaRegistryClient } from './schema-registry.js';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -35,7 +35,8 @@ export interface SchemaRegistryClientOptions {
 }
 
 /** The raw REST calls of a Confluent-compatible registry, one HTTP request each (no cache). */
-export class RegistryHttp implements SchemaRegistry {
+export class RegistryHttp implements SchemaRegistryClient {
+  readonly url: string;
   private readonly baseUrl: string;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
@@ -44,6 +45,7 @@ export class RegistryHttp implements SchemaRegistry {
   constructor(options: SchemaRegistryClientOptions) {
     const tlsFetch = validate(options);
     this.baseUrl = options.url.replace(/\/+$/, '');
+    this.url = this.baseUrl;
     this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.fetchFn = tlsFetch ?? options.fetch ?? globalThis.fetch;
     this.headers = { Accept: `${CONTENT_TYPE}, application/json`, ...authorization(options.auth) };
@@ -70,6 +72,10 @@ export class RegistryHttp implements SchemaRegistry {
       version: readInteger(answer, 'version', request),
       schema: readString(answer, 'schema', request),
     };
+  }
+
+  async checkReachable(): Promise<void> {
+    await this.request('GET', '/config');
   }
 
   /** One request; `registerSubject` marks a registration, whose 409 and 422 are refusals. */
