@@ -90,6 +90,7 @@ export type { SchemaRole, SubjectNameContext, SubjectNameStrategy } from './regi
 export type { SchemaRegistry, RegisteredSchema } from './registry/schema-registry.js';
 export { createSchemaRegistryClient } from './registry/registry-cache.js';
 export type { SchemaRegistryClientOptions, SchemaRegistryAuth } from './registry/registry-http.js';
+export type { SchemaRegistryTlsOptions } from './registry/registry-tls.js';
 export { AvroRegistrySerializer } from './registry/avro-registry-serializer.js';
 export type { AvroRegistrySerializerOptions, AvroRegistrySerializeOptions } from './registry/avro-registry-serializer.js';
 export { AvroRegistryDeserializer } from './registry/avro-registry-deserializer.js';

@@ -6,6 +6,7 @@ import {
   SchemaRegistryUnavailableError,
   type ConfigProblem,
 } from '../errors.js';
+import type { SchemaRegistryTlsOptions } from './registry-tls.js';
 import type { RegisteredSchema, SchemaRegistry } from './schema-registry.js';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -24,6 +25,8 @@ export interface SchemaRegistryClientOptions {
   readonly requestTimeoutMs?: number;
   /** The `fetch` to use (default: Node's global `fetch`); for a proxy agent, custom TLS, or tests. */
   readonly fetch?: typeof fetch;
+  /** TLS settings of an `https` registry (CA, client certificate). */
+  readonly tls?: SchemaRegistryTlsOptions;
 }
 
 /** The raw REST calls of a Confluent-compatible registry, one HTTP request each (no cache). */
