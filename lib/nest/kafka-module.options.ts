@@ -2,6 +2,9 @@ import type { ConnectionConfig } from '../core/config/connection.js';
 import type { ConsumerGroupConfig } from '../core/config/consumer.js';
 import type { ProducerConfig } from '../core/config/producer.js';
 import type { KafkaLogLevel } from '../core/logger.js';
+import type { SchemaRegistryAuth } from '../core/registry/registry-http.js';
+import type { SchemaRegistryTlsOptions } from '../core/registry/registry-tls.js';
+import type { SchemaRegistry } from '../core/registry/schema-registry.js';
 import type { TelemetryOptions } from '../core/telemetry/telemetry-options.js';
 import type { KafkaGroupHealthSubscription } from './health/kafka-health-subscription.js';
 
@@ -46,6 +49,24 @@ export interface KafkaModuleOptions extends Omit<ConnectionConfig, 'logger'>, Te
    * and producers. Default 30000.
    */
   shutdownTimeout?: number;
+  /**
+   * The schema registry of this module: how to reach a Confluent-compatible registry, or a
+   * `SchemaRegistry` instance (e.g. the test kit's `InMemorySchemaRegistry`). The client is
+   * injectable under `getSchemaRegistryToken()`. Default: none.
+   */
+  schemaRegistry?: KafkaSchemaRegistryOptions | SchemaRegistry;
+}
+
+/** How {@link KafkaModule} reaches a Confluent-compatible schema registry (see `createSchemaRegistryClient`). */
+export interface KafkaSchemaRegistryOptions {
+  /** Base URL of the Confluent-compatible API, e.g. `http://localhost:8081` or Apicurio's `http://host:8080/apis/ccompat/v7`. */
+  url: string;
+  /** HTTP basic (`{ username, password }`) or bearer (`{ token }`) credentials. Default: none. */
+  auth?: SchemaRegistryAuth;
+  /** Time limit of one registry request, ms. Default 10000. */
+  timeoutMs?: number;
+  /** TLS settings of an `https` registry (CA, client certificate). Default: Node's. */
+  tls?: SchemaRegistryTlsOptions;
 }
 
 /** Names declared statically, before any async options factory runs. */

@@ -13,6 +13,8 @@ import type { KafkaConsumerGroupOptions, KafkaDeclaredNames, KafkaModuleOptions 
 import { NestKafkaLogger } from './nest-kafka-logger.js';
 import type { KafkaGroupHealthSubscription } from './health/kafka-health-subscription.js';
 import { BackgroundStartHold } from '../core/background-start.js';
+import type { SchemaRegistry } from '../core/registry/schema-registry.js';
+import { moduleSchemaRegistry } from './kafka-schema-registry.js';
 
 /** Every top-level option name of {@link KafkaModuleOptions}. */
 export const MODULE_OPTION_NAMES = [
@@ -22,6 +24,7 @@ export const MODULE_OPTION_NAMES = [
     consumerGroups: true,
     logLevel: true,
     shutdownTimeout: true,
+    schemaRegistry: true,
     ...TELEMETRY_OPTION_NAMES,
   }),
 ];
@@ -61,6 +64,7 @@ export class KafkaClientRegistry {
     /** Bound of each shutdown phase, ms. */
     readonly shutdownTimeout: number,
     private readonly starts: BackgroundStartHold,
+    private readonly registryClient: SchemaRegistry | null,
   ) {}
 
   /**
@@ -77,6 +81,7 @@ export class KafkaClientRegistry {
     checkDeclaredNames(options, declared);
     // Every problem of the module options and of every entry goes into one KafkaConfigError.
     const problems: ConfigProblem[] = [...moduleFieldProblems(options)];
+    const schemaRegistry = moduleSchemaRegistry(options.schemaRegistry, problems);
     const { producers = {}, consumerGroups = {}, logLevel, logger, shutdownTimeout, tracing, metrics } = options;
     // Module-wide OpenTelemetry switches; an entry's own setting wins.
     const telemetry = { ...(typeof tracing === 'boolean' && { tracing }), ...(typeof metrics === 'boolean' && { metrics }) };
@@ -122,7 +127,7 @@ export class KafkaClientRegistry {
       await Promise.allSettled(built.map((client) => client.close({ timeout: 1_000 })));
       throw new KafkaConfigError('KafkaModule', problems);
     }
-    return new KafkaClientRegistry(producerMap, groupMap, shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT, starts);
+    return new KafkaClientRegistry(producerMap, groupMap, shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT, starts, schemaRegistry);
   }
 
   /** Lets the clients start connecting (once): called when the app's construction succeeded. */
@@ -142,6 +147,11 @@ export class KafkaClientRegistry {
     const entry = this.groupMap.get(name);
     if (!entry) throw new KafkaModuleError([`no consumer group named "${name}" (declared: ${list(this.groupMap.keys())})`]);
     return entry.group;
+  }
+
+  /** The module's schema registry client (`schemaRegistry` option), or `null` without one. */
+  schemaRegistry(): SchemaRegistry | null {
+    return this.registryClient;
   }
 
   /** Whether a consumer group of that name is declared. */

@@ -7,7 +7,7 @@ import { loadPem } from '../security/pem.js';
  * TLS settings of the registry client, for an `https` registry URL. Each PEM value is PEM text
  * (a string starting with `-----BEGIN `, or a Buffer) or the path of a PEM file.
  */
-export type SchemaRegistryTlsOptions = {
+export interface SchemaRegistryTlsOptions {
   /** CA certificate(s) to trust instead of Node's bundled roots (a private CA). */
   ca?: string | Buffer;
   /** Client certificate, for a registry that asks for one (mutual TLS); needs `key`. */
@@ -16,7 +16,7 @@ export type SchemaRegistryTlsOptions = {
   key?: string | Buffer;
   /** `false` accepts any server certificate (tests only). Default `true`. */
   rejectUnauthorized?: boolean;
-};
+}
 
 /** {@link SchemaRegistryTlsOptions} with PEM values loaded. */
 interface LoadedTls {
