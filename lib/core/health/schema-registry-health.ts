@@ -115,6 +115,25 @@ class RegistryHealthChecker implements SchemaRegistryHealthChecker {
   }
 }
 
+// One checker per registry client, so every caller (the Nest indicator on each probe, the app)
+// shares one cache and one in-flight request.
+const checkers = new WeakMap<ReachableSchemaRegistry, SchemaRegistryHealthChecker>();
+
+/** Whether a registry client can be health-checked (has `checkReachable`, as the module's clients do). */
+export function isReachableSchemaRegistry(registry: unknown): registry is ReachableSchemaRegistry {
+  return typeof registry === 'object' && registry !== null && typeof (registry as Partial<ReachableSchemaRegistry>).checkReachable === 'function';
+}
+
+/** The shared health checker of a registry client (default options), created on first use. */
+export function schemaRegistryHealthOf(registry: ReachableSchemaRegistry): SchemaRegistryHealthChecker {
+  let checker = checkers.get(registry);
+  if (!checker) {
+    checker = createSchemaRegistryHealthChecker(registry);
+    checkers.set(registry, checker);
+  }
+  return checker;
+}
+
 function safeUrl(registry: ReachableSchemaRegistry): string {
   try {
     return String(registry.url);
