@@ -179,7 +179,9 @@ async function main(): Promise<number> {
   } finally {
     await registryReady.catch(() => undefined);
     if (registry) {
-      await registry.close().catch((err: unknown) => process.stderr.write(`[run-tests] stopping the schema registry failed: ${String(err)}\n`));
+      await registry
+        .close()
+        .catch((err: unknown) => process.stderr.write(`[run-tests] stopping the schema registry failed: ${String(err)}\n`));
     }
     if (kafka) {
       await kafka.close().catch((err: unknown) => process.stderr.write(`[run-tests] stopping the broker failed: ${String(err)}\n`));

@@ -16,6 +16,7 @@ import { CLIENT_CERT_EXTENSIONS, selfSignedCa, signed, type CertificateFiles } f
 import { killBrokersOnSignals } from '../../scripts/kafka/registry.js';
 import { CCOMPAT_PATH } from '../../scripts/registry/apicurio.js';
 import { startSchemaRegistry, type RunningSchemaRegistry } from '../../scripts/registry/schema-registry.js';
+import { useStarted } from './use-started.js';
 
 /** A running TLS registry and the certificates to reach it with. */
 export interface TlsTestRegistry {
@@ -78,18 +79,26 @@ export async function startTlsRegistry(): Promise<TlsTestRegistry> {
   }
 }
 
+/** Starts the TLS registry before the calling file's tests and stops it after them; the function gives it inside a test. */
+export function useTlsRegistry(): () => TlsTestRegistry {
+  return useStarted('the TLS test registry', startTlsRegistry);
+}
+
 /** A TLS server that requires a client certificate signed by `ca` and pipes each connection to `target`. */
 async function startMutualTlsFront(server: CertificateFiles, ca: CertificateFiles, target: URL): Promise<Server> {
-  const front = createServer({ cert: server.certPem, key: server.keyPem, ca: [ca.certPem], requestCert: true, rejectUnauthorized: true }, (socket) => {
-    const upstream = connect(Number(target.port), target.hostname);
-    socket.pipe(upstream).pipe(socket);
-    const end = (): void => {
-      socket.destroy();
-      upstream.destroy();
-    };
-    socket.on('error', end);
-    upstream.on('error', end);
-  });
+  const front = createServer(
+    { cert: server.certPem, key: server.keyPem, ca: [ca.certPem], requestCert: true, rejectUnauthorized: true },
+    (socket) => {
+      const upstream = connect(Number(target.port), target.hostname);
+      socket.pipe(upstream).pipe(socket);
+      const end = (): void => {
+        socket.destroy();
+        upstream.destroy();
+      };
+      socket.on('error', end);
+      upstream.on('error', end);
+    },
+  );
   // A refused handshake is the point of some tests, not a failure of the front.
   front.on('tlsClientError', () => undefined);
   // Clients keep connections alive: close() destroys them, or it would wait for them.

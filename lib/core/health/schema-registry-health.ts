@@ -2,18 +2,14 @@ import { ConfigChecker, optionNames } from '../config/validate.js';
 import { describeCause } from '../errors.js';
 import { outcomeWithin } from '../time-limit.js';
 import { HEALTH_CHECK_DEFAULTS } from './health-checker.js';
+import type { SchemaRegistryClient } from '../registry/schema-registry.js';
 import type { HealthStatus } from './health-types.js';
 
 /** Message of a registry that answered. */
 export const MSG_HEALTHY_SCHEMA_REGISTRY = 'schema registry is reachable';
 
-/** What the registry health check needs of a client (`createSchemaRegistryClient`'s fits it). */
-export interface ReachableSchemaRegistry {
-  /** The registry's base URL, shown in the report. */
-  readonly url: string;
-  /** Resolves when the registry answers, rejects with why it did not. */
-  checkReachable(): Promise<void>;
-}
+/** What the registry health check needs of a client (`createSchemaRegistryClient`'s and the test kit's fit it). */
+export type ReachableSchemaRegistry = Pick<SchemaRegistryClient, 'url' | 'checkReachable'>;
 
 /** The health of a schema registry. Never `CRITICAL`: cached schemas keep working while it is away. */
 export interface SchemaRegistryHealthReport {
@@ -121,7 +117,9 @@ const checkers = new WeakMap<ReachableSchemaRegistry, SchemaRegistryHealthChecke
 
 /** Whether a registry client can be health-checked (has `checkReachable`, as the module's clients do). */
 export function isReachableSchemaRegistry(registry: unknown): registry is ReachableSchemaRegistry {
-  return typeof registry === 'object' && registry !== null && typeof (registry as Partial<ReachableSchemaRegistry>).checkReachable === 'function';
+  return (
+    typeof registry === 'object' && registry !== null && typeof (registry as Partial<ReachableSchemaRegistry>).checkReachable === 'function'
+  );
 }
 
 /** The shared health checker of a registry client (default options), created on first use. */

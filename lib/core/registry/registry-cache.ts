@@ -1,4 +1,4 @@
-import type { RegisteredSchema, SchemaRegistry, SchemaRegistryClient } from './schema-registry.js';
+import type { RegisteredSchema, SchemaRegistryClient } from './schema-registry.js';
 import { cachedPromise as once } from './promise-cache.js';
 import { RegistryHttp, type SchemaRegistryClientOptions } from './registry-http.js';
 

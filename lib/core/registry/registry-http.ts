@@ -121,7 +121,8 @@ export class RegistryHttp implements SchemaRegistryClient {
 /** Refuses an answer whose `schemaType` is not Avro (the registry omits the field for Avro). */
 function requireAvro(answer: unknown, what: string): void {
   const type = (answer as { schemaType?: unknown } | null)?.schemaType;
-  if (type !== undefined && type !== 'AVRO') throw new UnsupportedSchemaTypeError(what, String(type));
+  if (type !== undefined && type !== 'AVRO')
+    throw new UnsupportedSchemaTypeError(what, typeof type === 'string' ? type : JSON.stringify(type));
 }
 
 function authorization(auth: SchemaRegistryAuth | undefined): Record<string, string> {

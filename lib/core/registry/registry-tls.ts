@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:https';
 import type { IncomingMessage } from 'node:http';
-import { KafkaConfigError, type ConfigProblem } from '../errors.js';
+import type { ConfigProblem } from '../errors.js';
 import { loadPem } from '../security/pem.js';
 
 /**
@@ -85,7 +85,7 @@ export function createTlsFetch(tls: LoadedTls): typeof fetch {
       const sent = request(
         url,
         { method: init.method ?? 'GET', headers: Object.fromEntries(headers), agent, signal: init.signal ?? undefined },
-        (answer) => readAnswer(answer).then(resolve, reject),
+        (answer) => void readAnswer(answer).then(resolve, reject),
       );
       sent.on('error', reject);
       sent.end(typeof init.body === 'string' ? init.body : undefined);

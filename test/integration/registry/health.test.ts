@@ -87,8 +87,14 @@ describe('schema registry health on a real registry that goes away and comes bac
     assert.match(down.message, /not reachable/);
     assert.deepEqual({ ...(await reader.deserialize<object>(record)) }, { n: 1 }, 'a cached schema decodes with the registry down');
     const unknownId = Buffer.from([0, 0x7f, 0, 0, 1, 2]);
-    await assert.rejects(reader.deserialize(unknownId), (error: unknown) => error instanceof SchemaRegistryUnavailableError && error.retryable);
-    await eventually('the indicator reports the registry as WARNING', async () => (await indicated(indicator)).registry.health === 'WARNING');
+    await assert.rejects(
+      reader.deserialize(unknownId),
+      (error: unknown) => error instanceof SchemaRegistryUnavailableError && error.retryable,
+    );
+    await eventually(
+      'the indicator reports the registry as WARNING',
+      async () => (await indicated(indicator)).registry.health === 'WARNING',
+    );
     assert.equal((await indicated(indicator)).status, 'up', 'an unreachable registry does not take the service down');
 
     registry = await startSchemaRegistry({ port });

@@ -31,7 +31,9 @@ import { useTestRegistry } from '../../support/registry.js';
 
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 const skip =
-  NODE_MAJOR < 22 ? `@kafkajs/confluent-schema-registry 4.1.0 declares engines node >=22.0.0 (this is Node ${process.versions.node})` : false;
+  NODE_MAJOR < 22
+    ? `@kafkajs/confluent-schema-registry 4.1.0 declares engines node >=22.0.0 (this is Node ${process.versions.node})`
+    : false;
 
 /** A unique record type per test, so subjects named after it never collide between runs on one registry. */
 function shipment(namespace: string) {
@@ -87,10 +89,7 @@ describe('interop with @kafkajs/confluent-schema-registry (real registry and bro
     const topic = uniqueName('interop-theirs');
     await createTopic(topic, 1);
     const { id } = await theirs.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject: `${topic}-value` });
-    await produceRaw(
-      topic,
-      await Promise.all(EVENTS.map(async (event) => ({ key: event.id, value: await theirs.encode(id, event) }))),
-    );
+    await produceRaw(topic, await Promise.all(EVENTS.map(async (event) => ({ key: event.id, value: await theirs.encode(id, event) }))));
 
     const deserializer = new AvroRegistryDeserializer(createSchemaRegistryClient({ url: ours.url }));
     const decoded: unknown[] = [];
@@ -100,7 +99,10 @@ describe('interop with @kafkajs/confluent-schema-registry (real registry and bro
     });
     try {
       await group.start();
-      await eventually(() => `decoded ${decoded.length} of ${EVENTS.length}`, () => decoded.length >= EVENTS.length);
+      await eventually(
+        () => `decoded ${decoded.length} of ${EVENTS.length}`,
+        () => decoded.length >= EVENTS.length,
+      );
     } finally {
       await group.close();
     }
@@ -164,7 +166,10 @@ describe('interop with @kafkajs/confluent-schema-registry (real registry and bro
     // Confluent's TopicRecordNameStrategy subject, `<topic>-<namespace>.<name>`, registered by it.
     const topicRecordSubject = `${topic}-${fullName}`;
     assert.equal(topicRecordNameStrategy({ topic, role: 'value', recordName: fullName }), topicRecordSubject);
-    const { id: byTopicRecord } = await theirs.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject: topicRecordSubject });
+    const { id: byTopicRecord } = await theirs.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(schema) },
+      { subject: topicRecordSubject },
+    );
     const viaTopicRecord = await new AvroRegistrySerializer({ registry: ours, subjectNameStrategy: topicRecordNameStrategy }).serialize(
       topic,
       schema,

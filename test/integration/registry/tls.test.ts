@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { beforeEach, describe, it } from 'node:test';
 import {
   AvroRegistryDeserializer,
   AvroRegistrySerializer,
@@ -8,20 +8,18 @@ import {
   SchemaRegistryUnavailableError,
 } from '../../../lib/core/index.js';
 import { uniqueName } from '../../support/env.js';
-import { startTlsRegistry, type TlsTestRegistry } from '../../support/tls-registry.js';
+import { useTlsRegistry, type TlsTestRegistry } from '../../support/tls-registry.js';
 
 const PAYMENT = { type: 'record', name: 'Payment', namespace: 'it.tls', fields: [{ name: 'id', type: 'string' }] } as const;
 
 describe('registry client over TLS (Apicurio serving HTTPS; mutual TLS through a TLS front before it)', () => {
+  const started = useTlsRegistry();
   let tls: TlsTestRegistry;
-  before(async () => {
-    tls = await startTlsRegistry();
-  });
-  after(async () => {
-    await tls?.close();
+  beforeEach(() => {
+    tls = started();
   });
 
-  it('registers, writes and reads over Apicurio\'s HTTPS with the CA as PEM text, a Buffer or a file', async () => {
+  it("registers, writes and reads over Apicurio's HTTPS with the CA as PEM text, a Buffer or a file", async () => {
     const client = createSchemaRegistryClient({ url: tls.httpsCcompatUrl, tls: { ca: tls.ca.certPem } });
     const topic = uniqueName('tls');
     const bytes = await new AvroRegistrySerializer({ registry: client, autoRegister: true }).serialize(topic, PAYMENT, { id: 'p-1' });

@@ -104,7 +104,7 @@ describe('KafkaHealthIndicator', () => {
     assert.match(String(result.kafka.message), /no consumer group named "nope"/);
   });
 
-  it('reports the module\'s schema registry: OK when it answers, WARNING (still up) when it does not', async () => {
+  it("reports the module's schema registry: OK when it answers, WARNING (still up) when it does not", async () => {
     const healthy = await (await indicatorWith({}, {}, new InMemorySchemaRegistry())).isHealthy('kafka');
     assert.equal(healthy.kafka.status, 'up');
     assert.equal(healthy.kafka.health, 'OK');
@@ -127,7 +127,11 @@ describe('KafkaHealthIndicator', () => {
     assert.equal(one.events.schemaRegistry, undefined);
     const none = await (await indicatorWith({ events: idleProducer })).isHealthy('kafka');
     assert.equal(none.kafka.schemaRegistry, undefined);
-    const uncheckable = { register: () => Promise.resolve(1), schemaById: () => Promise.resolve(''), latestVersion: () => Promise.reject(new Error('x')) };
+    const uncheckable = {
+      register: () => Promise.resolve(1),
+      schemaById: () => Promise.resolve(''),
+      latestVersion: () => Promise.reject(new Error('x')),
+    };
     const own = await (await indicatorWith({ events: idleProducer }, {}, uncheckable)).isHealthy('kafka');
     assert.equal(own.kafka.schemaRegistry, undefined);
   });

@@ -44,7 +44,10 @@ test('unreachable is WARNING, never CRITICAL; the first answer after it is OK ag
   const down = await health.check();
   assert.equal(down.status, 'WARNING');
   assert.equal(down.reachable, false);
-  assert.match(down.message, /schema registry http:\/\/registry\.test:8081 is not reachable \(.*ECONNREFUSED\); records whose schema is cached go on/);
+  assert.match(
+    down.message,
+    /schema registry http:\/\/registry\.test:8081 is not reachable \(.*ECONNREFUSED\); records whose schema is cached go on/,
+  );
   assert.equal(down.failingSince?.getTime(), 1_001_000);
 
   t.mock.timers.tick(5_000);
@@ -111,7 +114,6 @@ test('a client that throws instead of rejecting is a WARNING, not an exception',
 test('bad options are one KafkaConfigError naming each field', () => {
   assert.throws(
     () => createSchemaRegistryHealthChecker(new ScriptedRegistry(), { cacheTtlMs: -1, timeoutMs: 0, timeout: 5 } as never),
-    (error: unknown) =>
-      error instanceof KafkaConfigError && error.problems.map((p) => p.field).join() === 'timeout,cacheTtlMs,timeoutMs',
+    (error: unknown) => error instanceof KafkaConfigError && error.problems.map((p) => p.field).join() === 'timeout,cacheTtlMs,timeoutMs',
   );
 });

@@ -14,7 +14,10 @@ test('a TLS failure is found on the error itself (node:https) or in the cause ch
 
 test('each kind of TLS failure says what to check; other network errors are not TLS failures', () => {
   assert.match(findTlsFailure(coded('ERR_TLS_CERT_ALTNAME_INVALID'))?.problem ?? '', /does not name this host/);
-  assert.match(findTlsFailure(coded('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED'))?.problem ?? '', /client certificate.*tls\.cert and tls\.key/);
+  assert.match(
+    findTlsFailure(coded('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED'))?.problem ?? '',
+    /client certificate.*tls\.cert and tls\.key/,
+  );
   assert.match(findTlsFailure(coded('ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE'))?.problem ?? '', /client certificate/);
   assert.match(findTlsFailure(coded('ERR_SSL_WRONG_VERSION_NUMBER'))?.problem ?? '', /did not answer in TLS/);
   assert.match(findTlsFailure(coded('ERR_SSL_SOMETHING_NEW'))?.problem ?? '', /TLS failed \(ERR_SSL_SOMETHING_NEW/);
