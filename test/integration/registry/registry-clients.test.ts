@@ -59,7 +59,7 @@ function countingClient(url: string): { client: SchemaRegistry; requests: string
     url,
     requestTimeoutMs: 1_000,
     fetch: (input, init) => {
-      requests.push(`${init?.method ?? 'GET'} ${String(input)}`);
+      requests.push(`${init?.method ?? 'GET'} ${input instanceof Request ? input.url : input.toString()}`);
       return fetch(input, init);
     },
   });
