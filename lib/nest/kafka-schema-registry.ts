@@ -79,3 +79,31 @@ function checkAuth(checker: ConfigChecker, auth: unknown): void {
   const bearer = record !== undefined && typeof record.token === 'string' && record.token.length > 0;
   checker.require(basic || bearer, 'schemaRegistry.auth', 'must be { username, password } (basic) or { token } (bearer)');
 }
+
+/**
+ * The core `schemaRegistry` option of one producer or group entry: the module's registry with the
+ * entry's choices, `undefined` when the entry opts out (`false`) or the module has none. Problems
+ * (an entry that asks for a registry the module lacks, or names its own) go to `problems`.
+ */
+export function entrySchemaRegistry<T extends object>(
+  entry: unknown,
+  registry: SchemaRegistry | null,
+  field: string,
+  problems: ConfigProblem[],
+): (T & { registry: SchemaRegistry }) | undefined {
+  if (entry === false) return undefined;
+  if (entry === undefined) return registry ? ({ registry } as T & { registry: SchemaRegistry }) : undefined;
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    problems.push({ field, problem: 'must be false or an object of registry choices' });
+    return undefined;
+  }
+  if (Object.hasOwn(entry, 'registry')) {
+    problems.push({ field: `${field}.registry`, problem: "is not an entry option: the registry is the module's schemaRegistry" });
+    return undefined;
+  }
+  if (!registry) {
+    problems.push({ field, problem: "needs the module's schemaRegistry option (or remove it)" });
+    return undefined;
+  }
+  return { ...(entry as T), registry };
+}

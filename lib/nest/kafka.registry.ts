@@ -14,7 +14,9 @@ import { NestKafkaLogger } from './nest-kafka-logger.js';
 import type { KafkaGroupHealthSubscription } from './health/kafka-health-subscription.js';
 import { BackgroundStartHold } from '../core/background-start.js';
 import type { SchemaRegistry } from '../core/registry/schema-registry.js';
-import { moduleSchemaRegistry } from './kafka-schema-registry.js';
+import { entrySchemaRegistry, moduleSchemaRegistry } from './kafka-schema-registry.js';
+import type { ConsumerSchemaRegistryOptions } from '../core/registry/registry-options.js';
+import type { AvroRegistrySerializerOptions } from '../core/registry/writer-schemas.js';
 
 /** Every top-level option name of {@link KafkaModuleOptions}. */
 export const MODULE_OPTION_NAMES = [
@@ -102,9 +104,22 @@ export class KafkaClientRegistry {
     for (const [name, entry] of Object.entries(producers)) {
       // Connection settings are module-wide: in an entry they are unknown keys (the core would accept them).
       problems.push(...entryKeyProblems(entry, PRODUCER_ONLY_OPTION_NAMES, `producers.${name}.`, CONNECTION_OPTION_NAMES));
-      const known = pickKnown(entry, PRODUCER_ONLY_OPTION_NAMES);
+      const { schemaRegistry: registryChoices, ...known } = pickKnown(entry, PRODUCER_ONLY_OPTION_NAMES);
+      const producerRegistry = entrySchemaRegistry<AvroRegistrySerializerOptions>(
+        registryChoices,
+        schemaRegistry,
+        `producers.${name}.schemaRegistry`,
+        problems,
+      );
       const producer = build(`producers.${name}`, problems, () =>
-        starts.collect(() => factory.createProducer({ ...connection(`producer:${name}`), ...telemetry, ...known })),
+        starts.collect(() =>
+          factory.createProducer({
+            ...connection(`producer:${name}`),
+            ...telemetry,
+            ...known,
+            ...(producerRegistry && { schemaRegistry: producerRegistry }),
+          }),
+        ),
       );
       if (!producer) continue;
       built.push(producer);
@@ -112,12 +127,30 @@ export class KafkaClientRegistry {
     }
     for (const [name, entry] of Object.entries(consumerGroups)) {
       problems.push(...entryKeyProblems(entry, GROUP_ENTRY_OPTION_NAMES, `consumerGroups.${name}.`, CONNECTION_OPTION_NAMES));
-      const { autoStart = true, healthSubscription, ...groupConfig } = pickKnown(entry, GROUP_ENTRY_OPTION_NAMES);
+      const {
+        autoStart = true,
+        healthSubscription,
+        schemaRegistry: registryChoices,
+        ...groupConfig
+      } = pickKnown(entry, GROUP_ENTRY_OPTION_NAMES);
+      const groupRegistry = entrySchemaRegistry<ConsumerSchemaRegistryOptions>(
+        registryChoices,
+        schemaRegistry,
+        `consumerGroups.${name}.schemaRegistry`,
+        problems,
+      );
       problems.push(
         ...entryKeyProblems(healthSubscription, HEALTH_SUBSCRIPTION_ENTRY_NAMES, `consumerGroups.${name}.healthSubscription.`, []),
       );
       const group = build(`consumerGroups.${name}`, problems, () =>
-        starts.collect(() => factory.createConsumerGroup({ ...connection(`group:${name}`), ...telemetry, ...groupConfig })),
+        starts.collect(() =>
+          factory.createConsumerGroup({
+            ...connection(`group:${name}`),
+            ...telemetry,
+            ...groupConfig,
+            ...(groupRegistry && { schemaRegistry: groupRegistry }),
+          }),
+        ),
       );
       if (!group) continue;
       built.push(group);

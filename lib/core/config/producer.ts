@@ -14,6 +14,8 @@ import {
   type ResolvedTelemetryOptions,
   type TelemetryOptions,
 } from '../telemetry/telemetry-options.js';
+import { checkProducerSchemaRegistry } from '../registry/registry-options.js';
+import type { AvroRegistrySerializerOptions } from '../registry/writer-schemas.js';
 
 /** Acknowledgement a produce request waits for: none, the leader only, or every in-sync replica. */
 export type ProducerAcks = 0 | 1 | 'all';
@@ -109,6 +111,12 @@ export interface ProducerConfig extends ConnectionConfig, TelemetryOptions {
   requestTimeout?: number;
   /** The producer-wide `request-id` header value. Default: a random UUID per producer. */
   requestId?: string;
+  /**
+   * Write `send()` records in the schema registry's framing (docs/schema-registry.md): the registry,
+   * the subject name strategy, auto-registration and the latest version's time limit. Default: none
+   * (`send()` writes plain Avro, dp-kafka's format).
+   */
+  schemaRegistry?: AvroRegistrySerializerOptions;
 }
 
 /**
@@ -158,6 +166,7 @@ export interface ResolvedProducerConfig extends ResolvedConnectionConfig, Resolv
   readonly maxQueuedBytes: number;
   readonly requestTimeout: number;
   readonly requestId: string;
+  readonly schemaRegistry: AvroRegistrySerializerOptions | undefined;
 }
 
 /** The producer-only option names (the connection ones are in {@link CONNECTION_OPTION_NAMES}). */
@@ -178,6 +187,7 @@ export const PRODUCER_ONLY_OPTION_NAMES = optionNames<Omit<ProducerConfig, keyof
   maxQueuedBytes: true,
   requestTimeout: true,
   requestId: true,
+  schemaRegistry: true,
   ...TELEMETRY_OPTION_NAMES,
 });
 
@@ -223,6 +233,7 @@ export function resolveProducerConfig(config: ProducerConfig): ResolvedProducerC
     maxQueuedBytes: config.maxQueuedBytes ?? PRODUCER_DEFAULTS.maxQueuedBytes,
     requestTimeout: config.requestTimeout ?? PRODUCER_DEFAULTS.requestTimeout,
     requestId: config.requestId ?? randomUUID(),
+    schemaRegistry: config.schemaRegistry,
     ...resolveTelemetryOptions(config),
   });
 }
@@ -261,6 +272,7 @@ function checkProducerFields(checker: ConfigChecker, config: Partial<ProducerCon
     checker.require(config.retryMax !== 0, 'retryMax', 'must be > 0 when idempotent is true');
   }
   if (config.requestId !== undefined) checker.nonEmptyString(config.requestId, 'requestId');
+  checkProducerSchemaRegistry(checker, config.schemaRegistry);
 }
 
 /** `maxQueuedBytes`: a positive integer that leaves room for at least one record of the largest size. */

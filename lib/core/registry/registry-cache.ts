@@ -4,9 +4,9 @@ import { RegistryHttp, type SchemaRegistryClientOptions } from './registry-http.
 
 /**
  * Caches a registry's answers for the life of the client: schemas by id and ids by
- * (subject, schema) never change in a registry, and the latest version of a subject is read once
- * (a version registered later is seen by a new client). Concurrent lookups of one key share one
- * request; a failed lookup is not cached, so the next one asks again.
+ * (subject, schema) never change in a registry. The latest version of a subject is not kept (it
+ * changes): concurrent calls share one request, and serializers keep it for their
+ * `latestVersionTtlMs`. A failed lookup is not cached, so the next one asks again.
  */
 export class RegistryCache implements SchemaRegistryClient {
   private readonly schemas = new Map<number, Promise<string>>();
@@ -33,12 +33,18 @@ export class RegistryCache implements SchemaRegistryClient {
   }
 
   latestVersion(subject: string): Promise<RegisteredSchema> {
-    return once(this.latest, subject, async () => {
+    const asking = once(this.latest, subject, async () => {
       const found = await this.registry.latestVersion(subject);
       // The id of a version is as good as a lookup by id: later records of that id need no request.
       if (!this.schemas.has(found.id)) this.schemas.set(found.id, Promise.resolve(found.schema));
       return found;
     });
+    // Shared while in flight only: the next call after it answered asks again.
+    const forget = () => {
+      if (this.latest.get(subject) === asking) this.latest.delete(subject);
+    };
+    asking.then(forget, forget);
+    return asking;
   }
 }
 

@@ -88,17 +88,19 @@ test('an id is fetched once: concurrent lookups share one request, later ones hi
   assert.equal(stub.seen.length, 1);
 });
 
-test('registrations and latest versions are cached, and a latest version also warms its id', async () => {
+test('registrations are cached; a latest version is asked each time (concurrent calls share one) and warms its id', async () => {
   const stub = stubFetch((request) =>
     request.method === 'POST' ? json(200, { id: 1 }) : json(200, { id: 2, version: 1, schema: SCHEMA }),
   );
   const client = createSchemaRegistryClient({ url: 'http://r', fetch: stub.fetch });
   await client.register('s', SCHEMA);
   await client.register('s', SCHEMA);
+  await Promise.all([client.latestVersion('t'), client.latestVersion('t')]);
+  assert.equal(stub.seen.length, 2, 'one registration, one shared latest-version request');
   await client.latestVersion('t');
-  await client.latestVersion('t');
+  assert.equal(stub.seen.length, 3, 'a later call asks again: a new version must be seen (serializers keep it for their TTL)');
   assert.equal(await client.schemaById(2), SCHEMA);
-  assert.equal(stub.seen.length, 2);
+  assert.equal(stub.seen.length, 3, 'the latest version warmed its id');
 });
 
 test('a failed lookup is not cached: the next one asks again', async () => {
