@@ -1,8 +1,8 @@
 /**
  * Interop with an independent registry client, `@kafkajs/confluent-schema-registry` 4.1.0, on the
  * shared test registry (Apicurio's Confluent-compatible API) and the real broker: records it
- * encodes (sent by a raw kafkajs producer) are decoded by this module's consumer group and
- * deserializer, records this module produces are decoded by it, the bytes of both are equal for
+ * encodes (sent by a raw kafkajs producer) are decoded by this module's deserializer and by a
+ * consumer group with the registry, records a producer with the registry sends are decoded by it, the bytes of both are equal for
  * the same schema, id and event (Avro binary is deterministic), schemas registered by either are
  * found by the other, and the record-name subject strategies name the same subjects.
  *
@@ -51,6 +51,10 @@ function shipment(namespace: string) {
   } as const;
 }
 
+function shipmentKey(namespace: string) {
+  return { type: 'record', name: 'ShipmentKey', namespace, fields: [{ name: 'shipmentId', type: 'string' }] } as const;
+}
+
 const EVENTS = [
   { id: 's-1', weightGrams: 1_250, express: false, note: null, tags: ['fragile'] },
   { id: 's-2', weightGrams: 98_000_000_000, express: true, note: 'dock 4', tags: [] },
@@ -68,6 +72,14 @@ describe('interop with @kafkajs/confluent-schema-registry (real registry and bro
     ours: createSchemaRegistryClient({ url: testRegistry().ccompatUrl }),
   });
 
+  /** Both clients, a fresh value and key schema, and a new topic. */
+  async function withTopic(prefix: string) {
+    const namespace = freshNamespace();
+    const topic = uniqueName(prefix);
+    await createTopic(topic, 1);
+    return { ...clients(), schema: shipment(namespace), keySchema: shipmentKey(namespace), topic };
+  }
+
   it('for the same schema, id and event, both clients write the same bytes', async () => {
     const { theirs, ours } = clients();
     const schema = shipment(freshNamespace());
@@ -83,19 +95,38 @@ describe('interop with @kafkajs/confluent-schema-registry (real registry and bro
     }
   });
 
-  it('records it encodes, sent by a raw kafkajs producer, are decoded by a KafkaConsumerGroup with our deserializer', async () => {
-    const { theirs, ours } = clients();
-    const schema = shipment(freshNamespace());
-    const topic = uniqueName('interop-theirs');
-    await createTopic(topic, 1);
+  it('records it encodes (values and keys), sent by a raw kafkajs producer, are read by our deserializer and a KafkaConsumerGroup with the registry', async () => {
+    const { theirs, ours, schema, keySchema, topic } = await withTopic('interop-theirs');
     const { id } = await theirs.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject: `${topic}-value` });
-    await produceRaw(topic, await Promise.all(EVENTS.map(async (event) => ({ key: event.id, value: await theirs.encode(id, event) }))));
+    const { id: keyId } = await theirs.register({ type: SchemaType.AVRO, schema: JSON.stringify(keySchema) }, { subject: `${topic}-key` });
+    await produceRaw(
+      topic,
+      await Promise.all(
+        EVENTS.map(async (event) => ({ key: await theirs.encode(keyId, { shipmentId: event.id }), value: await theirs.encode(id, event) })),
+      ),
+    );
 
+    // The serdes on their own, on the bytes as the broker gives them back.
     const deserializer = new AvroRegistryDeserializer(createSchemaRegistryClient({ url: ours.url }));
+    const records = await readBack(topic, EVENTS.length);
+    assert.deepEqual(
+      await Promise.all(records.map(async (r) => ({ ...(await deserializer.deserialize<object>(r.value!, schema)) }))),
+      EVENTS,
+    );
+
+    // A consumer group with the registry: each record is decoded by its id before the handler.
     const decoded: unknown[] = [];
-    const group = new KafkaConsumerGroup({ brokers: sharedBrokers(), topic, groupName: uniqueName('interop-g'), logger: silentLogger });
+    const keys: unknown[] = [];
+    const group = new KafkaConsumerGroup({
+      brokers: sharedBrokers(),
+      topic,
+      groupName: uniqueName('interop-g'),
+      logger: silentLogger,
+      schemaRegistry: { registry: createSchemaRegistryClient({ url: ours.url }), decodeKeys: true },
+    });
     group.registerHandler(async (message) => {
-      decoded.push({ ...(await deserializer.deserialize<object>(message.value!, schema)) });
+      decoded.push({ ...message.decode<object>(schema) });
+      keys.push({ ...message.decodeKey<object>(keySchema) });
     });
     try {
       await group.start();
@@ -107,26 +138,36 @@ describe('interop with @kafkajs/confluent-schema-registry (real registry and bro
       await group.close();
     }
     assert.deepEqual(decoded, EVENTS);
+    assert.deepEqual(
+      keys,
+      EVENTS.map((event) => ({ shipmentId: event.id })),
+    );
   });
 
-  it('records this module produces are decoded by it, with its own schema lookup by id', async () => {
-    const { ours } = clients();
-    const schema = shipment(freshNamespace());
-    const topic = uniqueName('interop-ours');
-    await createTopic(topic, 1);
-    const serializer = new AvroRegistrySerializer({ registry: ours, autoRegister: true });
-    const producer = new KafkaProducer({ brokers: sharedBrokers(), topic, logger: silentLogger });
+  it('records a KafkaProducer with the registry sends (values and keys) are decoded by it and equal its own encoding', async () => {
+    const { theirs, ours, schema, keySchema, topic } = await withTopic('interop-ours');
+    const producer = new KafkaProducer({
+      brokers: sharedBrokers(),
+      topic,
+      logger: silentLogger,
+      schemaRegistry: { registry: ours, autoRegister: true },
+    });
     try {
       await producer.waitUntilInitialised();
-      for (const event of EVENTS) await producer.sendBytes(await serializer.serialize(topic, schema, event), { key: event.id });
+      for (const event of EVENTS) await producer.send(schema, event, { key: { shipmentId: event.id }, keySchema });
     } finally {
       await producer.close();
     }
     // A fresh client of theirs: nothing cached, every id is looked up in the registry.
     const reader = new ConfluentClient({ host: ours.url });
     const records = await readBack(topic, EVENTS.length);
-    const decoded = await Promise.all(records.map(async (record) => ({ ...(await reader.decode(record.value!)) }) as object));
-    assert.deepEqual(decoded, EVENTS);
+    assert.deepEqual(await Promise.all(records.map(async (r) => ({ ...(await reader.decode(r.value!)) }) as object)), EVENTS);
+    assert.deepEqual(
+      await Promise.all(records.map(async (r) => ({ ...(await reader.decode(r.key!)) }) as object)),
+      EVENTS.map((event) => ({ shipmentId: event.id })),
+    );
+    const id = await theirs.getLatestSchemaId(`${topic}-value`);
+    for (const [n, record] of records.entries()) assert.deepEqual(record.value, await theirs.encode(id, EVENTS[n]), `bytes of record ${n}`);
   });
 
   it('schemas registered by either client are found by the other, under the same id', async () => {
