@@ -2,7 +2,7 @@ import type avro from 'avsc';
 import { toAvroType, type AvroSchema } from '../avro.js';
 import { AvroCodecError, describeCause } from '../errors.js';
 import type { SchemaRegistry } from './schema-registry.js';
-import { decodeRegistryFrame } from './wire-format.js';
+import { REGISTRY_HEADER_BYTES, registrySchemaId } from './wire-format.js';
 
 /**
  * The reading side of the registry, with a synchronous path: {@link prepare} makes sure the
@@ -14,7 +14,8 @@ import { decodeRegistryFrame } from './wire-format.js';
 export class RegistryRecordDecoder {
   private readonly writers = new Map<number, avro.Type>();
   private readonly loading = new Map<number, Promise<void>>();
-  private readonly resolvers = new WeakMap<avro.Type, Map<number, avro.Resolver>>();
+  /** Per reader type and writer id: its resolver, or `null` when the writer is the reader's schema (read directly). */
+  private readonly resolvers = new WeakMap<avro.Type, Map<number, avro.Resolver | null>>();
 
   constructor(private readonly registry: SchemaRegistry) {}
 
@@ -24,7 +25,7 @@ export class RegistryRecordDecoder {
    * `SchemaRegistryUnavailableError` (retryable) or `SchemaRegistryRequestError` (e.g. unknown id).
    */
   prepare(bytes: Buffer | null | undefined): Promise<void> | undefined {
-    const { schemaId } = decodeRegistryFrame(bytes);
+    const schemaId = registrySchemaId(bytes);
     if (this.writers.has(schemaId)) return undefined;
     let loading = this.loading.get(schemaId);
     if (!loading) {
@@ -49,30 +50,39 @@ export class RegistryRecordDecoder {
    * decode, a reader that cannot read the writer, or a record whose writer schema was not prepared.
    */
   decode<T = unknown>(bytes: Buffer | null | undefined, readerSchema?: AvroSchema): T {
-    const { schemaId, body } = decodeRegistryFrame(bytes);
+    const schemaId = registrySchemaId(bytes);
     const writer = this.writers.get(schemaId);
     if (writer === undefined) {
       throw new AvroCodecError(`the writer schema of id ${schemaId} is not fetched yet (prepare the record first)`, { schemaId });
     }
     const reader = readerSchema === undefined ? writer : toAvroType(readerSchema);
-    const resolver = reader === writer ? undefined : this.resolver(reader, writer, schemaId);
+    const resolver = reader === writer ? undefined : (this.resolver(reader, writer, schemaId) ?? undefined);
+    const framed = bytes!;
+    let decoded: { value: unknown; offset: number };
     try {
-      return reader.fromBuffer(body, resolver) as T;
+      // Read in place after the header (no view of the body, no copy).
+      decoded = reader.decode(framed, REGISTRY_HEADER_BYTES, resolver);
     } catch (cause) {
       throw new AvroCodecError(`failed to decode a record of schema id ${schemaId}: ${describeCause(cause)}`, { schemaId }, cause);
     }
+    if (decoded.offset !== framed.length) {
+      const problem = decoded.offset < 0 ? 'truncated body' : `${framed.length - decoded.offset} byte(s) after the body`;
+      throw new AvroCodecError(`failed to decode a record of schema id ${schemaId}: ${problem}`, { schemaId });
+    }
+    return decoded.value as T;
   }
 
-  private resolver(reader: avro.Type, writer: avro.Type, schemaId: number): avro.Resolver {
+  private resolver(reader: avro.Type, writer: avro.Type, schemaId: number): avro.Resolver | null {
     let byWriter = this.resolvers.get(reader);
     if (!byWriter) {
       byWriter = new Map();
       this.resolvers.set(reader, byWriter);
     }
     let resolver = byWriter.get(schemaId);
-    if (!resolver) {
+    if (resolver === undefined) {
       try {
-        resolver = reader.createResolver(writer);
+        // The same schema (canonical form) needs no resolution: avsc's resolvers read slower.
+        resolver = reader.fingerprint().equals(writer.fingerprint()) ? null : reader.createResolver(writer);
       } catch (cause) {
         throw new AvroCodecError(
           `reader schema ${reader.name ?? reader.typeName} cannot read schema id ${schemaId}: ${describeCause(cause)}`,

@@ -2,10 +2,13 @@ import avro from 'avsc';
 import { toAvroType, encodeAvro, type AvroSchema } from '../avro.js';
 import type { SchemaRegistry } from './schema-registry.js';
 import { topicNameStrategy, type SchemaRole, type SubjectNameStrategy } from './subject-name-strategy.js';
-import { encodeRegistryFrame } from './wire-format.js';
+import { encodeRegistryFrame, REGISTRY_HEADER_BYTES, REGISTRY_MAGIC_BYTE } from './wire-format.js';
 
 /** Default {@link AvroRegistrySerializerOptions.latestVersionTtlMs}: one minute. */
 export const DEFAULT_LATEST_VERSION_TTL_MS = 60_000;
+
+/** Where {@link WriterSchemas.frame} encodes bodies before copying them out; grows when a record needs more. */
+let scratch = Buffer.allocUnsafe(64 * 1024);
 
 /** After a failed refresh of a subject's latest version, the next attempt waits this long (capped by the TTL). */
 const REFRESH_RETRY_MS = 1_000;
@@ -100,7 +103,20 @@ export class WriterSchemas {
 
   /** `event` in the registry framing of `writer`. Throws `AvroCodecError` for an event that does not match. */
   static frame(writer: WriterSchema, event: unknown): Buffer {
-    return encodeRegistryFrame(writer.id, encodeAvro(writer.type, event));
+    const { type } = writer;
+    // encodeAvro's check names the invalid fields; only a failing event pays for it.
+    if (!type.isValid(event)) return encodeRegistryFrame(writer.id, encodeAvro(type, event));
+    // The body is encoded after the header in a reused scratch buffer, then copied once.
+    let end = type.encode(event, scratch, REGISTRY_HEADER_BYTES);
+    if (end < 0) {
+      scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end));
+      end = type.encode(event, scratch, REGISTRY_HEADER_BYTES);
+    }
+    const framed = Buffer.allocUnsafe(end);
+    scratch.copy(framed, 0, 0, end);
+    framed[0] = REGISTRY_MAGIC_BYTE;
+    framed.writeInt32BE(writer.id, 1);
+    return framed;
   }
 
   private entry(type: avro.Type, role: SchemaRole, topic: string): SubjectEntry {
