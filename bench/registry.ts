@@ -7,7 +7,8 @@
  * Each round runs both modes in turn (the order alternates), each on a fresh topic: N awaited
  * sends in windows of 1,000, then a fresh group handling the N records (`message.decode(schema)`
  * in the handler). Figures: records/s (wall) and CPU µs per record (this process), medians over
- * the rounds; the ratio is registry / plain.
+ * the rounds; the ratio is registry / plain. `node dist/bench/registry.js --in-process` runs only
+ * the comparison without broker and registry.
  */
 import { KafkaConsumerGroup } from '../lib/core/consumer/kafka-consumer-group.js';
 import { silentLogger } from '../lib/core/logger.js';
@@ -18,6 +19,11 @@ import type { SchemaRegistry } from '../lib/core/registry/schema-registry.js';
 import { createTopic, uniqueName } from '../test/support/env.js';
 import { startTestRegistry } from '../test/support/registry.js';
 import { openBenchBroker } from './broker.js';
+import { encodeAvro } from '../lib/core/avro.js';
+import { KafkaMessage } from '../lib/core/message.js';
+import { decodingMessageHandler, registryDecodingOf } from '../lib/core/consumer/registry-decoding.js';
+import { WriterSchemas } from '../lib/core/registry/writer-schemas.js';
+import { InMemorySchemaRegistry } from '../lib/testing/in-memory-schema-registry.js';
 
 const ORDER = {
   type: 'record',
@@ -41,7 +47,9 @@ interface Figures {
   readonly cpuUs: number;
 }
 
-const records = Number(process.argv[2] ?? 20_000);
+// `--in-process`: only the comparison without broker and registry.
+const inProcessOnly = process.argv[2] === '--in-process';
+const records = Number(inProcessOnly ? 0 : (process.argv[2] ?? 20_000));
 const rounds = Number(process.argv[3] ?? 5);
 
 function cpuMicros(): number {
@@ -164,7 +172,57 @@ async function firstRecordCost(brokers: string[], registryUrl: string): Promise<
   return lines;
 }
 
+/**
+ * The same comparison without the broker, where the difference is not lost in the noise: ns per
+ * record of the handler step (a `KafkaMessage` built, prepared and decoded) and of encoding a
+ * send's value (`encodeAvro` vs the framed encode), the fastest of 10 alternating runs of 200,000.
+ */
+async function inProcess(): Promise<string[]> {
+  const registry = new InMemorySchemaRegistry();
+  const id = await registry.register('bench-value', JSON.stringify(ORDER));
+  const plainBytes = encodeAvro(ORDER, EVENT);
+  const writers = new WriterSchemas({ registry, autoRegister: true });
+  const writer = await writers.load('bench', ORDER, 'value');
+  const framed = WriterSchemas.frame(writer, EVENT);
+  let sink = 0;
+  const handler = async (message: KafkaMessage): Promise<void> => {
+    sink += Number(message.decode<{ amountCents: number }>(ORDER).amountCents);
+  };
+  const registryHandler = decodingMessageHandler(handler, registryDecodingOf({ registry })!);
+  const count = 200_000;
+  // Both sides alternate run by run and each keeps its fastest run: on a loaded machine a spike
+  // then slows one run, not one side.
+  const pair = async (plain: (n: number) => unknown, framedRun: (n: number) => unknown): Promise<[number, number]> => {
+    const best: [number, number] = [Infinity, Infinity];
+    for (let r = 0; r < 10; r++) {
+      for (const [side, run] of [plain, framedRun].entries()) {
+        const started = process.hrtime.bigint();
+        for (let n = 0; n < count; n++) await run(n);
+        best[side] = Math.min(best[side]!, Number(process.hrtime.bigint() - started) / count);
+      }
+    }
+    return best;
+  };
+  const message = (value: Buffer, n: number) => new KafkaMessage({ topic: 'bench', partition: 0, offset: String(n), value });
+  const [plainHandle, registryHandle] = await pair(
+    (n) => handler(message(plainBytes, n)),
+    (n) => registryHandler(message(framed, n), 1),
+  );
+  const [plainEncode, registryEncode] = await pair(
+    () => encodeAvro(ORDER, EVENT),
+    () => WriterSchemas.frame(writers.now('bench', ORDER, 'value', undefined) ?? writer, EVENT),
+  );
+  if (sink === 0 || id < 0) throw new Error('nothing decoded');
+  return [
+    '| in process (no broker) | plain Avro ns/rec | registry ns/rec | ratio (plain/registry) |',
+    '|---|---|---|---|',
+    `| handler step: message built, (prepared,) \`decode(schema)\` | ${plainHandle.toFixed(0)} | ${registryHandle.toFixed(0)} | ${(plainHandle / registryHandle).toFixed(2)}x |`,
+    `| send's encode: \`encodeAvro\` vs cached writer + framed encode | ${plainEncode.toFixed(0)} | ${registryEncode.toFixed(0)} | ${(plainEncode / registryEncode).toFixed(2)}x |`,
+  ];
+}
+
 async function main(): Promise<void> {
+  const local = await inProcess();
   const broker = await openBenchBroker();
   const registry = await startTestRegistry();
   const brokers = [...broker.brokers];
@@ -205,6 +263,8 @@ async function main(): Promise<void> {
       '| first record of a new schema | first send / read | later ones (median of 200, awaited one by one) | registry requests (first) | registry requests (later) |',
       '|---|---|---|---|---|',
       ...(await firstRecordCost(brokers, registry.ccompatUrl)),
+      '',
+      ...local,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
@@ -213,7 +273,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+(inProcessOnly ? inProcess().then((lines) => void process.stdout.write(`${lines.join('\n')}\n`)) : main()).catch((error: unknown) => {
   process.stderr.write(`bench registry failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 });

@@ -20,6 +20,8 @@ export type {
   KafkaProducerOptions,
   KafkaConsumerGroupOptions,
   KafkaSchemaRegistryOptions,
+  KafkaProducerSchemaRegistryOptions,
+  KafkaConsumerGroupSchemaRegistryOptions,
 } from './nest/kafka-module.options.js';
 export type { KafkaGroupHealthSubscription } from './nest/health/kafka-health-subscription.js';
 export { KafkaModuleError } from './nest/kafka-module.error.js';

@@ -84,7 +84,7 @@ export type {
   AvroFixedDefinition,
 } from './avro-schema.js';
 
-// Schema registry (preview: serdes only): the Confluent wire format, subjects, the client, Avro serdes.
+// Schema registry: the Confluent wire format, subjects, the client, Avro serdes (producer and group options below).
 export { REGISTRY_MAGIC_BYTE, encodeRegistryFrame, decodeRegistryFrame } from './registry/wire-format.js';
 export type { RegistryFrame } from './registry/wire-format.js';
 export { topicNameStrategy, recordNameStrategy, topicRecordNameStrategy } from './registry/subject-name-strategy.js';
@@ -96,12 +96,14 @@ export type { SchemaRegistryTlsOptions } from './registry/registry-tls.js';
 export { AvroRegistrySerializer } from './registry/avro-registry-serializer.js';
 export type { AvroRegistrySerializerOptions, AvroRegistrySerializeOptions } from './registry/avro-registry-serializer.js';
 export { AvroRegistryDeserializer } from './registry/avro-registry-deserializer.js';
+export type { ConsumerSchemaRegistryOptions } from './registry/registry-options.js';
+export { DEFAULT_LATEST_VERSION_TTL_MS } from './registry/writer-schemas.js';
 
 // Producer.
 export { KafkaProducer } from './producer/kafka-producer.js';
 export { DEFAULT_MAX_QUEUED_BYTES } from './config/producer.js';
 export type { ProducerConfig, ProducerAcks, ProducerCompression } from './config/producer.js';
-export type { SendOptions } from './producer/record.js';
+export type { SendOptions, AvroSendOptions } from './producer/record.js';
 export type { ProducerCloseOptions } from './producer/close-sequence.js';
 export type { ProducerOutputStream, OutputRecord, OutputRecordObject, OutputStreamOptions } from './producer/output-stream.js';
 

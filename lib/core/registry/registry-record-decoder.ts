@@ -16,6 +16,11 @@ export class RegistryRecordDecoder {
   private readonly loading = new Map<number, Promise<void>>();
   /** Per reader type and writer id: its resolver, or `null` when the writer is the reader's schema (read directly). */
   private readonly resolvers = new WeakMap<avro.Type, Map<number, avro.Resolver | null>>();
+  private last: { reader: avro.Type | undefined; schemaId: number; resolver: avro.Resolver | undefined } = {
+    reader: undefined,
+    schemaId: -1,
+    resolver: undefined,
+  };
 
   constructor(private readonly registry: SchemaRegistry) {}
 
@@ -56,7 +61,14 @@ export class RegistryRecordDecoder {
       throw new AvroCodecError(`the writer schema of id ${schemaId} is not fetched yet (prepare the record first)`, { schemaId });
     }
     const reader = readerSchema === undefined ? writer : toAvroType(readerSchema);
-    const resolver = reader === writer ? undefined : (this.resolver(reader, writer, schemaId) ?? undefined);
+    let resolver: avro.Resolver | undefined;
+    if (reader !== writer) {
+      // Most records of a handler repeat the last (reader, id) pair: skip the two map lookups.
+      if (this.last.reader !== reader || this.last.schemaId !== schemaId) {
+        this.last = { reader, schemaId, resolver: this.resolver(reader, writer, schemaId) ?? undefined };
+      }
+      resolver = this.last.resolver;
+    }
     const framed = bytes!;
     let decoded: { value: unknown; offset: number };
     try {
