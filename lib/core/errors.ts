@@ -413,6 +413,38 @@ export class SchemaRegistryRequestError extends KafkaError {
   }
 }
 
+/**
+ * The TLS handshake with the schema registry failed: its certificate is not trusted (wrong or
+ * missing `tls.ca`), names another host, or the registry refused the client certificate. A kind
+ * of {@link SchemaRegistryUnavailableError}, so records are retried (not dead-lettered) while the
+ * settings are fixed; `tlsCode` is Node's code (e.g. `UNABLE_TO_VERIFY_LEAF_SIGNATURE`).
+ */
+export class SchemaRegistryTlsError extends SchemaRegistryUnavailableError {
+  /** Node's error code of the failure. */
+  readonly tlsCode: string;
+
+  constructor(url: string, tlsCode: string, problem: string, cause?: unknown) {
+    super(url, problem, cause);
+    this.tlsCode = tlsCode;
+    Object.assign(this.logData, { tlsCode });
+  }
+}
+
+/**
+ * A schema id names a schema this module cannot read: the registry says its `schemaType` is
+ * `JSON` or `PROTOBUF`, and only Avro is supported. Not retryable (a
+ * {@link MessageDecodeError}): the record needs another consumer.
+ */
+export class UnsupportedSchemaTypeError extends MessageDecodeError {
+  /** The type the registry gave, e.g. `PROTOBUF`. */
+  readonly schemaType: string;
+
+  constructor(what: string, schemaType: string) {
+    super(`${what} is a ${schemaType} schema; only AVRO schemas are supported`, { schemaType });
+    this.schemaType = schemaType;
+  }
+}
+
 /** A test kit wait saw a record sent although none was expected. */
 export class UnexpectedMessageError extends KafkaError {}
 

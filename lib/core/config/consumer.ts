@@ -1,4 +1,5 @@
 import { ConfigChecker, optionNames } from './validate.js';
+import { checkConsumerSchemaRegistry, type ConsumerSchemaRegistryOptions } from '../registry/registry-options.js';
 import type { RebalanceListener } from '../consumer/rebalance-listeners.js';
 import {
   TELEMETRY_OPTION_NAMES,
@@ -115,6 +116,12 @@ export interface ConsumerGroupConfig extends ConnectionConfig, TelemetryOptions 
    * (retryable) `HandlerTimeoutError` and its late result is ignored. Default: none.
    */
   handlerTimeoutMs?: number;
+  /**
+   * Decode records through a schema registry (docs/schema-registry.md): each record's writer
+   * schema is fetched by the id it carries (once per id) before the handler runs, and
+   * `message.decode(schema)` reads it into the handler's schema. Default: none (plain Avro).
+   */
+  schemaRegistry?: ConsumerSchemaRegistryOptions;
 }
 
 /** A config with every default applied (connection settings included) and topics as a list. */
@@ -143,6 +150,7 @@ export interface ResolvedConsumerGroupConfig extends ResolvedConnectionConfig, R
   readonly failurePolicy: ResolvedFailurePolicy;
   /** Time limit of one handler call, ms; `undefined` = none. */
   readonly handlerTimeoutMs: number | undefined;
+  readonly schemaRegistry: ConsumerSchemaRegistryOptions | undefined;
 }
 
 /** Consumer defaults: dp-kafka's where it has one. */
@@ -181,6 +189,7 @@ export const CONSUMER_GROUP_ONLY_OPTION_NAMES = optionNames<Omit<ConsumerGroupCo
   onPartitionsRevoked: true,
   onError: true,
   handlerTimeoutMs: true,
+  schemaRegistry: true,
 });
 
 const CONSUMER_GROUP_OPTION_NAMES = [...CONNECTION_OPTION_NAMES, ...CONSUMER_GROUP_ONLY_OPTION_NAMES];
@@ -229,6 +238,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
   }
   checkOnHandlerError(checker, c.onError);
   checkHandlerTimeout(checker, c.handlerTimeoutMs);
+  checkConsumerSchemaRegistry(checker, c.schemaRegistry);
   if (Array.isArray(c.brokers) && typeof c.minBrokersHealthy === 'number') {
     checker.require(c.minBrokersHealthy <= c.brokers.length, 'minBrokersHealthy', 'must not exceed the number of brokers');
   }
@@ -257,6 +267,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
     onPartitionsRevoked: c.onPartitionsRevoked,
     failurePolicy: resolveFailurePolicy(c.onError),
     handlerTimeoutMs: c.handlerTimeoutMs,
+    schemaRegistry: c.schemaRegistry,
   });
 }
 

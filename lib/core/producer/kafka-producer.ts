@@ -5,6 +5,7 @@ import { resolveProducerConfig, type ProducerConfig, type ResolvedProducerConfig
 import { ErrorHub } from '../error-stream.js';
 import {
   describeCause,
+  InvalidMessageError,
   KafkaError,
   NotTransactionalError,
   ProducerClosedError,
@@ -16,7 +17,8 @@ import type { KafkaLogger } from '../logger.js';
 import { Initialiser } from '../initialiser.js';
 import { toKafkaError } from '../security/authorization.js';
 import { AuthorizationStatus } from '../security/auth-status.js';
-import { ProducerHeaders, toJsonValue, toRecordValue, type SendOptions } from './record.js';
+import { ProducerHeaders, toJsonValue, toRecordValue, type AvroSendOptions, type SendOptions } from './record.js';
+import { RegistrySends } from './registry-sends.js';
 import { BatchDelivery } from './batch-delivery.js';
 import { kafkaClientFor, kafkaJsProducerFor } from './kafkajs-producer.js';
 import { closeTimeoutOf, flushAndDisconnect, type ProducerCloseOptions } from './close-sequence.js';
@@ -40,7 +42,7 @@ import type { ProducerTransaction } from './producer-transaction.js';
 import { TransactionRunner } from './transaction-runner.js';
 import { isTransactionalSink } from './transactional-sink.js';
 
-export type { SendOptions } from './record.js';
+export type { SendOptions, AvroSendOptions } from './record.js';
 export type { ProducerSink } from './topic-batch-sender.js';
 export { PRODUCER_CLOSE_TIMEOUT_MS, type ProducerCloseOptions } from './close-sequence.js';
 
@@ -71,6 +73,8 @@ export class ProducerCore implements KafkaProducer {
   private readonly telemetry: ProducerTelemetry | undefined;
   /** Set on a transactional producer (`transactionalId`). */
   private readonly transactions: TransactionRunner | undefined;
+  /** `send()` through the schema registry; undefined without `schemaRegistry` (plain Avro). */
+  private readonly registrySends: RegistrySends | undefined;
   private state: ProducerState = 'initialising';
   private closing: Promise<void> | undefined;
   private stopLoggingErrors: (() => void) | undefined;
@@ -121,6 +125,15 @@ export class ProducerCore implements KafkaProducer {
       emit: (error) => this.errors.emit(error),
     });
     this.transactions = transactionalId === undefined ? undefined : this.transactionRunner(transactionalId);
+    const { schemaRegistry } = this.config;
+    this.registrySends = schemaRegistry
+      ? new RegistrySends({
+          topic: this.topic,
+          serializer: schemaRegistry,
+          submit: (encode, options) => this.queue.submit(encode, options),
+          fail: (error) => this.refuse(error),
+        })
+      : undefined;
     this.initialiser = new Initialiser({
       connect: () => this.producer.connect(),
       // An injected sink (the test kit's) has no brokers to probe.
@@ -199,15 +212,30 @@ export class ProducerCore implements KafkaProducer {
 
   /**
    * Encodes `event` with the Avro `schema` and sends it. With a schema written `as const`, `event`
-   * is type-checked against it ({@link AvroValue}); other schemas take any event.
+   * is type-checked against it ({@link AvroValue}); other schemas take any event. With a
+   * `schemaRegistry` the record is written in the registry's framing (magic byte, schema id, Avro
+   * body; see {@link AvroSendOptions} for `schemaId` and registry keys); the first send of a schema
+   * asks the registry, later ones do not.
    *
    * @returns settles when the broker acknowledges the record. Rejects with {@link AvroCodecError}
    * (bad schema or event), {@link InvalidMessageError}, {@link MessageTooLargeError},
    * {@link ProducerNotInitialisedError}, {@link ProducerQueueFullError} or {@link ProducerClosedError} at once, and with
-   * {@link ProducerSendError} when the broker finally refuses it. Safe to leave unawaited.
+   * {@link ProducerSendError} when the broker finally refuses it. With a registry also with
+   * `SchemaRegistrationError` (refused registration, naming the subject and the registry's message),
+   * `SchemaRegistryUnavailableError` or `SchemaRegistryRequestError`. Safe to leave unawaited.
    */
-  send<S extends AvroSchema>(schema: S, event: AvroValue<S>, options?: SendOptions): Promise<void> {
-    return this.refusedOutsideTransaction() ?? this.queue.submit(() => encodeAvro(schema, event), options);
+  send<S extends AvroSchema, K extends AvroSchema | undefined = undefined>(
+    schema: S,
+    event: AvroValue<S>,
+    options?: AvroSendOptions<K>,
+  ): Promise<void> {
+    const refused = this.refusedOutsideTransaction();
+    if (refused) return refused;
+    if (this.registrySends) return this.registrySends.send(schema, event, options);
+    if (options !== undefined && (options.keySchema !== undefined || options.schemaId !== undefined || options.keySchemaId !== undefined)) {
+      return this.refuse(new InvalidMessageError(this.topic, 'keySchema, schemaId and keySchemaId need a producer with a schemaRegistry'));
+    }
+    return this.queue.submit(() => encodeAvro(schema, event), options as SendOptions | undefined);
   }
 
   /** Sends raw bytes (a string is sent as UTF-8). Settles and fails like {@link send}. */
@@ -366,7 +394,7 @@ export class ProducerCore implements KafkaProducer {
     );
   }
 
-  /** Emits `error` and returns it as an already-handled rejection. */
+  /** A send refused before the queue: reported on `errors` like every refusal, and rejected (already handled). */
   private refuse(error: KafkaError): Promise<never> {
     this.errors.emit(error);
     const refused = Promise.reject(error);
@@ -429,14 +457,23 @@ export interface KafkaProducer {
   waitUntilInitialised(): Promise<void>;
   /**
    * Encodes `event` with the Avro `schema` and sends it. With a schema written `as const`, `event`
-   * is type-checked against it ({@link AvroValue}); other schemas take any event.
+   * is type-checked against it ({@link AvroValue}); other schemas take any event. With a
+   * `schemaRegistry` the record is written in the registry's framing (magic byte, schema id, Avro
+   * body; see {@link AvroSendOptions} for `schemaId` and registry keys); the first send of a schema
+   * asks the registry, later ones do not.
    *
    * @returns settles when the broker acknowledges the record. Rejects with {@link AvroCodecError}
    * (bad schema or event), {@link InvalidMessageError}, {@link MessageTooLargeError},
    * {@link ProducerNotInitialisedError}, {@link ProducerQueueFullError} or {@link ProducerClosedError} at once, and with
-   * {@link ProducerSendError} when the broker finally refuses it. Safe to leave unawaited.
+   * {@link ProducerSendError} when the broker finally refuses it. With a registry also with
+   * `SchemaRegistrationError` (refused registration, naming the subject and the registry's message),
+   * `SchemaRegistryUnavailableError` or `SchemaRegistryRequestError`. Safe to leave unawaited.
    */
-  send<S extends AvroSchema>(schema: S, event: AvroValue<S>, options?: SendOptions): Promise<void>;
+  send<S extends AvroSchema, K extends AvroSchema | undefined = undefined>(
+    schema: S,
+    event: AvroValue<S>,
+    options?: AvroSendOptions<K>,
+  ): Promise<void>;
   /** Sends raw bytes (a string is sent as UTF-8). Settles and fails like {@link KafkaProducer.send}. */
   sendBytes(value: Buffer | Uint8Array | string, options?: SendOptions): Promise<void>;
   /** Sends the JSON text of `value`. Settles and fails like {@link KafkaProducer.send}. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { PRODUCER_DEFAULTS, resolveProducerConfig, type ProducerConfig } from '../../../lib/core/config/producer.js';
 import { KafkaConfigError } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
+import { InMemorySchemaRegistry } from '../../../lib/testing/index.js';
 
 const base: ProducerConfig = { brokers: ['127.0.0.1:9092'], topic: 'orders', logger: silentLogger };
 
@@ -160,4 +161,6 @@ test('transaction settings that contradict transactionalId are named', () => {
   assert.deepEqual(badFields({ ...base, transactionalId: 't', transactionTimeoutMs: 1.5 }), ['transactionTimeoutMs']);
   assert.deepEqual(badFields({ ...base, transactionalId: '  ' }), ['transactionalId']);
   assert.deepEqual(badFields({ ...base, transactionTimeoutMs: 1_000 }), ['transactionTimeoutMs']);
+  // tx.send() writes plain Avro, so registry framing on a transactional producer is refused, not half applied.
+  assert.deepEqual(badFields({ ...base, transactionalId: 't', schemaRegistry: { registry: new InMemorySchemaRegistry() } }), ['schemaRegistry']);
 });
