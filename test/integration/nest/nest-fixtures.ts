@@ -21,6 +21,9 @@ export { committedOffsets } from '../../support/env.js';
  * its environment variables, with `env` added first). Returns the app and its base URL.
  */
 export async function startSampleOverHttp(env: Record<string, string> = {}): Promise<{ app: INestApplication; base: string }> {
+  // A registry only when the test asks for one (a shared test registry may be in the environment).
+  delete process.env.SCHEMA_REGISTRY_URL;
+  delete process.env.SCHEMA_REGISTRY_API_URL;
   Object.assign(process.env, env);
   process.env.SAMPLE_EVENTS_TOPIC ??= uniqueName('sample-events');
   process.env.SAMPLE_AUDIT_TOPIC = uniqueName('sample-audit');
