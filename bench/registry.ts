@@ -19,24 +19,13 @@ import type { SchemaRegistry } from '../lib/core/registry/schema-registry.js';
 import { createTopic, uniqueName } from '../test/support/env.js';
 import { startTestRegistry } from '../test/support/registry.js';
 import { openBenchBroker } from './broker.js';
+import { BENCH_EVENT as EVENT, BENCH_ORDER as ORDER } from '../test/support/registry-schemas.js';
 import { encodeAvro } from '../lib/core/avro.js';
 import { KafkaMessage } from '../lib/core/message.js';
 import { decodingMessageHandler, registryDecodingOf } from '../lib/core/consumer/registry-decoding.js';
 import { WriterSchemas } from '../lib/core/registry/writer-schemas.js';
 import { InMemorySchemaRegistry } from '../lib/testing/in-memory-schema-registry.js';
 
-const ORDER = {
-  type: 'record',
-  name: 'BenchOrder',
-  namespace: 'bench.registry',
-  fields: [
-    { name: 'orderId', type: 'string' },
-    { name: 'amountCents', type: 'long' },
-    { name: 'currency', type: 'string' },
-    { name: 'note', type: 'string' },
-  ],
-} as const;
-const EVENT = { orderId: 'o-000000000001', amountCents: 12_345, currency: 'EUR', note: 'x'.repeat(70) };
 const WINDOW = 1_000;
 const PARTITIONS = 4;
 

@@ -13,19 +13,7 @@ import { startSchemaRegistry } from '../../../scripts/registry/schema-registry.j
 import { createTopic, produceRaw, rawKafka, sharedBrokers, uniqueName } from '../../support/env.js';
 import { eventually } from '../../support/eventually.js';
 import { useTestRegistry } from '../../support/registry.js';
-
-const ORDER_V1 = { type: 'record', name: 'Order', namespace: 'it.wire', fields: [{ name: 'id', type: 'string' }] } as const;
-const ORDER_V2 = {
-  type: 'record',
-  name: 'Order',
-  namespace: 'it.wire',
-  fields: [
-    { name: 'id', type: 'string' },
-    { name: 'note', type: 'string', default: 'none' },
-  ],
-} as const;
-const ORDER_KEY = { type: 'record', name: 'OrderKey', namespace: 'it.wire', fields: [{ name: 'orderId', type: 'string' }] } as const;
-const PAYMENT = { type: 'record', name: 'Payment', namespace: 'it.wire', fields: [{ name: 'cents', type: 'long' }] } as const;
+import { ORDER_KEY, ORDER_V1, ORDER_V2, PAYMENT } from '../../support/registry-schemas.js';
 
 const quiet = { brokers: sharedBrokers(), logger: silentLogger, kafkaJsLogLevel: 'nothing' } as const;
 const open: Array<{ close(): Promise<void> }> = [];

@@ -69,4 +69,52 @@ describe('KafkaModule schemaRegistry option', () => {
     // A URL the client refuses is named as the module option.
     await assert.rejects(registryOf({ ...quiet, schemaRegistry: { url: 'ftp://registry' } }), /schemaRegistry\.url.*http or https/s);
   });
+
+  it('entries: opt out with false, choices only with the module registry, problems named per entry', async () => {
+    const registry = new InMemorySchemaRegistry();
+    const withRegistry = { ...quiet, schemaRegistry: registry };
+    // Fine: the module's registry by default, an opt-out, and choices.
+    assert.equal(
+      await registryOf({
+        ...withRegistry,
+        producers: {
+          a: { topic: 'a' },
+          b: { topic: 'b', schemaRegistry: false },
+          c: { topic: 'c', schemaRegistry: { autoRegister: true } },
+        },
+        consumerGroups: {
+          g: { topic: 'a', groupName: 'g', schemaRegistry: { decodeKeys: true } },
+          h: { topic: 'b', groupName: 'h', schemaRegistry: false },
+        },
+      }),
+      registry,
+    );
+    const bad = {
+      ...quiet,
+      producers: { orders: { topic: 'orders', schemaRegistry: { autoRegister: true } } },
+      consumerGroups: { billing: { topic: 'orders', groupName: 'billing', schemaRegistry: { decodeKeys: true } } },
+    } as KafkaModuleOptions;
+    await assert.rejects(registryOf(bad), (error: unknown) => {
+      assert.ok(error instanceof KafkaConfigError);
+      assert.deepEqual(error.problems.map((p) => p.field).sort(), [
+        'consumerGroups.billing.schemaRegistry',
+        'producers.orders.schemaRegistry',
+      ]);
+      assert.match(error.message, /needs the module's schemaRegistry option/);
+      return true;
+    });
+    const wrongChoices = {
+      ...withRegistry,
+      producers: { orders: { topic: 'orders', schemaRegistry: { autoRegister: 'yes' } } },
+      consumerGroups: { billing: { topic: 'orders', groupName: 'billing', schemaRegistry: { registry } } },
+    } as unknown as KafkaModuleOptions;
+    await assert.rejects(registryOf(wrongChoices), (error: unknown) => {
+      assert.ok(error instanceof KafkaConfigError);
+      assert.deepEqual(error.problems.map((p) => p.field).sort(), [
+        'consumerGroups.billing.schemaRegistry.registry',
+        'producers.orders.schemaRegistry.autoRegister',
+      ]);
+      return true;
+    });
+  });
 });

@@ -20,19 +20,7 @@ import { InMemoryProducer, type InMemoryProducerConfig } from '../../../lib/test
 import { InMemorySchemaRegistry } from '../../../lib/testing/in-memory-schema-registry.js';
 import { eventually } from '../../support/eventually.js';
 import { inMemoryGroups } from '../../support/in-memory-groups.js';
-
-const ORDER_V1 = { type: 'record', name: 'Order', namespace: 'shop', fields: [{ name: 'id', type: 'string' }] } as const;
-const ORDER_V2 = {
-  type: 'record',
-  name: 'Order',
-  namespace: 'shop',
-  fields: [
-    { name: 'id', type: 'string' },
-    { name: 'note', type: 'string', default: 'none' },
-  ],
-} as const;
-const ORDER_KEY = { type: 'record', name: 'OrderKey', namespace: 'shop', fields: [{ name: 'orderId', type: 'string' }] } as const;
-const PAYMENT = { type: 'record', name: 'Payment', namespace: 'shop', fields: [{ name: 'cents', type: 'long' }] } as const;
+import { ORDER_KEY, ORDER_V1, ORDER_V2, PAYMENT } from '../../support/registry-schemas.js';
 
 /** Counts the calls that reach the registry behind it. */
 class CountingRegistry implements SchemaRegistry {
