@@ -162,5 +162,7 @@ test('transaction settings that contradict transactionalId are named', () => {
   assert.deepEqual(badFields({ ...base, transactionalId: '  ' }), ['transactionalId']);
   assert.deepEqual(badFields({ ...base, transactionTimeoutMs: 1_000 }), ['transactionTimeoutMs']);
   // tx.send() writes plain Avro, so registry framing on a transactional producer is refused, not half applied.
-  assert.deepEqual(badFields({ ...base, transactionalId: 't', schemaRegistry: { registry: new InMemorySchemaRegistry() } }), ['schemaRegistry']);
+  assert.deepEqual(badFields({ ...base, transactionalId: 't', schemaRegistry: { registry: new InMemorySchemaRegistry() } }), [
+    'schemaRegistry',
+  ]);
 });
