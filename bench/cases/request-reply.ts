@@ -7,9 +7,9 @@ import { firstValueFrom, type Observable } from 'rxjs';
 import { silentLogger } from '../../lib/core/logger.js';
 import { KafkaChannelsClient, KafkaChannelsServer } from '../../lib/nest/microservices/index.js';
 import { rawClient, runCaseProcess } from '../case-main.js';
-import { emitCaseResult, type CaseParams } from '../protocol.js';
-import { peakRssMiB, round } from '../rss.js';
-import { LatencyRecorder, megabytesPerSecond, ratePerSecond } from '../stats.js';
+import { emitTimedResult } from '../produce-driver.js';
+import type { CaseParams } from '../protocol.js';
+import { LatencyRecorder } from '../stats.js';
 
 /** Which side runs on which transport: `ours` (this module) or `builtin` (`Transport.KAFKA`). */
 type Side = 'ours' | 'builtin';
@@ -150,23 +150,11 @@ runCaseProcess(async (params) => {
     const cpuBefore = process.cpuUsage();
     const begin = performance.now();
     await roundTrips(client, params.topic, payload, params.messages, callers, latency);
-    const seconds = (performance.now() - begin) / 1000;
-    const cpu = process.cpuUsage(cpuBefore);
-    const summary = latency.summary();
-    emitCaseResult({
-      name: params.name,
-      messages: params.messages,
-      seconds: round(seconds, 3),
-      msgPerSec: round(ratePerSecond(params.messages, seconds), 0),
-      mbPerSec: round(megabytesPerSecond(params.messages, params.recordBytes, seconds), 2),
-      cpuUsPerMsg: round((cpu.user + cpu.system) / params.messages, 2),
-      ...(summary ? { latencyMs: { p50: round(summary.p50, 2), p99: round(summary.p99, 2), count: summary.count } } : {}),
-      peakRssMiB: peakRssMiB(),
-      notes: [
-        `client ${clientSide}, server ${serverSide} (numWorkers ${params.workers} when ours), ${callers} callers, round trips/s; ` +
-          'client and server share one process (CPU per round trip covers both)',
-      ],
-    });
+    const notes = [
+      `client ${clientSide}, server ${serverSide} (numWorkers ${params.workers} when ours), ${callers} callers, round trips/s; ` +
+        'client and server share one process (CPU per round trip covers both)',
+    ];
+    emitTimedResult(params, (performance.now() - begin) / 1000, process.cpuUsage(cpuBefore), latency, notes);
   } finally {
     await client?.close();
     await server?.close();
