@@ -103,6 +103,26 @@ const REQUEST_REPLY_CASES: readonly CaseSpec[] = REQUEST_CALLERS.flatMap((caller
   })),
 );
 
+/** Workers of the request-reply case whose server (ours) handles partitions in parallel. */
+export const REQUEST_SERVER_WORKERS = 8;
+
+/**
+ * Ours → ours at 16 callers with a server of {@link REQUEST_SERVER_WORKERS} workers: the module
+ * commits a request after its reply is acknowledged, so one worker waits for that ack before the
+ * next request; the built-in server does not wait for it.
+ */
+const REQUEST_REPLY_PARALLEL_CASE: CaseSpec = {
+  name: `rr-ours-ours-c16-${REQUEST_SERVER_WORKERS}w`,
+  group: 'request-reply',
+  description: `KafkaChannelsClient.send() → KafkaChannelsServer @MessagePattern echo, 16 callers, server numWorkers ${REQUEST_SERVER_WORKERS}`,
+  runner: node('request-reply'),
+  baseline: 'rr-builtin-builtin-c16',
+  workers: REQUEST_SERVER_WORKERS,
+  callers: 16,
+  messages: REQUEST_ROUND_TRIPS[16],
+  ours: true,
+};
+
 /** Codecs of the compression cases (issue 25), fastest first as measured. */
 const BENCH_CODECS = ['lz4', 'zstd', 'snappy', 'gzip'] as const;
 
@@ -409,6 +429,7 @@ export const CASES: readonly CaseSpec[] = [
   },
   ...COMPRESSION_CASES,
   ...REQUEST_REPLY_CASES,
+  REQUEST_REPLY_PARALLEL_CASE,
 ];
 
 /** The Kafka tool case of each table, that every figure is also divided by. */

@@ -100,8 +100,8 @@ async function startClient(side: Side, params: CaseParams): Promise<RequestClien
 
 /** `rr-<client>-<server>-c<callers>` → the two sides. */
 function sides(name: string): { client: Side; server: Side } {
-  const match = /^rr-(ours|builtin)-(ours|builtin)-c\d+$/.exec(name);
-  if (!match) throw new Error(`request-reply case name ${name} does not say rr-<client>-<server>-c<callers>`);
+  const match = /^rr-(ours|builtin)-(ours|builtin)-c\d+(?:-\d+w)?$/.exec(name);
+  if (!match) throw new Error(`request-reply case name ${name} does not say rr-<client>-<server>-c<callers>[-<workers>w]`);
   return { client: match[1] as Side, server: match[2] as Side };
 }
 
