@@ -15,7 +15,14 @@ export { MissingPeerDependencyError } from './nest/peer-check.js';
 export { KafkaModule } from './nest/kafka.module.js';
 export type { KafkaModuleAsyncOptions, KafkaModuleSyncOptions } from './nest/kafka.module.js';
 export type { KafkaModuleExtras } from './nest/kafka.module-definition.js';
-export type { KafkaModuleOptions, KafkaProducerOptions, KafkaConsumerGroupOptions } from './nest/kafka-module.options.js';
+export type {
+  KafkaModuleOptions,
+  KafkaProducerOptions,
+  KafkaConsumerGroupOptions,
+  KafkaSchemaRegistryOptions,
+  KafkaProducerSchemaRegistryOptions,
+  KafkaConsumerGroupSchemaRegistryOptions,
+} from './nest/kafka-module.options.js';
 export type { KafkaGroupHealthSubscription } from './nest/health/kafka-health-subscription.js';
 export { KafkaModuleError } from './nest/kafka-module.error.js';
 export { KafkaHandler, KafkaBatchHandler, InjectProducer, InjectConsumerGroup } from './nest/decorators/index.js';
@@ -29,7 +36,7 @@ export {
   NotKafkaContextError,
 } from './nest/pipeline/kafka-context.js';
 export { KafkaHandlerStats } from './nest/pipeline/kafka-handler-stats.js';
-export { getProducerToken, getConsumerGroupToken } from './nest/kafka.tokens.js';
+export { getProducerToken, getConsumerGroupToken, getSchemaRegistryToken } from './nest/kafka.tokens.js';
 export { DEFAULT_KAFKA_NAME } from './nest/kafka.constants.js';
 export { KAFKA_CLIENT_FACTORY, kafkajsClientFactory } from './nest/kafka-client.factory.js';
 export type { KafkaClientFactory } from './nest/kafka-client.factory.js';

@@ -23,13 +23,22 @@ import { SampleConfig } from './sample.config.js';
       useFactory: (config: SampleConfig) => ({
         ...config.kafka,
         clientId: 'nestjs-kafka-channels-sample',
+        // With a schema registry (SCHEMA_REGISTRY_URL), the events travel through it; the audit
+        // records are JSON, so their producer and group opt out.
+        ...(config.schemaRegistryUrl && { schemaRegistry: { url: config.schemaRegistryUrl } }),
         producers: {
-          events: { topic: config.eventsTopic },
-          audit: { topic: config.auditTopic },
+          events: { topic: config.eventsTopic, ...(config.schemaRegistryUrl && { schemaRegistry: { autoRegister: true } }) },
+          audit: { topic: config.auditTopic, schemaRegistry: false },
         },
         consumerGroups: {
           events: { topic: config.eventsTopic, groupName: `${config.groupPrefix}-events`, numWorkers: 2 },
-          audit: { topic: config.auditTopic, groupName: `${config.groupPrefix}-audit`, batchSize: 10, batchWaitTime: 500 },
+          audit: {
+            topic: config.auditTopic,
+            groupName: `${config.groupPrefix}-audit`,
+            batchSize: 10,
+            batchWaitTime: 500,
+            schemaRegistry: false,
+          },
         },
         shutdownTimeout: 10_000,
       }),

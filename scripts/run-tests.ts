@@ -10,8 +10,13 @@
  * Test files are passed to `node --test` one by one (Node 22+ reads a folder argument as a glob
  * pattern and finds nothing in it).
  *
+ * When a selected test file uses the test registry (`test/support/registry.ts`), one Apicurio
+ * registry is started for the whole run and exported as `SCHEMA_REGISTRY_URL` (unless that is set
+ * already: then it is used and nothing is started), and stopped at the end like the broker.
+ *
  * Environment knobs:
  *   KAFKA_ADDR            use this cluster instead of starting one
+ *   SCHEMA_REGISTRY_URL   use this schema registry instead of starting one
  *   KAFKA_VERSION         Kafka release of the embedded broker (default: DEFAULT_KAFKA_VERSION in kafka/versions.ts)
  *   TEST_AREAS            comma-separated areas to run: unit, integration (default both; `npm run test:unit` = unit)
  *   TEST_CONCURRENCY      test files run at once (default 2)
@@ -22,12 +27,13 @@
  *   Extra arguments are passed to `node --test` (e.g. `npm test -- --test-name-pattern=producer`).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { constants } from 'node:os';
 import type { EmbeddedKafka } from './kafka/embedded-kafka.js';
 import { projectRoot } from './kafka/paths.js';
 import { startSingleNode } from './kafka/single.js';
+import type { RunningSchemaRegistry } from './registry/schema-registry.js';
 
 const DEFAULT_CONCURRENCY = 2;
 const DEFAULT_TEST_TIMEOUT_MS = 180_000;
@@ -83,6 +89,11 @@ function positiveInt(name: string, fallback: number): number {
   return value;
 }
 
+/** Whether a compiled test file uses the shared test registry (imports `test/support/registry`). */
+function usesTestRegistry(file: string): boolean {
+  return readFileSync(file, 'utf8').includes('/support/registry.js');
+}
+
 /** Sends a signal to a whole process group; a group that is already gone is fine. */
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
@@ -99,6 +110,7 @@ async function main(): Promise<number> {
     return 1;
   }
   let kafka: EmbeddedKafka | undefined;
+  let registry: RunningSchemaRegistry | undefined;
   let interrupted: NodeJS.Signals | undefined;
   let child: ReturnType<typeof spawn> | undefined;
   // The test processes run in their own process group: a signal to this runner (Ctrl-C, or a CI
@@ -113,6 +125,10 @@ async function main(): Promise<number> {
   // done here, while the broker starts, so a cold install does not eat a test file's time limit.
   const matrixReady = files.some((f) => f.includes(`${sep}matrix${sep}`)) ? installMatrix() : Promise.resolve();
 
+  // One schema registry for the run, started while the broker starts.
+  const registryReady = startRunRegistry(files).then((started) => (registry = started));
+  registryReady.catch(() => undefined); // awaited below, after the broker; not an unhandled rejection meanwhile
+
   try {
     const needsBroker = files.some((f) => f.includes(`${sep}integration${sep}`));
     if (!needsBroker) {
@@ -126,6 +142,7 @@ async function main(): Promise<number> {
         `[run-tests] embedded Kafka ${kafka.version.text} ready at ${process.env.KAFKA_ADDR} in ${(kafka.startupMs / 1000).toFixed(1)} s\n`,
       );
     }
+    await registryReady;
     await matrixReady;
     if (interrupted) return 128 + constants.signals[interrupted];
 
@@ -160,10 +177,33 @@ async function main(): Promise<number> {
     process.stderr.write(`[run-tests] ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   } finally {
+    await registryReady.catch(() => undefined);
+    if (registry) {
+      await registry
+        .close()
+        .catch((err: unknown) => process.stderr.write(`[run-tests] stopping the schema registry failed: ${String(err)}\n`));
+    }
     if (kafka) {
       await kafka.close().catch((err: unknown) => process.stderr.write(`[run-tests] stopping the broker failed: ${String(err)}\n`));
     }
   }
+}
+
+/**
+ * Starts the run's schema registry and exports its URL as `SCHEMA_REGISTRY_URL`, when a selected
+ * file uses the test registry and the variable is not set already (an external registry wins).
+ */
+async function startRunRegistry(files: readonly string[]): Promise<RunningSchemaRegistry | undefined> {
+  if (process.env.SCHEMA_REGISTRY_URL) {
+    process.stderr.write(`[run-tests] using the schema registry in SCHEMA_REGISTRY_URL=${process.env.SCHEMA_REGISTRY_URL}\n`);
+    return undefined;
+  }
+  if (!files.some(usesTestRegistry)) return undefined;
+  const { startSchemaRegistry } = await import('./registry/schema-registry.js');
+  const registry = await startSchemaRegistry();
+  process.env.SCHEMA_REGISTRY_URL = registry.url;
+  process.stderr.write(`[run-tests] schema registry ready at ${registry.url} in ${(registry.startMs / 1000).toFixed(1)} s\n`);
+  return registry;
 }
 
 /** Installs the matrix apps' dependencies; a failure is reported and left to the matrix tests. */

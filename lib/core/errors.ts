@@ -123,6 +123,93 @@ export class PartitionNotAcknowledgedError extends ProducerSendError {
   }
 }
 
+/**
+ * A send on a transactional producer (one with `transactionalId`) outside a transaction, or
+ * through a transaction's `tx` after that transaction ended. Send inside
+ * `producer.transaction(async (tx) => ...)` with `tx.send*()`.
+ */
+export class TransactionRequiredError extends KafkaError {
+  constructor(topic: string, transactionalId: string, problem: string) {
+    super(`transactional producer ${transactionalId} for topic ${topic}: ${problem}`, { topic, transactionalId });
+  }
+}
+
+/** `transaction()` was called on a producer configured without `transactionalId`. */
+export class NotTransactionalError extends KafkaError {
+  constructor(topic: string) {
+    super(`kafka producer for topic ${topic} has no transactionalId: transactions need one`, { topic });
+  }
+}
+
+/**
+ * Another producer with the same `transactionalId` started (the broker answered
+ * INVALID_PRODUCER_EPOCH or PRODUCER_FENCED): this one's transaction was aborted and the producer
+ * is fenced for good. Every later `transaction()` rejects with this error; close the producer.
+ * Only the newest producer of an id may write, which is how a restarted or re-assigned pipeline
+ * stops a zombie from committing.
+ */
+export class ProducerFencedError extends KafkaError {
+  constructor(topic: string, transactionalId: string, cause?: unknown) {
+    super(
+      `transactional producer ${transactionalId} for topic ${topic} was fenced by a newer producer with the same transactionalId`,
+      { topic, transactionalId },
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+/**
+ * A transaction stayed open longer than `transactionTimeoutMs`: the broker aborts such a
+ * transaction, so it was aborted (its records are never visible to `read_committed` readers,
+ * its offsets never committed). The producer stays usable; the next transaction starts afresh.
+ */
+export class TransactionTimeoutError extends KafkaError {
+  constructor(topic: string, transactionalId: string, elapsedMs: number, transactionTimeoutMs: number, cause?: unknown) {
+    super(
+      `transaction of producer ${transactionalId} for topic ${topic} was open ${elapsedMs} ms, beyond transactionTimeoutMs ${transactionTimeoutMs}: aborted`,
+      { topic, transactionalId, elapsedMs, transactionTimeoutMs },
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+/**
+ * Committing a transaction failed. Its outcome was settled before this error was thrown (the
+ * producer re-initialised its transactional id, which completes or aborts what the broker holds),
+ * but which of the two is not known: a consumer of the output may or may not see its records.
+ * Consume-transform-produce code runs the input again from the group's committed offsets, which
+ * moved only if the transaction committed. The producer stays usable.
+ */
+export class TransactionCommitError extends KafkaError {
+  constructor(topic: string, transactionalId: string, cause: unknown) {
+    super(
+      `failed to commit the transaction of producer ${transactionalId} for topic ${topic}: ${describeCause(cause)}`,
+      { topic, transactionalId },
+      { cause },
+    );
+  }
+}
+
+/**
+ * Aborting a transaction failed (after the callback threw, or after a send failed). The producer
+ * re-initialised its transactional id, which makes the broker abort what is still open, so the
+ * records stay invisible to `read_committed` readers. `reason` is what made the transaction abort
+ * (the callback's error); `cause` is the abort's own failure. The producer stays usable.
+ */
+export class TransactionAbortError extends KafkaError {
+  /** Why the transaction was being aborted: the callback's error or the failed send. */
+  readonly reason: unknown;
+
+  constructor(topic: string, transactionalId: string, reason: unknown, cause: unknown) {
+    super(
+      `failed to abort the transaction of producer ${transactionalId} for topic ${topic}: ${describeCause(cause)} (aborting because: ${describeCause(reason)})`,
+      { topic, transactionalId },
+      { cause },
+    );
+    this.reason = reason;
+  }
+}
+
 /** An operation is not allowed in the consumer group's current state. */
 export class ConsumerStateError extends KafkaError {}
 
@@ -323,6 +410,38 @@ export class SchemaRegistryRequestError extends KafkaError {
   constructor(request: string, status: number | undefined, problem: string) {
     super(`schema registry request ${request} failed${status === undefined ? '' : ` (HTTP ${status})`}: ${problem}`, { request, status });
     this.status = status;
+  }
+}
+
+/**
+ * The TLS handshake with the schema registry failed: its certificate is not trusted (wrong or
+ * missing `tls.ca`), names another host, or the registry refused the client certificate. A kind
+ * of {@link SchemaRegistryUnavailableError}, so records are retried (not dead-lettered) while the
+ * settings are fixed; `tlsCode` is Node's code (e.g. `UNABLE_TO_VERIFY_LEAF_SIGNATURE`).
+ */
+export class SchemaRegistryTlsError extends SchemaRegistryUnavailableError {
+  /** Node's error code of the failure. */
+  readonly tlsCode: string;
+
+  constructor(url: string, tlsCode: string, problem: string, cause?: unknown) {
+    super(url, problem, cause);
+    this.tlsCode = tlsCode;
+    Object.assign(this.logData, { tlsCode });
+  }
+}
+
+/**
+ * A schema id names a schema this module cannot read: the registry says its `schemaType` is
+ * `JSON` or `PROTOBUF`, and only Avro is supported. Not retryable (a
+ * {@link MessageDecodeError}): the record needs another consumer.
+ */
+export class UnsupportedSchemaTypeError extends MessageDecodeError {
+  /** The type the registry gave, e.g. `PROTOBUF`. */
+  readonly schemaType: string;
+
+  constructor(what: string, schemaType: string) {
+    super(`${what} is a ${schemaType} schema; only AVRO schemas are supported`, { schemaType });
+    this.schemaType = schemaType;
   }
 }
 

@@ -45,6 +45,14 @@ export {
   SchemaRegistryUnavailableError,
   SchemaRegistrationError,
   SchemaRegistryRequestError,
+  TransactionRequiredError,
+  NotTransactionalError,
+  ProducerFencedError,
+  TransactionTimeoutError,
+  TransactionCommitError,
+  TransactionAbortError,
+  SchemaRegistryTlsError,
+  UnsupportedSchemaTypeError,
 } from './errors.js';
 export type { LogData, ConfigProblem } from './errors.js';
 
@@ -82,23 +90,27 @@ export type {
   AvroFixedDefinition,
 } from './avro-schema.js';
 
-// Schema registry (preview: serdes only): the Confluent wire format, subjects, the client, Avro serdes.
+// Schema registry: the Confluent wire format, subjects, the client, Avro serdes (producer and group options below).
 export { REGISTRY_MAGIC_BYTE, encodeRegistryFrame, decodeRegistryFrame } from './registry/wire-format.js';
 export type { RegistryFrame } from './registry/wire-format.js';
 export { topicNameStrategy, recordNameStrategy, topicRecordNameStrategy } from './registry/subject-name-strategy.js';
 export type { SchemaRole, SubjectNameContext, SubjectNameStrategy } from './registry/subject-name-strategy.js';
-export type { SchemaRegistry, RegisteredSchema } from './registry/schema-registry.js';
+export type { SchemaRegistry, SchemaRegistryClient, RegisteredSchema } from './registry/schema-registry.js';
 export { createSchemaRegistryClient } from './registry/registry-cache.js';
 export type { SchemaRegistryClientOptions, SchemaRegistryAuth } from './registry/registry-http.js';
+export type { SchemaRegistryTlsOptions } from './registry/registry-tls.js';
 export { AvroRegistrySerializer } from './registry/avro-registry-serializer.js';
 export type { AvroRegistrySerializerOptions, AvroRegistrySerializeOptions } from './registry/avro-registry-serializer.js';
 export { AvroRegistryDeserializer } from './registry/avro-registry-deserializer.js';
+export type { ConsumerSchemaRegistryOptions } from './registry/registry-options.js';
+export { DEFAULT_LATEST_VERSION_TTL_MS } from './registry/writer-schemas.js';
 
 // Producer.
 export { KafkaProducer } from './producer/kafka-producer.js';
 export { DEFAULT_MAX_QUEUED_BYTES } from './config/producer.js';
 export type { ProducerConfig, ProducerAcks, ProducerCompression } from './config/producer.js';
-export type { SendOptions } from './producer/record.js';
+export type { SendOptions, AvroSendOptions } from './producer/record.js';
+export type { ProducerTransaction, TransactionOffsets, TransactionTopicOffsets } from './producer/producer-transaction.js';
 export type { ProducerCloseOptions } from './producer/close-sequence.js';
 export type { ProducerOutputStream, OutputRecord, OutputRecordObject, OutputStreamOptions } from './producer/output-stream.js';
 
@@ -106,7 +118,7 @@ export type { ProducerOutputStream, OutputRecord, OutputRecordObject, OutputStre
 export { KafkaConsumerGroup, ConsumerState, consumerStateName, DoNotCommitError, shouldCommit } from './consumer/index.js';
 export type { StateListener, CommitDecision, MessageHandler, BatchHandler } from './consumer/index.js';
 export type { ConsumerCloseOptions } from './consumer/close-sequence.js';
-export type { ConsumerGroupConfig, ConsumerOffsetReset, ConsumerOrdering } from './config/consumer.js';
+export type { ConsumerGroupConfig, ConsumerOffsetReset, ConsumerOrdering, ConsumerIsolation } from './config/consumer.js';
 
 // Observability (OpenTelemetry; `@opentelemetry/api` is an optional peer dependency).
 export type { TelemetryOptions } from './telemetry/telemetry-options.js';
@@ -155,6 +167,13 @@ export type {
   StalledPartitionHealth,
 } from './health/health-types.js';
 export type { PartialHealthStatus } from './health/status-rules.js';
+export { createSchemaRegistryHealthChecker } from './health/schema-registry-health.js';
+export type {
+  ReachableSchemaRegistry,
+  SchemaRegistryHealthChecker,
+  SchemaRegistryHealthOptions,
+  SchemaRegistryHealthReport,
+} from './health/schema-registry-health.js';
 
 // Admin client and ACLs.
 export { createAdmin, getPrincipal, getTopicAcls, applyAcls, applyTopicAuthList, ACL_OPERATIONS } from './admin/index.js';

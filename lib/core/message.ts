@@ -1,5 +1,6 @@
 import { decodeAvro, type AvroSchema } from './avro.js';
-import { AvroCodecError, MessageDecodeError } from './errors.js';
+import { AvroCodecError, KafkaError, MessageDecodeError } from './errors.js';
+import type { RegistryRecordDecoder } from './registry/registry-record-decoder.js';
 import { REQUEST_ID_HEADER } from './request-context.js';
 import { traceIdOfHeader } from './telemetry/trace-id.js';
 
@@ -49,6 +50,26 @@ export function attachMessageControl(message: KafkaMessage, control: MessageCont
   if (!controls.has(message)) controls.set(message, control);
 }
 
+/** How the records of a consumer group with a schema registry are decoded (one object per group). */
+export interface RegistryDecoding {
+  readonly decoder: RegistryRecordDecoder;
+  /** Keys are framed too. */
+  readonly keys: boolean;
+}
+
+/**
+ * Makes `message` decode through the registry (`decode`, `decodeKey`). Set by a consumer group
+ * with a `schemaRegistry` before its handler runs; internal.
+ */
+export function attachRegistryDecoding(message: KafkaMessage, decoding: RegistryDecoding): void {
+  (message as unknown as { registry: RegistryDecoding | undefined }).registry = decoding;
+}
+
+/** Whether `message` was read by a consumer group with a schema registry (its `decode()` needs no schema). */
+export function hasRegistryDecoding(message: KafkaMessage): boolean {
+  return (message as unknown as { registry: RegistryDecoding | undefined }).registry !== undefined;
+}
+
 /** A consumed record, as handed to message and batch handlers. Read-only. */
 export class KafkaMessage {
   /** Topic the record was read from. */
@@ -66,6 +87,8 @@ export class KafkaMessage {
   private readonly rawHeaders: KafkaMessageInit['headers'];
   // Built on first use: most handlers never look at every header, and this runs per message.
   private headerView: Readonly<Record<string, Buffer | string | undefined>> | undefined;
+  // Set by a group with a schema registry (attachRegistryDecoding); declared here so every message has one shape.
+  private registry: RegistryDecoding | undefined = undefined;
 
   constructor(init: KafkaMessageInit) {
     this.topic = init.topic;
@@ -99,16 +122,40 @@ export class KafkaMessage {
     return typeof value === 'string' ? value : value.toString('utf8');
   }
 
-  /** Decodes the payload as raw Avro with `schema`. Throws {@link AvroCodecError}. */
-  decode<T = unknown>(schema: AvroSchema): T {
-    if (this.value === null) {
-      throw new AvroCodecError('cannot avro-decode a message with no value', this.logData());
+  /**
+   * Decodes the payload as Avro into `schema`. A record of a consumer group with a
+   * `schemaRegistry` is read by the schema id it carries (schema resolution into `schema`, or the
+   * writer's schema when `schema` is omitted); any other record is raw Avro written with `schema`
+   * (dp-kafka's format), which is then required. Throws {@link AvroCodecError}, or
+   * `RegistryFramingError` for a registry group's record without the framing.
+   */
+  decode<T = unknown>(schema?: AvroSchema): T {
+    return this.decodeBytes<T>(this.value, schema, this.registry, 'value');
+  }
+
+  /**
+   * Decodes the key as Avro, like {@link decode}: through the registry when the group decodes
+   * keys (`schemaRegistry.decodeKeys`), else raw Avro written with `schema`.
+   */
+  decodeKey<T = unknown>(schema?: AvroSchema): T {
+    const registry = this.registry?.keys ? this.registry : undefined;
+    return this.decodeBytes<T>(this.key, schema, registry, 'key');
+  }
+
+  private decodeBytes<T>(bytes: Buffer | null, schema: AvroSchema | undefined, registry: RegistryDecoding | undefined, part: string): T {
+    if (bytes === null) {
+      throw new AvroCodecError(`cannot avro-decode a message with no ${part}`, this.logData());
     }
     try {
-      return decodeAvro<T>(schema, this.value);
+      if (registry !== undefined) return registry.decoder.decode<T>(bytes, schema);
+      if (schema === undefined) {
+        throw new AvroCodecError(`a schema is needed to decode the ${part} of a record without the schema registry's framing`, {});
+      }
+      return decodeAvro<T>(schema, bytes);
     } catch (error) {
-      if (error instanceof AvroCodecError) {
-        throw new AvroCodecError(error.message, { ...error.logData, ...this.logData() }, error.cause);
+      if (error instanceof KafkaError) {
+        // Re-thrown with where the record came from; RegistryFramingError stays what it is.
+        Object.assign(error.logData, this.logData());
       }
       throw error;
     }

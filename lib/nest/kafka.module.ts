@@ -8,7 +8,7 @@ import { KafkaMetadataAccessor } from './kafka-metadata.accessor.js';
 import { KAFKA_MODULE_OPTIONS, KafkaConfigurableModule, type KafkaModuleExtras } from './kafka.module-definition.js';
 import type { KafkaDeclaredNames, KafkaModuleOptions } from './kafka-module.options.js';
 import { KafkaClientRegistry } from './kafka.registry.js';
-import { getConsumerGroupToken, getProducerToken } from './kafka.tokens.js';
+import { getConsumerGroupToken, getProducerToken, getSchemaRegistryToken } from './kafka.tokens.js';
 import { KafkaHandlerStats } from './pipeline/kafka-handler-stats.js';
 
 /** Options of {@link KafkaModule.forRoot}: the module options plus `isGlobal` (the builder's `OPTIONS_TYPE`, spelt out). */
@@ -95,6 +95,12 @@ function withClients(base: DynamicModule, declared: KafkaDeclaredNames): Dynamic
       useFactory: (registry: KafkaClientRegistry) => registry.group(name),
       inject: [KafkaClientRegistry],
     })),
+    // Always provided (the option may come from an async factory): null when the module has no registry.
+    {
+      provide: getSchemaRegistryToken(),
+      useFactory: (registry: KafkaClientRegistry) => registry.schemaRegistry(),
+      inject: [KafkaClientRegistry],
+    },
   ];
   const clientTokens = clientProviders.map((p) => (p as { provide: string }).provide);
   return {

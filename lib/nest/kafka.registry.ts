@@ -13,6 +13,10 @@ import type { KafkaConsumerGroupOptions, KafkaDeclaredNames, KafkaModuleOptions 
 import { NestKafkaLogger } from './nest-kafka-logger.js';
 import type { KafkaGroupHealthSubscription } from './health/kafka-health-subscription.js';
 import { BackgroundStartHold } from '../core/background-start.js';
+import type { SchemaRegistry } from '../core/registry/schema-registry.js';
+import { entrySchemaRegistry, moduleSchemaRegistry } from './kafka-schema-registry.js';
+import type { ConsumerSchemaRegistryOptions } from '../core/registry/registry-options.js';
+import type { AvroRegistrySerializerOptions } from '../core/registry/writer-schemas.js';
 
 /** Every top-level option name of {@link KafkaModuleOptions}. */
 export const MODULE_OPTION_NAMES = [
@@ -22,6 +26,7 @@ export const MODULE_OPTION_NAMES = [
     consumerGroups: true,
     logLevel: true,
     shutdownTimeout: true,
+    schemaRegistry: true,
     ...TELEMETRY_OPTION_NAMES,
   }),
 ];
@@ -61,6 +66,7 @@ export class KafkaClientRegistry {
     /** Bound of each shutdown phase, ms. */
     readonly shutdownTimeout: number,
     private readonly starts: BackgroundStartHold,
+    private readonly registryClient: SchemaRegistry | null,
   ) {}
 
   /**
@@ -77,6 +83,7 @@ export class KafkaClientRegistry {
     checkDeclaredNames(options, declared);
     // Every problem of the module options and of every entry goes into one KafkaConfigError.
     const problems: ConfigProblem[] = [...moduleFieldProblems(options)];
+    const schemaRegistry = moduleSchemaRegistry(options.schemaRegistry, problems);
     const { producers = {}, consumerGroups = {}, logLevel, logger, shutdownTimeout, tracing, metrics } = options;
     // Module-wide OpenTelemetry switches; an entry's own setting wins.
     const telemetry = { ...(typeof tracing === 'boolean' && { tracing }), ...(typeof metrics === 'boolean' && { metrics }) };
@@ -97,9 +104,22 @@ export class KafkaClientRegistry {
     for (const [name, entry] of Object.entries(producers)) {
       // Connection settings are module-wide: in an entry they are unknown keys (the core would accept them).
       problems.push(...entryKeyProblems(entry, PRODUCER_ONLY_OPTION_NAMES, `producers.${name}.`, CONNECTION_OPTION_NAMES));
-      const known = pickKnown(entry, PRODUCER_ONLY_OPTION_NAMES);
+      const { schemaRegistry: registryChoices, ...known } = pickKnown(entry, PRODUCER_ONLY_OPTION_NAMES);
+      const producerRegistry = entrySchemaRegistry<AvroRegistrySerializerOptions>(
+        registryChoices,
+        schemaRegistry,
+        `producers.${name}.schemaRegistry`,
+        problems,
+      );
       const producer = build(`producers.${name}`, problems, () =>
-        starts.collect(() => factory.createProducer({ ...connection(`producer:${name}`), ...telemetry, ...known })),
+        starts.collect(() =>
+          factory.createProducer({
+            ...connection(`producer:${name}`),
+            ...telemetry,
+            ...known,
+            ...(producerRegistry && { schemaRegistry: producerRegistry }),
+          }),
+        ),
       );
       if (!producer) continue;
       built.push(producer);
@@ -107,12 +127,30 @@ export class KafkaClientRegistry {
     }
     for (const [name, entry] of Object.entries(consumerGroups)) {
       problems.push(...entryKeyProblems(entry, GROUP_ENTRY_OPTION_NAMES, `consumerGroups.${name}.`, CONNECTION_OPTION_NAMES));
-      const { autoStart = true, healthSubscription, ...groupConfig } = pickKnown(entry, GROUP_ENTRY_OPTION_NAMES);
+      const {
+        autoStart = true,
+        healthSubscription,
+        schemaRegistry: registryChoices,
+        ...groupConfig
+      } = pickKnown(entry, GROUP_ENTRY_OPTION_NAMES);
+      const groupRegistry = entrySchemaRegistry<ConsumerSchemaRegistryOptions>(
+        registryChoices,
+        schemaRegistry,
+        `consumerGroups.${name}.schemaRegistry`,
+        problems,
+      );
       problems.push(
         ...entryKeyProblems(healthSubscription, HEALTH_SUBSCRIPTION_ENTRY_NAMES, `consumerGroups.${name}.healthSubscription.`, []),
       );
       const group = build(`consumerGroups.${name}`, problems, () =>
-        starts.collect(() => factory.createConsumerGroup({ ...connection(`group:${name}`), ...telemetry, ...groupConfig })),
+        starts.collect(() =>
+          factory.createConsumerGroup({
+            ...connection(`group:${name}`),
+            ...telemetry,
+            ...groupConfig,
+            ...(groupRegistry && { schemaRegistry: groupRegistry }),
+          }),
+        ),
       );
       if (!group) continue;
       built.push(group);
@@ -122,7 +160,7 @@ export class KafkaClientRegistry {
       await Promise.allSettled(built.map((client) => client.close({ timeout: 1_000 })));
       throw new KafkaConfigError('KafkaModule', problems);
     }
-    return new KafkaClientRegistry(producerMap, groupMap, shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT, starts);
+    return new KafkaClientRegistry(producerMap, groupMap, shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT, starts, schemaRegistry);
   }
 
   /** Lets the clients start connecting (once): called when the app's construction succeeded. */
@@ -142,6 +180,11 @@ export class KafkaClientRegistry {
     const entry = this.groupMap.get(name);
     if (!entry) throw new KafkaModuleError([`no consumer group named "${name}" (declared: ${list(this.groupMap.keys())})`]);
     return entry.group;
+  }
+
+  /** The module's schema registry client (`schemaRegistry` option), or `null` without one. */
+  schemaRegistry(): SchemaRegistry | null {
+    return this.registryClient;
   }
 
   /** Whether a consumer group of that name is declared. */

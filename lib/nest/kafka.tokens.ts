@@ -12,3 +12,11 @@ export function getProducerToken(name: string = DEFAULT_KAFKA_NAME): string {
 export function getConsumerGroupToken(name: string = DEFAULT_KAFKA_NAME): string {
   return `KafkaConsumerGroup:${name}`;
 }
+
+/**
+ * Injection token of the module's `SchemaRegistry` client (from the `schemaRegistry` module option).
+ * Resolves to `null` when the module has no `schemaRegistry` option.
+ */
+export function getSchemaRegistryToken(name: string = DEFAULT_KAFKA_NAME): string {
+  return `SchemaRegistry:${name}`;
+}

@@ -2,7 +2,9 @@ import { Partitioners, type PartitionMetadata } from 'kafkajs';
 import type { PartitionOffset } from '../core/consumer/offset-tracker.js';
 import { ConfigChecker } from '../core/config/validate.js';
 import { InvalidMessageError } from '../core/errors.js';
+import type { ConsumerIsolation } from '../core/config/consumer.js';
 import { KafkaMessage } from '../core/message.js';
+import { InMemoryTransaction } from './in-memory-transaction.js';
 import type { StoredRecord } from './test-record.js';
 
 /** Partitions of a topic the in-memory broker creates on first use, by default. */
@@ -28,6 +30,8 @@ export class InMemoryBroker {
   private readonly logs = new Map<string, KafkaMessage[][]>();
   private readonly commits = new Map<string, string>();
   private readonly listeners = new Set<AppendListener>();
+  /** The transaction each transactional record was written in. */
+  private readonly transactionOf = new WeakMap<KafkaMessage, InMemoryTransaction>();
   private readonly defaultPartitions: number;
   private readonly choosePartition = Partitioners.DefaultPartitioner();
 
@@ -57,9 +61,10 @@ export class InMemoryBroker {
   /**
    * Appends a record and returns it as a consumer will read it. Without `partition` it goes
    * where the producer's partitioner sends it (murmur2 of the key, round-robin without one).
-   * An explicit partition beyond the topic's count grows the topic.
+   * An explicit partition beyond the topic's count grows the topic. With `transaction`, the
+   * record belongs to it (see {@link beginTransaction}).
    */
-  append(topic: string, record: StoredRecord, partition?: number): KafkaMessage {
+  append(topic: string, record: StoredRecord, partition?: number, transaction?: InMemoryTransaction): KafkaMessage {
     const logs = this.partitionsOf(topic);
     const target = partition ?? this.partitionFor(topic, record.key);
     if (!Number.isInteger(target) || target < 0) {
@@ -69,13 +74,40 @@ export class InMemoryBroker {
     const log = logs[target]!;
     const message = new KafkaMessage({ ...record, topic, partition: target, offset: String(log.length) });
     log.push(message);
-    for (const listener of [...this.listeners]) listener(message);
+    if (transaction) {
+      transaction.added(message);
+      this.transactionOf.set(message, transaction);
+    }
+    this.notify([message]);
     return message;
   }
 
-  /** The records of one partition from `from` (inclusive), at most `max`. */
-  read(topic: string, partition: number, from: number, max: number): KafkaMessage[] {
-    return this.logs.get(topic)?.[partition]?.slice(from, from + max) ?? [];
+  /**
+   * Starts a transaction: records appended with it stay invisible to `read_committed` readers
+   * until it commits, and for good if it aborts; group offsets added to it are stored on commit.
+   */
+  beginTransaction(): InMemoryTransaction {
+    return new InMemoryTransaction({
+      commitOffsets: (groupName, offsets) => this.commit(groupName, offsets),
+      notify: (records) => this.notify(records),
+    });
+  }
+
+  /**
+   * The records of one partition from `from` (inclusive), at most `max`. `read_uncommitted`
+   * (default) returns every record; `read_committed` stops at the first record of an open
+   * transaction and skips records of aborted ones (their offsets stay taken, as on Kafka).
+   */
+  read(topic: string, partition: number, from: number, max: number, isolation: ConsumerIsolation = 'read_uncommitted'): KafkaMessage[] {
+    const log = this.logs.get(topic)?.[partition] ?? [];
+    if (isolation === 'read_uncommitted') return log.slice(from, from + max);
+    const visible: KafkaMessage[] = [];
+    for (let offset = from; offset < log.length && visible.length < max; offset++) {
+      const state = this.transactionOf.get(log[offset]!)?.state;
+      if (state === 'open') break;
+      if (state !== 'aborted') visible.push(log[offset]!);
+    }
+    return visible;
   }
 
   /** Next offset to be written to a partition (its length). */
@@ -83,10 +115,14 @@ export class InMemoryBroker {
     return this.logs.get(topic)?.[partition]?.length ?? 0;
   }
 
-  /** Every record of `topic` (one partition, or all in partition order). */
-  messages(topic: string, partition?: number): KafkaMessage[] {
+  /**
+   * Every record of `topic` (one partition, or all in partition order). `read_uncommitted`
+   * (default): every record written; `read_committed`: what a read_committed consumer reads.
+   */
+  messages(topic: string, partition?: number, isolation: ConsumerIsolation = 'read_uncommitted'): KafkaMessage[] {
     const logs = this.logs.get(topic) ?? [];
-    return partition === undefined ? logs.flat() : [...(logs[partition] ?? [])];
+    const partitions = partition === undefined ? logs.map((_, p) => p) : [partition];
+    return partitions.flatMap((p) => this.read(topic, p, 0, Number.MAX_SAFE_INTEGER, isolation));
   }
 
   /** Stores next-offsets committed by `groupName`. */
@@ -103,6 +139,10 @@ export class InMemoryBroker {
   onAppend(listener: AppendListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private notify(records: readonly KafkaMessage[]): void {
+    for (const message of records) for (const listener of [...this.listeners]) listener(message);
   }
 
   private partitionsOf(topic: string): KafkaMessage[][] {

@@ -69,6 +69,7 @@ export class InMemoryConsumerGroupCore extends ConsumerGroupCore implements InMe
       topics: resolved.topics,
       groupName: resolved.groupName,
       offset: resolved.offset,
+      isolation: resolved.isolation,
       concurrency: partitionConcurrency(resolved),
       fetchSize: fetchSize ?? DEFAULT_IN_MEMORY_FETCH_SIZE,
     });

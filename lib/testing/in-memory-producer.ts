@@ -45,7 +45,11 @@ export class InMemoryProducerCore extends ProducerCore implements InMemoryProduc
     this.sink = sink;
   }
 
-  /** Every record the broker accepted, raw and as read back, in order. */
+  /**
+   * Every record the broker accepted, raw and as read back, in order; with `transactionalId`,
+   * records of aborted transactions too (`broker.messages(topic, undefined, 'read_committed')`
+   * lists what a read_committed consumer reads).
+   */
   get sent(): readonly SentRecord[] {
     return this.sink.sent;
   }
@@ -68,6 +72,14 @@ export class InMemoryProducerCore extends ProducerCore implements InMemoryProduc
   /** Ends simulated send failures. */
   stopFailing(): void {
     this.sink.stopFailing();
+  }
+
+  /**
+   * Simulates a newer producer with the same `transactionalId`: the open transaction is aborted,
+   * and the next step of a transaction rejects with ProducerFencedError, as does every later one.
+   */
+  fence(): void {
+    this.sink.fence();
   }
 
   /** Resolves with the first `count` records sent once there are that many; KafkaTimeoutError after `timeoutMs`. */
@@ -134,7 +146,11 @@ export class InMemoryProducerCore extends ProducerCore implements InMemoryProduc
 export interface InMemoryProducer extends KafkaProducer {
   /** The broker records go to. */
   readonly broker: InMemoryBroker;
-  /** Every record the broker accepted, raw and as read back, in order. */
+  /**
+   * Every record the broker accepted, raw and as read back, in order; with `transactionalId`,
+   * records of aborted transactions too (`broker.messages(topic, undefined, 'read_committed')`
+   * lists what a read_committed consumer reads).
+   */
   readonly sent: readonly SentRecord[];
   /** The records sent, as a consumer reads them (`decode`, `json`, `getHeader`, `requestId`). */
   messages(): KafkaMessage[];
@@ -144,6 +160,11 @@ export interface InMemoryProducer extends KafkaProducer {
   failAllSends(error?: unknown): void;
   /** Ends simulated send failures. */
   stopFailing(): void;
+  /**
+   * Simulates a newer producer with the same `transactionalId`: the open transaction is aborted,
+   * and the next step of a transaction rejects with ProducerFencedError, as does every later one.
+   */
+  fence(): void;
   /** Resolves with the first `count` records sent once there are that many; KafkaTimeoutError after `timeoutMs`. */
   waitForMessages(count: number, timeoutMs?: number): Promise<KafkaMessage[]>;
   /**

@@ -29,6 +29,8 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
   private readonly byText = new Map<string, StoredSchema>();
   private readonly subjects = new Map<string, StoredSchema[]>();
   private unavailable = false;
+  /** Shown as the registry's address in health reports. */
+  readonly url = 'in-memory';
 
   constructor(options: InMemorySchemaRegistryOptions = {}) {
     this.compatibility = options.compatibility ?? 'BACKWARD';
@@ -37,6 +39,11 @@ export class InMemorySchemaRegistry implements SchemaRegistry {
   /** `true` makes every call fail with `SchemaRegistryUnavailableError`, as a registry that is down; `false` brings it back. */
   setUnavailable(unavailable: boolean): void {
     this.unavailable = unavailable;
+  }
+
+  /** Resolves, or rejects with `SchemaRegistryUnavailableError` while {@link setUnavailable} is on (the health check's probe). */
+  checkReachable(): Promise<void> {
+    return this.answer(() => undefined);
   }
 
   /** The subjects registered so far, in registration order. */

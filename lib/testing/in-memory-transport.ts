@@ -9,7 +9,9 @@ import type {
 import { PauseSet, type PauseHolder, type TopicPartitions } from '../core/consumer/pause-set.js';
 import { groupRetryTopics, type FailureTopicPolicy } from '../core/consumer/retry-topics/retry-topic-names.js';
 import { WorkerPool } from '../core/consumer/worker-pool.js';
+import type { ConsumerIsolation } from '../core/config/consumer.js';
 import { KafkaOperationError } from '../core/errors.js';
+import type { KafkaMessage } from '../core/message.js';
 import type { InMemoryBroker } from './in-memory-broker.js';
 
 /** Most records one in-memory fetch hands over for a partition, by default. */
@@ -21,6 +23,8 @@ export interface InMemoryTransportOptions {
   readonly groupName: string;
   /** Where a partition without a committed offset starts. */
   readonly offset: 'oldest' | 'newest';
+  /** Which records of transactions are read (see `InMemoryBroker.read`). Default `'read_committed'`. */
+  readonly isolation?: ConsumerIsolation;
   /** Partition batches handled at once (kafkajs' `partitionsConsumedConcurrently`). */
   readonly concurrency: number;
   /** Most records per partition batch. */
@@ -181,8 +185,7 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
   isCaughtUp(): boolean {
     if (this.active.size > 0 || this.loops.size > 0) return false;
     return this.assignment().every(
-      ({ topic, partition }) =>
-        this.pauses.isPaused(topic, partition) || this.position(topic, partition) >= this.broker.endOffset(topic, partition),
+      ({ topic, partition }) => this.pauses.isPaused(topic, partition) || this.readFrom(topic, partition, 1).length === 0,
     );
   }
 
@@ -229,7 +232,7 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
     const current = () => this.running && !this.rebalancing && generation === this.generation && !this.pauses.isPaused(topic, partition);
     try {
       while (current()) {
-        if (this.broker.read(topic, partition, this.position(topic, partition), 1).length === 0) return;
+        if (this.readFrom(topic, partition, 1).length === 0) return;
         const taken = await this.slots.run(async () => (current() ? this.deliverOnce(topic, partition, generation) : false));
         if (!taken) return;
       }
@@ -243,7 +246,7 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
   private async deliverOnce(topic: string, partition: number, generation: number): Promise<boolean> {
     const key = `${topic}/${partition}`;
     const seeks = this.seeks.get(key);
-    const messages = this.broker.read(topic, partition, this.position(topic, partition), this.options.fetchSize);
+    const messages = this.readFrom(topic, partition, this.options.fetchSize);
     let resolved: number | undefined;
     const batch: PartitionBatch = {
       topic,
@@ -264,6 +267,11 @@ export class InMemoryConsumerTransport implements ConsumerTransport {
     if (resolved === undefined) return false; // nothing taken: stopping or rebalancing
     if (generation === this.generation && seeks === this.seeks.get(key)) this.positions.set(key, resolved + 1);
     return true;
+  }
+
+  /** At most `max` records of the partition from its position, as the group's isolation shows them. */
+  private readFrom(topic: string, partition: number, max: number): KafkaMessage[] {
+    return this.broker.read(topic, partition, this.position(topic, partition), max, this.options.isolation ?? 'read_committed');
   }
 
   private async settleActive(): Promise<void> {

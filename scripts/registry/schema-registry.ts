@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeExit, GuardedJvm } from '../kafka/guarded-jvm.js';
 import { assertPortFree, freePort } from '../kafka/ports.js';
-import { registryJavaArgs, registryUrl } from './command-line.js';
+import { registryJavaArgs, registryUrl, type RegistryHttps } from './command-line.js';
 import { RegistryStartError } from './errors.js';
 import { ensureRegistry } from './fetch.js';
 import { waitForRegistry } from './readiness.js';
@@ -23,12 +23,16 @@ export interface SchemaRegistryOptions {
   readonly logFile?: string;
   /** Start-up limit in milliseconds (default {@link DEFAULT_REGISTRY_START_TIMEOUT_MS}). */
   readonly timeoutMs?: number;
+  /** Also serve HTTPS with these certificates (the port is chosen when not given). */
+  readonly https?: Omit<RegistryHttps, 'port'> & { readonly port?: number };
 }
 
 /** A registry this process started. */
 export interface RunningSchemaRegistry {
   /** Base URL, `http://127.0.0.1:<port>`; the Confluent-compatible API is under `/apis/ccompat/v7`. */
   readonly url: string;
+  /** Base URL of the HTTPS listener, `https://127.0.0.1:<port>`, when `https` was asked for. */
+  readonly httpsUrl: string | undefined;
   /** The JVM (its guard's pid, `running`, `exited`, log tail). */
   readonly jvm: GuardedJvm;
   /** Milliseconds from launch to the first 200 of the readiness check. */
@@ -47,10 +51,11 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions = {}): 
   if (options.port !== undefined) await assertPortFree(options.port);
   const { runnerJar } = await ensureRegistry();
   const port = options.port ?? (await freePort());
+  const https = options.https && { ...options.https, port: options.https.port ?? (await freePort()) };
   const timeoutMs = options.timeoutMs ?? DEFAULT_REGISTRY_START_TIMEOUT_MS;
   // Apicurio keeps everything in memory; this folder only gives the guard something to clean.
   const workDir = await mkdtemp(join(tmpdir(), 'schema-registry-'));
-  const jvm = new GuardedJvm({ javaArgs: registryJavaArgs({ runnerJar, port }), cleanupDir: workDir, logFile: options.logFile });
+  const jvm = new GuardedJvm({ javaArgs: registryJavaArgs({ runnerJar, port, https }), cleanupDir: workDir, logFile: options.logFile });
   const url = registryUrl(port);
   const launched = Date.now();
   const close = async (): Promise<void> => {
@@ -66,5 +71,5 @@ export async function startSchemaRegistry(options: SchemaRegistryOptions = {}): 
       jvm.log.text(),
     );
   }
-  return { url, jvm, startMs: Date.now() - launched, close };
+  return { url, httpsUrl: https && registryUrl(https.port, 'https'), jvm, startMs: Date.now() - launched, close };
 }

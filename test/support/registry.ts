@@ -1,13 +1,14 @@
 /**
  * A schema registry for tests: the one in `SCHEMA_REGISTRY_URL` when set (nothing is started),
  * otherwise an Apicurio Registry started for the calling test file and stopped in its `after`
- * hook. Started per file, not once by `npm test`: only files that need a registry pay for it
- * (3–15 s here), and runs without registry tests start no JVM at all.
+ * hook. `npm test` starts one registry for the whole run when a selected file imports this module
+ * (`scripts/run-tests.ts`) and sets `SCHEMA_REGISTRY_URL`, so every file shares it: tests stay
+ * apart by unique subjects (`uniqueName`). A file run on its own starts its own.
  */
-import { after, before } from 'node:test';
 import { killBrokersOnSignals } from '../../scripts/kafka/registry.js';
 import { CCOMPAT_PATH } from '../../scripts/registry/apicurio.js';
 import { startSchemaRegistry, type RunningSchemaRegistry } from '../../scripts/registry/schema-registry.js';
+import { useStarted } from './use-started.js';
 
 /** A registry a test can use, and how to release it. */
 export interface TestSchemaRegistry {
@@ -40,15 +41,5 @@ export async function startTestRegistry(env: NodeJS.ProcessEnv = process.env): P
  * the returned function gives the running registry inside a test.
  */
 export function useTestRegistry(): () => TestSchemaRegistry {
-  let registry: TestSchemaRegistry | undefined;
-  before(async () => {
-    registry = await startTestRegistry();
-  });
-  after(async () => {
-    await registry?.close();
-  });
-  return () => {
-    if (!registry) throw new Error('the test registry is not started: call useTestRegistry() at the top of a test file or describe');
-    return registry;
-  };
+  return useStarted('the test registry', () => startTestRegistry());
 }

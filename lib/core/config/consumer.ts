@@ -1,4 +1,5 @@
 import { ConfigChecker, optionNames } from './validate.js';
+import { checkConsumerSchemaRegistry, type ConsumerSchemaRegistryOptions } from '../registry/registry-options.js';
 import type { RebalanceListener } from '../consumer/rebalance-listeners.js';
 import {
   TELEMETRY_OPTION_NAMES,
@@ -24,6 +25,17 @@ import {
 
 /** Where a group with no committed offset starts reading a partition. */
 export type ConsumerOffsetReset = 'oldest' | 'newest';
+
+/**
+ * Which records of transactional producers a consumer group reads. `'read_committed'`: only
+ * records of committed transactions (and of non-transactional producers), each partition read up
+ * to its first record of a transaction still open. `'read_uncommitted'`: every record written,
+ * aborted ones included.
+ */
+export type ConsumerIsolation = 'read_committed' | 'read_uncommitted';
+
+/** Every {@link ConsumerIsolation}, for validation. */
+export const CONSUMER_ISOLATIONS: readonly ConsumerIsolation[] = ['read_committed', 'read_uncommitted'];
 
 /**
  * Which records of a partition a single-message handler may run at the same time:
@@ -64,6 +76,12 @@ export interface ConsumerGroupConfig extends ConnectionConfig, TelemetryOptions 
   stallTimeout?: number;
   /** Start position when the group has no committed offset. Default `oldest`. */
   offset?: ConsumerOffsetReset;
+  /**
+   * Which records of transactional producers are read (see {@link ConsumerIsolation}). Default
+   * `'read_committed'` (kafkajs' default; the Java client's is `read_uncommitted`): records of
+   * aborted transactions are never handled, and records of open ones wait for their commit.
+   */
+  isolation?: ConsumerIsolation;
   /** Longest time the broker holds a fetch waiting for data, ms. Default 50. */
   fetchMaxWaitTime?: number;
   /** Finished offsets are committed together at most this often, ms. Default 1000. */
@@ -98,6 +116,12 @@ export interface ConsumerGroupConfig extends ConnectionConfig, TelemetryOptions 
    * (retryable) `HandlerTimeoutError` and its late result is ignored. Default: none.
    */
   handlerTimeoutMs?: number;
+  /**
+   * Decode records through a schema registry (docs/schema-registry.md): each record's writer
+   * schema is fetched by the id it carries (once per id) before the handler runs, and
+   * `message.decode(schema)` reads it into the handler's schema. Default: none (plain Avro).
+   */
+  schemaRegistry?: ConsumerSchemaRegistryOptions;
 }
 
 /** A config with every default applied (connection settings included) and topics as a list. */
@@ -112,6 +136,7 @@ export interface ResolvedConsumerGroupConfig extends ResolvedConnectionConfig, R
   /** Fetch failure / no-progress bound, ms (default 3 × `messageConsumeTimeout`). */
   readonly stallTimeout: number;
   readonly offset: ConsumerOffsetReset;
+  readonly isolation: ConsumerIsolation;
   readonly fetchMaxWaitTime: number;
   readonly commitInterval: number;
   readonly ordering: ConsumerOrdering;
@@ -125,6 +150,7 @@ export interface ResolvedConsumerGroupConfig extends ResolvedConnectionConfig, R
   readonly failurePolicy: ResolvedFailurePolicy;
   /** Time limit of one handler call, ms; `undefined` = none. */
   readonly handlerTimeoutMs: number | undefined;
+  readonly schemaRegistry: ConsumerSchemaRegistryOptions | undefined;
 }
 
 /** Consumer defaults: dp-kafka's where it has one. */
@@ -135,6 +161,7 @@ export const CONSUMER_GROUP_DEFAULTS = {
   minBrokersHealthy: 1,
   messageConsumeTimeout: 10_000,
   offset: 'oldest' as ConsumerOffsetReset,
+  isolation: 'read_committed' as ConsumerIsolation,
   fetchMaxWaitTime: 50,
   /** Like sarama's auto-commit interval, which dp-kafka relies on. */
   commitInterval: 1_000,
@@ -152,6 +179,7 @@ export const CONSUMER_GROUP_ONLY_OPTION_NAMES = optionNames<Omit<ConsumerGroupCo
   messageConsumeTimeout: true,
   stallTimeout: true,
   offset: true,
+  isolation: true,
   fetchMaxWaitTime: true,
   commitInterval: true,
   ordering: true,
@@ -161,6 +189,7 @@ export const CONSUMER_GROUP_ONLY_OPTION_NAMES = optionNames<Omit<ConsumerGroupCo
   onPartitionsRevoked: true,
   onError: true,
   handlerTimeoutMs: true,
+  schemaRegistry: true,
 });
 
 const CONSUMER_GROUP_OPTION_NAMES = [...CONNECTION_OPTION_NAMES, ...CONSUMER_GROUP_ONLY_OPTION_NAMES];
@@ -194,6 +223,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
   checker.positive(c.fetchMaxWaitTime, 'fetchMaxWaitTime');
   checker.positive(c.commitInterval, 'commitInterval');
   checker.oneOf(c.offset, ['oldest', 'newest'], 'offset');
+  checker.oneOf(c.isolation, CONSUMER_ISOLATIONS, 'isolation');
   checker.oneOf(c.ordering, ['partition', 'key', 'none'], 'ordering');
   checker.positive(c.maxConcurrency, 'maxConcurrency', { integer: true });
   // (An unknown ordering is reported on its own.)
@@ -208,6 +238,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
   }
   checkOnHandlerError(checker, c.onError);
   checkHandlerTimeout(checker, c.handlerTimeoutMs);
+  checkConsumerSchemaRegistry(checker, c.schemaRegistry);
   if (Array.isArray(c.brokers) && typeof c.minBrokersHealthy === 'number') {
     checker.require(c.minBrokersHealthy <= c.brokers.length, 'minBrokersHealthy', 'must not exceed the number of brokers');
   }
@@ -225,6 +256,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
     messageConsumeTimeout: sessionTimeout,
     stallTimeout: c.stallTimeout ?? STALL_TIMEOUT_SESSIONS * sessionTimeout,
     offset: c.offset ?? CONSUMER_GROUP_DEFAULTS.offset,
+    isolation: c.isolation ?? CONSUMER_GROUP_DEFAULTS.isolation,
     fetchMaxWaitTime: c.fetchMaxWaitTime ?? CONSUMER_GROUP_DEFAULTS.fetchMaxWaitTime,
     commitInterval: c.commitInterval ?? CONSUMER_GROUP_DEFAULTS.commitInterval,
     ordering: c.ordering ?? CONSUMER_GROUP_DEFAULTS.ordering,
@@ -235,6 +267,7 @@ export function resolveConsumerGroupConfig(config: ConsumerGroupConfig): Resolve
     onPartitionsRevoked: c.onPartitionsRevoked,
     failurePolicy: resolveFailurePolicy(c.onError),
     handlerTimeoutMs: c.handlerTimeoutMs,
+    schemaRegistry: c.schemaRegistry,
   });
 }
 

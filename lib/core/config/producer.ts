@@ -14,6 +14,8 @@ import {
   type ResolvedTelemetryOptions,
   type TelemetryOptions,
 } from '../telemetry/telemetry-options.js';
+import { checkProducerSchemaRegistry } from '../registry/registry-options.js';
+import type { AvroRegistrySerializerOptions } from '../registry/writer-schemas.js';
 
 /** Acknowledgement a produce request waits for: none, the leader only, or every in-sync replica. */
 export type ProducerAcks = 0 | 1 | 'all';
@@ -109,6 +111,26 @@ export interface ProducerConfig extends ConnectionConfig, TelemetryOptions {
   requestTimeout?: number;
   /** The producer-wide `request-id` header value. Default: a random UUID per producer. */
   requestId?: string;
+  /**
+   * Makes this a transactional producer (docs/exactly-once.md): records are sent only inside
+   * `producer.transaction(async (tx) => ...)`, and become visible to `read_committed` consumers
+   * when the transaction commits. A producer started later with the same id fences this one
+   * (`ProducerFencedError`). Implies `idempotent: true`, `acks: 'all'` and one batch in flight.
+   */
+  transactionalId?: string;
+  /**
+   * How long a transaction may stay open, ms, from its start to its commit; the broker aborts a
+   * transaction that stays open longer, and this producer refuses to commit one that took longer
+   * (`TransactionTimeoutError`). At most the broker's `transaction.max.timeout.ms` (15 minutes by
+   * default). Only with `transactionalId`. Default 60,000 (kafkajs').
+   */
+  transactionTimeoutMs?: number;
+  /**
+   * Write `send()` records in the schema registry's framing (docs/schema-registry.md): the registry,
+   * the subject name strategy, auto-registration and the latest version's time limit. Default: none
+   * (`send()` writes plain Avro, dp-kafka's format).
+   */
+  schemaRegistry?: AvroRegistrySerializerOptions;
 }
 
 /**
@@ -134,6 +156,7 @@ export const PRODUCER_DEFAULTS = {
   maxInFlightBatches: 1,
   maxQueuedBytes: DEFAULT_MAX_QUEUED_BYTES,
   requestTimeout: 10_000,
+  transactionTimeoutMs: 60_000,
 } as const;
 
 /**
@@ -158,6 +181,10 @@ export interface ResolvedProducerConfig extends ResolvedConnectionConfig, Resolv
   readonly maxQueuedBytes: number;
   readonly requestTimeout: number;
   readonly requestId: string;
+  /** Set for a transactional producer only. */
+  readonly transactionalId: string | undefined;
+  readonly transactionTimeoutMs: number;
+  readonly schemaRegistry: AvroRegistrySerializerOptions | undefined;
 }
 
 /** The producer-only option names (the connection ones are in {@link CONNECTION_OPTION_NAMES}). */
@@ -178,6 +205,9 @@ export const PRODUCER_ONLY_OPTION_NAMES = optionNames<Omit<ProducerConfig, keyof
   maxQueuedBytes: true,
   requestTimeout: true,
   requestId: true,
+  transactionalId: true,
+  transactionTimeoutMs: true,
+  schemaRegistry: true,
   ...TELEMETRY_OPTION_NAMES,
 });
 
@@ -204,7 +234,9 @@ export function resolveProducerConfig(config: ProducerConfig): ResolvedProducerC
   checker.throwIfAny('producer');
 
   const connection = resolveConnectionConfig(config);
-  const idempotent = config.idempotent ?? PRODUCER_DEFAULTS.idempotent;
+  const transactional = config.transactionalId !== undefined;
+  // Transactions are built on the idempotent producer (kafkajs requires it too).
+  const idempotent = transactional || (config.idempotent ?? PRODUCER_DEFAULTS.idempotent);
   return Object.freeze({
     ...connection,
     topic: config.topic,
@@ -223,6 +255,9 @@ export function resolveProducerConfig(config: ProducerConfig): ResolvedProducerC
     maxQueuedBytes: config.maxQueuedBytes ?? PRODUCER_DEFAULTS.maxQueuedBytes,
     requestTimeout: config.requestTimeout ?? PRODUCER_DEFAULTS.requestTimeout,
     requestId: config.requestId ?? randomUUID(),
+    transactionalId: config.transactionalId,
+    transactionTimeoutMs: config.transactionTimeoutMs ?? PRODUCER_DEFAULTS.transactionTimeoutMs,
+    schemaRegistry: config.schemaRegistry,
     ...resolveTelemetryOptions(config),
   });
 }
@@ -261,6 +296,32 @@ function checkProducerFields(checker: ConfigChecker, config: Partial<ProducerCon
     checker.require(config.retryMax !== 0, 'retryMax', 'must be > 0 when idempotent is true');
   }
   if (config.requestId !== undefined) checker.nonEmptyString(config.requestId, 'requestId');
+  checkProducerSchemaRegistry(checker, config.schemaRegistry);
+  checkTransactionFields(checker, config);
+}
+
+/**
+ * `transactionalId` and what it implies: the idempotent producer with acks from every in-sync
+ * replica and one batch in flight (a transaction's records keep their order and sequence).
+ */
+function checkTransactionFields(checker: ConfigChecker, config: Partial<ProducerConfig>): void {
+  if (config.transactionalId === undefined) {
+    checker.require(config.transactionTimeoutMs === undefined, 'transactionTimeoutMs', 'is only valid with transactionalId');
+    return;
+  }
+  checker.nonEmptyString(config.transactionalId, 'transactionalId');
+  checker.positive(config.transactionTimeoutMs, 'transactionTimeoutMs', { integer: true });
+  const needs = 'when transactionalId is set';
+  checker.require(config.idempotent !== false, 'idempotent', `must not be false ${needs}`);
+  checker.require(config.acks === undefined || config.acks === 'all', 'acks', `must be 'all' ${needs}`);
+  checker.require(config.maxInFlightBatches === undefined || config.maxInFlightBatches === 1, 'maxInFlightBatches', `must be 1 ${needs}`);
+  checker.require(config.retryMax !== 0, 'retryMax', `must be > 0 ${needs}`);
+  // tx.send() writes plain Avro; registry framing inside transactions is not built yet.
+  checker.require(
+    config.schemaRegistry === undefined,
+    'schemaRegistry',
+    `is not supported ${needs} yet (in KafkaModule, set schemaRegistry: false on this producer)`,
+  );
 }
 
 /** `maxQueuedBytes`: a positive integer that leaves room for at least one record of the largest size. */

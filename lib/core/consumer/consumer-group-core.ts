@@ -28,6 +28,7 @@ import { forwarderProducerConfig, kafkaJsForwarderSink, SinkFailureForwarder, ty
 import type { FailureServices, FailureSettings } from './failure/failure-ladder.js';
 import { FailureCounters, type FailureStats } from './failure/failure-stats.js';
 import { HandlerSlot } from './handler-slot.js';
+import { registryDecodingOf } from './registry-decoding.js';
 import type { MessageHandler } from './message-dispatcher.js';
 import { checkTopicPartitions, type AssignedPartitions, type SeekRequest } from './partition-request.js';
 import { APP_PAUSE_HOLDER, assignmentToList, PauseSet, type TopicPartitions } from './pause-set.js';
@@ -169,6 +170,7 @@ export class ConsumerGroupCore {
       emit: (error) => this.emit(error),
       logData: () => this.logData(),
       failure: (options) => this.failureSettings(options),
+      registry: registryDecodingOf(config.schemaRegistry),
     });
     this.runner = new ConsumeRunner({
       transport,

@@ -11,6 +11,8 @@ import { MessageDispatcher, type MessageHandler } from './message-dispatcher.js'
 import type { ConsumePipeline } from './pipeline.js';
 import type { ConsumerState, StateListener } from './state.js';
 import { traceBatchHandler, traceMessageHandler, type ConsumerTelemetry } from '../telemetry/consumer-telemetry.js';
+import type { RegistryDecoding } from '../message.js';
+import { decodingBatchHandler, decodingMessageHandler } from './registry-decoding.js';
 
 /** Options of a {@link HandlerSlot}. */
 export interface HandlerSlotOptions {
@@ -28,6 +30,8 @@ export interface HandlerSlotOptions {
   readonly telemetry?: ConsumerTelemetry;
   /** The failure handling of a handler registered with `options` (validates them; throws KafkaConfigError). */
   readonly failure: (options: HandlerOptions | undefined) => FailureSettings;
+  /** Schema registry decoding before each handler call; absent without a `schemaRegistry`. */
+  readonly registry?: RegistryDecoding;
 }
 
 /**
@@ -47,8 +51,9 @@ export class HandlerSlot {
   message(handler: MessageHandler, options?: HandlerOptions): void {
     this.checkHandler(handler);
     this.checkFree();
-    const { pipeline, numWorkers, ordering, maxConcurrency, emit, logData, telemetry } = this.options;
+    const { pipeline, numWorkers, ordering, maxConcurrency, emit, logData, telemetry, registry } = this.options;
     const failure = this.options.failure(options);
+    if (registry) handler = decodingMessageHandler(handler, registry);
     handler = traceMessageHandler(handler, telemetry);
     if (ordering === 'partition') {
       this.install(new MessageDispatcher({ handler, numWorkers, tracker: pipeline.tracker, emit, logData, failure }));
@@ -73,8 +78,9 @@ export class HandlerSlot {
     this.checkHandler(handler);
     this.checkPartitionOrdering('registerBatchHandler');
     this.checkFree();
-    const { pipeline, batchSize, batchWaitTime, emit, logData, telemetry } = this.options;
+    const { pipeline, batchSize, batchWaitTime, emit, logData, telemetry, registry } = this.options;
     const failure = this.options.failure(options);
+    if (registry) handler = decodingBatchHandler(handler, registry);
     handler = traceBatchHandler(handler, telemetry);
     this.install(new BatchDispatcher({ handler, batchSize, batchWaitTime, tracker: pipeline.tracker, emit, logData, failure }));
   }
@@ -83,6 +89,12 @@ export class HandlerSlot {
   channel(onStateChange: (listener: StateListener) => () => void, state: ConsumerState): MessageChannel {
     if (!this.reader) {
       this.checkPartitionOrdering('messages()');
+      if (this.options.registry) {
+        throw new HandlerRegistrationError(
+          'messages() cannot read through a schema registry (its writer schemas are fetched before a handler call); use registerHandler or registerBatchHandler',
+          this.options.logData(),
+        );
+      }
       const { pipeline, numWorkers, batchSize } = this.options;
       const channel = new MessageChannel({
         capacity: Math.max(numWorkers, batchSize),

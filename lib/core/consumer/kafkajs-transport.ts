@@ -91,6 +91,7 @@ export class KafkaJsConsumerTransport implements ConsumerTransport {
       heartbeatInterval: config.heartbeatInterval,
       rebalanceTimeout: REBALANCE_TIMEOUT,
       maxWaitTimeInMs: config.fetchMaxWaitTime,
+      readUncommitted: config.isolation === 'read_uncommitted',
       retry: { restartOnFailure: async () => false },
       // A parallel ordering buffers at most a few thousand records, and kafkajs decodes a whole fetch
       // at once: smaller fetches keep memory flat on a backlog (a larger first record still comes).

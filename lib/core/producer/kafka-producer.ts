@@ -3,12 +3,22 @@ import { encodeAvro, type AvroSchema } from '../avro.js';
 import type { AvroValue } from '../avro-schema.js';
 import { resolveProducerConfig, type ProducerConfig, type ResolvedProducerConfig } from '../config/producer.js';
 import { ErrorHub } from '../error-stream.js';
-import { describeCause, ProducerClosedError, type KafkaAuthorizationError } from '../errors.js';
+import {
+  describeCause,
+  InvalidMessageError,
+  KafkaError,
+  NotTransactionalError,
+  ProducerClosedError,
+  ProducerNotInitialisedError,
+  TransactionRequiredError,
+  type KafkaAuthorizationError,
+} from '../errors.js';
 import type { KafkaLogger } from '../logger.js';
 import { Initialiser } from '../initialiser.js';
 import { toKafkaError } from '../security/authorization.js';
 import { AuthorizationStatus } from '../security/auth-status.js';
-import { ProducerHeaders, toJsonValue, toRecordValue, type SendOptions } from './record.js';
+import { ProducerHeaders, toJsonValue, toRecordValue, type AvroSendOptions, type SendOptions } from './record.js';
+import { RegistrySends } from './registry-sends.js';
 import { BatchDelivery } from './batch-delivery.js';
 import { kafkaClientFor, kafkaJsProducerFor } from './kafkajs-producer.js';
 import { closeTimeoutOf, flushAndDisconnect, type ProducerCloseOptions } from './close-sequence.js';
@@ -27,8 +37,12 @@ import { checkHealthOf, closeHealthCheckerOf } from '../health/checker-of.js';
 import type { HealthReport } from '../health/health-types.js';
 import { scheduleBackgroundStart } from '../background-start.js';
 import { ProducerTelemetry } from '../telemetry/producer-telemetry.js';
+import { KafkaJsTransactionalSink } from './kafkajs-transactional-sink.js';
+import type { ProducerTransaction } from './producer-transaction.js';
+import { TransactionRunner } from './transaction-runner.js';
+import { isTransactionalSink } from './transactional-sink.js';
 
-export type { SendOptions } from './record.js';
+export type { SendOptions, AvroSendOptions } from './record.js';
 export type { ProducerSink } from './topic-batch-sender.js';
 export { PRODUCER_CLOSE_TIMEOUT_MS, type ProducerCloseOptions } from './close-sequence.js';
 
@@ -57,6 +71,10 @@ export class ProducerCore implements KafkaProducer {
   private readonly initialiser: Initialiser;
   private readonly authorization: AuthorizationStatus;
   private readonly telemetry: ProducerTelemetry | undefined;
+  /** Set on a transactional producer (`transactionalId`). */
+  private readonly transactions: TransactionRunner | undefined;
+  /** `send()` through the schema registry; undefined without `schemaRegistry` (plain Avro). */
+  private readonly registrySends: RegistrySends | undefined;
   private state: ProducerState = 'initialising';
   private closing: Promise<void> | undefined;
   private stopLoggingErrors: (() => void) | undefined;
@@ -77,7 +95,12 @@ export class ProducerCore implements KafkaProducer {
     this.authorization = new AuthorizationStatus(this.errors);
     this.headers = new ProducerHeaders(this.config.requestId);
     this.kafka = kafkaClientFor(this.config);
-    this.producer = sink ?? kafkaJsProducerFor(this.kafka, this.config);
+    const { transactionalId } = this.config;
+    this.producer =
+      sink ??
+      (transactionalId === undefined
+        ? kafkaJsProducerFor(this.kafka, this.config)
+        : new KafkaJsTransactionalSink(this.kafka, { ...this.config, transactionalId }));
     this.delivery = new BatchDelivery({
       sink: this.producer,
       settings: this.config,
@@ -101,6 +124,16 @@ export class ProducerCore implements KafkaProducer {
       flush: (messages) => this.delivery.send(messages),
       emit: (error) => this.errors.emit(error),
     });
+    this.transactions = transactionalId === undefined ? undefined : this.transactionRunner(transactionalId);
+    const { schemaRegistry } = this.config;
+    this.registrySends = schemaRegistry
+      ? new RegistrySends({
+          topic: this.topic,
+          serializer: schemaRegistry,
+          submit: (encode, options) => this.queue.submit(encode, options),
+          fail: (error) => this.refuse(error),
+        })
+      : undefined;
     this.initialiser = new Initialiser({
       connect: () => this.producer.connect(),
       // An injected sink (the test kit's) has no brokers to probe.
@@ -179,25 +212,58 @@ export class ProducerCore implements KafkaProducer {
 
   /**
    * Encodes `event` with the Avro `schema` and sends it. With a schema written `as const`, `event`
-   * is type-checked against it ({@link AvroValue}); other schemas take any event.
+   * is type-checked against it ({@link AvroValue}); other schemas take any event. With a
+   * `schemaRegistry` the record is written in the registry's framing (magic byte, schema id, Avro
+   * body; see {@link AvroSendOptions} for `schemaId` and registry keys); the first send of a schema
+   * asks the registry, later ones do not.
    *
    * @returns settles when the broker acknowledges the record. Rejects with {@link AvroCodecError}
    * (bad schema or event), {@link InvalidMessageError}, {@link MessageTooLargeError},
    * {@link ProducerNotInitialisedError}, {@link ProducerQueueFullError} or {@link ProducerClosedError} at once, and with
-   * {@link ProducerSendError} when the broker finally refuses it. Safe to leave unawaited.
+   * {@link ProducerSendError} when the broker finally refuses it. With a registry also with
+   * `SchemaRegistrationError` (refused registration, naming the subject and the registry's message),
+   * `SchemaRegistryUnavailableError` or `SchemaRegistryRequestError`. Safe to leave unawaited.
    */
-  send<S extends AvroSchema>(schema: S, event: AvroValue<S>, options?: SendOptions): Promise<void> {
-    return this.queue.submit(() => encodeAvro(schema, event), options);
+  send<S extends AvroSchema, K extends AvroSchema | undefined = undefined>(
+    schema: S,
+    event: AvroValue<S>,
+    options?: AvroSendOptions<K>,
+  ): Promise<void> {
+    const refused = this.refusedOutsideTransaction();
+    if (refused) return refused;
+    if (this.registrySends) return this.registrySends.send(schema, event, options);
+    if (options !== undefined && (options.keySchema !== undefined || options.schemaId !== undefined || options.keySchemaId !== undefined)) {
+      return this.refuse(new InvalidMessageError(this.topic, 'keySchema, schemaId and keySchemaId need a producer with a schemaRegistry'));
+    }
+    return this.queue.submit(() => encodeAvro(schema, event), options as SendOptions | undefined);
   }
 
   /** Sends raw bytes (a string is sent as UTF-8). Settles and fails like {@link send}. */
   sendBytes(value: Buffer | Uint8Array | string, options?: SendOptions): Promise<void> {
-    return this.queue.submit(() => toRecordValue(this.topic, value), options);
+    return this.refusedOutsideTransaction() ?? this.queue.submit(() => toRecordValue(this.topic, value), options);
   }
 
   /** Sends the JSON text of `value`. Settles and fails like {@link send}. */
   sendJSON(value: unknown, options?: SendOptions): Promise<void> {
-    return this.queue.submit(() => toJsonValue(this.topic, value), options);
+    return this.refusedOutsideTransaction() ?? this.queue.submit(() => toJsonValue(this.topic, value), options);
+  }
+
+  /**
+   * Runs `work` in a transaction (a producer with `transactionalId` only; docs/exactly-once.md).
+   * Commits once `work` resolved and every send of `tx` was acknowledged; aborts when `work`
+   * throws (then rejects with its error) or a send of `tx` failed (then with that send's error).
+   * One transaction at a time: a call made while one is open waits for it to end, in call order.
+   *
+   * @returns what `work` resolved with, once committed. Rejects with {@link NotTransactionalError}
+   * (no `transactionalId`), {@link ProducerNotInitialisedError}, {@link ProducerClosedError},
+   * {@link ProducerFencedError} (final: close this producer), {@link TransactionTimeoutError},
+   * {@link TransactionCommitError} or {@link TransactionAbortError}.
+   */
+  transaction<T>(work: (tx: ProducerTransaction) => Promise<T> | T): Promise<T> {
+    if (!this.transactions) return this.refuse(new NotTransactionalError(this.topic));
+    const result = this.transactions.run(work);
+    result.catch(noop);
+    return result;
   }
 
   /**
@@ -211,6 +277,13 @@ export class ProducerCore implements KafkaProducer {
    * @throws KafkaConfigError when `highWaterMark` is not a positive integer
    */
   output(options: OutputStreamOptions = {}): ProducerOutputStream {
+    if (this.config.transactionalId !== undefined) {
+      throw new TransactionRequiredError(
+        this.topic,
+        this.config.transactionalId,
+        'output() streams are not transactional; send with tx.send*()',
+      );
+    }
     const checker = new ConfigChecker();
     checker.knownKeys(options, ['highWaterMark']);
     checker.positive(options.highWaterMark, 'highWaterMark', { integer: true });
@@ -288,6 +361,47 @@ export class ProducerCore implements KafkaProducer {
     this.logger.info('kafka producer closed', { topic: this.topic });
   }
 
+  private transactionRunner(transactionalId: string): TransactionRunner {
+    if (!isTransactionalSink(this.producer)) {
+      throw new TypeError('a producer with transactionalId needs a sink that writes transactions');
+    }
+    return new TransactionRunner({
+      topic: this.topic,
+      transactionalId,
+      transactionTimeoutMs: this.config.transactionTimeoutMs,
+      sink: this.producer,
+      submit: (encode, options) => this.queue.submit(encode, options),
+      refusal: () => {
+        if (this.isClosed()) return new ProducerClosedError(this.topic);
+        return this.state === 'initialised' ? undefined : new ProducerNotInitialisedError(this.topic);
+      },
+      isClosed: () => this.isClosed(),
+      emit: (error) => this.errors.emit(error),
+      logger: this.logger,
+    });
+  }
+
+  /** A transactional producer's refusal of a send made outside `transaction()`. */
+  private refusedOutsideTransaction(): Promise<never> | undefined {
+    const { transactionalId } = this.config;
+    if (transactionalId === undefined) return undefined;
+    return this.refuse(
+      new TransactionRequiredError(
+        this.topic,
+        transactionalId,
+        'sends must be made inside producer.transaction(async (tx) => ...) with tx.send*()',
+      ),
+    );
+  }
+
+  /** A send refused before the queue: reported on `errors` like every refusal, and rejected (already handled). */
+  private refuse(error: KafkaError): Promise<never> {
+    this.errors.emit(error);
+    const refused = Promise.reject(error);
+    refused.catch(noop);
+    return refused;
+  }
+
   private readiness(): SendReadiness {
     if (this.isClosed()) return 'closed';
     return this.state === 'initialised' ? 'ready' : 'not-initialised';
@@ -343,18 +457,41 @@ export interface KafkaProducer {
   waitUntilInitialised(): Promise<void>;
   /**
    * Encodes `event` with the Avro `schema` and sends it. With a schema written `as const`, `event`
-   * is type-checked against it ({@link AvroValue}); other schemas take any event.
+   * is type-checked against it ({@link AvroValue}); other schemas take any event. With a
+   * `schemaRegistry` the record is written in the registry's framing (magic byte, schema id, Avro
+   * body; see {@link AvroSendOptions} for `schemaId` and registry keys); the first send of a schema
+   * asks the registry, later ones do not.
    *
    * @returns settles when the broker acknowledges the record. Rejects with {@link AvroCodecError}
    * (bad schema or event), {@link InvalidMessageError}, {@link MessageTooLargeError},
    * {@link ProducerNotInitialisedError}, {@link ProducerQueueFullError} or {@link ProducerClosedError} at once, and with
-   * {@link ProducerSendError} when the broker finally refuses it. Safe to leave unawaited.
+   * {@link ProducerSendError} when the broker finally refuses it. With a registry also with
+   * `SchemaRegistrationError` (refused registration, naming the subject and the registry's message),
+   * `SchemaRegistryUnavailableError` or `SchemaRegistryRequestError`. Safe to leave unawaited.
    */
-  send<S extends AvroSchema>(schema: S, event: AvroValue<S>, options?: SendOptions): Promise<void>;
+  send<S extends AvroSchema, K extends AvroSchema | undefined = undefined>(
+    schema: S,
+    event: AvroValue<S>,
+    options?: AvroSendOptions<K>,
+  ): Promise<void>;
   /** Sends raw bytes (a string is sent as UTF-8). Settles and fails like {@link KafkaProducer.send}. */
   sendBytes(value: Buffer | Uint8Array | string, options?: SendOptions): Promise<void>;
   /** Sends the JSON text of `value`. Settles and fails like {@link KafkaProducer.send}. */
   sendJSON(value: unknown, options?: SendOptions): Promise<void>;
+  /**
+   * Runs `work` in a transaction (a producer with `transactionalId` only; docs/exactly-once.md).
+   * Commits once `work` resolved and every send of `tx` was acknowledged; aborts when `work`
+   * throws (then rejects with its error) or a send of `tx` failed (then with that send's error).
+   * One transaction at a time: a call made while one is open waits for it to end, in call order.
+   * On a transactional producer, `send*()` outside a transaction reject with
+   * {@link TransactionRequiredError}.
+   *
+   * @returns what `work` resolved with, once committed. Rejects with {@link NotTransactionalError}
+   * (no `transactionalId`), {@link ProducerNotInitialisedError}, {@link ProducerClosedError},
+   * {@link ProducerFencedError} (final: close this producer), {@link TransactionTimeoutError},
+   * {@link TransactionCommitError} or {@link TransactionAbortError}.
+   */
+  transaction<T>(work: (tx: ProducerTransaction) => Promise<T> | T): Promise<T>;
   /**
    * dp-kafka's output channel as a Node `Writable` in object mode: write a `Buffer`, a string or
    * `{ key, value, headers, partition }`; records join the same batches as {@link KafkaProducer.send}.
@@ -363,7 +500,8 @@ export interface KafkaProducer {
    * Its records never fail with {@link ProducerQueueFullError}: when `maxQueuedBytes` is reached a
    * record waits for acks to free room (so the stream's writes wait too), in write order.
    *
-   * @throws KafkaConfigError when `highWaterMark` is not a positive integer
+   * @throws KafkaConfigError when `highWaterMark` is not a positive integer;
+   *   {@link TransactionRequiredError} on a transactional producer
    */
   output(options?: OutputStreamOptions): ProducerOutputStream;
   /**

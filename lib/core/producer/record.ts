@@ -1,3 +1,5 @@
+import type { AvroSchema } from '../avro.js';
+import type { AvroValue } from '../avro-schema.js';
 import { InvalidMessageError } from '../errors.js';
 import { currentRequestId, REQUEST_ID_HEADER } from '../request-context.js';
 import { OutgoingRecord } from './outgoing-record.js';
@@ -14,6 +16,23 @@ export interface SendOptions {
   headers?: Record<string, string | Buffer>;
   /** Explicit partition; default: chosen by key hash, or spread when there is no key. */
   partition?: number;
+}
+
+/**
+ * Per-record options of `send()` (Avro). Beside {@link SendOptions}, for a producer with a
+ * `schemaRegistry`: `schemaId` writes the value with that registered schema, and `keySchema` sends
+ * `key` as an Avro event framed through the registry (subject `<topic>-key` with the default
+ * strategy; `keySchemaId` fixes its id). Without `keySchema` the key is a string or bytes as usual.
+ */
+export interface AvroSendOptions<K extends AvroSchema | undefined = undefined> extends Omit<SendOptions, 'key'> {
+  /** Record key: a string or bytes, or with `keySchema` the key event. */
+  key?: K extends AvroSchema ? AvroValue<K> : string | Buffer;
+  /** Registry producers: the key's Avro schema; the key is written in the registry's framing. */
+  keySchema?: K;
+  /** Registry producers: write the value with this registered schema id (no latest-version lookup, no registration). */
+  schemaId?: number;
+  /** Registry producers: write the key with this registered schema id. */
+  keySchemaId?: number;
 }
 
 /**

@@ -1,9 +1,6 @@
-import type avro from 'avsc';
-import { toAvroType, type AvroSchema } from '../avro.js';
-import { AvroCodecError, describeCause } from '../errors.js';
-import { cachedPromise } from './promise-cache.js';
+import type { AvroSchema } from '../avro.js';
+import { RegistryRecordDecoder } from './registry-record-decoder.js';
 import type { SchemaRegistry } from './schema-registry.js';
-import { decodeRegistryFrame } from './wire-format.js';
 
 /**
  * Deserializes records in the Confluent wire format: the schema id in each record names the writer
@@ -12,10 +9,11 @@ import { decodeRegistryFrame } from './wire-format.js';
  * skipped). Resolvers are built once per (writer id, reader schema).
  */
 export class AvroRegistryDeserializer {
-  private readonly writers = new Map<number, Promise<avro.Type>>();
-  private readonly resolvers = new WeakMap<avro.Type, Map<number, avro.Resolver>>();
+  private readonly decoder: RegistryRecordDecoder;
 
-  constructor(private readonly registry: SchemaRegistry) {}
+  constructor(registry: SchemaRegistry) {
+    this.decoder = new RegistryRecordDecoder(registry);
+  }
 
   /**
    * Decodes one record. Rejects with `RegistryFramingError` (no magic byte, too short) or
@@ -24,36 +22,8 @@ export class AvroRegistryDeserializer {
    * cached and the registry cannot answer.
    */
   async deserialize<T = unknown>(bytes: Buffer, readerSchema?: AvroSchema): Promise<T> {
-    const { schemaId, body } = decodeRegistryFrame(bytes);
-    const writer = await cachedPromise(this.writers, schemaId, async () => toAvroType(await this.registry.schemaById(schemaId)));
-    const reader = readerSchema === undefined ? writer : toAvroType(readerSchema);
-    const resolver = reader === writer ? undefined : this.resolver(reader, writer, schemaId);
-    try {
-      return reader.fromBuffer(body, resolver) as T;
-    } catch (cause) {
-      throw new AvroCodecError(`failed to decode a record of schema id ${schemaId}: ${describeCause(cause)}`, { schemaId }, cause);
-    }
-  }
-
-  private resolver(reader: avro.Type, writer: avro.Type, schemaId: number): avro.Resolver {
-    let byWriter = this.resolvers.get(reader);
-    if (!byWriter) {
-      byWriter = new Map();
-      this.resolvers.set(reader, byWriter);
-    }
-    let resolver = byWriter.get(schemaId);
-    if (!resolver) {
-      try {
-        resolver = reader.createResolver(writer);
-      } catch (cause) {
-        throw new AvroCodecError(
-          `reader schema ${reader.name ?? reader.typeName} cannot read schema id ${schemaId}: ${describeCause(cause)}`,
-          { schemaId, reader: reader.name ?? reader.typeName },
-          cause,
-        );
-      }
-      byWriter.set(schemaId, resolver);
-    }
-    return resolver;
+    const pending = this.decoder.prepare(bytes);
+    if (pending) await pending;
+    return this.decoder.decode<T>(bytes, readerSchema);
   }
 }

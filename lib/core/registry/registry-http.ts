@@ -3,10 +3,13 @@ import {
   KafkaConfigError,
   SchemaRegistrationError,
   SchemaRegistryRequestError,
+  SchemaRegistryTlsError,
   SchemaRegistryUnavailableError,
+  UnsupportedSchemaTypeError,
   type ConfigProblem,
 } from '../errors.js';
-import type { RegisteredSchema, SchemaRegistry } from './schema-registry.js';
+import { createTlsFetch, findTlsFailure, loadRegistryTls, type SchemaRegistryTlsOptions } from './registry-tls.js';
+import type { RegisteredSchema, SchemaRegistryClient } from './schema-registry.js';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -22,22 +25,29 @@ export interface SchemaRegistryClientOptions {
   readonly auth?: SchemaRegistryAuth;
   /** Time limit of one request, ms (default 10000). A request that runs out is a `SchemaRegistryUnavailableError`. */
   readonly requestTimeoutMs?: number;
-  /** The `fetch` to use (default: Node's global `fetch`); for a proxy agent, custom TLS, or tests. */
+  /**
+   * TLS for an `https` URL: a private CA, a client certificate and key (mutual TLS), or
+   * `rejectUnauthorized: false`. Requests then go through `node:https`. Not with `fetch`.
+   */
+  readonly tls?: SchemaRegistryTlsOptions;
+  /** The `fetch` to use (default: Node's global `fetch`); for a proxy agent, or tests. Not with `tls`. */
   readonly fetch?: typeof fetch;
 }
 
 /** The raw REST calls of a Confluent-compatible registry, one HTTP request each (no cache). */
-export class RegistryHttp implements SchemaRegistry {
+export class RegistryHttp implements SchemaRegistryClient {
+  readonly url: string;
   private readonly baseUrl: string;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
   private readonly fetchFn: typeof fetch;
 
   constructor(options: SchemaRegistryClientOptions) {
-    validate(options);
+    const tlsFetch = validate(options);
     this.baseUrl = options.url.replace(/\/+$/, '');
+    this.url = this.baseUrl;
     this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    this.fetchFn = options.fetch ?? globalThis.fetch;
+    this.fetchFn = tlsFetch ?? options.fetch ?? globalThis.fetch;
     this.headers = { Accept: `${CONTENT_TYPE}, application/json`, ...authorization(options.auth) };
   }
 
@@ -48,22 +58,24 @@ export class RegistryHttp implements SchemaRegistry {
 
   async schemaById(id: number): Promise<string> {
     const answer = await this.request('GET', `/schemas/ids/${id}`);
-    const type = (answer as { schemaType?: unknown }).schemaType;
-    if (type !== undefined && type !== 'AVRO') {
-      throw new SchemaRegistryRequestError(`schema ${id}`, undefined, `schema type ${JSON.stringify(type)} is not supported (only AVRO)`);
-    }
+    requireAvro(answer, `schema id ${id}`);
     return readString(answer, 'schema', `schema ${id}`);
   }
 
   async latestVersion(subject: string): Promise<RegisteredSchema> {
     const request = `latest version of ${subject}`;
     const answer = await this.request('GET', `/subjects/${encodeURIComponent(subject)}/versions/latest`);
+    requireAvro(answer, `the latest version of subject ${subject}`);
     return {
       subject,
       id: readInteger(answer, 'id', request),
       version: readInteger(answer, 'version', request),
       schema: readString(answer, 'schema', request),
     };
+  }
+
+  async checkReachable(): Promise<void> {
+    await this.request('GET', '/config');
   }
 
   /** One request; `registerSubject` marks a registration, whose 409 and 422 are refusals. */
@@ -78,6 +90,8 @@ export class RegistryHttp implements SchemaRegistry {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (cause) {
+      const tls = findTlsFailure(cause);
+      if (tls) throw new SchemaRegistryTlsError(this.baseUrl, tls.code, `${what}: ${tls.problem}`, cause);
       const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
       throw new SchemaRegistryUnavailableError(
         this.baseUrl,
@@ -102,6 +116,13 @@ export class RegistryHttp implements SchemaRegistry {
     }
     throw new SchemaRegistryRequestError(what, response.status, message);
   }
+}
+
+/** Refuses an answer whose `schemaType` is not Avro (the registry omits the field for Avro). */
+function requireAvro(answer: unknown, what: string): void {
+  const type = (answer as { schemaType?: unknown } | null)?.schemaType;
+  if (type !== undefined && type !== 'AVRO')
+    throw new UnsupportedSchemaTypeError(what, typeof type === 'string' ? type : JSON.stringify(type));
 }
 
 function authorization(auth: SchemaRegistryAuth | undefined): Record<string, string> {
@@ -134,7 +155,8 @@ function readString(answer: unknown, field: string, request: string): string {
   return value;
 }
 
-function validate(options: SchemaRegistryClientOptions): void {
+/** Checks the options (one `KafkaConfigError` naming every bad field); returns the TLS `fetch` when `tls` is set. */
+function validate(options: SchemaRegistryClientOptions): typeof fetch | undefined {
   const problems: ConfigProblem[] = [];
   let url: URL | undefined;
   try {
@@ -147,5 +169,9 @@ function validate(options: SchemaRegistryClientOptions): void {
   const timeout = options.requestTimeoutMs;
   if (timeout !== undefined && (!Number.isInteger(timeout) || timeout <= 0))
     problems.push({ field: 'requestTimeoutMs', problem: `must be a positive integer, got ${timeout}` });
+  const tls = options.tls === undefined ? undefined : loadRegistryTls(options.tls, url, problems);
+  if (options.tls !== undefined && options.fetch !== undefined)
+    problems.push({ field: 'tls', problem: 'cannot be combined with fetch (give that fetch its own TLS settings)' });
   if (problems.length > 0) throw new KafkaConfigError('schema registry', problems);
+  return tls && createTlsFetch(tls);
 }

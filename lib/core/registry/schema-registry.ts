@@ -32,3 +32,19 @@ export interface RegisteredSchema {
   /** The schema's JSON text. */
   readonly schema: string;
 }
+
+/**
+ * A registry client that can also say whether the registry answers (what
+ * `createSchemaRegistryClient` returns; the health check uses it).
+ */
+export interface SchemaRegistryClient extends SchemaRegistry {
+  /** The registry's base URL, as configured (no trailing slash). */
+  readonly url: string;
+  /**
+   * One uncached request to the registry (`GET /config`, the global compatibility level, a few
+   * bytes on every Confluent-compatible registry). Resolves when it answers 2xx; rejects with
+   * `SchemaRegistryUnavailableError` (or its `SchemaRegistryTlsError`) when it cannot be reached,
+   * `SchemaRegistryRequestError` when it refuses (401, 403, or 404 for a URL that is not the API).
+   */
+  checkReachable(): Promise<void>;
+}

@@ -30,6 +30,18 @@ export function encodeRegistryFrame(schemaId: number, body: Buffer): Buffer {
 }
 
 /**
+ * The schema id of a framed record, without allocating (the hot path of the consumer). Throws
+ * {@link RegistryFramingError} like {@link decodeRegistryFrame}.
+ */
+export function registrySchemaId(bytes: Buffer | null | undefined): number {
+  if (!bytes || bytes.length < HEADER_BYTES || bytes[0] !== REGISTRY_MAGIC_BYTE) decodeRegistryFrame(bytes); // throws the precise error
+  return bytes!.readInt32BE(1);
+}
+
+/** Bytes of the framing header before the body. */
+export const REGISTRY_HEADER_BYTES = HEADER_BYTES;
+
+/**
  * Reads the Confluent framing of a record. Throws {@link RegistryFramingError} (not retryable) when
  * the record is shorter than the 5-byte header or does not start with the magic byte.
  */

@@ -25,8 +25,11 @@ export interface KafkaRequesterConfig extends ConnectionConfig {
 
 /** One request for {@link KafkaRequester.request}. */
 export interface KafkaRequest {
+  /** The request body, sent as given (JSON text for a handler that expects an object). */
   readonly value: Buffer | string;
+  /** The record key (partitioning and per-key ordering on the replier's side). */
   readonly key?: Buffer | string;
+  /** Extra headers; the request-reply headers are added to them. */
   readonly headers?: Readonly<Record<string, Buffer | string>>;
 }
 

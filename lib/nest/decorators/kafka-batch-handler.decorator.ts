@@ -10,7 +10,8 @@ export interface KafkaBatchHandlerOptions extends HandlerOptions {
   group: string;
   /**
    * Avro schema of the payloads: `@Payload()` is then the array of decoded events (without it, of
-   * the values parsed as JSON). The positional `messages` argument is unchanged.
+   * the values parsed as JSON; in a registry group, of the writers' events). The positional
+   * `messages` argument is unchanged.
    */
   schema?: AvroSchema;
 }

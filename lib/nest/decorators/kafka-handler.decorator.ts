@@ -19,7 +19,8 @@ export interface KafkaHandlerOptions extends HandlerOptions {
    * Avro schema of the payload. When given, the payload (the positional first argument, or
    * `@Payload()`) is the decoded event instead of the message (or of the JSON value); a payload
    * that does not decode fails the handler with an `AvroCodecError` (positional) or a
-   * `NonRetryableError` (`@Payload()`).
+   * `NonRetryableError` (`@Payload()`). In a group with a schema registry it is the reader
+   * schema: each record is read by the id it carries and resolved into it.
    */
   schema?: AvroSchema;
   // onError and handlerTimeoutMs (from HandlerOptions) override the group's for this handler.

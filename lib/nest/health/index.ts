@@ -9,4 +9,4 @@ import './terminus-peers.js';
 export { KafkaHealthIndicator } from './kafka.health-indicator.js';
 export type { KafkaHealthTarget } from './kafka.health-indicator.js';
 export { KafkaHealthModule } from './kafka-health.module.js';
-export type { KafkaClientHealthSummary } from './kafka-health.summary.js';
+export type { KafkaClientHealthSummary, SchemaRegistryHealthSummary } from './kafka-health.summary.js';

@@ -1,4 +1,5 @@
 import type { HealthReport, HealthStatus } from '../../core/health/health-types.js';
+import type { SchemaRegistryHealthReport } from '../../core/health/schema-registry-health.js';
 
 /** What the indicator reports for one producer or consumer group (the report, trimmed). */
 export interface KafkaClientHealthSummary {
@@ -28,5 +29,27 @@ export function summarise(report: HealthReport): KafkaClientHealthSummary {
     ...(missing.length > 0 ? { brokersMissingTopic: missing } : {}),
     ...(group ? { state: group.state } : {}),
     ...(group?.totalLag !== undefined ? { totalLag: group.totalLag } : {}),
+  };
+}
+
+/** What the indicator reports for the module's schema registry. */
+export interface SchemaRegistryHealthSummary {
+  /** `OK` or `WARNING` (never `CRITICAL`: cached schemas keep working). */
+  readonly health: HealthStatus;
+  /** Reachable, or why not. */
+  readonly message: string;
+  /** The registry's base URL. */
+  readonly url: string;
+  /** When the current run of failed checks began (ISO time), while unreachable. */
+  readonly failingSince?: string;
+}
+
+/** Shortens a registry report for an HTTP health answer. */
+export function summariseRegistry(report: SchemaRegistryHealthReport): SchemaRegistryHealthSummary {
+  return {
+    health: report.status,
+    message: report.message,
+    url: report.url,
+    ...(report.failingSince ? { failingSince: report.failingSince.toISOString() } : {}),
   };
 }

@@ -45,8 +45,9 @@ function splitPipes(
 }
 
 /**
- * The decoded payload: Avro-decoded with the handler's `schema`, else the value parsed as JSON
- * (an array of them in a batch handler). With `property`, that property of it. Pipes (global,
+ * The decoded payload: Avro-decoded with the handler's `schema` (through the schema registry in a
+ * group that has one, where without `schema` it is the writer's event), else the value parsed as
+ * JSON (an array of them in a batch handler). With `property`, that property of it. Pipes (global,
  * class, method and these) apply, and see it as `'body'`, so `ValidationPipe` validates a DTO
  * class. A payload that cannot be decoded or fails a pipe is a `NonRetryableError`.
  *

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { AvroSchema } from '../../core/avro.js';
 import { NonRetryableError, describeCause } from '../../core/errors.js';
-import type { KafkaMessage } from '../../core/message.js';
+import { hasRegistryDecoding, type KafkaMessage } from '../../core/message.js';
 import { KAFKA_CONTEXT_TYPE, KafkaBatchContext, KafkaContext } from './kafka-context.js';
 import { recordGuardSkip, type KafkaHandlerStats } from './kafka-handler-stats.js';
 import { KafkaParamType, type KafkaParamMetadata } from './kafka-param.decorators.js';
@@ -324,11 +324,13 @@ function extractor(type: number, data: string | undefined, target: PipelineTarge
   }
 }
 
-// Avro with the handler's schema, else JSON. Bad bytes can never become good: not retryable.
+// Avro with the handler's schema; else a registry record in its writer's schema, else JSON. Bad
+// bytes can never become good: not retryable.
 function payloadOf(message: KafkaMessage, target: PipelineTarget, property: string | undefined): unknown {
   let payload: unknown;
   try {
-    payload = target.schema === undefined ? message.json() : message.decode(target.schema);
+    payload =
+      target.schema !== undefined ? message.decode(target.schema) : hasRegistryDecoding(message) ? message.decode() : message.json();
   } catch (error) {
     throw new NonRetryableError(`payload of ${target.label} could not be decoded: ${describeCause(error)}`, message.logData(), {
       cause: error,

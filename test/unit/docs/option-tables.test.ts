@@ -9,6 +9,11 @@ import { HEALTH_CHECK_OPTION_NAMES } from '../../../lib/core/health/health-check
 import { HEALTH_SUBSCRIPTION_OPTION_NAMES } from '../../../lib/core/health/subscription.js';
 import { SASL_OPTION_NAMES, SECURITY_OPTION_NAMES } from '../../../lib/core/security/resolve.js';
 import { GROUP_ENTRY_OPTION_NAMES, HEALTH_SUBSCRIPTION_ENTRY_NAMES, MODULE_OPTION_NAMES } from '../../../lib/nest/kafka.registry.js';
+import { SCHEMA_REGISTRY_OPTION_NAMES } from '../../../lib/nest/kafka-schema-registry.js';
+import {
+  CONSUMER_SCHEMA_REGISTRY_OPTION_NAMES,
+  PRODUCER_SCHEMA_REGISTRY_OPTION_NAMES,
+} from '../../../lib/core/registry/registry-options.js';
 import { optionTables, userDocs, type OptionTable } from '../../../scripts/docs/markdown-blocks.js';
 import { projectRoot } from '../../../scripts/kafka/paths.js';
 
@@ -31,6 +36,9 @@ const ACCEPTED: Record<string, readonly string[]> = {
   module: without(MODULE_OPTION_NAMES, CONNECTION_OPTION_NAMES),
   'module-group-entry': without(GROUP_ENTRY_OPTION_NAMES, CONSUMER_GROUP_ONLY_OPTION_NAMES),
   'module-health-subscription': HEALTH_SUBSCRIPTION_ENTRY_NAMES,
+  'module-schema-registry': SCHEMA_REGISTRY_OPTION_NAMES,
+  'producer-schema-registry': PRODUCER_SCHEMA_REGISTRY_OPTION_NAMES,
+  'consumer-schema-registry': CONSUMER_SCHEMA_REGISTRY_OPTION_NAMES,
 };
 
 const tables: OptionTable[] = userDocs(projectRoot).flatMap((doc) => optionTables(projectRoot, doc));

@@ -50,6 +50,25 @@ describe('schema registry harness: pure parts', () => {
     assert.equal(registryUrl(18081), 'http://127.0.0.1:18081');
   });
 
+  it('adds an HTTPS listener from PEM files before -jar when asked, and names https URLs', () => {
+    const args = registryJavaArgs({
+      runnerJar: 'a.jar',
+      port: 1,
+      jvmOptions: [],
+      https: { port: 2, certFile: '/c.pem', keyFile: '/k.pem' },
+    });
+    assert.deepEqual(args, [
+      '-Dquarkus.http.port=1',
+      '-Dquarkus.http.host=127.0.0.1',
+      '-Dquarkus.http.ssl-port=2',
+      '-Dquarkus.http.ssl.certificate.files=/c.pem',
+      '-Dquarkus.http.ssl.certificate.key-files=/k.pem',
+      '-jar',
+      'a.jar',
+    ]);
+    assert.equal(registryUrl(8443, 'https'), 'https://127.0.0.1:8443');
+  });
+
   it('rejects a port outside 1..65535 with a RangeError naming it', () => {
     for (const port of [0, 65_536, 1.5, Number.NaN]) {
       assert.throws(

@@ -8,6 +8,7 @@ import { checkHealthOf, closeHealthCheckerOf } from '../../../lib/core/health/ch
 import { KafkaHealthIndicator } from '../../../lib/nest/health/index.js';
 import { KafkaModuleError } from '../../../lib/nest/kafka-module.error.js';
 import { KafkaClientRegistry } from '../../../lib/nest/kafka.registry.js';
+import { InMemorySchemaRegistry } from '../../../lib/testing/index.js';
 
 // Clients that never reach a broker: one still initialising (WARNING), one "initialised" against
 // a port nobody listens on (CRITICAL: connection refused at once). Their `checker()` is the real
@@ -27,8 +28,13 @@ function withChecker<T extends Parameters<typeof checkHealthOf>[0]>(client: T): 
   return Object.assign(client, { checker: () => checkHealthOf(client) });
 }
 
-function fakeRegistry(producers: Record<string, object>, groups: Record<string, object>): Partial<KafkaClientRegistry> {
+function fakeRegistry(
+  producers: Record<string, object>,
+  groups: Record<string, object>,
+  schemaRegistry: object | null = null,
+): Partial<KafkaClientRegistry> {
   return {
+    schemaRegistry: () => schemaRegistry as never,
     producers: () => Object.entries(producers).map(([name, producer]) => ({ name, producer })) as never,
     groups: () => Object.entries(groups).map(([name, group]) => ({ name, group, autoStart: true })) as never,
     producer: (name: string) => {
@@ -42,9 +48,17 @@ function fakeRegistry(producers: Record<string, object>, groups: Record<string, 
   };
 }
 
-async function indicatorWith(producers: Record<string, object>, groups: Record<string, object> = {}): Promise<KafkaHealthIndicator> {
+async function indicatorWith(
+  producers: Record<string, object>,
+  groups: Record<string, object> = {},
+  schemaRegistry: object | null = null,
+): Promise<KafkaHealthIndicator> {
   const moduleRef = await Test.createTestingModule({
-    providers: [KafkaHealthIndicator, HealthIndicatorService, { provide: KafkaClientRegistry, useValue: fakeRegistry(producers, groups) }],
+    providers: [
+      KafkaHealthIndicator,
+      HealthIndicatorService,
+      { provide: KafkaClientRegistry, useValue: fakeRegistry(producers, groups, schemaRegistry) },
+    ],
   }).compile();
   return moduleRef.get(KafkaHealthIndicator);
 }
@@ -88,5 +102,37 @@ describe('KafkaHealthIndicator', () => {
     const result = await indicator.isHealthy('kafka', { group: 'nope' });
     assert.equal(result.kafka.status, 'down');
     assert.match(String(result.kafka.message), /no consumer group named "nope"/);
+  });
+
+  it("reports the module's schema registry: OK when it answers, WARNING (still up) when it does not", async () => {
+    const healthy = await (await indicatorWith({}, {}, new InMemorySchemaRegistry())).isHealthy('kafka');
+    assert.equal(healthy.kafka.status, 'up');
+    assert.equal(healthy.kafka.health, 'OK');
+    assert.deepEqual(healthy.kafka.schemaRegistry, { health: 'OK', message: 'schema registry is reachable', url: 'in-memory' });
+
+    const down = new InMemorySchemaRegistry();
+    down.setUnavailable(true);
+    const result = await (await indicatorWith({}, {}, down)).isHealthy('kafka');
+    assert.equal(result.kafka.status, 'up', 'an unreachable registry never takes the service down');
+    assert.equal(result.kafka.health, 'WARNING');
+    const entry = result.kafka.schemaRegistry as { health: string; message: string; failingSince: string };
+    assert.equal(entry.health, 'WARNING');
+    assert.match(entry.message, /schema registry in-memory is not reachable/);
+    assert.ok(!Number.isNaN(Date.parse(entry.failingSince)));
+  });
+
+  it('leaves the registry out of a check of one named client, and out when the module has none or it cannot be checked', async () => {
+    const registry = new InMemorySchemaRegistry();
+    const one = await (await indicatorWith({ events: idleProducer }, {}, registry)).isHealthy('events', { producer: 'events' });
+    assert.equal(one.events.schemaRegistry, undefined);
+    const none = await (await indicatorWith({ events: idleProducer })).isHealthy('kafka');
+    assert.equal(none.kafka.schemaRegistry, undefined);
+    const uncheckable = {
+      register: () => Promise.resolve(1),
+      schemaById: () => Promise.resolve(''),
+      latestVersion: () => Promise.reject(new Error('x')),
+    };
+    const own = await (await indicatorWith({ events: idleProducer }, {}, uncheckable)).isHealthy('kafka');
+    assert.equal(own.kafka.schemaRegistry, undefined);
   });
 });

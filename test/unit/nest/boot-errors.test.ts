@@ -63,6 +63,18 @@ async function boot(options: KafkaModuleOptions, providers: Provider[]): Promise
   }
 }
 
+/** Accepts a KafkaConfigError whose problems read `<field> <problem>` exactly as `expected`, in order. */
+function configProblems(expected: readonly string[]) {
+  return (error: unknown): boolean => {
+    assert.ok(error instanceof KafkaConfigError, `expected KafkaConfigError, got ${String(error)}`);
+    assert.deepEqual(
+      error.problems.map((p) => `${p.field} ${p.problem}`),
+      expected,
+    );
+    return true;
+  };
+}
+
 function moduleError(pattern: RegExp) {
   return (error: unknown): boolean => {
     assert.ok(error instanceof KafkaModuleError, `expected KafkaModuleError, got ${String(error)}`);
@@ -138,6 +150,21 @@ describe('KafkaModule boot errors', () => {
     );
   });
 
+  it('checks the transaction options: isolation of a group entry, transactionalId rules of a producer entry', async () => {
+    const options = {
+      ...quiet,
+      producers: { events: { topic: 'events', transactionalId: 'events-tx', acks: 1 } },
+      consumerGroups: { orders: { ...group('orders'), isolation: 'committed' } },
+    };
+    await assert.rejects(
+      boot(options as KafkaModuleOptions, [OrdersHandler]),
+      configProblems([
+        "producers.events.acks must be 'all' when transactionalId is set",
+        'consumerGroups.orders.isolation must be one of read_committed, read_uncommitted',
+      ]),
+    );
+  });
+
   it('names every unknown option, at every level, once, with a hint', async () => {
     const options = {
       ...quiet,
@@ -148,23 +175,19 @@ describe('KafkaModule boot errors', () => {
       },
       security: { tls: false, sasl: { mechanism: 'plain' as const, username: 'u', password: 'p', user: 'x' } },
     };
-    await assert.rejects(boot(options as KafkaModuleOptions, [OrdersHandler]), (error: unknown) => {
-      assert.ok(error instanceof KafkaConfigError, `expected KafkaConfigError, got ${String(error)}`);
-      assert.deepEqual(
-        error.problems.map((p) => `${p.field} ${p.problem}`),
-        [
-          'shutdownTimout is not a known option (did you mean shutdownTimeout?)',
-          'producers.events.brokers is a connection setting: set it once at the top level of the KafkaModule options',
-          'producers.events.lingerMS is not a known option (did you mean lingerMs?)',
-          // security is a top-level setting every client shares: named there, once.
-          'security.sasl.user is not a known option',
-          'consumerGroups.orders.numWorker is not a known option (did you mean numWorkers?)',
-          'consumerGroups.orders.bogusOption is not a known option',
-          'consumerGroups.orders.healthSubscription.intervall is not a known option (did you mean interval?)',
-        ],
-      );
-      return true;
-    });
+    await assert.rejects(
+      boot(options as KafkaModuleOptions, [OrdersHandler]),
+      configProblems([
+        'shutdownTimout is not a known option (did you mean shutdownTimeout?)',
+        'producers.events.brokers is a connection setting: set it once at the top level of the KafkaModule options',
+        'producers.events.lingerMS is not a known option (did you mean lingerMs?)',
+        // security is a top-level setting every client shares: named there, once.
+        'security.sasl.user is not a known option',
+        'consumerGroups.orders.numWorker is not a known option (did you mean numWorkers?)',
+        'consumerGroups.orders.bogusOption is not a known option',
+        'consumerGroups.orders.healthSubscription.intervall is not a known option (did you mean interval?)',
+      ]),
+    );
   });
 
   it('names a malformed top-level broker address once, at the top level, however many clients share it', async () => {

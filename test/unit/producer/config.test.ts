@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { PRODUCER_DEFAULTS, resolveProducerConfig, type ProducerConfig } from '../../../lib/core/config/producer.js';
 import { KafkaConfigError } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
+import { InMemorySchemaRegistry } from '../../../lib/testing/index.js';
 
 const base: ProducerConfig = { brokers: ['127.0.0.1:9092'], topic: 'orders', logger: silentLogger };
 
@@ -137,4 +138,31 @@ test('missing config, topic and brokers are reported, not crashed on', () => {
   assert.deepEqual(badFields(undefined), ['config']);
   assert.deepEqual(badFields({}).sort(), ['brokers', 'topic']);
   assert.deepEqual(badFields({ ...base, logger: {} }), ['logger']);
+});
+
+test('transactionalId implies the idempotent producer with acks all; transactionTimeoutMs defaults to 60 s', () => {
+  const resolved = resolveProducerConfig({ ...base, transactionalId: 'orders-tx' });
+  assert.equal(resolved.transactionalId, 'orders-tx');
+  assert.equal(resolved.idempotent, true);
+  assert.equal(resolved.acks, 'all');
+  assert.equal(resolved.maxInFlightBatches, 1);
+  assert.equal(resolved.transactionTimeoutMs, 60_000);
+  assert.equal(resolveProducerConfig(base).transactionalId, undefined);
+  assert.equal(resolveProducerConfig({ ...base, transactionalId: 't', transactionTimeoutMs: 5_000 }).transactionTimeoutMs, 5_000);
+});
+
+test('transaction settings that contradict transactionalId are named', () => {
+  assert.deepEqual(badFields({ ...base, transactionalId: 't', idempotent: false, acks: 1, maxInFlightBatches: 3, retryMax: 0 }), [
+    'idempotent',
+    'acks',
+    'maxInFlightBatches',
+    'retryMax',
+  ]);
+  assert.deepEqual(badFields({ ...base, transactionalId: 't', transactionTimeoutMs: 1.5 }), ['transactionTimeoutMs']);
+  assert.deepEqual(badFields({ ...base, transactionalId: '  ' }), ['transactionalId']);
+  assert.deepEqual(badFields({ ...base, transactionTimeoutMs: 1_000 }), ['transactionTimeoutMs']);
+  // tx.send() writes plain Avro, so registry framing on a transactional producer is refused, not half applied.
+  assert.deepEqual(badFields({ ...base, transactionalId: 't', schemaRegistry: { registry: new InMemorySchemaRegistry() } }), [
+    'schemaRegistry',
+  ]);
 });

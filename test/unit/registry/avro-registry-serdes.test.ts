@@ -169,6 +169,16 @@ test('a record without the framing or with a broken body is a non-retryable type
   await assert.rejects(deserializer.deserialize(encodeAvro(ORDER_V1, { id: 'plain avro' })), RegistryFramingError);
   const id = await registry.register('orders-value', JSON.stringify(ORDER_V2));
   await assert.rejects(deserializer.deserialize(encodeRegistryFrame(id, Buffer.from([2, 0x61]))), AvroCodecError);
+  const good = encodeAvro(ORDER_V2, { id: 'a', amount: 1 });
+  await assert.rejects(
+    deserializer.deserialize(encodeRegistryFrame(id, Buffer.concat([good, Buffer.from([7])]))),
+    /1 byte\(s\) after the body/,
+  );
+  await assert.rejects(deserializer.deserialize(encodeRegistryFrame(id, good.subarray(0, good.length - 1))), AvroCodecError);
+  // A framed body of a larger record than the encoder's scratch buffer (64 KiB) still frames whole.
+  const big = { id: 'x'.repeat(200_000), amount: 2 };
+  const framed = await new AvroRegistrySerializer({ registry }).serialize('orders', ORDER_V2, big, { schemaId: id });
+  assert.deepEqual({ ...(await deserializer.deserialize<object>(framed, ORDER_V2)) }, big);
 });
 
 test('the registered schema keeps defaults and logical types as written', async () => {

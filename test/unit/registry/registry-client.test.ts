@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import {
   createSchemaRegistryClient,
   KafkaConfigError,
+  MessageDecodeError,
+  UnsupportedSchemaTypeError,
   SchemaRegistrationError,
   SchemaRegistryRequestError,
   SchemaRegistryUnavailableError,
@@ -86,17 +88,19 @@ test('an id is fetched once: concurrent lookups share one request, later ones hi
   assert.equal(stub.seen.length, 1);
 });
 
-test('registrations and latest versions are cached, and a latest version also warms its id', async () => {
+test('registrations are cached; a latest version is asked each time (concurrent calls share one) and warms its id', async () => {
   const stub = stubFetch((request) =>
     request.method === 'POST' ? json(200, { id: 1 }) : json(200, { id: 2, version: 1, schema: SCHEMA }),
   );
   const client = createSchemaRegistryClient({ url: 'http://r', fetch: stub.fetch });
   await client.register('s', SCHEMA);
   await client.register('s', SCHEMA);
+  await Promise.all([client.latestVersion('t'), client.latestVersion('t')]);
+  assert.equal(stub.seen.length, 2, 'one registration, one shared latest-version request');
   await client.latestVersion('t');
-  await client.latestVersion('t');
+  assert.equal(stub.seen.length, 3, 'a later call asks again: a new version must be seen (serializers keep it for their TTL)');
   assert.equal(await client.schemaById(2), SCHEMA);
-  assert.equal(stub.seen.length, 2);
+  assert.equal(stub.seen.length, 3, 'the latest version warmed its id');
 });
 
 test('a failed lookup is not cached: the next one asks again', async () => {
@@ -158,15 +162,13 @@ test('a registry that is down, overloaded or too slow is a retryable SchemaRegis
   );
 });
 
-test('an unknown id, a non-Avro schema or an unreadable answer is a non-retryable request error', async () => {
+test('an unknown id or an unreadable answer is a non-retryable request error', async () => {
   const notFound = stubFetch(() => json(404, { error_code: 40403, message: 'Schema 5 not found' }));
   await assert.rejects(createSchemaRegistryClient({ url: 'http://r', fetch: notFound.fetch }).schemaById(5), (error: unknown) => {
     return (
       error instanceof SchemaRegistryRequestError && error.status === 404 && !error.retryable && /Schema 5 not found/.test(error.message)
     );
   });
-  const protobuf = stubFetch(() => json(200, { schema: 'syntax = "proto3";', schemaType: 'PROTOBUF' }));
-  await assert.rejects(createSchemaRegistryClient({ url: 'http://r', fetch: protobuf.fetch }).schemaById(5), /"PROTOBUF" is not supported/);
   const garbage = stubFetch(() => new Response('<html>', { status: 200 }));
   await assert.rejects(createSchemaRegistryClient({ url: 'http://r', fetch: garbage.fetch }).schemaById(5), /not JSON/);
   const noId = stubFetch(() => json(200, {}));
@@ -179,4 +181,46 @@ test('a bad URL or time-out is a config error naming every field', () => {
     (error: unknown) => error instanceof KafkaConfigError && error.problems.map((p) => p.field).join() === 'url,requestTimeoutMs',
   );
   assert.throws(() => createSchemaRegistryClient({ url: 'not a url' }), /url is not a URL/);
+});
+
+test('an id or latest version naming a JSON or Protobuf schema is an UnsupportedSchemaTypeError (a decode error, not retried)', async () => {
+  const protobuf = stubFetch(() => json(200, { schema: 'syntax = "proto3";', schemaType: 'PROTOBUF' }));
+  await assert.rejects(createSchemaRegistryClient({ url: 'http://r', fetch: protobuf.fetch }).schemaById(5), (error: unknown) => {
+    assert.ok(error instanceof UnsupportedSchemaTypeError);
+    assert.ok(error instanceof MessageDecodeError, 'the failure policy skips retries for decode errors');
+    assert.equal(error.schemaType, 'PROTOBUF');
+    assert.match(error.message, /schema id 5 is a PROTOBUF schema; only AVRO/);
+    return true;
+  });
+  const jsonSchema = stubFetch(() => json(200, { subject: 's', id: 2, version: 1, schema: '{"type":"object"}', schemaType: 'JSON' }));
+  await assert.rejects(
+    createSchemaRegistryClient({ url: 'http://r', fetch: jsonSchema.fetch }).latestVersion('s'),
+    (error: unknown) => error instanceof UnsupportedSchemaTypeError && error.schemaType === 'JSON' && /subject s/.test(error.message),
+  );
+  const avro = stubFetch(() => json(200, { schema: SCHEMA, schemaType: 'AVRO' }));
+  assert.equal(await createSchemaRegistryClient({ url: 'http://r', fetch: avro.fetch }).schemaById(5), SCHEMA);
+});
+
+test('tls options are checked: an https URL, PEM text or readable files, cert and key as a pair, not with fetch', () => {
+  const fields = (options: Parameters<typeof createSchemaRegistryClient>[0]): string[] => {
+    try {
+      createSchemaRegistryClient(options);
+    } catch (error) {
+      assert.ok(error instanceof KafkaConfigError);
+      return error.problems.map((p) => `${p.field}: ${p.problem}`);
+    }
+    return [];
+  };
+  assert.deepEqual(fields({ url: 'http://r', tls: { ca: '-----BEGIN CERTIFICATE-----' } }), [
+    'tls: needs an https URL, got http:',
+    'tls.ca: is inline PEM text without a complete -----BEGIN/-----END block',
+  ]);
+  assert.deepEqual(fields({ url: 'https://r', tls: { cert: '/no/such/cert.pem' } }), [
+    'tls.cert: cannot be read from file "/no/such/cert.pem": no such file',
+    'tls.key: is required with tls.cert and tls.key (a pair)',
+  ]);
+  assert.deepEqual(fields({ url: 'https://r', tls: { rejectUnauthorized: false }, fetch: globalThis.fetch }), [
+    'tls: cannot be combined with fetch (give that fetch its own TLS settings)',
+  ]);
+  assert.deepEqual(fields({ url: 'https://r', tls: { rejectUnauthorized: false } }), []);
 });
