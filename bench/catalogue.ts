@@ -1,6 +1,6 @@
 import type { BenchCompression } from './protocol.js';
 /** Which table a case belongs to. */
-export type CaseGroup = 'produce' | 'consume' | 'memory';
+export type CaseGroup = 'produce' | 'consume' | 'memory' | 'request-reply';
 
 /** One benchmark case. */
 export interface CaseSpec {
@@ -39,6 +39,8 @@ export interface CaseSpec {
    * for any user with the API in their tree). See {@link BenchTelemetry}.
    */
   readonly telemetry?: BenchTelemetry;
+  /** Request-reply cases: concurrent callers, each waiting for its reply before the next request. */
+  readonly callers?: number;
   /** Producer compression, and the codec of a consume case's backlog. Default `'none'`. */
   readonly compression?: Exclude<BenchCompression, 'none'>;
 }
@@ -68,6 +70,58 @@ export const KEY_BACKLOG = 4_000;
 export const KEY_COUNT = 1_000;
 
 const node = (script: string) => ({ kind: 'node', script }) as const;
+
+/** Concurrent callers of the request-reply cases (one at a time, and many). */
+export const REQUEST_CALLERS = [1, 16] as const;
+/** Round trips measured per request-reply case, by callers. */
+const REQUEST_ROUND_TRIPS: Readonly<Record<(typeof REQUEST_CALLERS)[number], number>> = { 1: 1_000, 16: 5_000 };
+
+/**
+ * Request-reply (issue 30): a `@MessagePattern` echo handler and a client, each on this module
+ * (`KafkaChannelsServer` / `KafkaChannelsClient`) or on the built-in transport (`ServerKafka` /
+ * `ClientKafka`), every pair at each number of callers. Named `rr-<client>-<server>-c<callers>`;
+ * each pair is divided by built-in → built-in at the same callers.
+ */
+const REQUEST_REPLY_CASES: readonly CaseSpec[] = REQUEST_CALLERS.flatMap((callers) =>
+  (
+    [
+      ['builtin', 'builtin'],
+      ['ours', 'ours'],
+      ['builtin', 'ours'],
+      ['ours', 'builtin'],
+    ] as const
+  ).map(([client, server]): CaseSpec => ({
+    name: `rr-${client}-${server}-c${callers}`,
+    group: 'request-reply',
+    description: `${client === 'ours' ? 'KafkaChannelsClient' : 'ClientKafka'}.send() → ${server === 'ours' ? 'KafkaChannelsServer' : 'ServerKafka'} @MessagePattern echo, ${callers} caller${callers > 1 ? 's' : ''}`,
+    runner: node('request-reply'),
+    baseline: `rr-builtin-builtin-c${callers}`,
+    workers: 1,
+    callers,
+    messages: REQUEST_ROUND_TRIPS[callers],
+    ...(client === 'ours' || server === 'ours' ? { ours: true } : {}),
+  })),
+);
+
+/** Workers of the request-reply case whose server (ours) handles partitions in parallel. */
+export const REQUEST_SERVER_WORKERS = 8;
+
+/**
+ * Ours → ours at 16 callers with a server of {@link REQUEST_SERVER_WORKERS} workers: the module
+ * commits a request after its reply is acknowledged, so one worker waits for that ack before the
+ * next request; the built-in server does not wait for it.
+ */
+const REQUEST_REPLY_PARALLEL_CASE: CaseSpec = {
+  name: `rr-ours-ours-c16-${REQUEST_SERVER_WORKERS}w`,
+  group: 'request-reply',
+  description: `KafkaChannelsClient.send() → KafkaChannelsServer @MessagePattern echo, 16 callers, server numWorkers ${REQUEST_SERVER_WORKERS}`,
+  runner: node('request-reply'),
+  baseline: 'rr-builtin-builtin-c16',
+  workers: REQUEST_SERVER_WORKERS,
+  callers: 16,
+  messages: REQUEST_ROUND_TRIPS[16],
+  ours: true,
+};
 
 /** Codecs of the compression cases (issue 25), fastest first as measured. */
 const BENCH_CODECS = ['lz4', 'zstd', 'snappy', 'gzip'] as const;
@@ -304,6 +358,15 @@ export const CASES: readonly CaseSpec[] = [
     baseline: 'raw-each-message',
   },
   {
+    name: 'strategy-event-pattern-1w',
+    group: 'consume',
+    description: 'KafkaChannelsServer (this module as a @nestjs/microservices strategy), @EventPattern, 1 worker',
+    runner: node('strategy-event-pattern'),
+    baseline: 'raw-each-message',
+    workers: 1,
+    ours: true,
+  },
+  {
     name: 'ours-partition-5ms',
     group: 'consume',
     description: `1 partition, ${KEY_HANDLER_MS} ms handler, ordering 'partition' (one record at a time)`,
@@ -365,6 +428,8 @@ export const CASES: readonly CaseSpec[] = [
     ours: true,
   },
   ...COMPRESSION_CASES,
+  ...REQUEST_REPLY_CASES,
+  REQUEST_REPLY_PARALLEL_CASE,
 ];
 
 /** The Kafka tool case of each table, that every figure is also divided by. */
@@ -372,6 +437,7 @@ export const TOOL_CASE: Readonly<Record<CaseGroup, string | undefined>> = {
   produce: 'tool-produce',
   consume: 'tool-consume',
   memory: undefined,
+  'request-reply': undefined,
 };
 
 /** A measured goal from the issue: `subject` / `reference` must reach `atLeast` (or growth stay under `below`). */
@@ -427,6 +493,24 @@ export const GOALS: readonly Goal[] = [
     reference: 'ours-handler-1w',
     atLeast: 0.95,
   },
+  {
+    text: 'KafkaChannelsServer @EventPattern (1 worker) >= 0.95x Nest @KafkaHandler (1 worker) (issue 30)',
+    subject: 'strategy-event-pattern-1w',
+    reference: 'nest-handler-1w',
+    atLeast: 0.95,
+  },
+  {
+    text: 'reported, no goal: KafkaChannelsServer @EventPattern vs the built-in ServerKafka (issue 30)',
+    subject: 'strategy-event-pattern-1w',
+    reference: 'nest-event-pattern',
+    atLeast: 0,
+  },
+  ...REQUEST_CALLERS.map((callers) => ({
+    text: `reported, no goal: request-reply round trips/s, ours → ours vs built-in → built-in, ${callers} caller(s) (issue 30)`,
+    subject: `rr-ours-ours-c${callers}`,
+    reference: `rr-builtin-builtin-c${callers}`,
+    atLeast: 0,
+  })),
   { text: 'single handler (1 worker) >= 2x Nest transport', subject: 'ours-handler-1w', reference: 'nest-event-pattern', atLeast: 2 },
   { text: 'batch handler >= 2x Nest transport', subject: 'ours-batch', reference: 'nest-event-pattern', atLeast: 2 },
   { text: 'slow handler on a large backlog: RSS growth < 64 MiB', subject: 'ours-memory', growthBelowMiB: 64 },

@@ -87,8 +87,20 @@ export async function runProduceCase(params: CaseParams, sender: Sender, notes: 
     await sender.close();
     notes.push(`${perCall} records per sendBatch call, ${BATCH_CALLS_IN_FLIGHT} calls in flight`);
   }
-  const cpu = process.cpuUsage(cpuAtStart);
-  const seconds = (ended - started) / 1000;
+  emitTimedResult(params, (ended - started) / 1000, process.cpuUsage(cpuAtStart), latency, notes);
+}
+
+/**
+ * Reports a case that timed `params.messages` operations over `seconds`: rates, CPU per
+ * operation (`cpu` is the process's usage over the interval) and the latency percentiles.
+ */
+export function emitTimedResult(
+  params: CaseParams,
+  seconds: number,
+  cpu: NodeJS.CpuUsage,
+  latency: LatencyRecorder,
+  notes: string[],
+): void {
   const summary = latency.summary();
   emitCaseResult({
     name: params.name,

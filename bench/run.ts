@@ -63,7 +63,7 @@ async function runCase(
   const messages = spec.messages ?? (spec.group === 'memory' ? options.memoryBacklog : options.messages);
   await topics.create(topic, spec.partitions ?? PARTITIONS);
   try {
-    if (spec.group !== 'produce') await topics.fill(topic, messages, recordBytes, spec.keys, spec.compression);
+    if (spec.group === 'consume' || spec.group === 'memory') await topics.fill(topic, messages, recordBytes, spec.keys, spec.compression);
     const base = { name: spec.name, brokers, topic, messages, recordBytes, timeoutMs: CASE_TIMEOUT_MS };
     let result: CaseResult;
     if (spec.runner.kind === 'tool') {
@@ -83,7 +83,7 @@ async function runCase(
         messages,
         recordBytes,
         requestIdHeader: spec.requestIdHeader ?? false,
-        sendConcurrency: options.sendConcurrency,
+        sendConcurrency: spec.callers ?? options.sendConcurrency,
         workers: spec.workers ?? 1,
         batchSize: spec.batchSize ?? 1,
         ordering: spec.ordering ?? 'partition',
@@ -175,7 +175,7 @@ async function main(): Promise<void> {
             : median,
         );
       }
-      const report = printReport(run, ['produce', 'consume', 'memory']);
+      const report = printReport(run, ['produce', 'consume', 'memory', 'request-reply']);
       process.stdout.write(`${report}\n`);
       const dir = join(projectRoot, 'bench', 'results');
       mkdirSync(dir, { recursive: true });

@@ -178,3 +178,14 @@ export type {
 // Admin client and ACLs.
 export { createAdmin, getPrincipal, getTopicAcls, applyAcls, applyTopicAuthList, ACL_OPERATIONS } from './admin/index.js';
 export type { AdminConfig, TopicAuth, TopicAuthList, TopicAcl, AclOperation, AclAdmin } from './admin/index.js';
+
+// Request-reply (the headers of @nestjs/microservices; KafkaChannelsClient/Server build on the same core).
+export { KafkaRequester } from './request-reply/kafka-requester.js';
+export type { KafkaRequesterConfig, KafkaRequest, KafkaRequestOptions } from './request-reply/kafka-requester.js';
+export {
+  RequestTimeoutError,
+  ReplyPartitionUnavailableError,
+  RequestClientClosedError,
+  RemoteHandlerError,
+} from './request-reply/request-reply-errors.js';
+export { REPLY_HEADERS, defaultReplyTopic } from './request-reply/reply-headers.js';

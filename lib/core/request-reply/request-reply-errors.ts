@@ -26,3 +26,19 @@ export class RequestClientClosedError extends KafkaError {
     super(`the request-reply client is closed: ${what}`);
   }
 }
+
+/**
+ * The replier's handler failed: its reply carried the error header (`kafka_nest-err`).
+ * `remoteError` is the header's text as the replier wrote it (JSON for an object, e.g. an
+ * `RpcException`'s error or `{ status: 'error', message: 'Internal server error' }`).
+ */
+export class RemoteHandlerError extends KafkaError {
+  constructor(
+    topic: string,
+    correlationId: string,
+    /** The replier's error, as written on the error header. */
+    readonly remoteError: string,
+  ) {
+    super(`the handler of the request on ${topic} failed: ${remoteError}`, { topic, correlationId });
+  }
+}

@@ -123,7 +123,7 @@ export class KafkaChannelsServer extends Server implements CustomTransportStrate
 
   /** Like the built-in Kafka transport: awaits the handler and its stream, so failures reach the consumer group. */
   override async handleEvent(pattern: string, packet: ReadPacket, context: KafkaChannelsContext): Promise<void> {
-    const handler = this.getHandlerByPattern(pattern);
+    const handler = this.handlerOf(pattern);
     if (!handler) {
       this.logger.error(`There is no matching event handler defined in the remote service. Event pattern: ${pattern}`);
       return;
@@ -132,12 +132,21 @@ export class KafkaChannelsServer extends Server implements CustomTransportStrate
     if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
   }
 
+  /**
+   * The handler of a pattern. A topic name is the key Nest registered it under, so the map is read
+   * first: Nest's `getHandlerByPattern` tries `JSON.parse` on every pattern, and the exception it
+   * throws for a plain topic name cost about 40% of the strategy's CPU per record (bench profile).
+   */
+  private handlerOf(pattern: string): MessageHandler | null {
+    return this.messageHandlers.get(pattern) ?? this.getHandlerByPattern(pattern);
+  }
+
   private async handleRecord(message: KafkaMessage, group: KafkaConsumerGroup): Promise<void> {
     const record = this.parser.parse(toWireRecord(message)) as KafkaChannelsRecord;
     // A record read from a retry topic is dispatched to the pattern of the topic it was first read from.
     const packet = (await this.requestDeserializer.deserialize(record, { channel: originalTopicOf(message) })) as ReadPacket;
     const context = new KafkaChannelsContext(record, message, group);
-    const handler = this.getHandlerByPattern(packet.pattern as string);
+    const handler = this.handlerOf(packet.pattern as string);
     const address = replyAddressOf((name) => message.getHeader(name));
     // No correlation id or reply topic: an event, whatever the handler (as the built-in transport decides).
     if (handler?.isEventHandler || !address) {
