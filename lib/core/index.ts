@@ -46,6 +46,7 @@ export {
   SchemaRegistrationError,
   SchemaRegistryRequestError,
   TransactionRequiredError,
+  NoHandlerTransactionError,
   NotTransactionalError,
   ProducerFencedError,
   TransactionTimeoutError,
@@ -120,6 +121,7 @@ export {
 } from './consumer/transactional/transactional-options.js';
 export type { TransactionalHandler, TransactionalHandlerOptions } from './consumer/transactional/transactional-options.js';
 export type { TransactionalOutputConfig } from './consumer/transactional/partition-output.js';
+export { currentTransaction } from './consumer/transactional/transaction-context.js';
 export type { ConsumerGroupConfig, ConsumerOffsetReset, ConsumerOrdering, ConsumerIsolation } from './config/consumer.js';
 
 // Observability (OpenTelemetry; `@opentelemetry/api` is an optional peer dependency).

@@ -1,12 +1,13 @@
-import { ProducerFencedError, type KafkaError, type LogData } from '../../errors.js';
+import { ProducerFencedError } from '../../errors.js';
 import type { KafkaMessage } from '../../message.js';
 import type { ProducerTransaction } from '../../producer/producer-transaction.js';
 import { runWithRequestId } from '../../request-context.js';
-import { handlerError, type DispatchGate, type Dispatcher } from '../dispatch.js';
+import { handlerError, type DispatchGate, type Dispatcher, type DispatcherContext } from '../dispatch.js';
 import { backoffDelay } from '../failure/backoff.js';
 import { waitWhileOpen } from '../failure/gate-wait.js';
 import type { PartitionBatch } from '../transport.js';
 import type { PartitionOutput, PartitionOutputs } from './partition-output.js';
+import { runInTransaction } from './transaction-context.js';
 import type { ResolvedTransactionalOptions, TransactionalHandler } from './transactional-options.js';
 
 /** Pause before declining a batch of a fenced partition, so kafkajs does not spin on it until the rebalance. */
@@ -32,13 +33,11 @@ interface PartitionSlot {
 }
 
 /** Options of a {@link TransactionalDispatcher}. */
-export interface TransactionalDispatcherOptions {
+export interface TransactionalDispatcherOptions extends Pick<DispatcherContext, 'emit' | 'logData'> {
   readonly handler: TransactionalHandler;
   readonly settings: ResolvedTransactionalOptions;
   readonly outputs: PartitionOutputs;
   readonly groupName: string;
-  readonly emit: (error: KafkaError) => void;
-  readonly logData: () => LogData;
   /** Stops the group (`onError: 'stop'`). */
   readonly requestStop: () => void;
 }
@@ -226,7 +225,8 @@ export class TransactionalDispatcher implements Dispatcher {
   private call(message: KafkaMessage, tx: ProducerTransaction): Promise<void> {
     const { handler } = this.options;
     const requestId = message.requestId;
-    return requestId !== undefined ? runWithRequestId(requestId, () => handler(message, tx)) : handler(message, tx);
+    const call = () => runInTransaction(tx, () => handler(message, tx));
+    return requestId !== undefined ? runWithRequestId(requestId, call) : call();
   }
 
   private offsets(batch: PartitionBatch, last: KafkaMessage) {

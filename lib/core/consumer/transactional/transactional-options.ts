@@ -50,7 +50,8 @@ export interface ResolvedTransactionalOptions {
   readonly policy: ResolvedFailurePolicy;
 }
 
-const OPTION_NAMES = optionNames<TransactionalHandlerOptions>({
+/** The option names of {@link TransactionalHandlerOptions}. */
+export const TRANSACTIONAL_HANDLER_OPTION_NAMES = optionNames<TransactionalHandlerOptions>({
   output: true,
   transactionalIdPrefix: true,
   maxRecords: true,
@@ -69,7 +70,7 @@ export function resolveTransactionalOptions(options: unknown, groupPolicy: Resol
     checker.throwIfAny('transactional handler options');
   }
   const o = options as Partial<Record<keyof TransactionalHandlerOptions, unknown>>;
-  checker.knownKeys(o, OPTION_NAMES);
+  checker.knownKeys(o, TRANSACTIONAL_HANDLER_OPTION_NAMES);
   checker.require(
     typeof o.output === 'object' && o.output !== null,
     'output',
