@@ -4,7 +4,7 @@ import type { ConsumerIsolation } from '../../../lib/core/config/consumer.js';
 import type { KafkaConsumerGroup, TransactionalHandlerOptions } from '../../../lib/core/consumer/kafka-consumer-group.js';
 import { eventually } from '../../support/eventually.js';
 import { committedOffsets, createTopic, uniqueName } from '../../support/env.js';
-import { freshTopic, newGroup, nOf, produce } from './support.js';
+import { freshTopic, newGroup, nOf, produce, recordingReader } from './support.js';
 
 // The consume-transform-produce mode on a real broker: input n becomes output n, written in the
 // transactions that commit the input offsets. The output is read back with read_committed and
@@ -17,14 +17,9 @@ after(async () => {
 
 /** Every n read from `topic` with `isolation`, in arrival order (a group of its own, from the beginning). */
 async function readBack(topic: string, isolation: ConsumerIsolation = 'read_committed'): Promise<number[]> {
-  const { group } = newGroup({ topic, groupName: uniqueName('ctp-reader'), isolation, fetchMaxWaitTime: 100 });
+  const { group, values } = await recordingReader(topic, isolation, (message) => nOf(message.value));
   closers.push(() => group.close());
-  const seen: number[] = [];
-  group.registerHandler(async (message) => {
-    seen.push(nOf(message.value));
-  });
-  await group.start();
-  return seen;
+  return values;
 }
 
 /** A pipeline member: reads `input`, writes each record's n to `output` in transactions. */
@@ -97,10 +92,11 @@ describe('consume-transform-produce on a real broker', () => {
       uncommitted.filter((n) => n <= 10).length > 11,
       'the aborted transaction wrote records before the failure (read_uncommitted sees them twice)',
     );
-    assert.equal(
-      committedDuringRetry,
-      '10',
-      'while the failed record is retried, the offset stands at it (the records before it committed)',
+    // The broker writes a commit's markers after EndTxn returns, so a read right after the prefix's
+    // commit may still see an older offset; it must never be past the failed record.
+    assert.ok(
+      committedDuringRetry !== undefined && Number(committedDuringRetry) <= 10,
+      `while the failed record is retried, the offset is not past it (read ${committedDuringRetry})`,
     );
     await eventually('offset 20 committed', async () => (await committedOffsets(groupName, input)).get(0) === '20');
   });
