@@ -134,6 +134,16 @@ export class TransactionRequiredError extends KafkaError {
   }
 }
 
+/** `currentTransaction()` was called outside a consume-transform-produce handler call. */
+export class NoHandlerTransactionError extends KafkaError {
+  constructor() {
+    super(
+      'currentTransaction() was called outside a consume-transform-produce handler (registerTransactionalHandler or @KafkaHandler with transaction)',
+      {},
+    );
+  }
+}
+
 /** `transaction()` was called on a producer configured without `transactionalId`. */
 export class NotTransactionalError extends KafkaError {
   constructor(topic: string) {

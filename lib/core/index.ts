@@ -46,6 +46,7 @@ export {
   SchemaRegistrationError,
   SchemaRegistryRequestError,
   TransactionRequiredError,
+  NoHandlerTransactionError,
   NotTransactionalError,
   ProducerFencedError,
   TransactionTimeoutError,
@@ -118,6 +119,14 @@ export type { ProducerOutputStream, OutputRecord, OutputRecordObject, OutputStre
 export { KafkaConsumerGroup, ConsumerState, consumerStateName, DoNotCommitError, shouldCommit } from './consumer/index.js';
 export type { StateListener, CommitDecision, MessageHandler, BatchHandler } from './consumer/index.js';
 export type { ConsumerCloseOptions } from './consumer/close-sequence.js';
+export {
+  DEFAULT_TRANSACTION_MAX_RECORDS,
+  DEFAULT_TRANSACTION_MAX_MS,
+  DEFAULT_TRANSACTIONAL_ID_PREFIX,
+} from './consumer/transactional/transactional-options.js';
+export type { TransactionalHandler, TransactionalHandlerOptions } from './consumer/transactional/transactional-options.js';
+export type { TransactionalOutputConfig } from './consumer/transactional/partition-output.js';
+export { currentTransaction } from './consumer/transactional/transaction-context.js';
 export type { ConsumerGroupConfig, ConsumerOffsetReset, ConsumerOrdering, ConsumerIsolation } from './config/consumer.js';
 
 // Observability (OpenTelemetry; `@opentelemetry/api` is an optional peer dependency).

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AvroSchema } from '../core/avro.js';
 import type { HandlerOptions } from '../core/consumer/failure/failure-config.js';
+import type { TransactionalHandlerOptions } from '../core/consumer/transactional/transactional-options.js';
 import { KAFKA_BATCH_HANDLER_METADATA, KAFKA_HANDLER_METADATA } from './kafka.constants.js';
 
 /** What a handler decorator recorded on one method. */
@@ -13,6 +14,8 @@ export interface KafkaHandlerMetadata {
   readonly schema?: AvroSchema;
   /** The decorator's `onError` / `handlerTimeoutMs`, when set. */
   readonly failure?: HandlerOptions;
+  /** `@KafkaHandler`'s `transaction` (consume-transform-produce), when set. */
+  readonly transaction?: Omit<TransactionalHandlerOptions, 'onError'>;
 }
 
 /** Owns every read of the handler decorators' metadata, so the explorer stays readable. */
@@ -24,12 +27,21 @@ export class KafkaMetadataAccessor {
   getHandlerMetadata(method: unknown): KafkaHandlerMetadata[] {
     if (typeof method !== 'function') return [];
     const found: KafkaHandlerMetadata[] = [];
-    const single = this.reflector.get<{ group: string; topic?: string; schema?: AvroSchema; failure?: HandlerOptions } | undefined>(
+    const single = this.reflector.get<Pick<KafkaHandlerMetadata, 'group' | 'topic' | 'schema' | 'failure' | 'transaction'> | undefined>(
       KAFKA_HANDLER_METADATA,
       method,
     );
     if (single)
-      found.push(defined({ kind: 'message', group: single.group, topic: single.topic, schema: single.schema, failure: single.failure }));
+      found.push(
+        defined({
+          kind: 'message',
+          group: single.group,
+          topic: single.topic,
+          schema: single.schema,
+          failure: single.failure,
+          transaction: single.transaction,
+        }),
+      );
     const batch = this.reflector.get<{ group: string; schema?: AvroSchema; failure?: HandlerOptions } | undefined>(
       KAFKA_BATCH_HANDLER_METADATA,
       method,

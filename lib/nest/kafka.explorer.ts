@@ -160,7 +160,20 @@ export class KafkaExplorer {
     try {
       const options = sharedHandlerOptions(group, handlers, problems);
       if (options === false) return;
-      if (handlers[0]!.meta.kind === 'batch') {
+      const transaction = handlers.find((h) => h.meta.transaction !== undefined)?.meta.transaction;
+      if (transaction !== undefined) {
+        if (handlers.length > 1) {
+          problems.push(
+            `consumer group "${group}" has a @KafkaHandler with transaction and other handlers (${labels}): a transactional handler must be the group's only one`,
+          );
+          return;
+        }
+        const invoke = pipelines.forMessages(handlers[0]!);
+        consumerGroup.registerTransactionalHandler((message) => invoke(message, 0), {
+          ...transaction,
+          ...(options?.onError ? { onError: options.onError } : {}),
+        });
+      } else if (handlers[0]!.meta.kind === 'batch') {
         consumerGroup.registerBatchHandler(pipelines.forBatches(handlers[0]!), options);
       } else {
         consumerGroup.registerHandler(routeByTopic(handlers, pipelines), options);
@@ -170,7 +183,7 @@ export class KafkaExplorer {
       return;
     }
     for (const h of handlers) {
-      const what = h.meta.kind === 'batch' ? ' in batches' : '';
+      const what = h.meta.kind === 'batch' ? ' in batches' : h.meta.transaction ? ' in transactions' : '';
       const topics = h.meta.topic ?? consumerGroup.topics.join(', ');
       this.logger.log(`${h.label} handles consumer group "${group}" (${topics})${what}`);
     }

@@ -9,6 +9,7 @@ import { ConsumerState, consumerStateName } from '../core/consumer/state.js';
 import { InvalidMessageError, KafkaOperationError, KafkaTimeoutError, type KafkaError } from '../core/errors.js';
 import type { KafkaMessage } from '../core/message.js';
 import { InMemoryBroker } from './in-memory-broker.js';
+import { inMemoryPartitionOutputs } from './in-memory-partition-outputs.js';
 import { InMemoryProducerSink } from './in-memory-producer-sink.js';
 import { DEFAULT_TEST_WAIT_TIMEOUT, IN_MEMORY_CONNECTION, resolveWithExtras } from './in-memory-config.js';
 import { DEFAULT_IN_MEMORY_FETCH_SIZE, InMemoryConsumerTransport } from './in-memory-transport.js';
@@ -75,7 +76,10 @@ export class InMemoryConsumerGroupCore extends ConsumerGroupCore implements InMe
     });
     // Retried and dead-lettered records go to the same in-memory broker, where a test reads them.
     const forwards = new InMemoryProducerSink(broker);
-    super(resolved, transport, resolved.logger, { forwarderSink: () => forwards });
+    super(resolved, transport, resolved.logger, {
+      forwarderSink: () => forwards,
+      transactionalOutputs: (output) => inMemoryPartitionOutputs(broker, resolved.groupName, output),
+    });
     this.broker = broker;
     this.source = transport;
     this.forwards = forwards;
@@ -132,7 +136,12 @@ export class InMemoryConsumerGroupCore extends ConsumerGroupCore implements InMe
     const details = () => ({ group: this.groupName, state: consumerStateName(this.state), inFlight: this.pipeline.tracker.inFlight() });
     await waitUntil(
       `consumer group ${this.groupName} to handle every pushed record`,
-      () => this.state === ConsumerState.Consuming && this.source.isCaughtUp() && this.pipeline.tracker.inFlight() === 0,
+      // activeBatches: a transactional handler's records never reach the tracker, its batch ends with its commit.
+      () =>
+        this.state === ConsumerState.Consuming &&
+        this.source.isCaughtUp() &&
+        this.pipeline.tracker.inFlight() === 0 &&
+        this.pipeline.activeBatches === 0,
       timeoutMs,
       { details },
     );

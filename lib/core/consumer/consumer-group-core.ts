@@ -29,6 +29,13 @@ import type { FailureServices, FailureSettings } from './failure/failure-ladder.
 import { FailureCounters, type FailureStats } from './failure/failure-stats.js';
 import { HandlerSlot } from './handler-slot.js';
 import { registryDecodingOf } from './registry-decoding.js';
+import { kafkaJsPartitionOutputs } from './transactional/kafkajs-partition-outputs.js';
+import type { PartitionOutputs, TransactionalOutputConfig } from './transactional/partition-output.js';
+import {
+  resolveTransactionalOptions,
+  type TransactionalHandler,
+  type TransactionalHandlerOptions,
+} from './transactional/transactional-options.js';
 import type { MessageHandler } from './message-dispatcher.js';
 import { checkTopicPartitions, type AssignedPartitions, type SeekRequest } from './partition-request.js';
 import { APP_PAUSE_HOLDER, assignmentToList, PauseSet, type TopicPartitions } from './pause-set.js';
@@ -51,6 +58,12 @@ export interface ConsumerGroupCoreOptions {
    * on the group's brokers. The test kit passes its in-memory broker's sink.
    */
   readonly forwarderSink?: () => ProducerSink;
+  /**
+   * Where the consume-transform-produce mode gets its per-partition producers and reads committed
+   * offsets; default kafkajs producers and an admin client on the group's brokers. The test kit
+   * passes its in-memory broker's.
+   */
+  readonly transactionalOutputs?: (output: TransactionalOutputConfig, group: ResolvedConsumerGroupConfig) => PartitionOutputs;
 }
 
 /**
@@ -191,7 +204,7 @@ export class ConsumerGroupCore {
         this.seeker.onGroupJoin(partitions); // pauses what it moves before the first fetch
         void this.rebalanceListeners.assigned(partitions);
       },
-      afterHandOver: () => this.rebalanceListeners.revoked(),
+      afterHandOver: () => this.handedOver(),
     });
     this.initialiser = new Initialiser({
       connect: () => this.transport.connect(),
@@ -271,6 +284,25 @@ export class ConsumerGroupCore {
    */
   registerBatchHandler(handler: BatchHandler, options?: HandlerOptions): void {
     this.handlers.batch(handler, options);
+  }
+
+  /**
+   * Registers a consume-transform-produce handler (docs/exactly-once.md): what it sends with `tx`
+   * and the group offsets of the records it handled commit in one transaction per partition.
+   * Throws {@link HandlerRegistrationError} for a second handler, an `ordering` other than
+   * 'partition' or a policy that forwards records; bad options throw {@link KafkaConfigError}.
+   */
+  registerTransactionalHandler(handler: TransactionalHandler, options: TransactionalHandlerOptions): void {
+    const settings = resolveTransactionalOptions(options, this.config.failurePolicy);
+    const outputs = (this.coreOptions.transactionalOutputs ?? kafkaJsPartitionOutputs)(settings.output, this.config);
+    this.handlers.transactional(handler, settings, {
+      outputs,
+      groupName: this.groupName,
+      requestStop: () => {
+        this.logger.warn('a handler failure stopped the consumer group (onError: stop)', this.logData());
+        void this.stop();
+      },
+    });
   }
 
   /**
@@ -370,7 +402,7 @@ export class ConsumerGroupCore {
       await runCloseSequence(
         {
           stopping,
-          drain: () => this.pipeline.drain().then(() => this.rebalanceListeners.revoked()),
+          drain: () => this.pipeline.drain().then(() => this.handedOver()),
           disconnect: () => this.transport.disconnect(),
           emit: (error) => this.emit(error),
           logger: this.logger,
@@ -556,6 +588,12 @@ export class ConsumerGroupCore {
     else this.machine.moveTo(ConsumerState.Stopped);
   }
 
+  /** The partitions were given up after their work ended: the dispatcher's resources, then the app's listener. */
+  private async handedOver(): Promise<void> {
+    await this.pipeline.handedOver();
+    await this.rebalanceListeners.revoked();
+  }
+
   /** Connected after close() began (and possibly after its disconnect): let go again. */
   private releaseLateConnection(): void {
     this.transport
@@ -568,7 +606,7 @@ export class ConsumerGroupCore {
     this.runner.cancelRestart();
     this.stopping = (async () => {
       await this.pipeline.drain();
-      await this.rebalanceListeners.revoked();
+      await this.handedOver();
       try {
         await this.transport.stop();
       } catch (error) {

@@ -30,6 +30,11 @@ export interface Dispatcher {
   flush(): Promise<void>;
   /** Partitions were resumed: messages held for them may start (dispatchers that hold any). */
   resumed?(): void;
+  /**
+   * The member gave its partitions up (a rebalance, stop or close), after their batches ended:
+   * dispatchers holding per-partition resources (transactional producers) release them.
+   */
+  handedOver?(): Promise<void>;
   /** Releases timers. */
   dispose(): void;
 }

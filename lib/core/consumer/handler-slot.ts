@@ -10,9 +10,14 @@ import { MessageChannel } from './message-channel.js';
 import { MessageDispatcher, type MessageHandler } from './message-dispatcher.js';
 import type { ConsumePipeline } from './pipeline.js';
 import type { ConsumerState, StateListener } from './state.js';
+import { TransactionalDispatcher, type TransactionalDispatcherOptions } from './transactional/transactional-dispatcher.js';
+import type { ResolvedTransactionalOptions, TransactionalHandler } from './transactional/transactional-options.js';
 import { traceBatchHandler, traceMessageHandler, type ConsumerTelemetry } from '../telemetry/consumer-telemetry.js';
 import type { RegistryDecoding } from '../message.js';
 import { decodingBatchHandler, decodingMessageHandler } from './registry-decoding.js';
+
+/** What the consume-transform-produce mode gets from its group. */
+export type TransactionalServices = Pick<TransactionalDispatcherOptions, 'outputs' | 'groupName' | 'requestStop'>;
 
 /** Options of a {@link HandlerSlot}. */
 export interface HandlerSlotOptions {
@@ -83,6 +88,30 @@ export class HandlerSlot {
     if (registry) handler = decodingBatchHandler(handler, registry);
     handler = traceBatchHandler(handler, telemetry);
     this.install(new BatchDispatcher({ handler, batchSize, batchWaitTime, tracker: pipeline.tracker, emit, logData, failure }));
+  }
+
+  /**
+   * Installs a consume-transform-produce handler (one transaction per partition batch slice).
+   * Partition order only, and no policy that forwards records (dead letter, retry topics) yet.
+   */
+  transactional(handler: TransactionalHandler, settings: ResolvedTransactionalOptions, services: TransactionalServices): void {
+    this.checkHandler(handler);
+    this.checkPartitionOrdering('registerTransactionalHandler');
+    this.checkFree();
+    if (settings.policy.forwards) {
+      throw new HandlerRegistrationError(
+        'registerTransactionalHandler cannot forward failed records yet (onError with deadLetter or retryTopics): use retry with then commit or stop',
+        { ...this.options.logData(), then: settings.policy.then, retryTopics: settings.policy.retryTopics.length },
+      );
+    }
+    if (this.options.registry) {
+      throw new HandlerRegistrationError(
+        'registerTransactionalHandler cannot read through a schema registry yet; use a group without schemaRegistry (in KafkaModule, schemaRegistry: false on its entry)',
+        this.options.logData(),
+      );
+    }
+    const { emit, logData } = this.options;
+    this.install(new TransactionalDispatcher({ handler, settings, emit, logData, ...services }));
   }
 
   /** The channel-style reader, installed on first call; it follows the group's state to end its loops. */

@@ -10,6 +10,7 @@ import type { ConsumerCloseOptions } from './close-sequence.js';
 import { ConsumerGroupCore } from './consumer-group-core.js';
 import { KafkaJsConsumerTransport } from './kafkajs-transport.js';
 import type { MessageHandler } from './message-dispatcher.js';
+import type { TransactionalHandler, TransactionalHandlerOptions } from './transactional/transactional-options.js';
 import type { AssignedPartitions, SeekRequest } from './partition-request.js';
 import type { TopicPartitions } from './pause-set.js';
 import type { HandlerOptions } from './failure/failure-config.js';
@@ -18,6 +19,7 @@ import type { ConsumerState, StateListener } from './state.js';
 
 export type { MessageHandler } from './message-dispatcher.js';
 export type { BatchHandler } from './batch-dispatcher.js';
+export type { TransactionalHandler, TransactionalHandlerOptions } from './transactional/transactional-options.js';
 export { DoNotCommitError, shouldCommit } from './commit-rule.js';
 
 /**
@@ -79,6 +81,14 @@ export interface KafkaConsumerGroup {
    * {@link KafkaConfigError}.
    */
   registerBatchHandler(handler: BatchHandler, options?: HandlerOptions): void;
+  /**
+   * Registers a consume-transform-produce handler (docs/exactly-once.md): the records it sends
+   * with `tx` and the group offsets of the records it handled commit in one transaction, per
+   * input partition, of at most `maxRecords` records or `maxMs`. A second handler, an `ordering`
+   * other than 'partition' or an `onError` that forwards records throws
+   * {@link HandlerRegistrationError}; bad options throw {@link KafkaConfigError}.
+   */
+  registerTransactionalHandler(handler: TransactionalHandler, options: TransactionalHandlerOptions): void;
   /** Failure-handling counters since the group was created (also in the health report's details). */
   failureStats(): FailureStats;
   /**

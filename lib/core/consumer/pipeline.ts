@@ -177,6 +177,15 @@ export class ConsumePipeline implements DispatchGate {
    * Stops accepting batches, hands a partial batch to its handler, waits for every running handler
    * and commits what finished. Resolves when all of that is done (never rejects).
    */
+  /** Tells the dispatcher the partitions were handed over (after {@link drain}). Never rejects. */
+  async handedOver(): Promise<void> {
+    await this.dispatcher
+      ?.handedOver?.()
+      .catch((error: unknown) =>
+        this.options.emit(new KafkaOperationError('failed to release the partitions handed over', this.options.logData, error)),
+      );
+  }
+
   async drain(): Promise<void> {
     this.accepting = false;
     this.syncSignal();

@@ -2,6 +2,7 @@ import { SetMetadata } from '@nestjs/common';
 import type { AvroSchema } from '../../core/avro.js';
 import { KafkaModuleError } from '../kafka-module.error.js';
 import type { HandlerOptions } from '../../core/consumer/failure/failure-config.js';
+import type { TransactionalHandlerOptions } from '../../core/consumer/transactional/transactional-options.js';
 import { KAFKA_HANDLER_METADATA } from '../kafka.constants.js';
 import { checkGroupOption, failureMetadata } from './check-group-option.js';
 
@@ -23,6 +24,13 @@ export interface KafkaHandlerOptions extends HandlerOptions {
    * schema: each record is read by the id it carries and resolved into it.
    */
   schema?: AvroSchema;
+  /**
+   * Makes this a consume-transform-produce handler (docs/exactly-once.md): it sends its output
+   * with `currentTransaction()`, and that output commits with the offsets of the records it
+   * handled, in one transaction per input partition. The decorator's `onError` applies inside
+   * (retry, then `commit` or `stop`). The group's only handler: no `topic` routing beside it.
+   */
+  transaction?: Omit<TransactionalHandlerOptions, 'onError'>;
   // onError and handlerTimeoutMs (from HandlerOptions) override the group's for this handler.
 }
 
@@ -47,10 +55,17 @@ export function KafkaHandler(options: KafkaHandlerOptions): MethodDecorator {
   if (topic !== undefined && (typeof topic !== 'string' || topic.trim() === '')) {
     throw new KafkaModuleError([`@KafkaHandler({ group: '${options.group}', topic }) needs topic to be a non-empty string when given`]);
   }
+  const transaction: unknown = options.transaction;
+  if (transaction !== undefined && (typeof transaction !== 'object' || transaction === null || Array.isArray(transaction))) {
+    throw new KafkaModuleError([
+      `@KafkaHandler({ group: '${options.group}', transaction }) needs transaction to be an object ({ output: { topic } , ... })`,
+    ]);
+  }
   return SetMetadata(KAFKA_HANDLER_METADATA, {
     group: options.group,
     topic: options.topic,
     schema: options.schema,
+    transaction: options.transaction,
     ...failureMetadata(options),
   });
 }

@@ -1,6 +1,7 @@
 import type { Producer } from 'kafkajs';
 import { KafkaConsumerGroup } from '../../../lib/core/consumer/kafka-consumer-group.js';
-import type { ConsumerGroupConfig } from '../../../lib/core/config/consumer.js';
+import type { ConsumerGroupConfig, ConsumerIsolation } from '../../../lib/core/config/consumer.js';
+import type { KafkaMessage } from '../../../lib/core/message.js';
 import type { KafkaError } from '../../../lib/core/errors.js';
 import { silentLogger } from '../../../lib/core/logger.js';
 import { ConsumerState } from '../../../lib/core/consumer/state.js';
@@ -28,6 +29,25 @@ export function newGroup(config: Partial<ConsumerGroupConfig> & Pick<ConsumerGro
   const errors: KafkaError[] = [];
   group.errors.on((e) => errors.push(e));
   return { group, errors };
+}
+
+/**
+ * A started group of its own on `topic` with `isolation` that records `read(message)` of every
+ * record it handles, in order. The caller closes `group`.
+ */
+export async function recordingReader<T>(
+  topic: string,
+  isolation: ConsumerIsolation | undefined,
+  read: (message: KafkaMessage) => T,
+): Promise<{ group: KafkaConsumerGroup; values: T[] }> {
+  const { group } = newGroup({ topic, groupName: uniqueName('reader'), isolation, fetchMaxWaitTime: 100 });
+  const values: T[] = [];
+  group.registerHandler(async (message) => {
+    values.push(read(message));
+  });
+  await group.waitUntilInitialised();
+  await group.start();
+  return { group, values };
 }
 
 /** Sends `count` JSON messages `{ n }` (n = 0..count-1) spread over partitions by `partitionOf`. */

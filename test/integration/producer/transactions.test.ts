@@ -10,7 +10,7 @@ import type { ProducerConfig } from '../../../lib/core/config/producer.js';
 import type { ProduceRequestFields } from '../../../lib/core/producer/produce-request-writer.js';
 import { eventually } from '../../support/eventually.js';
 import { committedOffsets, createTopic, sharedBrokers, uniqueName } from '../../support/env.js';
-import { newGroup } from '../consumer/support.js';
+import { recordingReader } from '../consumer/support.js';
 
 // Transactions through kafkajs 2.2.4 (InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn,
 // TxnOffsetCommit v0-v1, EndTxn) with the Produce requests written by this module's encoder.
@@ -61,15 +61,9 @@ async function transactional(
 
 /** Our consumer group on `topic` with `isolation`, recording the values it handles. */
 async function reader(topic: string, isolation: ConsumerIsolation | undefined): Promise<{ group: KafkaConsumerGroup; values: string[] }> {
-  const { group } = newGroup({ topic, groupName: uniqueName('txn-reader'), isolation, fetchMaxWaitTime: 100 });
-  closers.push(() => group.close());
-  const values: string[] = [];
-  group.registerHandler(async (message) => {
-    values.push(String(message.value));
-  });
-  await group.waitUntilInitialised();
-  await group.start();
-  return { group, values };
+  const recorded = await recordingReader(topic, isolation, (message) => String(message.value));
+  closers.push(() => recorded.group.close());
+  return recorded;
 }
 
 describe('transactional producer on a real broker', () => {

@@ -5,6 +5,7 @@ import { CONNECTION_OPTION_NAMES } from '../../../lib/core/config/connection.js'
 import { CONSUMER_GROUP_ONLY_OPTION_NAMES } from '../../../lib/core/config/consumer.js';
 import { PRODUCER_ONLY_OPTION_NAMES } from '../../../lib/core/config/producer.js';
 import { BACKOFF_KEYS, HANDLER_OPTION_NAMES, POLICY_KEYS } from '../../../lib/core/consumer/failure/failure-config.js';
+import { TRANSACTIONAL_HANDLER_OPTION_NAMES } from '../../../lib/core/consumer/transactional/transactional-options.js';
 import { HEALTH_CHECK_OPTION_NAMES } from '../../../lib/core/health/health-checker.js';
 import { HEALTH_SUBSCRIPTION_OPTION_NAMES } from '../../../lib/core/health/subscription.js';
 import { SASL_OPTION_NAMES, SECURITY_OPTION_NAMES } from '../../../lib/core/security/resolve.js';
@@ -26,6 +27,7 @@ const ACCEPTED: Record<string, readonly string[]> = {
   producer: PRODUCER_ONLY_OPTION_NAMES,
   'consumer-group': CONSUMER_GROUP_ONLY_OPTION_NAMES,
   handler: HANDLER_OPTION_NAMES,
+  'transactional-handler': TRANSACTIONAL_HANDLER_OPTION_NAMES,
   'failure-policy': POLICY_KEYS,
   'retry-backoff': BACKOFF_KEYS,
   'health-check': HEALTH_CHECK_OPTION_NAMES,
