@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { getRetryTime } from '../retry.js';
 import { KafkaOperationError, PartitionNotAssignedError, type KafkaError, type LogData } from '../errors.js';
 import {
   checkSeekRequest,
@@ -125,24 +127,54 @@ export class Seeker {
     }
   }
 
+  /**
+   * The target offsets. A read refused with an error the client marks retriable (a leader that
+   * moved, or one Kafka 4 names for a new topic before it serves it) is read again on a back-off
+   * for up to {@link SEEK_OFFSETS_RETRY_MS}; kafkajs' admin gives up on those at once.
+   */
   private async resolve(topic: string, partitions: number[], position: ResolvedSeekPosition): Promise<Map<number, string>> {
     if (position.kind === 'offset') return new Map(partitions.map((p) => [p, position.offset]));
-    const { offsets } = this.options.transport;
-    try {
-      const found =
-        position.kind === 'timestamp'
-          ? await offsets.fetchTopicOffsetsByTimestamp(topic, position.timestamp)
-          : (await offsets.fetchTopicOffsets(topic)).map((o) => ({
-              partition: o.partition,
-              offset: position.kind === 'beginning' ? o.low : o.high,
-            }));
-      return new Map(found.filter((o) => partitions.includes(o.partition)).map((o) => [o.partition, o.offset]));
-    } catch (error) {
-      throw new KafkaOperationError(
-        `seek: could not read the offsets of ${topic} (${position.kind}); the position was not moved`,
-        { ...this.options.logData(), topic, partitions },
-        error,
-      );
+    const deadline = Date.now() + SEEK_OFFSETS_RETRY_MS;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.readOffsets(topic, partitions, position);
+      } catch (error) {
+        if (isRetriable(error) && Date.now() < deadline) {
+          await sleep(getRetryTime(attempt, SEEK_RETRY_MIN_MS, SEEK_RETRY_MAX_MS));
+          continue;
+        }
+        throw new KafkaOperationError(
+          `seek: could not read the offsets of ${topic} (${position.kind}); the position was not moved`,
+          { ...this.options.logData(), topic, partitions },
+          error,
+        );
+      }
     }
   }
+
+  private async readOffsets(
+    topic: string,
+    partitions: number[],
+    position: Exclude<ResolvedSeekPosition, { kind: 'offset' }>,
+  ): Promise<Map<number, string>> {
+    const { offsets } = this.options.transport;
+    const found =
+      position.kind === 'timestamp'
+        ? await offsets.fetchTopicOffsetsByTimestamp(topic, position.timestamp)
+        : (await offsets.fetchTopicOffsets(topic)).map((o) => ({
+            partition: o.partition,
+            offset: position.kind === 'beginning' ? o.low : o.high,
+          }));
+    return new Map(found.filter((o) => partitions.includes(o.partition)).map((o) => [o.partition, o.offset]));
+  }
+}
+
+/** How long a seek keeps reading offsets refused with a retriable error. */
+export const SEEK_OFFSETS_RETRY_MS = 10_000;
+const SEEK_RETRY_MIN_MS = 100;
+const SEEK_RETRY_MAX_MS = 1_000;
+
+/** kafkajs marks errors that may pass on a retry (`retriable: true`). */
+function isRetriable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
 }
