@@ -6,7 +6,7 @@ import { Seeker } from '../../../lib/core/consumer/seeker.js';
 import type { ConsumerTransport } from '../../../lib/core/consumer/transport.js';
 
 /** A seeker over a transport whose end-offset reads fail with `failures` first. */
-function seekerWith(failures: unknown[]) {
+function seekerWith(failures: Error[]) {
   const moved: Array<[string, number, string]> = [];
   let reads = 0;
   const transport = {
