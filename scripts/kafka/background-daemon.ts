@@ -1,6 +1,7 @@
 /**
- * Launching and stopping the detached daemons behind `kafka:up` and `registry:up`: each owns its
- * JVM, reports readiness (or failure) once over IPC, and stops gracefully on SIGTERM.
+ * The detached daemons behind `kafka:up` and `registry:up`: launching and stopping one (the `up`
+ * and `down` commands), and a daemon's own life ({@link runDaemon}): each owns its JVM, reports
+ * readiness (or failure) once over IPC, and stops gracefully on SIGTERM.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
@@ -74,4 +75,64 @@ export async function stopDaemon(pid: number, timeoutMs: number, clearState: () 
     process.kill(pid, 'SIGKILL');
     await clearState();
   }
+}
+
+/** How often a daemon checks that its JVM is still alive. */
+const WATCH_INTERVAL_MS = 2_000;
+
+/** What a daemon runs: a service it starts, watches and closes. */
+export interface DaemonService<S extends { close(): Promise<void> }, M extends { readonly type: string }> {
+  /** Starts the service; a rejection is reported to the parent as a {@link DaemonFailure}. */
+  readonly start: () => Promise<S>;
+  /** Records the state file and logs readiness; returns the report for the parent. */
+  readonly announce: (service: S) => Promise<M>;
+  /** Whether the service's JVM still runs. */
+  readonly running: (service: S) => boolean;
+  /** Logged when the JVM exited on its own. */
+  readonly exitedLine: string;
+  /** Removes the state file. */
+  readonly clearState: () => Promise<void>;
+}
+
+/**
+ * A daemon's life: starts the service and reports readiness (or failure) to the parent `up`
+ * command, then waits. SIGTERM (what `down` sends), SIGINT or SIGHUP close the service and remove
+ * the state; so does the JVM dying on its own (OOM, crash), so no state file points at nothing.
+ * If the daemon is SIGKILLed, the guard kills the JVM (see guard.ts).
+ */
+export function runDaemon<S extends { close(): Promise<void> }, M extends { readonly type: string }>(daemon: DaemonService<S, M>): void {
+  const tell = (message: M | DaemonFailure): void => {
+    if (process.send && process.connected) process.send(message, () => process.disconnect());
+  };
+  const failed = (err: unknown): void => {
+    tell({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+    process.exitCode = 1;
+  };
+  const main = async (): Promise<void> => {
+    let service: S | undefined;
+    let stopping = false;
+    const stop = async (code: number): Promise<void> => {
+      if (stopping) return;
+      stopping = true;
+      await service?.close().catch(() => undefined);
+      await daemon.clearState();
+      process.exit(code);
+    };
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
+    try {
+      service = await daemon.start();
+    } catch (err) {
+      failed(err);
+      return;
+    }
+    const started = service;
+    tell(await daemon.announce(started));
+    setInterval(() => {
+      if (!daemon.running(started)) {
+        process.stdout.write(`${daemon.exitedLine}\n`);
+        void stop(1);
+      }
+    }, WATCH_INTERVAL_MS);
+  };
+  void main().catch(failed);
 }
